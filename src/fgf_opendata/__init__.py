@@ -1,0 +1,90 @@
+"""fgf-opendata: State Council key-task division plans as validated, linked open data.
+
+    >>> from fgf_opendata import parse_plan, render_plan
+    >>> plan = parse_plan(text)            # text -> canonical model, with spans
+    >>> render_plan(plan) == text          # and back, character for character
+
+Names are imported on first use, so `import fgf_opendata` stays fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Agency": "model",
+    "Assignment": "model",
+    "Block": "model",
+    "Deadline": "model",
+    "Measure": "model",
+    "Plan": "model",
+    "Responsibility": "model",
+    "Section": "model",
+    "Span": "model",
+    "Target": "model",
+    "Task": "model",
+    "DecodeError": "errors",
+    "ExportError": "errors",
+    "FgfError": "errors",
+    "InputTooLargeError": "errors",
+    "ParseError": "errors",
+    "UnknownAgencyError": "errors",
+    "Registry": "agencies",
+    "default_registry": "agencies",
+    "load_registry": "agencies",
+    "parse_plan": "parse",
+    "render_plan": "render",
+    "layout_plan": "render",
+    "Finding": "validate",
+    "check_plan": "validate",
+    "read_source": "textio",
+    "plan_to_json": "serialize",
+    "plan_from_json": "serialize",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+if TYPE_CHECKING:
+    from .agencies import Registry, default_registry, load_registry
+    from .errors import (
+        DecodeError,
+        ExportError,
+        FgfError,
+        InputTooLargeError,
+        ParseError,
+        UnknownAgencyError,
+    )
+    from .model import (
+        Agency,
+        Assignment,
+        Block,
+        Deadline,
+        Measure,
+        Plan,
+        Responsibility,
+        Section,
+        Span,
+        Target,
+        Task,
+    )
+    from .parse import parse_plan
+    from .render import layout_plan, render_plan
+    from .serialize import plan_from_json, plan_to_json
+    from .textio import read_source
+    from .validate import Finding, check_plan
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'fgf_opendata' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,98 @@
+"""The exceptions fgf-opendata raises: one root, a small tree.
+
+Exceptions mean "cannot continue". Problems in content that do not stop the work (an agency the
+registry does not know, a measure without a responsibility line) are findings, returned as data by
+`fgf_opendata.validate`.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DecodeError",
+    "ExportError",
+    "FgfError",
+    "InputTooLargeError",
+    "ParseError",
+    "UnknownAgencyError",
+]
+
+
+class FgfError(Exception):
+    """Root of every error fgf-opendata raises on purpose; the CLI turns it into one line."""
+
+    code = "fgf-error"
+
+
+class ParseError(FgfError):
+    """Raised when a text cannot be read as a plan: the structure is broken or missing.
+
+    Carries the 1-based `line` and `column` of the problem and shows the offending line with a
+    caret under the column.
+    """
+
+    code = "parse-error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        text: str = "",
+        offset: int = 0,
+        code: str = "parse-error",
+    ) -> None:
+        self.message = message
+        self.code = code
+        self.offset = max(0, min(offset, len(text)))
+        self.line = text.count("\n", 0, self.offset) + 1
+        line_start = text.rfind("\n", 0, self.offset) + 1
+        line_end = text.find("\n", self.offset)
+        self.column = self.offset - line_start + 1
+        self.source_line = text[line_start : line_end if line_end >= 0 else len(text)]
+        super().__init__(f"line {self.line}, column {self.column}: {message}")
+
+    def get_context(self, width: int = 60) -> str:
+        """The offending line (clipped to `width` around the column) with a caret under it."""
+        col = self.column - 1
+        start = max(0, col - width // 2)
+        snippet = self.source_line[start : start + width].rstrip("\r")
+        prefix = "…" if start > 0 else ""
+        caret_at = sum(_display_width(ch) for ch in prefix + snippet[: col - start])
+        return f"{prefix}{snippet}\n{' ' * caret_at}^"
+
+
+def _display_width(ch: str) -> int:
+    """Terminal cells a character takes: CJK and full-width forms take two."""
+    import unicodedata
+
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+class DecodeError(FgfError):
+    """Raised when input bytes are not in a supported encoding (UTF-8, UTF-8 with BOM, UTF-16
+    with BOM) or the one named with `--encoding`."""
+
+    code = "decode-error"
+
+
+class InputTooLargeError(FgfError):
+    """Raised before reading an input larger than the configured size limit."""
+
+    code = "input-too-large"
+
+
+class UnknownAgencyError(FgfError):
+    """Raised by `resolve` when the registry does not know a name; carries close matches."""
+
+    code = "unknown-agency"
+
+    def __init__(self, name: str, suggestions: tuple[str, ...] = ()) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        hint = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
+        super().__init__(f"unknown agency {name!r}{hint}")
+
+
+class ExportError(FgfError):
+    """Raised when a package or graph cannot be written or read back (I/O, invalid output)."""
+
+    code = "export-error"

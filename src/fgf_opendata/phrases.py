@@ -1,0 +1,184 @@
+"""Deadlines and quantified targets found inside a sentence of a plan.
+
+Both finders take a piece of text and the offset at which it stands in the source, and return
+nodes whose spans point into the source. An impossible date (2021年13月底前) raises `ParseError`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from decimal import Decimal
+
+from .errors import ParseError
+from .model import Comparator, Deadline, Precision, Target, UnitCode
+from .source import Source
+
+__all__ = ["find_deadlines", "find_targets"]
+
+_YEAR = r"(?P<year>\d{4})"
+_DEADLINE = re.compile(
+    r"""
+    (?P<day>于?(?P<dy>\d{4})年(?P<dm>\d{1,2})月(?P<dd>\d{1,2})日(?:之?前))
+  | (?P<yearly>每年(?P<ym>\d{1,2})月底(?:之?前))
+  | (?P<month>(?P<my>\d{4})年(?P<mm>\d{1,2})月底(?:之?前))
+  | (?P<year_end>(?P<yy>\d{4})年(?:年底|底)(?:之?前))
+  | (?P<within_year>(?P<wy>\d{4})年(?:年内|内))
+  | (?P<bare_month>(?<![\d年])(?P<bm>\d{1,2})月底(?:之?前))
+  | (?P<bare_year_end>(?<![\d年])年底(?:之?前))
+  | (?P<bare_within>(?<![\d年一二两三四五六七八九十半])年内)
+    """,
+    re.VERBOSE,
+)
+_SENTENCE_END = re.compile(r"[。；;！？]")
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def find_deadlines(
+    text: str, offset: int, *, issue_year: int, source: Source, issued: dt.date | None = None
+) -> tuple[Deadline, ...]:
+    """Every deadline phrase in `text`, which stands at `offset` in `source`.
+
+    A 年底前 without a year takes `issue_year`; an M月底前 without a year takes the year of the
+    nearest earlier deadline in the same sentence, else `issue_year`.
+    """
+    found: list[Deadline] = []
+    sentence_year: int | None = None
+    last_end = 0
+    for match in _DEADLINE.finditer(text):
+        if _SENTENCE_END.search(text, last_end, match.start()):
+            sentence_year = None
+        last_end = match.end()
+        kind = match.lastgroup
+        groups = match.groupdict()
+        recurrence = None
+        precision: Precision
+        try:
+            if groups["day"]:
+                year, month, day = int(groups["dy"]), int(groups["dm"]), int(groups["dd"])
+                date, precision = dt.date(year, month, day), "day"
+            elif groups["yearly"]:
+                month = int(groups["ym"])
+                year = issue_year
+                date, precision = _month_end(year, month), "month"
+                if issued is not None and date < issued:
+                    date = _month_end(year + 1, month)
+                recurrence = "yearly"
+            elif groups["month"]:
+                date, precision = _month_end(int(groups["my"]), int(groups["mm"])), "month"
+            elif groups["year_end"] or groups["within_year"]:
+                year = int(groups["yy"] or groups["wy"])
+                date, precision = dt.date(year, 12, 31), "year"
+            elif groups["bare_month"]:
+                year = sentence_year if sentence_year is not None else issue_year
+                date, precision = _month_end(year, int(groups["bm"])), "month"
+            else:
+                date, precision = dt.date(issue_year, 12, 31), "year"
+        except (ValueError, OverflowError):
+            raise ParseError(
+                f"impossible deadline {match.group(0)!r}",
+                text=source.text,
+                offset=offset + match.start(),
+                code="impossible-deadline",
+            ) from None
+        if date.year < 1949 or date.year > 2200:
+            raise ParseError(
+                f"implausible year in deadline {match.group(0)!r}",
+                text=source.text,
+                offset=offset + match.start(),
+                code="impossible-deadline",
+            )
+        sentence_year = date.year if kind != "yearly" else sentence_year
+        start = offset + match.start()
+        found.append(
+            Deadline(
+                expression=match.group(0),
+                date=date,
+                precision=precision,
+                recurrence=recurrence,
+                span=source.span(start, offset + match.end()),
+            )
+        )
+    return tuple(found)
+
+
+# Units as printed -> UN/CEFACT Rec. 20 code. Longer forms first so 个工作日 wins over 个.
+_UNITS: dict[str, UnitCode] = {
+    "个工作日": "E49",
+    "工作日": "E49",
+    "千瓦": "KWT",
+    "个月": "MON",
+    "小时": "HUR",
+    "天": "DAY",
+    "%": "P1",
+    "％": "P1",
+    "项": "C62",
+    "个": "C62",
+    "家": "C62",
+    "件": "C62",
+}
+# Counting words are only a commitment when bounded (至少有1家, 5个以上) or for 项 (74项).
+_BARE_COUNT = {"个", "家", "件"}
+_NUM = r"\d+(?:\.\d+)?"
+_UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+_TARGET = re.compile(
+    rf"""
+    由(?P<base>{_NUM})(?P<base_unit>{_UNIT})
+      (?:压减|缩短|减少|降低|压缩|提高|提升|增加|扩大)?(?:为|至|到)
+      (?P<to>{_NUM})(?P<to_unit>{_UNIT})
+  | (?P<prefix>至少有?|不少于|不低于|不超过|不高于|不多于)?
+    (?<![\d.])(?P<value>{_NUM})(?P<unit>{_UNIT})(?P<suffix>及以下|以下|以内|及以上|以上|内)?
+    """,
+    re.VERBOSE,
+)
+_LE = {"及以下", "以下", "以内", "内", "不超过", "不高于", "不多于"}
+_GE = {"及以上", "以上", "至少", "至少有", "不少于", "不低于"}
+_QUANTITY_NOUN = re.compile(r"(时间|时限|容量|比例|比重|周期|天数|期限|数量|费用|时长|率)$")
+_CLAUSE_BREAK = re.compile(r"[，。、；：,;:“”（）《》的]|将|把|使|实现|确保|推动|力争")
+_VERB_TAIL = re.compile(r"(压减|缩短|减少|降低|压缩|控制|提高|提升|增加|扩大|降)?(至|到|为|在)?$")
+
+
+def _quantity(before: str) -> str | None:
+    """The measured noun phrase just before a figure (公示时间 in 将公示时间由45天...)."""
+    head = _VERB_TAIL.sub("", before)
+    cut = 0
+    for brk in _CLAUSE_BREAK.finditer(head):
+        cut = brk.end()
+    phrase = head[cut:]
+    return phrase if phrase and _QUANTITY_NOUN.search(phrase) else None
+
+
+def find_targets(text: str, offset: int, *, source: Source) -> tuple[Target, ...]:
+    """Every quantified commitment in `text`, which stands at `offset` in `source`."""
+    found: list[Target] = []
+    for match in _TARGET.finditer(text):
+        groups = match.groupdict()
+        baseline: Decimal | None = None
+        if groups["to"]:
+            value, unit_text = Decimal(groups["to"]), groups["to_unit"]
+            baseline = Decimal(groups["base"])
+            comparator: Comparator = "="
+        else:
+            value, unit_text = Decimal(groups["value"]), groups["unit"]
+            bound = groups["suffix"] or groups["prefix"]
+            if unit_text in _BARE_COUNT and not bound:
+                continue
+            comparator = "<=" if bound in _LE else ">=" if bound in _GE else "="
+        start = offset + match.start()
+        found.append(
+            Target(
+                text=match.group(0),
+                quantity=_quantity(text[: match.start()]),
+                value=value,
+                unit=_UNITS[unit_text],
+                unit_text=unit_text,
+                comparator=comparator,
+                baseline=baseline,
+                span=source.span(start, offset + match.end()),
+            )
+        )
+    return tuple(found)

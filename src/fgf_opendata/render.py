@@ -1,0 +1,118 @@
+"""Plan -> text: the inverse of `parse_plan`.
+
+Writes every block with the whitespace it was found after (`gap`), so a parsed plan renders back
+to its source character for character. `layout_plan` goes the other way for plans built in code:
+it recomputes every span from where `render_plan` puts each node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .model import Block, Deadline, Measure, Plan, Responsibility, Section, Span, Target, Task
+
+__all__ = ["layout_plan", "render_plan"]
+
+
+def _pieces(plan: Plan) -> Iterator[tuple[str, str, object]]:
+    """(gap, text, node) for every printed node, in document order."""
+    for block in plan.front:
+        yield block.gap, block.text, block
+    for section in plan.sections:
+        yield section.gap, section.label + section.title, section
+        for task in section.tasks:
+            yield task.gap, task.label + task.text, task
+            if task.responsibility is not None:
+                yield task.responsibility.gap, task.responsibility.text, task.responsibility
+            if task.measures_heading is not None:
+                yield task.measures_heading.gap, task.measures_heading.text, task.measures_heading
+            for measure in task.measures:
+                yield measure.gap, measure.label + measure.text, measure
+                if measure.responsibility is not None:
+                    resp = measure.responsibility
+                    yield resp.gap, resp.text, resp
+    for block in plan.back:
+        yield block.gap, block.text, block
+    yield plan.tail, "", None
+
+
+def render_plan(plan: Plan) -> str:
+    """The text of a plan, exactly as it was parsed."""
+    return "".join(gap + text for gap, text, _ in _pieces(plan))
+
+
+def layout_plan(plan: Plan) -> Plan:
+    """The same plan with every span set to where `render_plan` writes its node.
+
+    Deadlines and targets are found again by text inside their task or measure, in order.
+    """
+    text = render_plan(plan)
+    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    spans: dict[int, Span] = {}
+    pos = 0
+    for gap, printed, node in _pieces(plan):
+        pos += len(gap)
+        if node is not None:
+            spans[id(node)] = _span(line_starts, pos, pos + len(printed))
+        pos += len(printed)
+
+    def relocate(node: Any, **update: Any) -> Any:
+        span = spans.get(id(node))
+        return node.model_copy(update={**update, **({"span": span} if span else {})})
+
+    def phrases(items: tuple[Any, ...], owner: Task | Measure) -> tuple[Any, ...]:
+        base = spans[id(owner)].start + len(owner.label)
+        out, cursor = [], 0
+        for item in items:
+            found = owner.text.find(_phrase(item), cursor)
+            if found < 0:
+                out.append(item)
+                continue
+            start = base + found
+            out.append(item.model_copy(update={"span": _span(line_starts, start, start + len(_phrase(item)))}))
+            cursor = found + 1
+        return tuple(out)
+
+    def resp(node: Responsibility | None) -> Responsibility | None:
+        return None if node is None else relocate(node)
+
+    def measure(node: Measure) -> Measure:
+        relocated = relocate(node, responsibility=resp(node.responsibility))
+        return relocated.model_copy(
+            update={"deadlines": phrases(node.deadlines, relocated), "targets": phrases(node.targets, relocated)}
+        )
+
+    def task(node: Task) -> Task:
+        heading = None if node.measures_heading is None else relocate(node.measures_heading)
+        relocated = relocate(
+            node,
+            responsibility=resp(node.responsibility),
+            measures_heading=heading,
+            measures=tuple(measure(m) for m in node.measures),
+        )
+        return relocated.model_copy(
+            update={"deadlines": phrases(node.deadlines, relocated), "targets": phrases(node.targets, relocated)}
+        )
+
+    def section(node: Section) -> Section:
+        return relocate(node, tasks=tuple(task(t) for t in node.tasks))
+
+    blocks: Callable[[tuple[Block, ...]], tuple[Block, ...]] = lambda bs: tuple(relocate(b) for b in bs)  # noqa: E731
+    return plan.model_copy(
+        update={
+            "front": blocks(plan.front),
+            "sections": tuple(section(s) for s in plan.sections),
+            "back": blocks(plan.back),
+        }
+    )
+
+
+def _phrase(item: Deadline | Target) -> str:
+    return item.expression if isinstance(item, Deadline) else item.text
+
+
+def _span(line_starts: list[int], start: int, end: int) -> Span:
+    from bisect import bisect_right
+
+    return Span(line=bisect_right(line_starts, start), start=start, end=end)

@@ -1,0 +1,35 @@
+"""Plan <-> canonical JSON: UTF-8, Chinese unescaped, keys in model order, one trailing newline."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .model import Plan
+
+__all__ = ["dumps", "plan_from_json", "plan_json_schema", "plan_to_json"]
+
+
+def dumps(data: Any) -> str:
+    """The project's one JSON style: 2-space indent, no ASCII escaping, newline at the end."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def plan_to_json(plan: Plan) -> str:
+    """The canonical JSON text of a plan."""
+    return dumps(plan.model_dump(mode="json"))
+
+
+def plan_from_json(text: str | bytes) -> Plan:
+    """A plan from its canonical JSON (validated against the model)."""
+    return Plan.model_validate_json(text)
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the canonical plan JSON."""
+    schema = Plan.model_json_schema(mode="serialization")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://w3id.org/fgf-opendata/schemas/plan.schema.json",
+        **schema,
+    }
