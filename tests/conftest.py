@@ -1,0 +1,55 @@
+"""Shared fixtures: the reference text, the registry, the parsed reference plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fgf_opendata.agencies import Registry, default_registry
+from fgf_opendata.model import Plan
+from fgf_opendata.parse import parse_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "sources" / "guobanfa-2021-25.txt"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the expected files under tests/ from the current output (review the diff).",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def reference_text() -> str:
+    return REFERENCE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    return default_registry()
+
+
+@pytest.fixture(scope="session")
+def reference_plan(reference_text: str, registry: Registry) -> Plan:
+    return parse_plan(reference_text, registry=registry)
+
+
+def check_golden(path: Path, actual: str, update: bool) -> None:
+    """Compare `actual` with the checked-in file; rewrite it instead under --update-golden."""
+    if update or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        if not update:
+            pytest.fail(f"{path.name} did not exist; wrote it: review and commit it")
+        return
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"{path.name} differs; rerun with --update-golden and review the diff"
