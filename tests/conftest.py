@@ -52,4 +52,6 @@ def check_golden(path: Path, actual: str, update: bool) -> None:
             pytest.fail(f"{path.name} did not exist; wrote it: review and commit it")
         return
     expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"{path.name} differs; rerun with --update-golden and review the diff"
+    assert actual == expected, (
+        f"{path.name} differs; rerun with --update-golden and review the diff"
+    )

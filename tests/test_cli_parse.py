@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REFERENCE
 
+from conftest import REFERENCE
 from fgf_opendata import __version__
 from fgf_opendata.cli import main
 from fgf_opendata.serialize import plan_to_json
@@ -47,7 +47,8 @@ def test_version(runner: CliRunner) -> None:
 def test_missing_file_is_exit_2_with_one_line(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["parse", str(tmp_path / "nope.txt")])
     assert result.exit_code == 2
-    assert "cannot read" in result.stderr and "Traceback" not in result.stderr
+    assert "cannot read" in result.stderr
+    assert "Traceback" not in result.stderr
     assert result.stdout == ""
 
 
@@ -75,7 +76,9 @@ def test_gb18030_needs_encoding_option(runner: CliRunner, tmp_path: Path, refere
 
 def test_strict_fails_on_findings(runner: CliRunner, tmp_path: Path, reference_text) -> None:
     path = tmp_path / "typo.txt"
-    path.write_text(reference_text.replace("（税务总局负责）", "（税务总负责）", 1), encoding="utf-8")
+    path.write_text(
+        reference_text.replace("（税务总局负责）", "（税务总负责）", 1), encoding="utf-8"
+    )
     lenient = runner.invoke(main, ["parse", str(path)])
     assert lenient.exit_code == 0
     assert "[unknown-agency]" in lenient.stderr
@@ -105,9 +108,7 @@ def test_schema_writes_the_checked_in_files(runner: CliRunner, tmp_path: Path) -
 
 @pytest.mark.skipif(shutil.which("fgf") is None, reason="the package is not installed")
 def test_installed_entry_point(tmp_path: Path) -> None:
-    result = subprocess.run(
-        ["fgf", "parse"], capture_output=True, cwd=tmp_path, check=False
-    )
+    result = subprocess.run(["fgf", "parse"], capture_output=True, cwd=tmp_path, check=False)
     assert result.returncode == 0, result.stderr.decode()
     assert json.loads(result.stdout)["id"] == "guobanfa-2021-25"
 

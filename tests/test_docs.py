@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
-
 import fgf_opendata
+from conftest import ROOT
 from fgf_opendata.cli import main
 from fgf_opendata.schemas import generated_schemas
 
@@ -20,7 +19,7 @@ def test_every_command_is_in_the_readme() -> None:
 
 def test_readme_has_exactly_two_setup_commands() -> None:
     setup = README.split("## Set up on a fresh machine", 1)[1].split("\n## ", 1)[0]
-    commands = re.findall(r"```sh\n(.*?)\n```", setup, flags=re.S)
+    commands = re.findall(r"```sh\n(.*?)\n```", setup, flags=re.DOTALL)
     assert commands == [
         "python3 -m pip install . && fgf build",
         "python3 -m pip install '.[test]' && python3 -m pytest",
@@ -40,4 +39,5 @@ def test_public_api_is_honest() -> None:
     for name in fgf_opendata.__all__:
         assert getattr(fgf_opendata, name) is not None, name
     assert sorted(fgf_opendata.__all__) == fgf_opendata.__all__
+    assert set(fgf_opendata.__all__) == {*fgf_opendata._EXPORTS, "__version__"}
     assert set(dir(fgf_opendata)) >= set(fgf_opendata.__all__)

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import check_golden
 
+from conftest import check_golden
 from fgf_opendata.agencies import Registry
 from fgf_opendata.model import Deadline, Measure, Plan, Responsibility, Target, Task
 from fgf_opendata.parse import parse_plan

@@ -8,7 +8,6 @@ from collections import Counter
 from decimal import Decimal
 
 from conftest import GOLDEN, REFERENCE, ROOT, check_golden
-
 from fgf_opendata.model import Plan
 from fgf_opendata.render import render_plan
 from fgf_opendata.serialize import plan_from_json, plan_to_json
@@ -42,8 +41,10 @@ def test_header(reference_plan: Plan) -> None:
     assert plan.plan_title == (
         "全国深化“放管服”改革着力培育和激发市场主体活力电视电话会议重点任务分工方案"
     )
-    assert plan.preamble is not None and plan.preamble.startswith("党中央、国务院高度重视")
-    assert plan.closing is not None and plan.closing.endswith("年底前书面报国务院。")
+    assert plan.preamble is not None
+    assert plan.preamble.startswith("党中央、国务院高度重视")
+    assert plan.closing is not None
+    assert plan.closing.endswith("年底前书面报国务院。")
 
 
 def test_structure_counts(reference_plan: Plan) -> None:
@@ -112,18 +113,22 @@ def test_deadlines(reference_plan: Plan) -> None:
 
 
 def test_targets(reference_plan: Plan) -> None:
-    targets = {
-        t.text: t for s in _subjects(reference_plan) for t in s.targets
-    }
+    targets = {t.text: t for s in _subjects(reference_plan) for t in s.targets}
     assert {"160千瓦及以下", "20个工作日以内", "由45天压减为20天", "74项", "60%以上",
             "7个工作日以内"} <= set(targets)  # fmt: skip
     kw = targets["160千瓦及以下"]
     assert (kw.value, kw.unit, kw.comparator, kw.quantity) == (
-        Decimal(160), "KWT", "<=", "城市地区用电报装容量"
+        Decimal(160),
+        "KWT",
+        "<=",
+        "城市地区用电报装容量",
     )
     notice = targets["由45天压减为20天"]
     assert (notice.value, notice.baseline, notice.unit, notice.quantity) == (
-        Decimal(20), Decimal(45), "DAY", "公示时间"
+        Decimal(20),
+        Decimal(45),
+        "DAY",
+        "公示时间",
     )
     assert (targets["60%以上"].unit, targets["60%以上"].comparator) == ("P1", ">=")
     assert targets["20个工作日以内"].unit == "E49"
@@ -143,7 +148,9 @@ def test_spans_point_at_their_source(reference_plan: Plan, reference_text: str) 
         for target in subject.targets:
             assert reference_text[target.span.start : target.span.end] == target.text
     for section in reference_plan.sections:
-        assert reference_text[section.span.start : section.span.end] == section.label + section.title
+        assert (
+            reference_text[section.span.start : section.span.end] == section.label + section.title
+        )
     for block in reference_plan.front + reference_plan.back:
         assert reference_text[block.span.start : block.span.end] == block.text
 

@@ -33,7 +33,9 @@ def test_bytes_round_trip(data_of, reference_text: str, registry) -> None:
 
 
 def test_legacy_encoding_error_names_byte_and_suggests_option(reference_text: str) -> None:
-    with pytest.raises(DecodeError, match=r"not UTF-8 \(byte 0x[0-9a-f]{2} at offset \d+\).*--encoding gb18030"):
+    with pytest.raises(
+        DecodeError, match=r"not UTF-8 \(byte 0x[0-9a-f]{2} at offset \d+\).*--encoding gb18030"
+    ):
         decode(reference_text.encode("gb18030"))
 
 

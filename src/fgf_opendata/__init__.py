@@ -45,7 +45,37 @@ _EXPORTS = {
     "plan_from_json": "serialize",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "Agency",
+    "Assignment",
+    "Block",
+    "Deadline",
+    "DecodeError",
+    "ExportError",
+    "FgfError",
+    "Finding",
+    "InputTooLargeError",
+    "Measure",
+    "ParseError",
+    "Plan",
+    "Registry",
+    "Responsibility",
+    "Section",
+    "Span",
+    "Target",
+    "Task",
+    "UnknownAgencyError",
+    "__version__",
+    "check_plan",
+    "default_registry",
+    "layout_plan",
+    "load_registry",
+    "parse_plan",
+    "plan_from_json",
+    "plan_to_json",
+    "read_source",
+    "render_plan",
+]
 
 if TYPE_CHECKING:
     from .agencies import Registry, default_registry, load_registry

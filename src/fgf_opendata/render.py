@@ -7,12 +7,14 @@ it recomputes every span from where `render_plan` puts each node.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TypeVar
 
 from .model import Block, Deadline, Measure, Plan, Responsibility, Section, Span, Target, Task
 
 __all__ = ["layout_plan", "render_plan"]
+
+_Node = TypeVar("_Node", Block, Responsibility, Measure, Task, Section)
 
 
 def _pieces(plan: Plan) -> Iterator[tuple[str, str, object]]:
@@ -57,22 +59,28 @@ def layout_plan(plan: Plan) -> Plan:
             spans[id(node)] = _span(line_starts, pos, pos + len(printed))
         pos += len(printed)
 
-    def relocate(node: Any, **update: Any) -> Any:
+    def relocate(node: _Node, **update: Any) -> _Node:
         span = spans.get(id(node))
         return node.model_copy(update={**update, **({"span": span} if span else {})})
 
-    def phrases(items: tuple[Any, ...], owner: Task | Measure) -> tuple[Any, ...]:
-        base = spans[id(owner)].start + len(owner.label)
+    def phrases(items: tuple[Any, ...], owner: Any, base: int, text: str) -> tuple[Any, ...]:
         out, cursor = [], 0
         for item in items:
-            found = owner.text.find(_phrase(item), cursor)
+            found = text.find(_phrase(item), cursor)
             if found < 0:
                 out.append(item)
                 continue
             start = base + found
-            out.append(item.model_copy(update={"span": _span(line_starts, start, start + len(_phrase(item)))}))
+            out.append(
+                item.model_copy(
+                    update={"span": _span(line_starts, start, start + len(_phrase(item)))}
+                )
+            )
             cursor = found + 1
         return tuple(out)
+
+    def where(owner: Task | Measure) -> tuple[Any, int, str]:
+        return owner, owner.span.start + len(owner.label), owner.text
 
     def resp(node: Responsibility | None) -> Responsibility | None:
         return None if node is None else relocate(node)
@@ -80,7 +88,10 @@ def layout_plan(plan: Plan) -> Plan:
     def measure(node: Measure) -> Measure:
         relocated = relocate(node, responsibility=resp(node.responsibility))
         return relocated.model_copy(
-            update={"deadlines": phrases(node.deadlines, relocated), "targets": phrases(node.targets, relocated)}
+            update={
+                "deadlines": phrases(node.deadlines, *where(relocated)),
+                "targets": phrases(node.targets, *where(relocated)),
+            }
         )
 
     def task(node: Task) -> Task:
@@ -92,18 +103,30 @@ def layout_plan(plan: Plan) -> Plan:
             measures=tuple(measure(m) for m in node.measures),
         )
         return relocated.model_copy(
-            update={"deadlines": phrases(node.deadlines, relocated), "targets": phrases(node.targets, relocated)}
+            update={
+                "deadlines": phrases(node.deadlines, *where(relocated)),
+                "targets": phrases(node.targets, *where(relocated)),
+            }
         )
 
     def section(node: Section) -> Section:
         return relocate(node, tasks=tuple(task(t) for t in node.tasks))
 
-    blocks: Callable[[tuple[Block, ...]], tuple[Block, ...]] = lambda bs: tuple(relocate(b) for b in bs)  # noqa: E731
+    def blocks(nodes: tuple[Block, ...]) -> tuple[Block, ...]:
+        return tuple(relocate(b) for b in nodes)
+
+    back = blocks(plan.back)
+    closing = [b for b in back if b.kind == "closing"]
+    deadlines = plan.deadlines
+    if closing:
+        # Plan-level deadlines are stated in the (first) closing paragraph.
+        deadlines = phrases(plan.deadlines, None, closing[0].span.start, closing[0].text)
     return plan.model_copy(
         update={
             "front": blocks(plan.front),
             "sections": tuple(section(s) for s in plan.sections),
-            "back": blocks(plan.back),
+            "back": back,
+            "deadlines": deadlines,
         }
     )
 

@@ -54,6 +54,14 @@ SENTENCES = (
     "清理规范口岸收费，深化国际贸易“单一窗口”建设",
     "优化公证服务，规范和精简公证证明材料",
     "建立知识产权代理行业监管长效机制，加大打击力度",
+    "督促指导银行机构按照市场化原则与企业自主协商延期还本付息，加强风险防范",
+    "简化接入审批流程，公开服务内容、资费标准等信息，加快推进报装、查询、缴费等业务全程网办",
+    "推动电子证照扩大应用和全国互通互认，实现更多政务服务一次办",
+    "梳理发布中央层面确需保留的证明事项清单，督促指导各地抓紧发布本地区清单",
+    "加大对仿冒混淆、虚假宣传、商业诋毁等不正当竞争行为的监管执法力度",
+    "推进公平竞争审查全覆盖，强化制度刚性约束，切实维护市场公平竞争秩序",
+    "引导金融机构创新符合中小企业轻资产、重智力等特征的金融产品，并完善相应信贷管理机制",
+    "优化最低生活保障审核流程，完善特困人员认定条件，简化认定程序",
 )
 """Sentence bodies without a final 。; numbering-like text stays inside them."""
 
@@ -116,7 +124,9 @@ class PlanSpec:
 def _responsibility(
     clauses: tuple[ClauseSpec, ...], registry: Registry, gap: str
 ) -> Responsibility:
-    parts, assignments, open_ended = [], [], False
+    parts: list[str] = []
+    assignments: list[Assignment] = []
+    open_ended = False
     verbs = {"lead": "牵头", "responsible": "负责", "shared": "按职责分工负责"}
     for clause in clauses:
         cited = list(clause.names)
@@ -150,8 +160,15 @@ def _month_end(year: int, month: int) -> dt.date:
     return nxt - dt.timedelta(days=1)
 
 
+def _body(index: int) -> str:
+    """Three sentences chosen by `index`: items of about the reference's length (130 chars)."""
+    n = len(SENTENCES)
+    picks = (index % n, (index * 5 + 1) % n, (index * 7 + 2) % n)
+    return "，".join(SENTENCES[i] for i in picks)
+
+
 def _phrases(spec: ItemSpec, year: int) -> tuple[str, tuple[Deadline, ...], tuple[Target, ...]]:
-    text = SENTENCES[spec.sentence % len(SENTENCES)]
+    text = _body(spec.sentence)
     deadlines: tuple[Deadline, ...] = ()
     targets: tuple[Target, ...] = ()
     if spec.deadline is not None:
@@ -164,9 +181,7 @@ def _phrases(spec: ItemSpec, year: int) -> tuple[str, tuple[Deadline, ...], tupl
             "month": _month_end(y, m),
             "day": dt.date(y, m, d),
         }[precision]
-        deadlines = (
-            Deadline(expression=phrase, date=date, precision=precision, span=_NOWHERE),  # type: ignore[arg-type]
-        )
+        deadlines = (Deadline(expression=phrase, date=date, precision=precision, span=_NOWHERE),)
         text = phrase + text
     if spec.target is not None:
         form, value, base = spec.target
@@ -179,9 +194,9 @@ def _phrases(spec: ItemSpec, year: int) -> tuple[str, tuple[Deadline, ...], tupl
                 text=printed,
                 quantity=quantity,
                 value=Decimal(value),
-                unit=unit,  # type: ignore[arg-type]
+                unit=unit,
                 unit_text=unit_text,
-                comparator=comparator,  # type: ignore[arg-type]
+                comparator=comparator,
                 baseline=Decimal(base) if "{b}" in template else None,
                 span=_NOWHERE,
             ),
@@ -254,12 +269,15 @@ def build_plan(spec: PlanSpec, registry: Registry) -> Plan:
             )
         )
     closing_text = "各地区、各部门要抓好各项改革任务落地。"
-    deadlines: tuple[Deadline, ...] = ()
+    plan_deadlines: tuple[Deadline, ...] = ()
     if spec.closing_deadline:
         closing_text += "贯彻落实情况，年底前书面报国务院。"
-        deadlines = (
+        plan_deadlines = (
             Deadline(
-                expression="年底前", date=dt.date(spec.year, 12, 31), precision="year", span=_NOWHERE
+                expression="年底前",
+                date=dt.date(spec.year, 12, 31),
+                precision="year",
+                span=_NOWHERE,
             ),
         )
     back = (Block(kind="closing", text=closing_text, gap=nl, span=_NOWHERE),)
@@ -273,7 +291,7 @@ def build_plan(spec: PlanSpec, registry: Registry) -> Plan:
         plan_title=plan_title,
         preamble=front[-1].text,
         closing=closing_text,
-        deadlines=deadlines,
+        deadlines=plan_deadlines,
         sections=tuple(sections),
         front=front,
         back=back,
@@ -321,17 +339,22 @@ def random_spec(rng: random.Random, registry: Registry, *, size: float = 1.0) ->
         return tuple(out)
 
     def item(with_measures: bool) -> ItemSpec:
-        measures = ()
+        measures: tuple[ItemSpec, ...] = ()
         if with_measures:
             measures = tuple(item(False) for _ in range(rng.choice((0, 2, 3, 3, 4, 5))))
         deadline = None
         if not with_measures and rng.random() < 0.35:
             # Months after the issue month (at most June), so no deadline precedes the plan.
-            deadline = (rng.randrange(3), rng.choice((0, 0, 1)), rng.randint(7, 12), rng.randint(1, 28))
+            deadline = (
+                rng.randrange(3),
+                rng.choice((0, 0, 1)),
+                rng.randint(7, 12),
+                rng.randint(1, 28),
+            )
         target = None
         if not with_measures and rng.random() < 0.1:
             target = (rng.randrange(len(TARGET_FORMS)), rng.randint(1, 99), rng.randint(100, 200))
-        return ItemSpec(rng.randrange(len(SENTENCES)), clauses(), deadline, target, False, measures)
+        return ItemSpec(rng.randrange(1 << 16), clauses(), deadline, target, False, measures)
 
     n_tasks = max(1, round(25 * size))
     n_sections = max(1, min(n_tasks, round(5 * size)))

@@ -49,6 +49,23 @@ def _column(plan_text: str | None, offset: int) -> int | None:
     return offset - plan_text.rfind("\n", 0, offset)
 
 
+def _unknown_agencies(
+    subject_id: str, resp: Responsibility, registry: Registry, text: str | None
+) -> Iterator[Finding]:
+    for assignment in resp.assignments:
+        if assignment.agency_id is None:
+            close = registry.close_matches(assignment.agency)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            yield Finding(
+                "unknown-agency",
+                "warning",
+                f"agency {assignment.agency!r} is not in the registry{hint}",
+                subject_id,
+                resp.span.line,
+                _column(text, resp.span.start),
+            )
+
+
 def check_plan(plan: Plan, registry: Registry, text: str | None = None) -> tuple[Finding, ...]:
     """Content findings for a parsed plan; `text` (the source) adds columns to locations."""
     findings: list[Finding] = []
@@ -56,8 +73,10 @@ def check_plan(plan: Plan, registry: Registry, text: str | None = None) -> tuple
         resp: Responsibility | None = subject.responsibility
         kind = "task" if isinstance(subject, Task) else "measure"
         # A task whose measures carry the responsibility lines needs none of its own.
-        covered = isinstance(subject, Task) and subject.measures and all(
-            m.responsibility is not None for m in subject.measures
+        covered = (
+            isinstance(subject, Task)
+            and subject.measures
+            and all(m.responsibility is not None for m in subject.measures)
         )
         if resp is None and not covered:
             findings.append(
@@ -70,20 +89,8 @@ def check_plan(plan: Plan, registry: Registry, text: str | None = None) -> tuple
                     _column(text, subject.span.start),
                 )
             )
-        for assignment in resp.assignments if resp is not None else ():
-            if assignment.agency_id is None:
-                close = registry.close_matches(assignment.agency)
-                hint = f" (did you mean {', '.join(close)}?)" if close else ""
-                findings.append(
-                    Finding(
-                        "unknown-agency",
-                        "warning",
-                        f"agency {assignment.agency!r} is not in the registry{hint}",
-                        subject.id,
-                        resp.span.line,  # type: ignore[union-attr]
-                        _column(text, resp.span.start),  # type: ignore[union-attr]
-                    )
-                )
+        if resp is not None:
+            findings.extend(_unknown_agencies(subject.id, resp, registry, text))
         for deadline in subject.deadlines:
             if plan.issued is not None and deadline.date < plan.issued:
                 findings.append(

@@ -1,0 +1,268 @@
+"""Run every benchmark and print medians, ratios against baselines from the same run, and goals.
+
+    python3 benchmarks/run.py [--quick] [--json PATH]
+
+Each figure is the median of repeated runs; each goal is judged on a ratio to a baseline timed
+in the same run, or on the absolute figure the goal names. Machines here are small (2 cores)
+and noisy, so read ratios rather than seconds. Results are also written as JSON
+(default benchmarks/results/latest.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "sources" / "guobanfa-2021-25.txt"
+
+
+@dataclass
+class Result:
+    benchmark: str
+    figure: str
+    median: float
+    unit: str
+    baseline: str | None
+    baseline_median: float | None
+    ratio: float | None
+    goal: str
+    met: bool
+
+
+def _median_of(runs: int, func: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _command(argv: Sequence[str], cwd: Path = ROOT) -> Callable[[], object]:
+    def run() -> object:
+        done = subprocess.run(argv, cwd=cwd, capture_output=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"{' '.join(argv)} failed ({done.returncode}): {done.stderr[-500:]!r}"
+            )
+        return done
+
+    return run
+
+
+def _fgf() -> list[str]:
+    exe = shutil.which("fgf")
+    return [exe] if exe else [sys.executable, "-m", "fgf_opendata"]
+
+
+def make_corpus(folder: Path, count: int, seed: int = 2021) -> list[Path]:
+    """`count` synthetic plans of the reference's shape, the same on every machine."""
+    from fgf_opendata.agencies import default_registry
+    from fgf_opendata.render import render_plan
+    from fgf_opendata.synth import build_plan, random_spec
+
+    registry = default_registry()
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        spec = random_spec(random.Random(seed * 100_003 + i), registry)
+        path = folder / f"plan-{i:04d}.txt"
+        if not path.exists():
+            path.write_text(render_plan(build_plan(spec, registry)), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def bench_ci_step(runs: int, work: Path) -> list[Result]:
+    """`fgf build --check` and `fgf build` vs `frictionless validate` on the same package."""
+    fgf = _fgf()
+    out = work / "ci-package"
+    _command([*fgf, "build", "-o", str(out), "--quiet"])()
+    frictionless = shutil.which("frictionless")
+    baseline_cmd = (
+        [frictionless, "validate", str(out / "datapackage.json")]
+        if frictionless
+        else [sys.executable, "-m", "frictionless", "validate", str(out / "datapackage.json")]
+    )
+    baseline = _median_of(runs, _command(baseline_cmd))
+    results = []
+    for name, argv in (
+        ("fgf build --check", [*fgf, "build", "--check", "-o", str(out), "--quiet"]),
+        ("fgf build", [*fgf, "build", "-o", str(out), "--quiet"]),
+    ):
+        median = _median_of(runs, _command(argv))
+        ratio = median / baseline
+        results.append(
+            Result(
+                "1 CI step (cold process)",
+                name,
+                median,
+                "s",
+                "frictionless validate",
+                baseline,
+                ratio,
+                "ratio <= 1.0",
+                ratio <= 1.0,
+            )  # fmt: skip
+        )
+    return results
+
+
+def bench_startup(runs: int) -> list[Result]:
+    """Import and --help time, against a bare interpreter start."""
+    bare = _median_of(runs, _command([sys.executable, "-c", "pass"]))
+    imp = _median_of(runs, _command([sys.executable, "-c", "import fgf_opendata"]))
+    helps = _median_of(runs, _command([*_fgf(), "--help"]))
+    return [
+        Result("2 start-up", "python -c 'import fgf_opendata'", imp, "s", "python -c pass", bare,
+               imp / bare, "< 0.15 s", imp < 0.15),
+        Result("2 start-up", "fgf --help", helps, "s", "python -c pass", bare, helps / bare,
+               "< 0.3 s", helps < 0.3),
+    ]  # fmt: skip
+
+
+def bench_parse(runs: int, corpus: list[Path]) -> list[Result]:
+    """Parse throughput over a corpus, against reading and splitting the same text."""
+    from fgf_opendata.agencies import default_registry
+    from fgf_opendata.parse import parse_plan
+
+    registry = default_registry()
+    texts = [p.read_text(encoding="utf-8") for p in corpus]
+    size_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+
+    def parse_all() -> None:
+        for text in texts:
+            parse_plan(text, registry=registry)
+
+    def split_all() -> None:
+        for text in texts:
+            text.encode("utf-8").decode("utf-8").split("\n")
+
+    seconds = _median_of(runs, parse_all)
+    baseline = _median_of(runs, split_all)
+    rate = size_mb / seconds
+    return [
+        Result("3 parse throughput", f"parse {len(texts)} plans ({size_mb:.1f} MB)", rate, "MB/s",
+               "decode + split lines (MB/s)", size_mb / baseline, baseline / seconds,
+               ">= 20 MB/s", rate >= 20)
+    ]  # fmt: skip
+
+
+def _build_corpus(paths: list[Path], out: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one `fgf build` over `paths`, in a child process."""
+    argv = [*_fgf(), "build", *map(str, paths), "-o", str(out), "--quiet"]
+    code = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "r = subprocess.run(sys.argv[1:], capture_output=True)\n"
+        "w = time.perf_counter() - t\n"
+        "m = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "sys.stderr.write(r.stderr.decode()[-400:])\n"
+        "print(w, m, r.returncode)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True
+    )
+    wall, peak, rc = done.stdout.split()
+    if rc != "0":
+        raise RuntimeError(f"corpus build failed ({rc}): {done.stderr}")
+    return float(wall), float(peak)
+
+
+def bench_corpus(runs: int, corpora: dict[int, list[Path]], work: Path) -> list[Result]:
+    """Corpus builds of 100 and 1,000 plans: time, memory, linearity."""
+    figures: dict[int, tuple[float, float]] = {}
+    for count, paths in corpora.items():
+        samples = [_build_corpus(paths, work / f"corpus-{count}") for _ in range(runs)]
+        figures[count] = (
+            statistics.median(s[0] for s in samples),
+            max(s[1] for s in samples),
+        )
+    small, large = min(figures), max(figures)
+    wall_small, _ = figures[small]
+    wall_large, peak_large = figures[large]
+    scale = large / small
+    ratio = wall_large / wall_small
+    return [
+        Result("4 corpus build", f"fgf build {large} plans", wall_large, "s",
+               f"fgf build {small} plans", wall_small, ratio,
+               f"< 60 s and <= {1.1 * scale:.0f}x the {small}-plan build",
+               wall_large < 60 and ratio <= 1.1 * scale),
+        Result("4 corpus build", f"peak memory, {large} plans", peak_large, "MB", None, None, None,
+               "< 1024 MB", peak_large < 1024),
+    ]  # fmt: skip
+
+
+def _table(results: list[Result]) -> str:
+    rows = [("benchmark", "figure", "median", "baseline", "ratio", "goal", "met")]
+    for r in results:
+        base = f"{r.baseline}: {r.baseline_median:.3f}" if r.baseline_median is not None else "-"
+        rows.append(
+            (r.benchmark, r.figure, f"{r.median:.3f} {r.unit}", base,
+             f"{r.ratio:.2f}" if r.ratio is not None else "-", r.goal, "yes" if r.met else "NO")
+        )  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller corpora")
+    parser.add_argument(
+        "--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json"
+    )
+    parser.add_argument("--only", choices=["ci", "startup", "parse", "corpus"], action="append")
+    args = parser.parse_args(argv)
+    runs = 3 if args.quick else 5
+    sizes = (10, 100) if args.quick else (100, 1000)
+    only = set(args.only or ["ci", "startup", "parse", "corpus"])
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="fgf-bench-") as tmp:
+        work = Path(tmp)
+        corpus_dir = ROOT / "benchmarks" / "results" / "corpus"
+        corpora = {n: make_corpus(corpus_dir, n) for n in sizes}
+        steps: list[tuple[str, Callable[[], list[Result]]]] = [
+            ("ci", lambda: bench_ci_step(runs, work)),
+            ("startup", lambda: bench_startup(runs * 2)),
+            ("parse", lambda: bench_parse(runs, corpora[max(sizes)])),
+            ("corpus", lambda: bench_corpus(max(1, runs // 2), corpora, work)),
+        ]
+        for name, step in steps:
+            if name in only:
+                print(f"running {name} ...", file=sys.stderr, flush=True)
+                results.extend(step())
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(_table(results))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(
+        json.dumps(
+            {"cores": os.cpu_count(), "python": platform.python_version(),
+             "results": [asdict(r) for r in results]},
+            ensure_ascii=False, indent=2,
+        ) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    return 0 if all(r.met for r in results) else 1
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    sys.exit(main())
