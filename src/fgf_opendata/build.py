@@ -1,0 +1,335 @@
+"""`fgf build`: from a plan's text to its data package folder, all or nothing.
+
+The stages run in one direction: parse the text, check the plan (`validate.check_plan`), produce
+every output file in memory (`package.data_files`, the RDF files of `linked_outputs`, then the
+descriptor that lists them all), write them into a temporary folder beside the target, validate
+that folder with every gate of `package_check`, and only then swap it in for the target. A
+failure at any stage, or a kill, leaves the previous package byte-identical: on Linux the swap is
+one `renameat2(RENAME_EXCHANGE)`; elsewhere it is two renames, and a kill between them leaves the
+old package whole in `.<target>.old-*` beside the target.
+
+`check_build` rebuilds into a temporary folder and lists the files that differ from a checked-in
+package, so CI can tell a stale `datapackage/` (`fgf build --check`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import filecmp
+import importlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, cast
+
+from .agencies import Registry, default_registry
+from .errors import ExportError
+from .model import Plan
+from .package import (
+    DESCRIPTOR,
+    SourceInfo,
+    data_files,
+    descriptor_bytes,
+    package_descriptor,
+)
+from .package_check import PackageReport, format_report, validate_package
+from .parse import parse_plan
+from .validate import Finding, check_plan
+
+__all__ = [
+    "BuildResult",
+    "LinkedOutputs",
+    "Outputs",
+    "StaleFile",
+    "build_package",
+    "check_build",
+    "default_linked",
+    "package_outputs",
+    "stale_summary",
+    "write_package",
+]
+
+LinkedOutputs = Callable[[Plan, Registry, Mapping[str, bytes]], Mapping[str, bytes]]
+"""Makes extra files (path -> bytes) from the plan and the package's data files (the CSVs,
+plan.json and the source; not datapackage.json, which lists the extra files in turn)."""
+
+PackageCheck = Callable[[Path], PackageReport]
+
+
+def default_linked() -> LinkedOutputs | None:
+    """The RDF outputs to add to the package: `fgf_opendata.rdf.linked_outputs`."""
+    # TODO(lead): wire linked_outputs: import it directly once rdf.py has landed.
+    try:
+        rdf = importlib.import_module("fgf_opendata.rdf")
+    except ImportError:
+        return None
+    make = getattr(rdf, "linked_outputs", None)
+    return cast(LinkedOutputs, make) if callable(make) else None
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Everything a build produces, in memory."""
+
+    plan: Plan
+    findings: tuple[Finding, ...]
+    """Content findings of `check_plan` on the parsed plan."""
+    files: Mapping[str, bytes]
+    """Path inside the package -> bytes, datapackage.json included, in path order (empty when
+    a strict build stopped before producing them)."""
+
+
+def _is_safe(path: str) -> bool:
+    parts = path.split("/")
+    return (
+        bool(path)
+        and not path.startswith("/")
+        and "\\" not in path
+        and ":" not in path
+        and all(part not in ("", ".", "..") for part in parts)
+    )
+
+
+def package_outputs(
+    text: str,
+    *,
+    registry: Registry | None = None,
+    linked: LinkedOutputs | None = None,
+    source: SourceInfo | None = None,
+) -> Outputs:
+    """Parse and check `text` and produce every file of its package, in memory.
+
+    `linked` makes the extra (RDF) files; None means `default_linked()`. Their paths must be
+    relative and must not replace a data file. `source` overrides the known source URL.
+    """
+    registry = registry if registry is not None else default_registry()
+    plan, findings = _parse(text, registry)
+    return _produce(plan, findings, text, registry, linked, source)
+
+
+def _parse(text: str, registry: Registry) -> tuple[Plan, tuple[Finding, ...]]:
+    plan = parse_plan(text, registry=registry)
+    return plan, check_plan(plan, registry, text)
+
+
+def _produce(
+    plan: Plan,
+    findings: tuple[Finding, ...],
+    text: str,
+    registry: Registry,
+    linked: LinkedOutputs | None,
+    source: SourceInfo | None = None,
+) -> Outputs:
+    files = data_files(plan, registry, text)
+    make_linked = linked if linked is not None else default_linked()
+    if make_linked is not None:
+        extra = make_linked(plan, registry, dict(files))
+        for path in extra:
+            if not _is_safe(path) or path in files or path == DESCRIPTOR:
+                raise ExportError(f"linked output {path!r} cannot be a file of the package")
+        files.update(extra)
+    descriptor = package_descriptor(plan, files, registry=registry, source=source)
+    files[DESCRIPTOR] = descriptor_bytes(descriptor)
+    return Outputs(plan, findings, dict(sorted(files.items())))
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _write_tree(folder: Path, files: Mapping[str, bytes]) -> None:
+    for path, data in files.items():
+        if not _is_safe(path):
+            raise ExportError(f"{path!r} cannot be a file of the package")
+        file = folder / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with open(file, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def _check_replaceable(target: Path) -> Path:
+    """The target as an absolute path, when it may be replaced: a package folder, an empty
+    folder or nothing yet. Anything else is refused: `-o ~` is a typo, not a wish."""
+    target = Path(os.path.abspath(target))  # "." and ".." have no parent to work beside
+    if target == target.parent:
+        raise ExportError(f"{target} cannot be replaced by a package folder")
+    if not os.path.lexists(target):
+        return target
+    if not target.is_dir() or target.is_symlink():
+        raise ExportError(f"{target} exists and is not a folder; not replacing it")
+    if any(target.iterdir()) and not (target / DESCRIPTOR).is_file():
+        raise ExportError(
+            f"{target} is not a data package folder (no {DESCRIPTOR}); not replacing it"
+        )
+    return target
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swaps two folders in one step (Linux renameat2); False when the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    renameat2.restype = ctypes.c_int
+    done = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(done == 0)
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Puts folder `new` at `target`; the previous target, if any, is removed afterwards."""
+    if not os.path.lexists(target):
+        os.rename(new, target)
+        return
+    if _exchange(new, target):
+        shutil.rmtree(new)  # it now holds the previous package
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    os.rename(target, old)  # onto the empty folder mkdtemp made
+    try:
+        os.rename(new, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    shutil.rmtree(old)
+
+
+def write_package(
+    files: Mapping[str, bytes],
+    target: Path,
+    *,
+    check: PackageCheck = validate_package,
+    tolerated: frozenset[str] = frozenset(),
+) -> PackageReport:
+    """Writes `files` into a new folder beside `target`, validates it, then swaps it in.
+
+    `check` validates the new folder; an error whose code is not in `tolerated` (the content
+    findings the build already reported, such as a task without responsibility in the source)
+    raises `ExportError`, and `target` is left as it was. Returns the validation report.
+    """
+    target = _check_replaceable(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = target.stat().st_mode & 0o7777 if target.is_dir() else 0o755
+    new = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        _write_tree(new, files)
+        report = check(new)
+        errors = [f for f in report.findings if f.severity == "error" and f.code not in tolerated]
+        if errors:
+            shown = PackageReport(str(target), tuple(errors), report.resources)
+            raise ExportError(
+                "the built package does not validate; nothing was written:\n"
+                + format_report(shown, limit=3).rstrip()
+            )
+        os.chmod(new, mode)
+        _swap_in(new, target)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    return report
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What `build_package` did."""
+
+    target: Path
+    outputs: Outputs
+    written: bool
+    """False when `strict` refused to write because the plan has findings."""
+
+
+def build_package(
+    text: str,
+    target: Path,
+    *,
+    registry: Registry | None = None,
+    strict: bool = False,
+    linked: LinkedOutputs | None = None,
+    check: PackageCheck = validate_package,
+) -> BuildResult:
+    """Builds the package of the plan in `text` into the folder `target`, atomically.
+
+    Under `strict`, any `check_plan` finding stops the build before anything is written.
+    Raises `ParseError` for text that is not a plan and `ExportError` when the package cannot
+    be written or does not validate; the previous package is then left as it was.
+    """
+    _check_replaceable(target)  # before any work: `-o ~` is refused at once
+    registry = registry if registry is not None else default_registry()
+    plan, findings = _parse(text, registry)
+    if strict and findings:
+        return BuildResult(target, Outputs(plan, findings, {}), written=False)
+    outputs = _produce(plan, findings, text, registry, linked)
+    tolerated = frozenset(f.code for f in findings)
+    write_package(outputs.files, target, check=check, tolerated=tolerated)
+    return BuildResult(target, outputs, written=True)
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class StaleFile:
+    """A file of a checked-in package that a fresh build would change."""
+
+    path: str
+    """Path inside the package folder."""
+    status: Literal["differs", "missing", "extra"]
+    """differs: other bytes; missing: the build makes it; extra: the build does not."""
+
+
+def _files_under(folder: Path) -> set[str]:
+    if not folder.is_dir():
+        return set()
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir()}
+
+
+def check_build(
+    text: str,
+    target: Path,
+    *,
+    registry: Registry | None = None,
+    linked: LinkedOutputs | None = None,
+) -> tuple[StaleFile, ...]:
+    """Rebuilds into a temporary folder and lists how `target` differs (empty when fresh)."""
+    outputs = package_outputs(text, registry=registry, linked=linked)
+    with tempfile.TemporaryDirectory(prefix="fgf-check-") as tmp:
+        fresh = Path(tmp)
+        _write_tree(fresh, outputs.files)
+        return _compare(fresh, target)
+
+
+def _compare(fresh: Path, target: Path) -> tuple[StaleFile, ...]:
+    built, present = _files_under(fresh), _files_under(target)
+    stale: list[StaleFile] = []
+    for path in sorted(built | present):
+        if path not in present:
+            stale.append(StaleFile(path, "missing"))
+        elif path not in built:
+            stale.append(StaleFile(path, "extra"))
+        elif not filecmp.cmp(fresh / path, target / path, shallow=False):
+            stale.append(StaleFile(path, "differs"))
+    return tuple(stale)
+
+
+def stale_summary(stale: Sequence[StaleFile]) -> str:
+    """One line per stale file, for `fgf build --check`."""
+    return "".join(f"  {s.status}: {s.path}\n" for s in stale)

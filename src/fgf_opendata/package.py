@@ -1,0 +1,824 @@
+"""Plan -> Frictionless Data Package v2: tables, Table Schemas and `datapackage.json`, in memory.
+
+Pure functions from values to bytes; writing them out (atomically) is `fgf_opendata.build`'s job.
+The package of a plan holds one CSV per table in `TABLES` (UTF-8, one header row, the dialect in
+`CSV_DIALECT`), the canonical JSON of the plan (`plan.json`) and the source text itself
+(`source/<plan id>.txt`), which the `line`, `start` and `end` columns of every row point into.
+
+frictionless writes every cell (cast and formatted by the Table Schema), the stdlib `csv` module
+quotes and joins them, and `serialize.dumps` writes the descriptor, so the same plan always gives
+the same bytes: no timestamps,
+rows in document order, agencies sorted by id. Every resource records its `bytes` and `hash`
+(sha256), so a one-character edit to any file fails `frictionless validate` and `fgf build
+--check`. The Table Schemas do not depend on the plan; `schemas/` publishes them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from types import MappingProxyType
+from typing import Any, get_args
+
+from . import __version__
+from .agencies import CATEGORIES, Registry
+from .errors import ExportError
+from .model import (
+    Agency,
+    AgencyKind,
+    Assignment,
+    Comparator,
+    Deadline,
+    Measure,
+    Plan,
+    Precision,
+    Recurrence,
+    Responsibility,
+    Role,
+    Section,
+    Span,
+    Target,
+    Task,
+    UnitCode,
+)
+from .serialize import dumps, plan_to_json
+
+__all__ = [
+    "BASE_IRI",
+    "CSV_DIALECT",
+    "DESCRIPTOR",
+    "PACKAGE_PROFILE",
+    "PLAN_JSON",
+    "SOURCES",
+    "TABLES",
+    "TABLE_SCHEMA_PROFILE",
+    "SourceInfo",
+    "check_plan_id",
+    "data_files",
+    "descriptor_bytes",
+    "package_descriptor",
+    "plan_rows",
+    "source_path",
+    "table_csv",
+    "table_schemas",
+]
+
+BASE_IRI = "https://w3id.org/fgf-opendata"
+PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+DESCRIPTOR = "datapackage.json"
+PLAN_JSON = "plan.json"
+
+TABLES = (
+    "plans",
+    "sections",
+    "tasks",
+    "measures",
+    "agencies",
+    "responsibilities",
+    "deadlines",
+    "targets",
+)
+"""The tabular resources, in the order the descriptor lists them; each is `<name>.csv`."""
+
+CSV_DIALECT: Mapping[str, Any] = MappingProxyType(
+    {
+        "header": True,
+        "headerRows": [1],
+        "delimiter": ",",
+        "lineTerminator": "\n",
+        "quoteChar": '"',
+        "doubleQuote": True,
+    }
+)
+"""How every CSV is written: comma-separated, one header row, RFC 4180 quoting, LF line ends
+(for readable diffs of the checked-in package; readers accept both)."""
+
+_PLAN_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+_PUBLISHER = "fgf-opendata"
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What the text itself does not say about a published plan: where it is, what it is about."""
+
+    url: str
+    """The official publication of the document (gov.cn)."""
+    keywords: tuple[str, ...] = ()
+    """Subject keywords for portals, in addition to the generic ones."""
+
+
+SOURCES: Mapping[str, SourceInfo] = MappingProxyType(
+    {
+        "guobanfa-2021-25": SourceInfo(
+            "https://www.gov.cn/zhengce/content/2021-07/11/content_5624201.htm",
+            (
+                "放管服",
+                "市场主体",
+                "营商环境",
+                "streamlining administration",
+                "business environment",
+            ),
+        ),
+    }
+)
+"""Known sources by plan id; a plan not listed here is published without a source URL."""
+
+
+# --- Table Schemas ----------------------------------------------------------------------------
+
+
+def _doc(model: type[Any], name: str) -> str:
+    """A model field's docstring: the model is where a column's meaning is written down once."""
+    description = model.model_fields[name].description
+    assert description, f"{model.__name__}.{name} has no docstring"
+    return str(description)
+
+
+def _field(
+    name: str,
+    type_: str,
+    description: str,
+    *,
+    required: bool = False,
+    unique: bool = False,
+    **constraints: Any,
+) -> dict[str, Any]:
+    field: dict[str, Any] = {"name": name, "type": type_, "description": description}
+    if required:
+        constraints = {"required": True, **constraints}
+    if unique:
+        constraints["unique"] = True
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def _coded(name: str, values: Iterable[str], description: str, *, required: bool) -> dict[str, Any]:
+    """A string column with a closed set of values: `categories` says so, `enum` enforces it."""
+    codes = list(values)
+    field = _field(name, "string", description, required=required, enum=codes)
+    field["categories"] = codes
+    return field
+
+
+def _span_fields(what: str) -> list[dict[str, Any]]:
+    return [
+        _field(
+            "line",
+            "integer",
+            f"1-based line of the source text (the `source` resource) on which the {what} starts.",
+            required=True,
+            minimum=1,
+        ),
+        _field(
+            "start",
+            "integer",
+            f"Offset of the {what}'s first character in the source text, counted in code points "
+            "(Unicode characters, not bytes): text[start:end] is the source of the row.",
+            required=True,
+            minimum=0,
+        ),
+        _field(
+            "end",
+            "integer",
+            f"Offset just past the {what}'s last character, in code points.",
+            required=True,
+            minimum=0,
+        ),
+    ]
+
+
+def _id(name: str, pattern: str, description: str) -> dict[str, Any]:
+    return _field(name, "string", description, required=True, unique=True, pattern=pattern)
+
+
+def _subject_id() -> dict[str, Any]:
+    return _field(
+        "subject_id",
+        "string",
+        "The task, measure or plan the row belongs to (tasks.id, measures.id or plans.id).",
+        required=True,
+        pattern=f"({_PLAN_ID.pattern}|task_[0-9]+(__meas_[0-9]+)?)",
+    )
+
+
+def _position(what: str) -> dict[str, Any]:
+    return _field(
+        "position",
+        "integer",
+        f"0-based order of the {what} within its subject.",
+        required=True,
+        minimum=0,
+    )
+
+
+def _reference(fields: str, resource: str | None, target: str = "id") -> dict[str, Any]:
+    reference: dict[str, Any] = {"fields": [target]}
+    if resource is not None:  # Table Schema v2: no `resource` means the same table
+        reference = {"resource": resource, **reference}
+    return {"fields": [fields], "reference": reference}
+
+
+def _schema(
+    fields: list[dict[str, Any]],
+    primary_key: Sequence[str],
+    foreign_keys: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "$schema": TABLE_SCHEMA_PROFILE,
+        "fields": fields,
+        "missingValues": [""],
+        "primaryKey": list(primary_key),
+    }
+    if foreign_keys:
+        schema["foreignKeys"] = list(foreign_keys)
+    return schema
+
+
+def table_schemas() -> dict[str, dict[str, Any]]:
+    """Table name -> its Table Schema (v2), in `TABLES` order; the same for every plan."""
+    plan_id = _PLAN_ID.pattern
+    return {
+        "plans": _schema(
+            [
+                _id("id", plan_id, _doc(Plan, "id")),
+                _field("doc_number", "string", _doc(Plan, "doc_number")),
+                _field("title", "string", _doc(Plan, "title"), required=True),
+                _field("issuer", "string", _doc(Plan, "issuer")),
+                _field(
+                    "issuer_id",
+                    "string",
+                    "The issuing body's agencies.id; empty when the registry does not know it.",
+                ),
+                _field("issued", "date", _doc(Plan, "issued")),
+                _field("addressees", "string", _doc(Plan, "addressees")),
+                _field("plan_title", "string", _doc(Plan, "plan_title")),
+            ],
+            ["id"],
+            [_reference("issuer_id", "agencies")],
+        ),
+        "sections": _schema(
+            [
+                _id("id", "sec_[0-9]+", _doc(Section, "id")),
+                _field("plan_id", "string", "The plan the section belongs to.", required=True),
+                _field("number", "integer", _doc(Section, "number"), required=True, minimum=1),
+                _field("label", "string", _doc(Section, "label")),
+                _field("title", "string", _doc(Section, "title")),
+                *_span_fields("section heading"),
+            ],
+            ["id"],
+            [_reference("plan_id", "plans")],
+        ),
+        "tasks": _schema(
+            [
+                _id("id", "task_[0-9]+", _doc(Task, "id")),
+                _field("section_id", "string", "The section the task belongs to.", required=True),
+                _field("number", "integer", _doc(Task, "number"), required=True, minimum=1),
+                _field("label", "string", _doc(Task, "label"), required=True),
+                _field("text", "string", _doc(Task, "text"), required=True),
+                *_span_fields("task"),
+            ],
+            ["id"],
+            [_reference("section_id", "sections")],
+        ),
+        "measures": _schema(
+            [
+                _id("id", "task_[0-9]+__meas_[0-9]+", _doc(Measure, "id")),
+                _field("task_id", "string", "The key task the measure belongs to.", required=True),
+                _field("number", "integer", _doc(Measure, "number"), required=True, minimum=1),
+                _field("numbered", "boolean", _doc(Measure, "numbered"), required=True),
+                _field("label", "string", _doc(Measure, "label")),
+                _field("text", "string", _doc(Measure, "text"), required=True),
+                *_span_fields("measure"),
+            ],
+            ["id"],
+            [_reference("task_id", "tasks")],
+        ),
+        "agencies": _schema(
+            [
+                _id("id", "[a-z0-9-]+", _doc(Agency, "id")),
+                _field("name_zh", "string", _doc(Agency, "name_zh"), required=True),
+                _field("full_name_zh", "string", _doc(Agency, "full_name_zh"), required=True),
+                _field("name_en", "string", _doc(Agency, "name_en"), required=True),
+                _field("abbreviation_en", "string", _doc(Agency, "abbreviation_en")),
+                _coded("kind", get_args(AgencyKind), _doc(Agency, "kind"), required=True),
+                _coded("category", CATEGORIES, _doc(Agency, "category"), required=True),
+                _field("parent_id", "string", _doc(Agency, "parent_id")),
+                _field("established", "year", _doc(Agency, "established")),
+                _field("dissolved", "year", _doc(Agency, "dissolved")),
+                _field("successor_id", "string", _doc(Agency, "successor_id")),
+                _field("wikidata", "string", _doc(Agency, "wikidata"), pattern="Q[1-9][0-9]*"),
+            ],
+            ["id"],
+            [_reference("parent_id", None), _reference("successor_id", None)],
+        ),
+        "responsibilities": _schema(
+            [
+                _subject_id(),
+                _position("actor in the responsibility line"),
+                _field("agency", "string", _doc(Assignment, "agency"), required=True),
+                _field(
+                    "agency_id",
+                    "string",
+                    "The agencies.id the name resolves to; empty when the registry does not "
+                    "know the name.",
+                ),
+                _coded("role", get_args(Role), _doc(Assignment, "role"), required=True),
+                _field("open_ended", "boolean", _doc(Responsibility, "open_ended"), required=True),
+                *_span_fields("responsibility line"),
+            ],
+            ["subject_id", "position"],
+            [_reference("agency_id", "agencies")],
+        ),
+        "deadlines": _schema(
+            [
+                _subject_id(),
+                _position("deadline"),
+                _field("expression", "string", _doc(Deadline, "expression"), required=True),
+                _field("date", "date", _doc(Deadline, "date"), required=True),
+                _coded(
+                    "precision", get_args(Precision), _doc(Deadline, "precision"), required=True
+                ),
+                _coded(
+                    "recurrence", get_args(Recurrence), _doc(Deadline, "recurrence"), required=False
+                ),
+                *_span_fields("deadline phrase"),
+            ],
+            ["subject_id", "position"],
+        ),
+        "targets": _schema(
+            [
+                _subject_id(),
+                _position("target"),
+                _field("text", "string", _doc(Target, "text"), required=True),
+                _field("quantity", "string", _doc(Target, "quantity")),
+                _field("value", "number", _doc(Target, "value"), required=True),
+                _coded("unit", get_args(UnitCode), _doc(Target, "unit"), required=True),
+                _field("unit_text", "string", _doc(Target, "unit_text"), required=True),
+                _coded(
+                    "comparator", get_args(Comparator), _doc(Target, "comparator"), required=True
+                ),
+                _field("baseline", "number", _doc(Target, "baseline")),
+                *_span_fields("target phrase"),
+            ],
+            ["subject_id", "position"],
+        ),
+    }
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+Row = dict[str, Any]
+"""One table row: column name -> a JSON value (str, int, float, bool or None)."""
+
+
+def _span(span: Span) -> Row:
+    return {"line": span.line, "start": span.start, "end": span.end}
+
+
+def _tasks(plan: Plan) -> Iterator[tuple[Section, Task]]:
+    for section in plan.sections:
+        for task in section.tasks:
+            yield section, task
+
+
+def _subjects(plan: Plan) -> Iterator[Task | Measure]:
+    for _, task in _tasks(plan):
+        yield task
+        yield from task.measures
+
+
+def _responsibility_rows(subject_id: str, resp: Responsibility | None) -> Iterator[Row]:
+    if resp is None:
+        return
+    for assignment in resp.assignments:
+        yield {
+            "subject_id": subject_id,
+            "position": assignment.position,
+            "agency": assignment.agency,
+            "agency_id": assignment.agency_id,
+            "role": assignment.role,
+            "open_ended": resp.open_ended,
+            **_span(resp.span),
+        }
+
+
+def _deadline_rows(subject_id: str, deadlines: Sequence[Deadline]) -> Iterator[Row]:
+    for position, deadline in enumerate(deadlines):
+        yield {
+            "subject_id": subject_id,
+            "position": position,
+            "expression": deadline.expression,
+            "date": deadline.date.isoformat(),
+            "precision": deadline.precision,
+            "recurrence": deadline.recurrence,
+            **_span(deadline.span),
+        }
+
+
+def _target_rows(subject_id: str, targets: Sequence[Target]) -> Iterator[Row]:
+    for position, target in enumerate(targets):
+        values = target.model_dump(mode="json")  # Decimal -> int or float, as in plan.json
+        yield {
+            "subject_id": subject_id,
+            "position": position,
+            "text": target.text,
+            "quantity": target.quantity,
+            "value": values["value"],
+            "unit": target.unit,
+            "unit_text": target.unit_text,
+            "comparator": target.comparator,
+            "baseline": values["baseline"],
+            **_span(target.span),
+        }
+
+
+def _cited_agencies(plan: Plan, registry: Registry) -> list[Agency]:
+    """Every agency the plan cites or is issued by, with the parents and successors they name."""
+    wanted = [
+        a.agency_id
+        for subject in _subjects(plan)
+        if subject.responsibility is not None
+        for a in subject.responsibility.assignments
+        if a.agency_id is not None
+    ]
+    issuer = registry.lookup(plan.issuer) if plan.issuer else None
+    if issuer is not None:
+        wanted.append(issuer.id)
+    found: dict[str, Agency] = {}
+    while wanted:
+        agency_id = wanted.pop()
+        if agency_id in found:
+            continue
+        agency = registry.get(agency_id)
+        if agency is None:
+            raise ExportError(f"agency id {agency_id!r} is not in the registry")
+        found[agency_id] = agency
+        wanted.extend(i for i in (agency.parent_id, agency.successor_id) if i is not None)
+    return sorted(found.values(), key=lambda a: a.id)
+
+
+def plan_rows(plan: Plan, registry: Registry) -> dict[str, list[Row]]:
+    """Table name -> rows, in `TABLES` order: document order, agencies sorted by id."""
+    issuer = registry.lookup(plan.issuer) if plan.issuer else None
+    tables: dict[str, list[Row]] = {name: [] for name in TABLES}
+    tables["plans"].append(
+        {
+            "id": plan.id,
+            "doc_number": plan.doc_number,
+            "title": plan.title,
+            "issuer": plan.issuer,
+            "issuer_id": issuer.id if issuer else None,
+            "issued": plan.issued.isoformat() if plan.issued else None,
+            "addressees": plan.addressees,
+            "plan_title": plan.plan_title,
+        }
+    )
+    for section in plan.sections:
+        tables["sections"].append(
+            {
+                "id": section.id,
+                "plan_id": plan.id,
+                "number": section.number,
+                "label": section.label,
+                "title": section.title,
+                **_span(section.span),
+            }
+        )
+    for section, task in _tasks(plan):
+        tables["tasks"].append(
+            {
+                "id": task.id,
+                "section_id": section.id,
+                "number": task.number,
+                "label": task.label,
+                "text": task.text,
+                **_span(task.span),
+            }
+        )
+        for measure in task.measures:
+            tables["measures"].append(
+                {
+                    "id": measure.id,
+                    "task_id": task.id,
+                    "number": measure.number,
+                    "numbered": measure.numbered,
+                    "label": measure.label,
+                    "text": measure.text,
+                    **_span(measure.span),
+                }
+            )
+    for subject in _subjects(plan):
+        tables["responsibilities"].extend(_responsibility_rows(subject.id, subject.responsibility))
+        tables["deadlines"].extend(_deadline_rows(subject.id, subject.deadlines))
+        tables["targets"].extend(_target_rows(subject.id, subject.targets))
+    tables["deadlines"].extend(_deadline_rows(plan.id, plan.deadlines))
+    tables["agencies"] = [
+        {
+            "id": a.id,
+            "name_zh": a.name_zh,
+            "full_name_zh": a.full_name_zh,
+            "name_en": a.name_en,
+            "abbreviation_en": a.abbreviation_en,
+            "kind": a.kind,
+            "category": a.category,
+            "parent_id": a.parent_id,
+            "established": a.established,
+            "dissolved": a.dissolved,
+            "successor_id": a.successor_id,
+            "wikidata": a.wikidata,
+        }
+        for a in _cited_agencies(plan, registry)
+    ]
+    return tables
+
+
+def table_csv(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, Any]) -> bytes:
+    """The CSV bytes of a table with `CSV_DIALECT`, its cells written by frictionless.
+
+    frictionless casts each value by its field (dates, booleans as true/false, numbers) and
+    writes it back in the field's form; the stdlib `csv` module quotes and joins the cells.
+    (frictionless's own CSV writer goes through a temporary file it leaves open.) Columns follow
+    the schema's field order; a value that does not fit its field raises `ExportError`.
+    """
+    from frictionless import Schema
+    from frictionless.resources import TableResource
+
+    names = [field["name"] for field in schema["fields"]]
+    data: list[list[Any]] = [names, *([row.get(name) for name in names] for row in rows)]
+    # Foreign keys matter to validation only; writing one table must not look up the others.
+    local = {key: value for key, value in schema.items() if key != "foreignKeys"}
+    out = io.StringIO()
+    writer = csv.writer(
+        out,
+        delimiter=CSV_DIALECT["delimiter"],
+        quotechar=CSV_DIALECT["quoteChar"],
+        doublequote=CSV_DIALECT["doubleQuote"],
+        lineterminator=CSV_DIALECT["lineTerminator"],
+        quoting=csv.QUOTE_MINIMAL,
+    )
+    writer.writerow(names)
+    with TableResource(data=data, schema=Schema.from_descriptor(local)) as table:
+        for row in table.row_stream:
+            if not row.valid:
+                error = row.errors[0]
+                raise ExportError(f"cannot write row {row.row_number - 1}: {error.message}")
+            writer.writerow(row.to_list(types=["string"]))
+    return out.getvalue().encode("utf-8")
+
+
+# --- files and descriptor ---------------------------------------------------------------------
+
+
+def check_plan_id(plan_id: str) -> str:
+    """The plan id, checked to be safe as a file name (it comes from the document's content)."""
+    if not _PLAN_ID.fullmatch(plan_id) or ".." in plan_id:
+        raise ExportError(
+            f"plan id {plan_id!r} cannot name a file: it must match {_PLAN_ID.pattern}"
+        )
+    return plan_id
+
+
+def source_path(plan: Plan) -> str:
+    """Where the package keeps the source text of the plan."""
+    return f"source/{check_plan_id(plan.id)}.txt"
+
+
+def data_files(plan: Plan, registry: Registry, source_text: str) -> dict[str, bytes]:
+    """Path -> bytes of every data file of the package: the CSVs, plan.json and the source.
+
+    `source_text` is the decoded text the plan was parsed from; it is stored as UTF-8, so the
+    spans (offsets in code points) point into it whatever the encoding of the original file.
+    """
+    text_path = source_path(plan)  # checks the plan id before anything is made of it
+    schemas = table_schemas()
+    rows = plan_rows(plan, registry)
+    files = {f"{name}.csv": table_csv(rows[name], schemas[name]) for name in TABLES}
+    files[PLAN_JSON] = plan_to_json(plan).encode("utf-8")
+    files[text_path] = source_text.encode("utf-8")
+    return files
+
+
+def _hash(data: bytes) -> str:
+    return f"sha256:{hashlib.sha256(data).hexdigest()}"
+
+
+_TABLE_TITLES = {  # name -> English title, Chinese title, what one row is
+    "plans": ("The plan", "方案", "plan: its doc number, title, issuer and date of issue"),
+    "sections": ("Sections", "部分", "section (一、…) grouping key tasks"),
+    "tasks": ("Key tasks", "重点任务", "key task （一）…, with its text"),
+    "measures": ("Measures", "具体措施", "concrete measure (1．…) under a key task"),
+    "agencies": (
+        "Agencies",
+        "单位",
+        (
+            "agency the plan cites or is issued by, or that such an agency belongs to or was "
+            "succeeded by (from the project's agency registry)"
+        ),
+    ),
+    "responsibilities": (
+        "Responsibilities",
+        "责任分工",
+        (
+            "actor cited in a responsibility line: who leads (牵头), is responsible for (负责) or "
+            "shares (按职责分工负责) a task or measure"
+        ),
+    ),
+    "deadlines": (
+        "Deadlines",
+        "完成时限",
+        "time limit stated in the text, resolved to the last day it covers",
+    ),
+    "targets": ("Targets", "量化目标", "quantified commitment (20个工作日以内, …)"),
+}
+
+_TEXT_FORMATS = {  # suffix -> format, media type, what it is; all written as UTF-8
+    ".ttl": ("ttl", "text/turtle", "RDF graph (Turtle)"),
+    ".jsonld": ("jsonld", "application/ld+json", "RDF graph (JSON-LD)"),
+    ".json": ("json", "application/json", "JSON document"),
+    ".txt": ("txt", "text/plain", "Text"),
+    ".csv": ("csv", "text/csv", "CSV table"),
+}
+
+
+def _kind(path: str) -> str:
+    known = _TEXT_FORMATS.get(PurePosixPath(path).suffix)
+    return known[2] if known else "File"
+
+
+def _file_resource(path: str, data: bytes, **extra: Any) -> dict[str, Any]:
+    """A resource for one file: where, what format, how big, its sha256 (`extra` first)."""
+    suffix = PurePosixPath(path).suffix
+    known = _TEXT_FORMATS.get(suffix)
+    resource: dict[str, Any] = {**extra, "path": path}
+    if known:
+        resource.update(format=known[0], mediatype=known[1], encoding="utf-8")
+    else:
+        resource.update(format=suffix.lstrip(".") or "bin", mediatype="application/octet-stream")
+    resource.update(bytes=len(data), hash=_hash(data))
+    return resource
+
+
+def _resource_name(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
+
+
+def package_descriptor(
+    plan: Plan,
+    files: Mapping[str, bytes],
+    *,
+    registry: Registry | None = None,
+    source: SourceInfo | None = None,
+) -> dict[str, Any]:
+    """The `datapackage.json` of a plan's files (as `data_files` gives them, plus extra files).
+
+    Every file becomes a resource with its size and sha256: the tables with their Table Schema
+    and dialect, then plan.json and the source text, then any other file (the RDF outputs) in
+    path order. `source` (default: `SOURCES[plan.id]`) gives the official URL and keywords.
+    """
+    source = source if source is not None else SOURCES.get(plan.id)
+    schemas = table_schemas()
+    resources: list[dict[str, Any]] = []
+    for name in TABLES:
+        path = f"{name}.csv"
+        if path not in files:
+            raise ExportError(f"the package has no {path}")
+        title, title_zh, what = _TABLE_TITLES[name]
+        spans = any(field["name"] == "start" for field in schemas[name]["fields"])
+        resources.append(
+            {
+                "name": name,
+                "type": "table",
+                "title": f"{title} ({title_zh})",
+                "description": f"One row per {what}."
+                + (" Each row gives its source span (line, start, end)." if spans else ""),
+                **_file_resource(path, files[path]),
+                "dialect": dict(CSV_DIALECT),
+                "schema": schemas[name],
+            }
+        )
+    text_path = source_path(plan)
+    resources.append(
+        _file_resource(
+            PLAN_JSON,
+            files[PLAN_JSON],
+            name="plan",
+            title="The plan as canonical JSON",
+            description="The whole parsed plan, nested, with every node's source span "
+            "(its JSON Schema: https://w3id.org/fgf-opendata/schemas/plan.schema.json).",
+        )
+    )
+    resources.append(
+        _file_resource(
+            text_path,
+            files[text_path],
+            name="source",
+            title="Source text (原文)",
+            description="The text the data was parsed from, in UTF-8. The line, start and end "
+            "columns of the tables point into it: start and end count code points.",
+        )
+    )
+    known = {f"{name}.csv" for name in TABLES} | {PLAN_JSON, text_path, DESCRIPTOR}
+    for path in sorted(set(files) - known):
+        kind = _kind(path)
+        resources.append(
+            _file_resource(
+                path,
+                files[path],
+                name=_resource_name(path),
+                title=f"{kind}: {path}",
+                description=f"{kind} of the plan, generated from the same parse as the tables.",
+            )
+        )
+
+    plan_name = plan.plan_title or plan.title
+    citation = ", ".join(
+        part for part in (plan.doc_number, plan.issued and plan.issued.isoformat()) if part
+    )
+    source_entry: dict[str, Any] = {
+        "title": f"{plan.title} ({citation})" if citation else plan.title
+    }
+    if source is not None:
+        source_entry["path"] = source.url
+    contributors: list[dict[str, Any]] = [{"title": _PUBLISHER, "roles": ["publisher"]}]
+    if plan.issuer:
+        contributors.append({"title": plan.issuer, "roles": ["author"]})
+    keywords = [
+        "重点任务分工",
+        "国务院",
+        *(source.keywords if source else ()),
+        *([plan.doc_number] if plan.doc_number else []),
+        "State Council of China",
+        "key tasks",
+        "division of responsibilities",
+        "deadlines",
+        "government agencies",
+    ]
+    return {
+        "$schema": PACKAGE_PROFILE,
+        "name": check_plan_id(plan.id),
+        "id": f"{BASE_IRI}/dataset/{plan.id}",
+        "title": f"{plan_name} ({plan.doc_number or plan.id}) — key tasks, measures and "
+        "responsibilities",
+        "description": _description(plan, registry),
+        "version": __version__,
+        "licenses": [dict(_LICENSE)],
+        "sources": [source_entry],
+        "contributors": contributors,
+        "keywords": list(dict.fromkeys(keywords)),
+        "resources": resources,
+    }
+
+
+def _description(plan: Plan, registry: Registry | None) -> str:
+    """What the package holds, in Chinese then English, with the licence note."""
+    sections = len(plan.sections)
+    tasks = sum(len(s.tasks) for s in plan.sections)
+    measures = sum(len(t.measures) for _, t in _tasks(plan))
+    assignments = sum(
+        len(s.responsibility.assignments) for s in _subjects(plan) if s.responsibility
+    )
+    deadlines = len(plan.deadlines) + sum(len(s.deadlines) for s in _subjects(plan))
+    targets = sum(len(s.targets) for s in _subjects(plan))
+    issued_zh = (
+        f"{plan.issued.year}年{plan.issued.month}月{plan.issued.day}日" if plan.issued else ""
+    )
+    doc_zh = f"{plan.doc_number}，" if plan.doc_number else ""
+    issuer = registry.lookup(plan.issuer) if registry is not None and plan.issuer else None
+    issuer_en = issuer.name_en if issuer else plan.issuer or "the issuer"
+    doc_en = f" ({plan.doc_number})" if plan.doc_number else ""
+    issued_en = f" on {plan.issued.isoformat()}" if plan.issued else ""
+    zh = (
+        f"《{plan.plan_title or plan.title}》（{doc_zh}{plan.issuer or ''}{issued_zh}印发）"
+        f"的结构化数据：{sections}个部分、{tasks}项重点任务、{measures}项具体措施，"
+        f"{assignments}条责任分工（牵头、负责、按职责分工负责），"
+        f"{deadlines}个完成时限和{targets}个量化目标。每行数据注明其在原文中的位置（行号和字符偏移）。"
+        "原文是国家机关的行政性质文件，依《中华人民共和国著作权法》第五条不适用该法；"
+        "本派生数据以CC BY 4.0许可发布。"
+    )
+    en = (
+        f"Structured data from a key-task division plan issued by the {issuer_en}{doc_en}"
+        f"{issued_en}: {sections} sections, {tasks} key tasks, {measures} measures, "
+        f"{assignments} assignments of agencies (lead, responsible, shared), {deadlines} "
+        f"deadlines and {targets} quantified targets. Every row gives its place in the source "
+        "text (line and character offsets). The source is a state document of an "
+        "administrative nature, which Art. 5 of the Copyright Law of the PRC places outside "
+        "copyright; the derived data is published under CC BY 4.0."
+    )
+    return f"{zh}\n\n{en}"
+
+
+def descriptor_bytes(descriptor: Mapping[str, Any]) -> bytes:
+    """The descriptor in the project's one JSON style (`serialize.dumps`)."""
+    return dumps(descriptor).encode("utf-8")

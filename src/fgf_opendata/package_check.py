@@ -1,0 +1,722 @@
+"""Validate a published package folder: the gate `fgf validate` and `fgf build` run.
+
+Three gates, each returning `Finding`s (never raising for content problems):
+
+1. frictionless: the descriptor, every file's size and sha256, types, constraints, primary and
+   foreign keys. It runs offline: its HTTP session is replaced by one that refuses to fetch, so
+   a remote path or profile becomes a finding instead of a download.
+2. the official Data Package v2.0 profiles (`data/profiles/`, JSON Schema draft-07) on the
+   descriptor, every Table Schema and every dialect; frictionless 5 checks only part of v2.
+3. the project's own rules, on the CSV rows: ids unique, every subject_id a task, measure or
+   the plan, every task and measure assigned to an agency, agency ids known, no deadline
+   before the date of issue, spans that slice the source text to the row's text.
+
+A finding locates itself as `where` = "resource" or "resource/field" and `line` = the row
+number (the header is row 1, so it is the line of the CSV file when no cell holds a line
+break). An unreadable folder (missing, no `datapackage.json`, broken JSON) raises `ExportError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .errors import ExportError
+from .package import DESCRIPTOR, PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE
+from .validate import Finding, Severity
+
+__all__ = [
+    "PROFILES",
+    "PackageReport",
+    "clip",
+    "format_report",
+    "frictionless_findings",
+    "profile_findings",
+    "project_findings",
+    "read_descriptor",
+    "report_json_schema",
+    "validate_package",
+]
+
+PROFILES: Mapping[str, str] = MappingProxyType(
+    {
+        "datapackage": "frictionless-2.0-datapackage.json",
+        "tableschema": "frictionless-2.0-tableschema.json",
+        "tabledialect": "frictionless-2.0-tabledialect.json",
+    }
+)
+"""The v2.0 profiles bundled in `data/profiles/`, by the name of what they describe."""
+
+_SUBJECT_TABLES = ("responsibilities", "deadlines", "targets")
+_ID_TABLES = ("plans", "sections", "tasks", "measures", "agencies")
+# A path the Data Package profile accepts as local: relative POSIX, no "..", no scheme.
+_LOCAL_PATH = re.compile(r"(?!/)(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!.*(^|/)\.\.(/|$))[^\\]+")
+_VALUE_WIDTH = 40
+_QUOTED = re.compile(f'"([^"]{{{_VALUE_WIDTH + 1},}})"')
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackageReport:
+    """What `validate_package` found in one package folder."""
+
+    path: str
+    """The folder that was validated, as given."""
+    findings: tuple[Finding, ...]
+    """Every finding, gate by gate, in resource and row order."""
+    resources: int
+    """How many resources the descriptor lists."""
+
+    @property
+    def valid(self) -> bool:
+        """True when no finding is an error (warnings do not make a package invalid)."""
+        return not any(f.severity == "error" for f in self.findings)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as data (`fgf validate --json`); `report_json_schema()` describes it."""
+        return {
+            "path": self.path,
+            "valid": self.valid,
+            "resources": self.resources,
+            "errors": self.count("error"),
+            "warnings": self.count("warning"),
+            "findings": [_finding_dict(f) for f in self.findings],
+        }
+
+
+def _at(resource: str, field: str | None = None) -> str:
+    return f"{resource}/{field}" if field else resource
+
+
+def _split_where(where: str) -> tuple[str, str | None]:
+    resource, _, field = where.partition("/")
+    return resource, field or None
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    resource, field = _split_where(finding.where)
+    return {
+        "code": finding.code,
+        "severity": finding.severity,
+        "resource": resource,
+        "row": finding.line,
+        "field": field,
+        "message": finding.message,
+    }
+
+
+def report_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of `fgf validate --json` output."""
+    nullable_int = {"type": ["integer", "null"], "minimum": 1}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://w3id.org/fgf-opendata/schemas/validation-report.schema.json",
+        "title": "fgf validate report",
+        "description": "What `fgf validate --json` prints: the findings of the frictionless, "
+        "Data Package v2 profile and project gates on one package folder.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["path", "valid", "resources", "errors", "warnings", "findings"],
+        "properties": {
+            "path": {"type": "string", "description": "The package folder, as given."},
+            "valid": {"type": "boolean", "description": "True when there is no error."},
+            "resources": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "How many resources the descriptor lists.",
+            },
+            "errors": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Findings of severity error.",
+            },
+            "warnings": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Findings of severity warning.",
+            },
+            "findings": {
+                "type": "array",
+                "description": "Every finding, gate by gate, in resource and row order.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["code", "severity", "resource", "row", "field", "message"],
+                    "properties": {
+                        "code": {
+                            "type": "string",
+                            "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                            "description": "Stable kebab-case rule name: a frictionless error "
+                            "type (type-error, foreign-key, hash-count, ...), a profile gate "
+                            "(package-profile-error, table-schema-profile-error, "
+                            "dialect-profile-error) or a project rule (duplicate-id, "
+                            "unknown-subject, task-without-responsibility, "
+                            "measure-without-responsibility, unknown-agency-id, "
+                            "deadline-before-issue-date, span-mismatch, ...).",
+                        },
+                        "severity": {"enum": ["error", "warning", "info"]},
+                        "resource": {
+                            "type": "string",
+                            "description": "The resource name, or datapackage.json for the "
+                            "descriptor as a whole.",
+                        },
+                        "row": {
+                            **nullable_int,
+                            "description": "Row number in the table, the header being row 1; "
+                            "null when the finding is not about a row.",
+                        },
+                        "field": {
+                            "type": ["string", "null"],
+                            "description": "The column, when the finding is about one.",
+                        },
+                        "message": {"type": "string", "description": "What is wrong."},
+                    },
+                },
+            },
+        },
+    }
+
+
+# --- formatting -------------------------------------------------------------------------------
+
+
+def clip(value: object, width: int = _VALUE_WIDTH) -> str:
+    """A value quoted for a message, cut to `width` characters with an ellipsis."""
+    text = str(value)
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    return f'"{text}"'
+
+
+def _clip_quoted(message: str) -> str:
+    """Shortens every long double-quoted value inside a message (frictionless quotes cells)."""
+    return _QUOTED.sub(lambda m: clip(m.group(1)), message)
+
+
+def _location(finding: Finding) -> str:
+    resource, field = _split_where(finding.where)
+    parts = [resource]
+    if finding.line is not None:
+        parts.append(f"row {finding.line}")
+    if field:
+        parts.append(f"field {field}")
+    return " ".join(parts)
+
+
+def format_report(report: PackageReport, *, limit: int = 5) -> str:
+    """The report as text: a summary line, then one line per finding, `limit` per rule.
+
+    Findings of one code are grouped (in the order the codes first appear); past `limit`, a
+    line "… and N more [code]" stands for the rest.
+    """
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        groups[finding.code].append(finding)
+    errors, warnings = report.count("error"), report.count("warning")
+    verdict = "valid" if report.valid else "invalid"
+    summary = (
+        f"{report.path}: {verdict} ({report.resources} resources, {errors} "
+        f"error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''})"
+    )
+    lines = [summary]
+    for code, findings in groups.items():
+        for finding in findings[:limit]:
+            lines.append(
+                f"{_location(finding)}: {finding.severity}: {finding.message} [{finding.code}]"
+            )
+        if len(findings) > limit:
+            lines.append(f"  … and {len(findings) - limit} more [{code}]")
+    return "\n".join(lines) + "\n"
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def read_descriptor(folder: Path) -> dict[str, Any]:
+    """The folder's `datapackage.json` as a dict; `ExportError` when it cannot be read."""
+    if not folder.is_dir():
+        raise ExportError(f"{folder} is not a folder (expected a data package folder)")
+    path = folder / DESCRIPTOR
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ExportError(f"{folder} has no {DESCRIPTOR}: it is not a data package") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExportError(f"cannot read {path}: {exc}") from None
+    try:
+        descriptor = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ExportError(
+            f"{path} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    if not isinstance(descriptor, dict):
+        raise ExportError(f"{path} is not a JSON object")
+    return descriptor
+
+
+def _resources(descriptor: Mapping[str, Any]) -> list[dict[str, Any]]:
+    items = descriptor.get("resources")
+    return [r for r in items if isinstance(r, dict)] if isinstance(items, list) else []
+
+
+def _is_local(path: object) -> bool:
+    return isinstance(path, str) and bool(_LOCAL_PATH.fullmatch(path))
+
+
+# --- gate 1: frictionless ---------------------------------------------------------------------
+
+
+class _OfflineSession:
+    """Stands in for frictionless's HTTP session: validation never fetches anything."""
+
+    headers: dict[str, str] = {}  # noqa: RUF012 - read by frictionless, never written here
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError(f"{url} was not fetched: fgf validate works offline")
+
+    def get(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        return self.request("GET", url)
+
+    def post(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        return self.request("POST", url)
+
+    def head(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        return self.request("HEAD", url)
+
+
+def _error_message(error: Any) -> str:
+    """frictionless's note, the cell value first; the finding's code already names the rule."""
+    note = str(getattr(error, "note", "") or "") or str(error.message)
+    cell = getattr(error, "cell", None)
+    if cell is not None and error.type != "foreign-key":  # a foreign-key note quotes the value
+        note = f"value {clip(cell)}: {note}"
+    return _clip_quoted(note)
+
+
+def frictionless_findings(folder: Path) -> list[Finding]:
+    """Gate 1: frictionless validation of the package, offline, as findings."""
+    from frictionless import FrictionlessException, system, validate
+
+    findings: list[Finding] = []
+    with system.use_context(http_session=_OfflineSession()):
+        try:
+            report = validate(str(folder / DESCRIPTOR))
+        except FrictionlessException as exc:  # pragma: no cover - validate reports instead
+            return [Finding("frictionless-error", "error", _clip_quoted(str(exc)), DESCRIPTOR)]
+    for error in report.errors:
+        findings.append(Finding(error.type, "error", _error_message(error), DESCRIPTOR))
+    for task in report.tasks:
+        for error in task.errors:
+            field = getattr(error, "field_name", None)
+            row = getattr(error, "row_number", None)
+            findings.append(
+                Finding(
+                    error.type,
+                    "error",
+                    _error_message(error),
+                    _at(task.name or task.place, field),
+                    row,
+                    getattr(error, "field_number", None),
+                )
+            )
+    return findings
+
+
+# --- gate 2: the v2 profiles ------------------------------------------------------------------
+
+
+@functools.cache
+def _profile_validator(name: str) -> Any:
+    # No stubs for jsonschema in the dev set-up.
+    from jsonschema import Draft7Validator  # type: ignore[import-untyped]
+
+    text = (resources.files("fgf_opendata") / "data" / "profiles" / PROFILES[name]).read_text(
+        encoding="utf-8"
+    )
+    return Draft7Validator(json.loads(text))
+
+
+def _profile_errors(name: str, instance: Any) -> Iterator[str]:
+    from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+
+    for error in _profile_validator(name).iter_errors(instance):
+        # A oneOf/anyOf failure says little by itself: the best error of a branch whose type
+        # matched says what to fix ("does not match pattern" rather than "is not an array").
+        relevant = [e for e in error.context or () if e.validator != "type"]
+        detail = best_match(relevant) if relevant else error
+        yield _clip_quoted(f"{detail.json_path}: {_clip_repr(detail.message)}")
+
+
+def _clip_repr(message: str, width: int = 160) -> str:
+    return message if len(message) <= width else message[: width - 1] + "…"
+
+
+def _load_part(folder: Path, value: Any) -> Any:
+    """A Table Schema or dialect given inline or as a local path (None when it cannot be read)."""
+    if isinstance(value, dict):
+        return value
+    if _is_local(value):
+        try:
+            return json.loads((folder / value).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+    return None
+
+
+def profile_findings(folder: Path, descriptor: Mapping[str, Any]) -> list[Finding]:
+    """Gate 2: the descriptor, every Table Schema and dialect against the v2.0 profiles."""
+    findings = [
+        Finding("package-profile-error", "error", message, DESCRIPTOR)
+        for message in _profile_errors("datapackage", descriptor)
+    ]
+    if descriptor.get("$schema") != PACKAGE_PROFILE:
+        findings.append(
+            Finding(
+                "not-data-package-v2",
+                "error",
+                f"$schema is {clip(descriptor.get('$schema'))}, not {PACKAGE_PROFILE}",
+                DESCRIPTOR,
+            )
+        )
+    for index, resource in enumerate(_resources(descriptor)):
+        name = str(resource.get("name", f"resources[{index}]"))
+        if "schema" in resource:
+            schema = _load_part(folder, resource["schema"])
+            if schema is None:
+                findings.append(
+                    Finding(
+                        "table-schema-profile-error",
+                        "error",
+                        f"schema {clip(resource['schema'])} is neither inline nor a readable "
+                        "local file",
+                        name,
+                    )
+                )
+            else:
+                findings.extend(
+                    Finding("table-schema-profile-error", "error", message, name)
+                    for message in _profile_errors("tableschema", schema)
+                )
+                if isinstance(schema, dict) and schema.get("$schema") != TABLE_SCHEMA_PROFILE:
+                    findings.append(
+                        Finding(
+                            "not-table-schema-v2",
+                            "error",
+                            f"schema $schema is {clip(schema.get('$schema'))}, not "
+                            f"{TABLE_SCHEMA_PROFILE}",
+                            name,
+                        )
+                    )
+        if "dialect" in resource:
+            dialect = _load_part(folder, resource["dialect"])
+            findings.extend(
+                Finding("dialect-profile-error", "error", message, name)
+                for message in _profile_errors("tabledialect", dialect)
+            )
+    return findings
+
+
+# --- gate 3: the project's rules --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Table:
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, str], ...]
+
+    def numbered(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(row number, row): the header is row 1."""
+        for index, row in enumerate(self.rows):
+            yield index + 2, row
+
+    def ids(self, column: str = "id") -> set[str]:
+        return {row[column] for row in self.rows if row.get(column)}
+
+
+def _read_table(folder: Path, resource: Mapping[str, Any]) -> _Table | None:
+    """The rows of a CSV resource as strings (None when frictionless has more to say)."""
+    path = resource.get("path")
+    if not _is_local(path):
+        return None
+    try:
+        text = (folder / str(path)).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = tuple(next(reader, ()))
+    rows = tuple(dict(zip(header, row, strict=False)) for row in reader)
+    return _Table(str(resource.get("name")), header, rows)
+
+
+class _Rules:
+    """The project's checks over the tables of one package; `run` yields the findings."""
+
+    def __init__(
+        self, tables: Mapping[str, _Table], source: str | None, listed: Collection[object]
+    ) -> None:
+        self.tables = tables
+        self.source = source
+        self.listed = listed
+        self.findings: list[Finding] = []
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        table: str,
+        row: int | None = None,
+        field: str | None = None,
+        severity: Severity = "error",
+    ) -> None:
+        self.findings.append(Finding(code, severity, message, _at(table, field), row))
+
+    def need(self, name: str, *columns: str) -> _Table | None:
+        table = self.tables.get(name)
+        if table is None:
+            return None
+        missing = [c for c in columns if c not in table.columns]
+        for column in missing:
+            self.add("missing-column", f"the table has no column {column}", name, None, column)
+        return None if missing else table
+
+    def run(self) -> list[Finding]:
+        for name in ("plans", "sections", "tasks", "measures", "agencies", *_SUBJECT_TABLES):
+            if name not in self.listed:
+                self.add("missing-resource", f"the package has no {name} table", DESCRIPTOR)
+        self.unique_ids()
+        self.subjects()
+        self.coverage()
+        self.agency_ids()
+        self.deadlines()
+        self.spans()
+        return self.findings
+
+    def unique_ids(self) -> None:
+        for name in (*_ID_TABLES, *_SUBJECT_TABLES):
+            key = ("id",) if name in _ID_TABLES else ("subject_id", "position")
+            table = self.need(name, *key)
+            if table is None:
+                continue
+            first: dict[tuple[str, ...], int] = {}
+            for number, row in table.numbered():
+                value = tuple(row.get(k, "") for k in key)
+                if value in first:
+                    shown = ", ".join(clip(v) for v in value)
+                    self.add(
+                        "duplicate-id",
+                        f"{'+'.join(key)} {shown} is already used in row {first[value]}",
+                        name,
+                        number,
+                        key[0],
+                    )
+                else:
+                    first[value] = number
+
+    def _subject_ids(self) -> set[str] | None:
+        parts = [self.need(name, "id") for name in ("plans", "tasks", "measures")]
+        if any(p is None for p in parts):
+            return None
+        return set().union(*(p.ids() for p in parts if p is not None))
+
+    def subjects(self) -> None:
+        known = self._subject_ids()
+        if known is None:
+            return
+        for name in _SUBJECT_TABLES:
+            table = self.need(name, "subject_id")
+            if table is None:
+                continue
+            for number, row in table.numbered():
+                if row["subject_id"] not in known:
+                    self.add(
+                        "unknown-subject",
+                        f"subject_id {clip(row['subject_id'])} is not a task, measure or plan id",
+                        name,
+                        number,
+                        "subject_id",
+                    )
+
+    def coverage(self) -> None:
+        tasks = self.need("tasks", "id")
+        measures = self.need("measures", "id", "task_id")
+        assigned = self.need("responsibilities", "subject_id")
+        if tasks is None or measures is None or assigned is None:
+            return
+        covered = assigned.ids("subject_id")
+        measures_of: dict[str, list[str]] = defaultdict(list)
+        for row in measures.rows:
+            measures_of[row["task_id"]].append(row["id"])
+        for table, kind in ((tasks, "task"), (measures, "measure")):
+            for number, row in table.numbered():
+                subject = row["id"]
+                children = measures_of.get(subject, []) if kind == "task" else []
+                # A task whose measures all carry responsibilities needs none of its own.
+                if subject in covered or (children and all(c in covered for c in children)):
+                    continue
+                self.add(
+                    f"{kind}-without-responsibility",
+                    f"{kind} {clip(subject)} has no row in responsibilities",
+                    table.name,
+                    number,
+                    "id",
+                )
+
+    def agency_ids(self) -> None:
+        agencies = self.need("agencies", "id")
+        if agencies is None:
+            return
+        known = agencies.ids()
+        checks = (
+            ("responsibilities", "agency_id"),
+            ("agencies", "parent_id"),
+            ("agencies", "successor_id"),
+            ("plans", "issuer_id"),
+        )
+        for name, column in checks:
+            table = self.tables.get(name)
+            if table is None or column not in table.columns:
+                continue
+            for number, row in table.numbered():
+                value = row[column]
+                if value and value not in known:
+                    self.add(
+                        "unknown-agency-id",
+                        f"{column} {clip(value)} is not an id in agencies",
+                        name,
+                        number,
+                        column,
+                    )
+        responsibilities = self.need("responsibilities", "agency_id", "agency")
+        if responsibilities is None:
+            return
+        for number, row in responsibilities.numbered():
+            if not row["agency_id"]:
+                self.add(
+                    "unknown-agency",
+                    f"agency {clip(row['agency'])} has no agency_id (not in the registry)",
+                    "responsibilities",
+                    number,
+                    "agency_id",
+                    "warning",
+                )
+
+    def deadlines(self) -> None:
+        plans = self.need("plans", "issued")
+        deadlines = self.need("deadlines", "date")
+        if plans is None or deadlines is None or not plans.rows:
+            return
+        issued = _date(plans.rows[0]["issued"])
+        if issued is None:
+            return
+        for number, row in deadlines.numbered():
+            date = _date(row["date"])
+            if date is not None and date < issued:
+                self.add(
+                    "deadline-before-issue-date",
+                    f"deadline {clip(row.get('expression', ''))} ({date}) is before the plan was "
+                    f"issued ({issued})",
+                    "deadlines",
+                    number,
+                    "date",
+                )
+
+    def spans(self) -> None:
+        if self.source is None:
+            return
+        expected: dict[str, Callable[[dict[str, str]], str | None]] = {
+            "sections": lambda r: r.get("label", "") + r.get("title", ""),
+            "tasks": lambda r: r.get("label", "") + r.get("text", ""),
+            "measures": lambda r: r.get("label", "") + r.get("text", ""),
+            "deadlines": lambda r: r.get("expression"),
+            "targets": lambda r: r.get("text"),
+            "responsibilities": lambda r: None,
+        }
+        for name, text_of in expected.items():
+            table = self.tables.get(name)
+            if table is None or not {"line", "start", "end"} <= set(table.columns):
+                continue
+            for number, row in table.numbered():
+                problem = _span_problem(self.source, row, text_of(row))
+                if problem:
+                    self.add("span-mismatch", problem, name, number, "start")
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _span_problem(source: str, row: Mapping[str, str], text: str | None) -> str | None:
+    """What is wrong with a row's span, or None: in range, on its line, slicing to its text."""
+    try:
+        line, start, end = int(row["line"]), int(row["start"]), int(row["end"])
+    except ValueError:
+        return None  # frictionless reports the type error
+    if not 0 <= start <= end <= len(source):
+        return f"span {start}-{end} is outside the source text ({len(source)} characters)"
+    if source.count("\n", 0, start) + 1 != line:
+        return f"offset {start} is not on line {line}"
+    if text is not None and source[start:end] != text:
+        return f"the source at {start}-{end} reads {clip(source[start:end])}, not {clip(text)}"
+    return None
+
+
+def project_findings(folder: Path, descriptor: Mapping[str, Any]) -> list[Finding]:
+    """Gate 3: the project's rules on the rows of the package's tables."""
+    tables: dict[str, _Table] = {}
+    source: str | None = None
+    findings: list[Finding] = []
+    names = {resource.get("name") for resource in _resources(descriptor)}
+    for resource in _resources(descriptor):
+        name = resource.get("name")
+        if not _is_local(resource.get("path")):
+            findings.append(
+                Finding(
+                    "unsafe-path",
+                    "error",
+                    f"path {clip(resource.get('path'))} is not a relative path inside the package",
+                    str(name),
+                )
+            )
+            continue
+        if resource.get("type") == "table" and isinstance(name, str):
+            table = _read_table(folder, resource)
+            if table is not None:
+                tables[name] = table
+        elif name == "source":
+            try:
+                source = (folder / str(resource["path"])).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                source = None
+    return findings + _Rules(tables, source, names).run()
+
+
+def validate_package(folder: str | Path) -> PackageReport:
+    """Every gate on a package folder; raises `ExportError` when the folder cannot be read."""
+    path = Path(folder)
+    descriptor = read_descriptor(path)
+    findings = [
+        *frictionless_findings(path),
+        *profile_findings(path, descriptor),
+        *project_findings(path, descriptor),
+    ]
+    return PackageReport(str(folder), tuple(findings), len(_resources(descriptor)))

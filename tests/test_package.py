@@ -1,0 +1,503 @@
+"""`fgf build`: the Data Package of the reference plan, reproducible, fresh and written atomically."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REFERENCE, ROOT
+from fgf_opendata import __version__, build
+from fgf_opendata.agencies import Registry
+from fgf_opendata.build import (
+    StaleFile,
+    build_package,
+    check_build,
+    package_outputs,
+    write_package,
+)
+from fgf_opendata.cli import main
+from fgf_opendata.errors import ExportError
+from fgf_opendata.model import Plan
+from fgf_opendata.package import (
+    PACKAGE_PROFILE,
+    TABLE_SCHEMA_PROFILE,
+    TABLES,
+    check_plan_id,
+    data_files,
+    table_schemas,
+)
+from fgf_opendata.package_check import PackageReport, validate_package
+from fgf_opendata.validate import Finding
+
+CHECKED_IN = ROOT / "datapackage"
+PROFILES = ROOT / "src" / "fgf_opendata" / "data" / "profiles"
+
+
+def _no_linked(plan: Plan, registry: Registry, files: Mapping[str, bytes]) -> dict[str, bytes]:
+    return {}
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory, reference_text: str) -> Path:
+    """The reference package without the RDF files (faster to build; read-only for tests).
+
+    Tests that build again pass `linked=_no_linked` too; the CLI tests build the whole package.
+    """
+    target = tmp_path_factory.mktemp("built") / "datapackage"
+    result = build_package(reference_text, target, linked=_no_linked)
+    assert result.written
+    return target
+
+
+def _rows(folder: Path, table: str) -> list[dict[str, str]]:
+    text = (folder / f"{table}.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+# --- content ----------------------------------------------------------------------------------
+
+
+def test_rows_agree_with_the_parsed_plan(package: Path, reference_plan: Plan) -> None:
+    tasks = [t for s in reference_plan.sections for t in s.tasks]
+    measures = [m for t in tasks for m in t.measures]
+    assert len(_rows(package, "plans")) == 1
+    assert len(_rows(package, "sections")) == 5
+    assert [r["id"] for r in _rows(package, "tasks")] == [t.id for t in tasks]
+    assert len(tasks) == 25
+    assert [r["id"] for r in _rows(package, "measures")] == [m.id for m in measures]
+    assert len(measures) == 73
+    assert len(_rows(package, "responsibilities")) == 383
+    deadlines = _rows(package, "deadlines")
+    measure_ids = {m.id for m in measures}
+    assert sum(r["subject_id"] in measure_ids for r in deadlines) == 25
+    assert [r["subject_id"] for r in deadlines if r["subject_id"] == reference_plan.id] == [
+        "guobanfa-2021-25"
+    ]
+    assert len(deadlines) == 26
+    assert len(_rows(package, "targets")) == sum(len(s.targets) for s in [*tasks, *measures])
+
+
+def test_every_cited_agency_is_in_the_agencies_table(package: Path, reference_plan: Plan) -> None:
+    agencies = {r["id"]: r for r in _rows(package, "agencies")}
+    cited = {
+        a.agency_id
+        for t in (t for s in reference_plan.sections for t in s.tasks)
+        for node in (t, *t.measures)
+        if node.responsibility
+        for a in node.responsibility.assignments
+    }
+    assert len(cited) == 41
+    assert cited <= set(agencies)
+    assert {r["agency_id"] for r in _rows(package, "responsibilities")} == cited
+    for row in agencies.values():  # parents and successors travel with the agencies citing them
+        for column in ("parent_id", "successor_id"):
+            assert row[column] == "" or row[column] in agencies, (row["id"], column)
+    assert agencies["cbirc"]["successor_id"] == "nfra"  # 银保监会 -> 国家金融监督管理总局
+    assert _rows(package, "plans")[0]["issuer_id"] in agencies
+
+
+def test_rows_point_into_the_source_text(package: Path, reference_text: str) -> None:
+    source = (package / "source" / "guobanfa-2021-25.txt").read_bytes()
+    assert source == REFERENCE.read_bytes()
+    for table in ("tasks", "measures"):
+        for row in _rows(package, table):
+            assert reference_text[int(row["start"]) : int(row["end"])] == row["label"] + row["text"]
+    for row in _rows(package, "deadlines"):
+        assert reference_text[int(row["start"]) : int(row["end"])] == row["expression"]
+    first = _rows(package, "responsibilities")[0]
+    assert reference_text[int(first["start"]) : int(first["end"])].startswith("（")
+
+
+def test_csv_cells_are_typed_and_formatted(package: Path) -> None:
+    text = (package / "measures.csv").read_text(encoding="utf-8")
+    assert text.startswith("id,task_id,number,numbered,label,text,line,start,end\n")
+    assert "\r" not in text
+    row = _rows(package, "measures")[0]
+    assert row["numbered"] == "true"
+    target = next(r for r in _rows(package, "targets") if r["baseline"])
+    assert (target["value"], target["baseline"], target["unit"]) == ("20", "45", "DAY")
+    assert _rows(package, "plans")[0]["issued"] == "2021-07-11"
+
+
+def test_descriptor(package: Path) -> None:
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["$schema"] == PACKAGE_PROFILE
+    assert descriptor["name"] == "guobanfa-2021-25"
+    assert descriptor["id"] == "https://w3id.org/fgf-opendata/dataset/guobanfa-2021-25"
+    assert descriptor["version"] == __version__
+    assert "国办发〔2021〕25号" in descriptor["title"]
+    assert "key tasks" in descriptor["title"]
+    assert "著作权法》第五条" in descriptor["description"]
+    assert "Art. 5 of the Copyright Law" in descriptor["description"]
+    assert descriptor["licenses"] == [
+        {
+            "name": "CC-BY-4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "title": "Creative Commons Attribution 4.0",
+        }
+    ]
+    (source,) = descriptor["sources"]
+    assert source["path"] == "https://www.gov.cn/zhengce/content/2021-07/11/content_5624201.htm"
+    assert "2021-07-11" in source["title"]
+    assert {"title": "国务院办公厅", "roles": ["author"]} in descriptor["contributors"]
+    assert "created" not in descriptor
+    names = [r["name"] for r in descriptor["resources"]]
+    assert names[: len(TABLES)] == list(TABLES)
+    assert {"plan", "source"} <= set(names)
+    for resource in descriptor["resources"]:
+        data = (package / resource["path"]).read_bytes()
+        assert resource["bytes"] == len(data)
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def test_table_schemas(package: Path) -> None:
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    tables = [r for r in descriptor["resources"] if r.get("type") == "table"]
+    assert [t["schema"] for t in tables] == list(table_schemas().values())
+    for table in tables:
+        schema = table["schema"]
+        assert schema["$schema"] == TABLE_SCHEMA_PROFILE
+        assert "fieldsMatch" not in schema  # profile bug #965
+        assert schema["primaryKey"]
+        assert table["dialect"]["header"] is True
+        header = (package / table["path"]).read_text(encoding="utf-8").split("\n", 1)[0]
+        assert header.split(",") == [f["name"] for f in schema["fields"]]
+        for field in schema["fields"]:
+            assert field["type"], field  # profile bug #1147
+            assert len(field["description"]) > 10, field
+    role = next(f for f in table_schemas()["responsibilities"]["fields"] if f["name"] == "role")
+    assert role["categories"] == role["constraints"]["enum"] == ["lead", "responsible", "shared"]
+
+
+def test_profiles_are_the_upstream_files() -> None:
+    documented = {  # sha256 prefixes from shared/reference/README.md and data/profiles/README.md
+        "frictionless-2.0-datapackage.json": "a9ef0fc168b3402a",
+        "frictionless-2.0-dataresource.json": "067d769b44b22178",
+        "frictionless-2.0-tableschema.json": "a67779642acc7f51",
+        "frictionless-2.0-tabledialect.json": "54e884a84e499b9f",
+    }
+    for name, prefix in documented.items():
+        assert hashlib.sha256((PROFILES / name).read_bytes()).hexdigest()[:16] == prefix, name
+    assert "The Unlicense" in (PROFILES / "README.md").read_text(encoding="utf-8")
+
+
+# --- reproducible and fresh -------------------------------------------------------------------
+
+
+def test_two_builds_give_the_same_bytes(package: Path, reference_text: str) -> None:
+    first, second = package_outputs(reference_text), package_outputs(reference_text)
+    assert first.files == second.files  # the RDF files included, when rdf.py provides them
+    plain = package_outputs(reference_text, linked=_no_linked)
+    assert dict(plain.files) == _snapshot(package)
+
+
+def test_the_checked_in_package_is_fresh(reference_text: str) -> None:
+    stale = check_build(reference_text, CHECKED_IN)
+    assert stale == (), f"datapackage/ is stale: run `fgf build` ({stale})"
+
+
+def test_frictionless_cli_says_the_checked_in_package_is_valid() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
+        cwd=CHECKED_IN,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["valid"] is True
+    assert len(report["tasks"]) >= 10
+
+
+@pytest.fixture
+def copy(package: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "datapackage"
+    shutil.copytree(package, target)
+    return target
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_check_finds_a_one_character_edit(copy: Path, reference_text: str, table: str) -> None:
+    path = copy / f"{table}.csv"
+    data = path.read_bytes()
+    at = data.rindex(b",") + 1  # the first character of the last cell
+    path.write_bytes(data[:at] + (b"9" if data[at : at + 1] != b"9" else b"8") + data[at + 1 :])
+    stale = check_build(reference_text, copy, linked=_no_linked)
+    assert stale == (StaleFile(f"{table}.csv", "differs"),)
+
+
+def test_check_finds_missing_and_extra_files(copy: Path, reference_text: str) -> None:
+    (copy / "targets.csv").unlink()
+    (copy / "notes.txt").write_text("x", encoding="utf-8")
+    assert check_build(reference_text, copy, linked=_no_linked) == (
+        StaleFile("notes.txt", "extra"),
+        StaleFile("targets.csv", "missing"),
+    )
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def test_cli_build_then_check(tmp_path: Path) -> None:
+    runner = CliRunner()
+    target = tmp_path / "out" / "datapackage"
+    result = runner.invoke(main, ["build", "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"wrote {target} (")
+    assert result.stderr == ""
+    assert (target / "datapackage.json").is_file()
+    result = runner.invoke(main, ["build", "--check", "-o", str(target)])
+    assert (result.exit_code, result.stdout) == (0, f"{target} is up to date\n")
+    path = target / "deadlines.csv"
+    path.write_bytes(path.read_bytes().replace(b"2021-11-30", b"2021-11-29", 1))
+    result = runner.invoke(main, ["build", "--check", "--quiet", "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.stdout == f"{target} is stale; run `fgf build`:\n  differs: deadlines.csv\n"
+    assert b"2021-11-29" in path.read_bytes()  # --check wrote nothing
+
+
+def test_cli_check_of_a_missing_folder_names_every_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--check", "-o", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert "missing: datapackage.json" in result.stdout
+    assert "missing: tasks.csv" in result.stdout
+
+
+def _with_unknown_agency(tmp_path: Path) -> Path:
+    text = REFERENCE.read_text(encoding="utf-8").replace(
+        "（财政部牵头，审计署等", "（财政部牵头，审计总署等", 1
+    )
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_strict_build_with_findings_writes_nothing(tmp_path: Path) -> None:
+    source = _with_unknown_agency(tmp_path)
+    target = tmp_path / "datapackage"
+    result = CliRunner().invoke(main, ["build", str(source), "-o", str(target), "--strict"])
+    assert result.exit_code == 1
+    assert "审计总署" in result.stderr
+    assert "[unknown-agency]" in result.stderr
+    assert "was not written" in result.stderr
+    assert not target.exists()
+
+
+def test_lenient_build_publishes_an_unknown_agency_without_id(tmp_path: Path) -> None:
+    source = _with_unknown_agency(tmp_path)
+    target = tmp_path / "datapackage"
+    result = CliRunner().invoke(main, ["build", str(source), "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    assert "[unknown-agency]" in result.stderr
+    row = next(r for r in _rows(target, "responsibilities") if r["agency"] == "审计总署")
+    assert row["agency_id"] == ""
+    report = validate_package(target)
+    assert report.valid
+    assert [f.code for f in report.findings] == ["unknown-agency"]
+
+
+def test_build_from_gb18030_stores_the_source_as_utf8(tmp_path: Path) -> None:
+    source = tmp_path / "plan-gbk.txt"
+    source.write_bytes(REFERENCE.read_text(encoding="utf-8").encode("gb18030"))
+    target = tmp_path / "datapackage"
+    args = ["build", str(source), "-o", str(target), "--encoding", "gb18030", "--quiet"]
+    result = CliRunner().invoke(main, args)
+    assert (result.exit_code, result.stdout) == (0, ""), result.stderr
+    assert _snapshot(target) == _snapshot(CHECKED_IN)
+
+
+def test_oversized_source_is_refused_with_exit_2(tmp_path: Path) -> None:
+    target = tmp_path / "datapackage"
+    result = CliRunner().invoke(main, ["build", "-o", str(target), "--max-bytes", "100"])
+    assert result.exit_code == 2
+    assert "over the limit" in result.stderr
+    assert not target.exists()
+
+
+# --- atomic output ----------------------------------------------------------------------------
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_a_failure_after_writing_leaves_the_old_package(copy: Path, reference_text: str) -> None:
+    before = _snapshot(copy)
+    changed = reference_text.replace("完善常态化财政资金直达机制", "完善财政资金直达机制", 1)
+
+    def explode(folder: Path) -> PackageReport:
+        assert (folder / "tasks.csv").is_file()  # the new package is complete at this point
+        raise RuntimeError("killed during validation")
+
+    with pytest.raises(RuntimeError, match="killed"):
+        build_package(changed, copy, check=explode, linked=_no_linked)
+    assert _snapshot(copy) == before
+    assert _leftovers(copy.parent) == []
+
+
+def test_a_failure_while_writing_leaves_the_old_package(
+    copy: Path, reference_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _snapshot(copy)
+    written: list[int] = []
+    real_fsync = os.fsync
+
+    def failing_fsync(fd: int) -> None:
+        written.append(fd)
+        if len(written) == 5:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(build.os, "fsync", failing_fsync)
+    with pytest.raises(OSError, match="No space"):
+        build_package(reference_text.replace("完善常态化", "完善", 1), copy, linked=_no_linked)
+    assert len(written) == 5
+    assert _snapshot(copy) == before
+    assert _leftovers(copy.parent) == []
+
+
+def test_an_invalid_build_is_refused(copy: Path) -> None:
+    before = _snapshot(copy)
+    files = dict(_snapshot(copy))
+    files["tasks.csv"] = files["tasks.csv"].replace(b"task_2,", b"task_1,", 1)
+    with pytest.raises(ExportError, match=r"does not validate[\s\S]*duplicate-id"):
+        write_package(files, copy)
+    assert _snapshot(copy) == before
+    assert _leftovers(copy.parent) == []
+
+
+def test_tolerated_findings_do_not_stop_the_build(copy: Path) -> None:
+    def report(folder: Path) -> PackageReport:
+        finding = Finding("measure-without-responsibility", "error", "from the source", "measures")
+        return PackageReport(str(folder), (finding,), 10)
+
+    files = _snapshot(copy)
+    files["notes.txt"] = b"new\n"
+    with pytest.raises(ExportError):
+        write_package(files, copy, check=report)
+    assert not (copy / "notes.txt").exists()
+    write_package(
+        files, copy, check=report, tolerated=frozenset({"measure-without-responsibility"})
+    )
+    assert (copy / "notes.txt").read_bytes() == b"new\n"
+
+
+def test_swap_without_renameat2(
+    copy: Path, reference_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build, "_exchange", lambda a, b: False)
+    (copy / "stale.txt").write_text("old", encoding="utf-8")
+    build_package(reference_text, copy, linked=_no_linked)
+    assert not (copy / "stale.txt").exists()
+    assert check_build(reference_text, copy, linked=_no_linked) == ()
+    assert _leftovers(copy.parent) == []
+
+
+def test_swap_with_renameat2_when_available(
+    copy: Path, reference_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    swaps: list[bool] = []
+    exchange = build._exchange
+
+    def spy(a: Path, b: Path) -> bool:
+        swaps.append(exchange(a, b))
+        return swaps[-1]
+
+    monkeypatch.setattr(build, "_exchange", spy)
+    (copy / "stale.txt").write_text("old", encoding="utf-8")
+    build_package(reference_text, copy, linked=_no_linked)
+    assert swaps == [sys.platform.startswith("linux")]
+    assert check_build(reference_text, copy, linked=_no_linked) == ()
+    assert _leftovers(copy.parent) == []
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_package(
+    tmp_path: Path, reference_text: str
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "thesis.tex").write_text("precious", encoding="utf-8")
+    with pytest.raises(ExportError, match="not a data package folder"):
+        build_package(reference_text, home)
+    assert (home / "thesis.tex").read_text(encoding="utf-8") == "precious"
+    file = tmp_path / "file"
+    file.write_text("x", encoding="utf-8")
+    with pytest.raises(ExportError, match="not a folder"):
+        build_package(reference_text, file)
+
+
+# --- ids and extra outputs --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("plan_id", ["../evil", "a/b", "UPPER", "", "-x", "x\\y", ".."])
+def test_a_plan_id_that_cannot_name_a_file_is_refused(
+    reference_plan: Plan, registry: Registry, reference_text: str, plan_id: str
+) -> None:
+    with pytest.raises(ExportError, match="cannot name a file"):
+        data_files(reference_plan.model_copy(update={"id": plan_id}), registry, reference_text)
+
+
+def test_check_plan_id_accepts_derived_ids() -> None:
+    for plan_id in ("guobanfa-2021-25", "plan-2021-07-11", "plan"):
+        assert check_plan_id(plan_id) == plan_id
+
+
+def test_linked_outputs_become_resources(tmp_path: Path, reference_text: str) -> None:
+    seen: dict[str, Any] = {}
+
+    def linked(plan: Plan, registry: Registry, files: Mapping[str, bytes]) -> dict[str, bytes]:
+        seen.update(files)
+        return {
+            "linked/plan.ttl": b"@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n",
+            "linked/plan.jsonld": b'{"@id": "http://example.org/a"}\n',
+        }
+
+    target = tmp_path / "datapackage"
+    build_package(reference_text, target, linked=linked)
+    assert "tasks.csv" in seen
+    assert "datapackage.json" not in seen
+    descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+    extra = {r["path"]: r for r in descriptor["resources"] if r["path"].startswith("linked/")}
+    assert extra["linked/plan.ttl"]["mediatype"] == "text/turtle"
+    assert extra["linked/plan.ttl"]["name"] == "linked-plan-ttl"
+    assert extra["linked/plan.jsonld"]["mediatype"] == "application/ld+json"
+    data = (target / "linked" / "plan.ttl").read_bytes()
+    assert extra["linked/plan.ttl"]["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+    assert "type" not in extra["linked/plan.ttl"]
+    assert validate_package(target).findings == ()
+
+
+@pytest.mark.parametrize("path", ["../plan.ttl", "/tmp/plan.ttl", "tasks.csv", "datapackage.json"])
+def test_a_linked_output_cannot_escape_or_replace(reference_text: str, path: str) -> None:
+    with pytest.raises(ExportError, match="cannot be a file of the package"):
+        package_outputs(reference_text, linked=lambda plan, registry, files: {path: b"x"})
+
+
+def test_outputs_do_not_depend_on_the_linked_seam(reference_text: str) -> None:
+    plain = package_outputs(reference_text, linked=_no_linked)
+    assert set(plain.files) == {
+        *(f"{t}.csv" for t in TABLES),
+        "plan.json",
+        "source/guobanfa-2021-25.txt",
+        "datapackage.json",
+    }
+    assert plain.findings == ()

@@ -1,0 +1,376 @@
+"""`fgf validate`: packages broken on purpose are caught with the right code and exit status."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT
+from fgf_opendata.build import build_package
+from fgf_opendata.cli import main
+from fgf_opendata.package_check import (
+    PackageReport,
+    clip,
+    format_report,
+    report_json_schema,
+    validate_package,
+)
+from fgf_opendata.validate import Finding
+
+Rows = list[list[str]]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, reference_text: str) -> Path:
+    target = tmp_path_factory.mktemp("validate") / "datapackage"
+    build_package(reference_text, target)
+    return target
+
+
+@pytest.fixture
+def package(built: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the reference package to break."""
+    target = tmp_path / "datapackage"
+    shutil.copytree(built, target)
+    return target
+
+
+def _edit_table(folder: Path, table: str, edit: Callable[[Rows], Rows | None]) -> None:
+    path = folder / f"{table}.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    rows = edit(rows) or rows
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+
+
+def _descriptor(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def _save(folder: Path, descriptor: dict[str, Any]) -> None:
+    text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+    (folder / "datapackage.json").write_text(text, encoding="utf-8")
+
+
+def _rehash(folder: Path) -> None:
+    """Records the edited files' sizes and hashes, so only the rule under test fires."""
+    descriptor = _descriptor(folder)
+    for resource in descriptor["resources"]:
+        path = folder / resource["path"]
+        if path.exists():
+            data = path.read_bytes()
+            resource["bytes"] = len(data)
+            resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    _save(folder, descriptor)
+
+
+def _column(rows: Rows, name: str) -> int:
+    return rows[0].index(name)
+
+
+def _set(table_rows: Rows, where: tuple[str, str], column: str, value: str) -> Rows:
+    key, wanted = where
+    k, c = _column(table_rows, key), _column(table_rows, column)
+    hits = [row for row in table_rows[1:] if row[k] == wanted]
+    assert hits, where
+    hits[0][c] = value
+    return table_rows
+
+
+# --- each rule, alone -------------------------------------------------------------------------
+
+
+def _drop_responsibilities(rows: Rows) -> Rows:
+    return [r for r in rows if r[0] != "task_1__meas_1"]
+
+
+def _drop_task(rows: Rows) -> Rows:
+    return [r for r in rows if r[0] != "task_5"]
+
+
+def _duplicate_agency(rows: Rows) -> Rows:
+    return [*rows, rows[5]]
+
+
+CASES: dict[str, tuple[str, Callable[[Rows], Rows | None], set[str]]] = {
+    "missing responsibility rows": (
+        "responsibilities",
+        _drop_responsibilities,
+        {"measure-without-responsibility"},
+    ),
+    "missing task row": ("tasks", _drop_task, {"foreign-key", "unknown-subject"}),
+    "dangling agency id": (
+        "responsibilities",
+        lambda rows: _set(rows, ("agency_id", "mof"), "agency_id", "mofx"),
+        {"foreign-key", "unknown-agency-id"},
+    ),
+    "wrong type": (
+        "deadlines",
+        lambda rows: _set(rows, ("date", "2021-11-30"), "date", "2021-11-31"),
+        {"type-error"},
+    ),
+    "duplicated id": (
+        "agencies",
+        _duplicate_agency,
+        {"duplicate-id", "unique-error", "primary-key"},
+    ),
+    "deadline before the issue date": (
+        "deadlines",
+        lambda rows: _set(rows, ("date", "2021-09-30"), "date", "2021-03-31"),
+        {"deadline-before-issue-date"},
+    ),
+    "unknown subject": (
+        "targets",
+        lambda rows: _set(rows, ("subject_id", "task_12__meas_2"), "subject_id", "task_99"),
+        {"unknown-subject"},
+    ),
+    "span that misses its text": (
+        "tasks",
+        lambda rows: _set(rows, ("id", "task_3"), "start", "1700"),
+        {"span-mismatch"},
+    ),
+    "value outside its categories": (
+        "responsibilities",
+        lambda rows: _set(rows, ("role", "lead"), "role", "boss"),
+        {"constraint-error"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_broken_package_is_found_with_the_right_code(package: Path, case: str) -> None:
+    table, edit, codes = CASES[case]
+    _edit_table(package, table, edit)
+    _rehash(package)
+    report = validate_package(package)
+    assert not report.valid
+    assert {f.code for f in report.findings} == codes
+    result = CliRunner().invoke(main, ["validate", str(package)])
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{package}: invalid")
+    for code in codes:
+        assert f"[{code}]" in result.stdout
+    assert result.stderr == ""
+
+
+def test_findings_name_resource_row_and_field(package: Path) -> None:
+    _edit_table(package, "deadlines", CASES["wrong type"][1])
+    _rehash(package)
+    (finding,) = validate_package(package).findings
+    assert (finding.where, finding.line) == ("deadlines/date", 2)
+    assert '"2021-11-31"' in finding.message
+    result = CliRunner().invoke(main, ["validate", str(package)])
+    assert 'deadlines row 2 field date: error: value "2021-11-31"' in result.stdout
+
+
+def test_a_one_character_edit_breaks_the_hash(package: Path) -> None:
+    path = package / "plans.csv"
+    data = path.read_bytes()
+    path.write_bytes(data.replace("各省".encode(), "各市".encode(), 1))
+    report = validate_package(package)
+    assert [(f.code, f.where) for f in report.findings] == [("hash-count", "plans")]
+
+
+def test_a_task_covered_by_its_measures_needs_no_row_of_its_own(package: Path) -> None:
+    _edit_table(package, "responsibilities", lambda rows: [r for r in rows if r[0] != "task_1"])
+    _rehash(package)
+    assert validate_package(package).findings == ()
+
+
+def test_an_unknown_agency_is_a_warning_only(package: Path) -> None:
+    _edit_table(
+        package, "responsibilities", lambda rows: _set(rows, ("agency_id", "mof"), "agency_id", "")
+    )
+    _rehash(package)
+    report = validate_package(package)
+    assert report.valid
+    assert [(f.code, f.severity) for f in report.findings] == [("unknown-agency", "warning")]
+    assert CliRunner().invoke(main, ["validate", str(package)]).exit_code == 0
+
+
+# --- the descriptor and the profiles ----------------------------------------------------------
+
+
+def _break_descriptor(package: Path, edit: Callable[[dict[str, Any]], None]) -> PackageReport:
+    descriptor = _descriptor(package)
+    edit(descriptor)
+    _save(package, descriptor)
+    return validate_package(package)
+
+
+def test_a_licence_without_name_or_path_fails_the_v2_profile(package: Path) -> None:
+    report = _break_descriptor(package, lambda d: d.update(licenses=[{"title": "CC BY"}]))
+    assert "package-profile-error" in {f.code for f in report.findings}
+
+
+def test_fields_match_as_the_spec_writes_it_fails_the_buggy_profile(package: Path) -> None:
+    def edit(descriptor: dict[str, Any]) -> None:
+        descriptor["resources"][2]["schema"]["fieldsMatch"] = "exact"  # profile bug #965
+
+    report = _break_descriptor(package, edit)
+    assert ("table-schema-profile-error", "tasks") in {(f.code, f.where) for f in report.findings}
+
+
+def test_a_descriptor_without_schema_is_not_v2(package: Path) -> None:
+    report = _break_descriptor(package, lambda d: d.pop("$schema"))
+    assert "not-data-package-v2" in {f.code for f in report.findings}
+
+
+def test_a_missing_resource_is_found(package: Path) -> None:
+    def edit(descriptor: dict[str, Any]) -> None:
+        descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "targets"]
+
+    (package / "targets.csv").unlink()
+    report = _break_descriptor(package, edit)
+    assert [f.code for f in report.findings] == ["missing-resource"]
+
+
+def test_paths_outside_the_package_are_refused_offline(package: Path) -> None:
+    def edit(descriptor: dict[str, Any]) -> None:
+        descriptor["resources"][0]["path"] = "https://example.org/plans.csv"
+        descriptor["resources"][1]["path"] = "../datapackage/sections.csv"
+
+    report = _break_descriptor(package, edit)
+    codes = {(f.code, f.where) for f in report.findings}
+    assert ("unsafe-path", "plans") in codes
+    assert ("unsafe-path", "sections") in codes
+
+
+# --- unreadable input -------------------------------------------------------------------------
+
+
+def test_a_missing_folder_is_exit_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("fgf: error: ")
+    assert "not a folder" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "has no datapackage.json"), ("{", "is not valid JSON"), ("[]", "not a JSON object")],
+)
+def test_an_unreadable_descriptor_is_exit_2(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    if content is not None:
+        (tmp_path / "datapackage.json").write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def test_the_reference_package_is_valid(built: Path) -> None:
+    report = validate_package(built)
+    assert report.findings == ()
+    assert report.resources >= 10
+    result = CliRunner().invoke(main, ["validate", str(built)])
+    assert result.exit_code == 0
+    assert result.stdout == f"{built}: valid ({report.resources} resources, 0 errors, 0 warnings)\n"
+
+
+def test_repeats_are_grouped_and_capped(package: Path) -> None:
+    def many(rows: Rows) -> Rows:
+        for number, row in enumerate(rows[1:13]):
+            row[0] = "x" * 60 + f"-{number}"
+        return rows
+
+    _edit_table(package, "deadlines", many)
+    _rehash(package)
+    result = CliRunner().invoke(main, ["validate", str(package)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    resources = len(_descriptor(package)["resources"])
+    assert lines[0] == f"{package}: invalid ({resources} resources, 12 errors, 0 warnings)"
+    shown = [line for line in lines if line.endswith("[unknown-subject]")]
+    assert len(shown) == 6
+    assert shown[-1] == "  … and 7 more [unknown-subject]"
+    assert f'"{"x" * 39}…"' in shown[0]  # values are quoted short
+    assert "x" * 41 not in result.stdout
+    limited = CliRunner().invoke(main, ["validate", str(package), "--limit", "2"])
+    assert "  … and 10 more [unknown-subject]" in limited.stdout
+
+
+def test_json_report_follows_its_schema(package: Path) -> None:
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+
+    _edit_table(package, "responsibilities", CASES["dangling agency id"][1])
+    result = CliRunner().invoke(main, ["validate", "--json", str(package)])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    schema = json.loads((ROOT / "schemas" / "validation-report.schema.json").read_text("utf-8"))
+    assert schema == report_json_schema()
+    assert list(Draft202012Validator(schema).iter_errors(report)) == []
+    assert report["valid"] is False
+    found = {(f["code"], f["resource"], f["row"], f["field"]) for f in report["findings"]}
+    assert ("unknown-agency-id", "responsibilities", 2, "agency_id") in found
+    assert ("hash-count", "responsibilities", None, None) in found
+
+
+def test_format_report_of_synthetic_findings() -> None:
+    findings = tuple(
+        Finding("duplicate-id", "error", f"id {clip('y' * 50)} again", "tasks/id", row)
+        for row in range(2, 14)
+    )
+    text = format_report(PackageReport("pkg", findings, 3), limit=5)
+    lines = text.splitlines()
+    assert lines[0] == "pkg: invalid (3 resources, 12 errors, 0 warnings)"
+    assert lines[1] == f'tasks row 2 field id: error: id "{"y" * 39}…" again [duplicate-id]'
+    assert lines[-1] == "  … and 7 more [duplicate-id]"
+    assert len(lines) == 7
+
+
+# --- offline ----------------------------------------------------------------------------------
+
+GUARD = """
+import sys
+
+def guard(event, args):
+    if event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname",
+                 "urllib.Request", "http.client.connect"):
+        sys.stderr.write(f"NETWORK ACCESS: {event} {args!r}\\n")
+        sys.stderr.flush()
+        import os
+        os._exit(99)
+
+sys.addaudithook(guard)
+from fgf_opendata.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _guarded(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", GUARD, *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+def test_build_and_validate_make_no_network_access(tmp_path: Path) -> None:
+    done = _guarded(["build", "-o", "pkg"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    done = _guarded(["validate", "pkg"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    descriptor = _descriptor(tmp_path / "pkg")
+    descriptor["resources"][0]["path"] = "https://example.org/plans.csv"
+    _save(tmp_path / "pkg", descriptor)
+    done = _guarded(["validate", "pkg"], tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "NETWORK ACCESS" not in done.stderr
+    assert "was not fetched" in done.stdout
