@@ -9,11 +9,22 @@ their own or at the end of the paragraph; and text whose line breaks were lost, 
 structure is recovered from the numbering alone.
 
 Every character of the input ends up in the plan: each node keeps its span, and the whitespace
-between nodes is kept as `gap`, so `render_plan(parse_plan(text)) == text`. Malformed input
-raises `ParseError` with line and column (numbers out of sequence, unbalanced parentheses, a
-responsibility line that names no actor, impossible dates, no plan structure at all) instead of
-being silently under-parsed. Content problems that do not stop parsing (a measure without a
+between nodes is kept as `gap`, so `render_plan(parse_plan(text)) == text`.
+
+Malformed input raises `ParseError` instead of being silently under-parsed, and nothing else
+escapes `parse_plan`. The error is located (line, column, the line with a caret) at the
+offending text, says what was expected and what was found, and carries a stable `code`:
+no-plan-structure (no 一、 at all, an empty text), number-out-of-sequence (a section, task or
+measure number skipped, duplicated or out of order), task-outside-section,
+measure-outside-task, empty-item, unexpected-text (a paragraph between items),
+unbalanced-parenthesis, responsibility-without-agency, duplicate-responsibility,
+misplaced-responsibility, misplaced-heading (具体措施： twice or out of place),
+impossible-deadline (2021年13月底前), impossible-date (the date of issue or the doc number's
+year) and no-issue-year. Content problems that do not stop parsing (a measure without a
 responsibility line, an unknown agency) are left for `fgf_opendata.validate` to report.
+
+Parsing time is linear in the input: parentheses are paired once per text (`Source`), and a
+paragraph's end is found by jumping between the few characters that can end it.
 """
 
 from __future__ import annotations
@@ -21,27 +32,32 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from .agencies import Registry, default_registry
-from .errors import ParseError
 from .model import Block, BlockKind, Deadline, Measure, Plan, Responsibility, Section, Target, Task
 from .numerals import from_chinese, to_chinese
-from .phrases import find_deadlines, find_targets
+from .phrases import date_problem, find_deadlines, find_targets
 from .render import render_plan
-from .responsibility import looks_like_responsibility, parse_responsibility
+from .responsibility import looks_like_responsibility, names_a_role, parse_responsibility
 from .source import Source
 
 __all__ = ["parse_plan"]
 
 _CN = "〇○零一二三四五六七八九十百"
-_SECTION = re.compile(rf"([{_CN}]{{1,4}})、")
-_TASK = re.compile(rf"[（(]([{_CN}]{{1,4}})[）)]")
+# Up to five numerals: 九百九十九 (a plan numbers its tasks across sections, past 一百一十一).
+_SECTION = re.compile(rf"([{_CN}]{{1,5}})、")
+_TASK = re.compile(rf"[（(]([{_CN}]{{1,5}})[）)]")
 _MEASURE = re.compile(r"(\d{1,3})([．、]|\.(?!\d))")
 _HEADING = re.compile(r"(?:具体|主要)(?:措施|举措)[：:]")
 _OPEN, _CLOSE = "（(", "）)"
 # A heading may start a new paragraph inside a line after one of these (text scraped from a
 # web page loses its line breaks); anywhere else 一、 or 1． is part of a sentence.
 _BOUNDARY = frozenset("。；;！？!?：:）)”」』")
+_SENTENCE_END = frozenset("。；;！？!?")
+_INLINE_STOP = re.compile(r"[（(。；;！？!?：:）)”」』]")
+_PAREN = re.compile(r"[（(）)]")
+_KIND = {1: "section", 2: "task", 3: "measure"}
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})[〔\[［【](\d{4})[〕\]］】]第?(\d{1,4})号")
 _DATE = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,2})月"
                    r"(\d{1,2}|[一二三四五六七八九十]{1,3})日")  # fmt: skip
@@ -100,9 +116,7 @@ class _Context:
     lead_by_position: bool
 
 
-def parse_plan(
-    text: str, *, registry: Registry | None = None, plan_id: str | None = None
-) -> Plan:
+def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | None = None) -> Plan:
     """Parse the text of a plan into the canonical model.
 
     `registry` resolves agency names (default: the bundled registry); `plan_id` overrides the
@@ -113,8 +127,8 @@ def parse_plan(
     body_start = _find_body_start(source)
     front = _blocks(source, 0, body_start)
     header = _read_front(front)
-    doc_year = _doc_year(header.get("doc-number"))
-    issued = _date_of(header.get("date"))
+    doc_year = _doc_year(header.block("doc-number"), source)
+    issued = _date_of(header.block("date"), source)
     lead_by_position = bool(_LEAD_BY_POSITION.search(text, 0, body_start))
     # The back matter may carry the signature (an 意见 issued directly), so read the body with
     # a provisional year first only when the front has none.
@@ -128,7 +142,7 @@ def parse_plan(
     back, tail = _back_blocks(source, back_start)
     back_header = _read_back(back)
     if issued is None:
-        issued = _date_of(back_header.get("date"))
+        issued = _date_of(back_header.block("date"), source)
     if issue_year is None:
         issue_year = issued.year if issued else None
     if issue_year is None:
@@ -181,6 +195,13 @@ def _find_body_start(source: Source) -> int:
                     best = pos
                 break
     if best < 0:
+        if not text.strip():
+            found = "the input is empty" if not text else "the input holds only whitespace"
+            raise source.error(
+                f"no plan structure: {found} (no section heading 一、 found)",
+                0,
+                "no-plan-structure",
+            )
         raise source.error(
             "no plan structure: no section heading 一、 found", 0, "no-plan-structure"
         )
@@ -209,12 +230,20 @@ def _skip_space(text: str, pos: int) -> int:
     return pos
 
 
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return end if end >= 0 else len(text)
+
+
 def _marker_at(text: str, pos: int) -> tuple[int, int, int] | None:
-    """(level, printed number, end of label) when a heading marker starts at `pos`."""
+    """(level, printed number, end of label) when a heading marker starts at `pos`.
+
+    The number may be 0 (（零）, 0．): never expected, so it is reported as out of sequence.
+    """
     ch = text[pos] if pos < len(text) else ""
     if ch in _OPEN:
         match = _TASK.match(text, pos)
-        if match and (value := from_chinese(match.group(1))):
+        if match and (value := from_chinese(match.group(1))) is not None:
             return 2, value, match.end()
     elif ch.isdigit():
         match = _MEASURE.match(text, pos)
@@ -222,7 +251,7 @@ def _marker_at(text: str, pos: int) -> tuple[int, int, int] | None:
             return 3, int(match.group(1)), match.end()
     elif ch in _CN:
         match = _SECTION.match(text, pos)
-        if match and (value := from_chinese(match.group(1))):
+        if match and (value := from_chinese(match.group(1))) is not None:
             return 1, value, match.end()
     return None
 
@@ -244,26 +273,37 @@ def _expected(level: int, state: _State) -> tuple[int, ...]:
     return (state.measure + 1,)
 
 
-def _label(level: int, number: int) -> str:
-    return {1: f"{to_chinese(number)}、", 2: f"（{to_chinese(number)}）"}.get(level, f"{number}．")
+def _label(level: int, number: int, state: _State | None = None) -> str:
+    """A heading as a message names it; a measure takes the dot its siblings are printed with."""
+    if level != 3:
+        numeral = to_chinese(number) if number < 1000 else str(number)  # past 九百九十九
+        return f"{numeral}、" if level == 1 else f"（{numeral}）"
+    siblings = state.parent.children if state is not None and state.parent is not None else []
+    dot = siblings[-1].label[-1] if siblings and siblings[-1].label else "．"
+    return f"{number}{dot}"
 
 
 def _is_expected(marker: tuple[int, int, int] | None, state: _State) -> bool:
     return marker is not None and marker[1] in _expected(marker[0], state)
 
 
-def _matching_close(text: str, pos: int, limit: int) -> int:
-    """Offset of the parenthesis that closes the one at `pos`, or -1 before `limit`."""
-    depth = 0
-    for i in range(pos, limit):
-        ch = text[i]
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
+def _describe(item: _Item) -> str:
+    """How a message names an item: "task （二）", "measure 3．", "the unnumbered measure"."""
+    return (
+        f"{_KIND[item.level]} {item.label}" if item.label else f"the unnumbered {_KIND[item.level]}"
+    )
+
+
+def _next_labels(state: _State) -> str:
+    """The headings the reader would accept next, for a message: "3．, （二） or 二、"."""
+    labels = [_label(level, n, state) for level in (3, 2, 1) for n in _expected(level, state)]
+    parent = state.parent
+    if parent is not None and parent.heading is None and not parent.children:
+        labels.insert(0, "具体措施：")
+    last = state.last
+    if last is not None and last.responsibility is None:
+        labels.insert(0, "a responsibility line （…）")
+    return ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else labels[0]
 
 
 def _read_body(
@@ -284,31 +324,51 @@ def _read_body(
         marker = _marker_at(text, pos)
         if _is_expected(marker, state):
             assert marker is not None
+            if marker[0] == 2 and state.section == 0:
+                raise source.error(
+                    f"task {text[pos : marker[2]]} comes before the first section heading: "
+                    "expected a section heading 一、 before it",
+                    pos,
+                    "task-outside-section",
+                )
             pos = _open_item(source, marker, pos, gap, state, items, registry)
             continue
-        if marker is not None and _at_line_start(text, pos) and marker[1] != 0:
+        if marker is not None and _at_line_start(text, pos):
             _raise_out_of_sequence(source, marker, pos, state)
         last = state.last
-        if (
-            text[pos] in _OPEN
-            and last is not None
-            and last.responsibility is None
-            and not (last.level == 1 and state.restarting is not None)
-        ):
-            pos = _attach_responsibility(source, last, pos, gap, registry, lead_by_position)
-            continue
+        if text[pos] in _OPEN and last is not None:
+            if (
+                last.responsibility is not None
+                or last.heading is not None
+                or (last.level == 1 and state.task > 0)
+            ):
+                _check_responsibility_place(source, last, pos, state, registry)
+            if (
+                last.responsibility is None
+                and last.heading is None
+                and not (last.level == 1 and state.restarting is not None)
+            ):
+                pos = _attach_responsibility(source, last, pos, gap, registry, lead_by_position)
+                continue
         heading = _HEADING.match(text, pos)
         parent = state.parent
-        if heading and parent is not None and parent.heading is None and not parent.children:
-            parent.heading = Block(
-                kind="measures-heading",
-                text=heading.group(0),
-                gap=gap,
-                span=source.span(pos, heading.end()),
+        if heading and parent is not None:
+            if parent.heading is None and not parent.children:
+                parent.heading = Block(
+                    kind="measures-heading",
+                    text=heading.group(0),
+                    gap=gap,
+                    span=source.span(pos, heading.end()),
+                )
+                pos = heading.end()
+                continue
+            where = "twice for" if not parent.children else "after the measures of"
+            raise source.error(
+                f"{heading.group(0)} {where} {_describe(parent)}: expected it once, right "
+                f"after the {_KIND[parent.level]}'s responsibility line",
+                pos,
+                "misplaced-heading",
             )
-            continue_at = heading.end()
-            pos = continue_at
-            continue
         if parent is not None and parent.heading is not None and not parent.children:
             # 具体措施： followed by a paragraph with no number: the single unnumbered measure.
             item = _Item(3, 1, "", "", gap, pos, pos, numbered=False)
@@ -317,26 +377,95 @@ def _read_body(
             state.last = item
             state.measure = 1
             continue
-        if _more_items_follow(text, pos, state):
+        line_end = _line_end(text, pos)
+        stray = source.unmatched_close(pos, line_end)
+        more = _more_items_follow(text, pos, state)
+        if stray >= 0 and (
+            more or stray == pos or looks_like_responsibility(text[pos:stray], registry)
+        ):
             raise source.error(
-                f"unexpected text between items: {_clip(text, pos)!r}", pos, "unexpected-text"
+                "unbalanced parentheses: found ） with no matching （ before it on the line",
+                stray,
+                "unbalanced-parenthesis",
+            )
+        if more:
+            after = f" after {_describe(last)}" if last is not None else ""
+            raise source.error(
+                f"unexpected text{after}: expected {_next_labels(state)}, "
+                f"found {_clip(text, pos)!r}",
+                pos,
+                "unexpected-text",
             )
         return items, gap_start
 
 
+def _check_responsibility_place(
+    source: Source, last: _Item, pos: int, state: _State, registry: Registry
+) -> None:
+    """Refuse a parenthesised line that reads as responsibility where none may stand."""
+    close = source.matching_close(pos)
+    if close < 0:
+        return  # an unclosed line: _attach_responsibility reports it, or it is plain text
+    text = source.text
+    if not looks_like_responsibility(text[pos + 1 : close], registry):
+        return
+    if last.responsibility is not None:
+        raise source.error(
+            f"a second responsibility line for {_describe(last)}, which already has "
+            f"{last.responsibility.text} on line {last.responsibility.span.line}: expected "
+            f"{_next_labels(state)}",
+            pos,
+            "duplicate-responsibility",
+        )
+    if last.heading is not None:
+        raise source.error(
+            f"responsibility line after {last.heading.text} of {_describe(last)}: expected it "
+            f"right after the {_KIND[last.level]}'s text, before {last.heading.text}",
+            pos,
+            "misplaced-responsibility",
+        )
+    if last.level == 1 and state.task > 0:
+        tasks = " or ".join(_label(2, n) for n in _expected(2, state))
+        raise source.error(
+            f"responsibility line under {_describe(last)}: a section heading carries none; "
+            f"expected a task {tasks} before it",
+            pos,
+            "misplaced-responsibility",
+        )
+
+
 def _raise_out_of_sequence(
     source: Source, marker: tuple[int, int, int], pos: int, state: _State
-) -> None:
+) -> NoReturn:
     level, number, end = marker
     expected = _expected(level, state)
     found = source.text[pos:end]
-    kind = {1: "section", 2: "task", 3: "measure"}[level]
+    kind = _KIND[level]
     if not expected:
-        message = f"{kind} {found} is not inside a task"
+        parent = state.parent
+        message = (
+            f"measure {found} after the unnumbered measure of {_describe(parent)}: expected "
+            "every measure of a task numbered, or none"
+            if parent is not None
+            else f"{kind} {found} is not inside a task"
+        )
+        raise source.error(message, pos, "number-out-of-sequence")
+    wanted = " or ".join(_label(level, n, state) for n in expected)
+    if number > expected[-1]:
+        what = "skipped"
+    elif number == 0:
+        what = "out of sequence"
+    elif number == expected[-1] - 1:
+        what = "duplicated"
     else:
-        wanted = " or ".join(_label(level, n) for n in expected)
-        seen = "duplicated" if number <= expected[0] - 1 else "out of sequence"
-        message = f"{kind} number {seen}: expected {wanted}, found {found}"
+        what = "out of order"
+    message = f"{kind} number {what}: expected {wanted}, found {found}"
+    if level == 2 and state.restarting is not None and state.section > 1:
+        message += (
+            " (task numbers restart in each section of this plan)"
+            if state.restarting
+            else " (task numbers run on across the sections of this plan)"
+        )
     raise source.error(message, pos, "number-out-of-sequence")
 
 
@@ -389,16 +518,20 @@ def _open_item(
     return _close_item(source, item, label_end, state, registry)
 
 
-def _close_item(source: Source, item: _Item, content: int, state: _State, registry: Registry) -> int:
+def _close_item(
+    source: Source, item: _Item, content: int, state: _State, registry: Registry
+) -> int:
     """Find where the item's paragraph ends and record its text; return the offset after it."""
     text = source.text
-    line_end = text.find("\n", content)
-    if line_end < 0:
-        line_end = len(text)
+    line_end = _line_end(text, content)
     end = _inline_end(source, item, content, line_end, state, registry)
     body = text[content:end].rstrip()
     if not body and item.numbered:
-        raise source.error(f"{item.label} has no text", item.start, "empty-item")
+        raise source.error(
+            f"{_describe(item)} has no text: expected its text after {item.label}",
+            item.start,
+            "empty-item",
+        )
     item.text = body
     item.end = content + len(body)
     return item.end
@@ -407,7 +540,11 @@ def _close_item(source: Source, item: _Item, content: int, state: _State, regist
 def _inline_end(
     source: Source, item: _Item, content: int, line_end: int, state: _State, registry: Registry
 ) -> int:
-    """Where a paragraph ends inside its line: at an inline responsibility or next heading."""
+    """Where a paragraph ends inside its line: at an inline responsibility or next heading.
+
+    Only a parenthesis, or the character after a sentence end, can end a paragraph early; the
+    scan jumps from one such stop to the next.
+    """
     text = source.text
     after = _State(
         section=state.section,
@@ -419,24 +556,55 @@ def _inline_end(
         last=item,
     )
     heading_level = item.level == 1
-    pos = content
-    while pos < line_end:
-        ch = text[pos]
-        if ch in _OPEN and pos > content:
-            close = _matching_close(text, pos, line_end)
-            if close > 0:
-                rest = _skip_space(text, close + 1)
-                ends_paragraph = rest >= line_end or _marker_at(text, rest) is not None or bool(
-                    _HEADING.match(text, rest)
-                )
-                if ends_paragraph and looks_like_responsibility(text[pos + 1 : close], registry):
-                    return pos
-        if pos > content and (heading_level and ch in _OPEN or text[pos - 1] in _BOUNDARY):
-            start = _skip_space(text, pos)
-            if start < line_end and _next_inline(text, start, after, item):
+    for stop in _INLINE_STOP.finditer(text, content, line_end):
+        pos = stop.start()
+        if text[pos] in _OPEN:
+            if pos == content:
+                continue
+            if _responsibility_ends_paragraph(source, pos, line_end, registry):
                 return pos
-        pos += 1
+            if not (heading_level or text[pos - 1] in _BOUNDARY):
+                continue
+        else:
+            pos += 1  # a sentence end: the next paragraph may start after it
+            if pos >= line_end or text[pos] in _OPEN:
+                continue  # a parenthesis there is the next stop
+        start = _skip_space(text, pos)
+        if start < line_end and _next_inline(text, start, after, item):
+            return pos
     return line_end
+
+
+def _responsibility_ends_paragraph(
+    source: Source, pos: int, line_end: int, registry: Registry
+) -> bool:
+    """Whether the parenthesis at `pos` is an inline responsibility line closing a paragraph."""
+    text = source.text
+    close = source.matching_close(pos)
+    if close < 0:
+        if _PAREN.search(text, pos + 1, line_end) is not None:
+            return False  # only the last parenthesis of a line can be a broken line's opening
+        rest = text[pos + 1 : line_end].rstrip()
+        if rest and not rest.endswith(("。", "；")) and looks_like_responsibility(rest, registry):
+            raise source.error(
+                "unbalanced parentheses in responsibility line: expected ） to close this （, "
+                "found the end of the line",
+                pos,
+                "unbalanced-parenthesis",
+            )
+        return False
+    after = _skip_space(text, close + 1)
+    ends_paragraph = (
+        after >= line_end
+        or _marker_at(text, after) is not None
+        or bool(_HEADING.match(text, after))
+    )
+    inside = text[pos + 1 : close]
+    if ends_paragraph and looks_like_responsibility(inside, registry):
+        return True
+    # After a full stop, a parenthesis that names a role ends the item even when more text
+    # follows on the line (the closing paragraph of one-line text).
+    return text[pos - 1] in _SENTENCE_END and names_a_role(inside)
 
 
 def _next_inline(text: str, pos: int, after: _State, item: _Item) -> bool:
@@ -446,7 +614,7 @@ def _next_inline(text: str, pos: int, after: _State, item: _Item) -> bool:
     marker = _marker_at(text, pos)
     if marker is None:
         return False
-    probe = _State(**{**after.__dict__})
+    probe = _State(**after.__dict__)
     if marker[0] == 3 and item.level < 3:
         probe.parent, probe.measure = item, 0
     return _is_expected(marker, probe)
@@ -456,21 +624,26 @@ def _attach_responsibility(
     source: Source, item: _Item, pos: int, gap: str, registry: Registry, lead_by_position: bool
 ) -> int:
     text = source.text
-    line_end = text.find("\n", pos)
-    if line_end < 0:
-        line_end = len(text)
-    close = _matching_close(text, pos, line_end)
+    close = source.matching_close(pos)
     if close < 0:
+        line = text[pos : _line_end(text, pos)]
+        opened, closed = sum(line.count(c) for c in _OPEN), sum(line.count(c) for c in _CLOSE)
+        counts = f" (the line has {opened} （ and {closed} ）)" if closed else ""
         raise source.error(
-            "unbalanced parentheses in responsibility line: no closing ）",
+            "unbalanced parentheses in responsibility line: expected ） to close this （, "
+            f"found the end of the line{counts}",
             pos,
             "unbalanced-parenthesis",
         )
     content = text[pos + 1 : close]
     parsed = parse_responsibility(content, registry, lead_by_position=lead_by_position)
     if not parsed.assignments:
+        found = text[pos : close + 1]
         raise source.error(
-            "responsibility line names no agency", pos, "responsibility-without-agency"
+            f"responsibility line names no agency: expected who is in charge, as in "
+            f"（财政部牵头，各地区按职责分工负责）, found {found}",
+            pos,
+            "responsibility-without-agency",
         )
     item.responsibility = Responsibility(
         text=text[pos : close + 1],
@@ -492,9 +665,7 @@ def _deadlines(text: str, offset: int, ctx: _Context) -> tuple[Deadline, ...]:
     )
 
 
-def _subject_phrases(
-    item: _Item, ctx: _Context
-) -> tuple[tuple[Deadline, ...], tuple[Target, ...]]:
+def _subject_phrases(item: _Item, ctx: _Context) -> tuple[tuple[Deadline, ...], tuple[Target, ...]]:
     content = item.end - len(item.text)
     deadlines = list(_deadlines(item.text, content, ctx))
     for offset, clause in item.time_clauses:
@@ -542,32 +713,40 @@ def _build_sections(items: list[_Item], ctx: _Context) -> tuple[Section, ...]:
     )
     if not nested:
         # Items numbered 一、 directly: each is a task, in one implicit section.
-        tasks = tuple(_task(item, i, ctx) for i, item in enumerate(items, 1))
+        flat = tuple(_task(item, i, ctx) for i, item in enumerate(items, 1))
         first = items[0].start
         return (
             Section(
-                id="sec_1", number=1, label="", title="", tasks=tasks, gap="",
+                id="sec_1", number=1, label="", title="", tasks=flat, gap="",
                 span=ctx.source.span(first, first),
             ),
         )  # fmt: skip
     sections: list[Section] = []
     counter = 0
     for item in items:
-        if item.level == 2:
+        # _read_body refuses a task before the first section, so every item is a section.
+        if item.responsibility is not None:
             raise ctx.source.error(
-                "task before the first section heading", item.start, "task-outside-section"
+                f"responsibility line under section {item.label}: a section heading carries "
+                "none; expected a task （…） before it",
+                item.responsibility.span.start,
+                "misplaced-responsibility",
             )
-        if item.responsibility is not None or item.heading is not None:
+        if item.heading is not None:
             raise ctx.source.error(
-                f"section {item.label} carries a responsibility line or measures",
-                item.start,
-                "unexpected-text",
+                f"{item.heading.text} under section {item.label}: measures belong to a task; "
+                "expected a task （…） before it",
+                item.heading.span.start,
+                "misplaced-heading",
             )
-        tasks = []
+        tasks: list[Task] = []
         for child in item.children:
             if child.level != 2:
                 raise ctx.source.error(
-                    f"measure {child.label} is not inside a task", child.start, "unexpected-text"
+                    f"{_describe(child)} is not inside a task: expected a task （…） between "
+                    f"section {item.label} and it",
+                    child.start,
+                    "measure-outside-task",
                 )
             counter += 1
             tasks.append(_task(child, counter, ctx))
@@ -594,11 +773,15 @@ class _Header:
     def __init__(self, blocks: tuple[Block, ...]) -> None:
         self.blocks = blocks
 
-    def get(self, kind: BlockKind) -> str | None:
+    def block(self, kind: BlockKind) -> Block | None:
         for block in self.blocks:
             if block.kind == kind:
-                return block.text
+                return block
         return None
+
+    def get(self, kind: BlockKind) -> str | None:
+        block = self.block(kind)
+        return block.text if block is not None else None
 
     def get_all(self, kind: BlockKind) -> list[str]:
         return [b.text for b in self.blocks if b.kind == kind]
@@ -640,7 +823,12 @@ def _make_blocks(
     previous = start
     for (a, b), kind in zip(pieces, kinds, strict=True):
         blocks.append(
-            Block(kind=kind, text=source.text[a:b], gap=source.text[previous:a], span=source.span(a, b))
+            Block(
+                kind=kind,
+                text=source.text[a:b],
+                gap=source.text[previous:a],
+                span=source.span(a, b),
+            )
         )
         previous = b
     return tuple(blocks)
@@ -725,22 +913,35 @@ def _read_back(blocks: tuple[Block, ...]) -> _Header:
     return _Header(blocks)
 
 
-def _doc_year(doc_number: str | None) -> int | None:
-    match = _DOC_NUMBER.search(doc_number or "")
-    return int(match.group(2)) if match else None
+def _doc_year(block: Block | None, source: Source) -> int | None:
+    match = _DOC_NUMBER.search(block.text) if block is not None else None
+    if block is None or match is None:
+        return None
+    year = int(match.group(2))
+    problem = date_problem(year, 1)
+    if problem:
+        raise source.error(
+            f"impossible year in doc number {block.text}: {problem}",
+            block.span.start + match.start(2),
+            "impossible-date",
+        )
+    return year
 
 
-def _date_of(line: str | None) -> dt.date | None:
-    match = _DATE.fullmatch(line or "")
-    if not match:
+def _date_of(block: Block | None, source: Source) -> dt.date | None:
+    """The date a signature line states; an impossible one (2021年2月30日) is an error."""
+    match = _DATE.fullmatch(block.text) if block is not None else None
+    if block is None or match is None:
         return None
-    parts = [int(p) if p.isdigit() else from_chinese(p) for p in match.groups()]
-    if None in parts:
-        return None
-    try:
-        return dt.date(*parts)  # type: ignore[arg-type]
-    except ValueError:
-        return None
+    year, month, day = (int(p) if p.isdigit() else from_chinese(p) for p in match.groups())
+    problem: str | None = "expected numerals such as 二〇二一年七月十一日"
+    if year is not None and month is not None and day is not None:
+        problem = date_problem(year, month, day)
+        if problem is None:
+            return dt.date(year, month, day)
+    raise source.error(
+        f"impossible date of issue {block.text}: {problem}", block.span.start, "impossible-date"
+    )
 
 
 def _strip_colon(line: str | None) -> str | None:

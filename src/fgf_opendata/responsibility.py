@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from .agencies import Registry
 from .model import Assignment, Role
 
-__all__ = ["ParsedResponsibility", "looks_like_responsibility", "parse_responsibility"]
+__all__ = [
+    "ParsedResponsibility",
+    "looks_like_responsibility",
+    "names_a_role",
+    "parse_responsibility",
+]
 
 _CLAUSE_SPLIT = re.compile(r"[，,；;]")
 _ROLE_SUFFIXES: tuple[tuple[str, Role], ...] = (
@@ -88,17 +93,27 @@ def _tokenise(names: str, registry: Registry) -> tuple[list[str], bool]:
             end = pos + 1
             while end < size and names[end] not in _UNKNOWN_STOP:
                 end += 1
-            tokens.extend(_split_unknown(names[pos:end], known))
+            tokens.extend(_split_unknown(names[pos:end], known, longest))
             pos = end
     return tokens, open_ended
 
 
-def _split_unknown(chunk: str, known: frozenset[str]) -> list[str]:
+def _split_unknown(chunk: str, known: frozenset[str], longest: int) -> list[str]:
     """An unknown chunk stays whole unless cutting it at 和 gives known names on both sides."""
+    parts: list[str] = []
+    start = 0
     for i, ch in enumerate(chunk):
-        if ch == "和" and chunk[:i] in known and chunk[i + 1 :]:
-            return [chunk[:i], *_split_unknown(chunk[i + 1 :], known)]
-    return [chunk]
+        # A loop, not recursion: a long chain of 和 must neither exhaust the stack nor rescan.
+        if ch == "和" and i - start <= longest and chunk[start:i] in known and i + 1 < len(chunk):
+            parts.append(chunk[start:i])
+            start = i + 1
+    parts.append(chunk[start:])
+    return parts
+
+
+def names_a_role(content: str) -> bool:
+    """Whether some clause of a parenthesised text ends in a role verb (牵头, 负责, ...)."""
+    return any(_role_of(c.strip())[1] is not None for c in _CLAUSE_SPLIT.split(content))
 
 
 def looks_like_responsibility(content: str, registry: Registry) -> bool:
@@ -122,17 +137,26 @@ def parse_responsibility(
     time_clauses: list[tuple[int, str]] = []
     open_ended = False
     known = registry.name_set()
+    clauses: list[tuple[int, str]] = []
     pos = 0
     for piece in _CLAUSE_SPLIT.split(content):
-        offset = pos
+        if piece.strip():
+            clauses.append((pos + piece.index(piece.strip()), piece.strip()))
         pos += len(piece) + 1
-        clause = piece.strip()
-        if not clause:
-            continue
-        names_part, role = _role_of(clause)
+    # Groups separated by a comma share the verb of the group that follows them:
+    # 商务部、交通运输部，国家发展改革委按职责分工负责 -> all shared.
+    roles: list[Role | None] = [_role_of(clause)[1] for _, clause in clauses]
+    following: Role | None = None
+    for i in range(len(roles) - 1, -1, -1):
+        if roles[i] is None:
+            roles[i] = following
+        else:
+            following = roles[i]
+    for (offset, clause), role in zip(clauses, roles, strict=True):
+        names_part, _ = _role_of(clause)
         names, open_list = _tokenise(names_part, registry)
         if not any(n in known for n in names) and _TIME_CLAUSE.search(clause):
-            time_clauses.append((offset + piece.index(clause), clause))
+            time_clauses.append((offset, clause))
             continue
         open_ended = open_ended or open_list
         previous = ""
