@@ -1,0 +1,381 @@
+"""The DCAT catalogue of a plan's package (`linked/catalog.ttl`), for portals to harvest.
+
+DCAT 3 as profiled by DCAT-AP 3.0.1: one `dcat:Catalog`, one `dcat:Dataset` for the plan's
+structured data and one `dcat:Distribution` per published file, with media type, file type,
+byte size, sha256 checksum, licence (CC BY 4.0) and the standard the file conforms to. The
+dataset is not the plan: it points to the plan document with `prov:wasDerivedFrom` and
+`dct:relation` (DCAT-AP's range shapes allow only a `dcat:Dataset` as `dct:source`).
+
+DCAT-AP's range shapes check `sh:class` without inference, so every object from a controlled
+vocabulary is typed here (languages, country, media and file types, theme, licence, frequency)
+and the publisher is typed `foaf:Agent` explicitly (design notes §7).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from rdflib import Graph, Literal, URIRef
+
+from . import __version__
+from .agencies import Registry, default_registry
+from .errors import ExportError
+from .model import Plan
+from .package import DESCRIPTOR, PACKAGE_PROFILE, PLAN_JSON, SOURCES
+from .rdf import DEFAULT_BASE, EN, ZH, bind_prefixes, check_base, plan_iri
+from .vocab import (
+    DCAT,
+    DCATAP,
+    DCT,
+    ELI,
+    EU_COUNTRY,
+    EU_FILE_TYPE,
+    EU_FREQUENCY,
+    EU_LANGUAGE,
+    FOAF,
+    IANA_MEDIA_TYPE,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SHAPES,
+    SKOS,
+    SPDX,
+    VCARD,
+    XSD,
+)
+
+__all__ = ["FILE_FORMATS", "LICENSE", "catalog_graph", "distribution_slug"]
+
+LICENSE = URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
+"""CC BY 4.0 in the EU licence list (the IRI DCAT-AP's vocabulary checks expect)."""
+_CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
+_ATTRIBUTION = URIRef("http://purl.org/adms/licencetype/Attribution")
+_LICENCE_TYPES = URIRef("http://purl.org/adms/licencetype/1.0")
+_THEMES = URIRef("http://publications.europa.eu/resource/authority/data-theme")
+_GOVERNMENT = URIRef(f"{_THEMES}/GOVE")
+_AVAILABILITIES = URIRef("http://publications.europa.eu/resource/authority/planned-availability")
+_STABLE = URIRef(f"{_AVAILABILITIES}/STABLE")
+
+FILE_FORMATS: Mapping[str, tuple[str, str | None]] = MappingProxyType(
+    {
+        ".csv": ("text/csv", "CSV"),
+        ".json": ("application/json", "JSON"),
+        ".jsonld": ("application/ld+json", "JSON_LD"),
+        ".ttl": ("text/turtle", "RDF_TURTLE"),
+        ".txt": ("text/plain", "TXT"),
+    }
+)
+"""File suffix -> (IANA media type, EU file type); anything else is application/octet-stream."""
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _text(value: str) -> Literal:
+    """A keyword or title tagged zh-Hans when it is Chinese, en otherwise."""
+    return Literal(value, lang=ZH if _CJK.search(value) else EN)
+
+
+def distribution_slug(path: str) -> str:
+    """The last segment of a distribution's IRI: the path in lower case, [a-z0-9-] only."""
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
+
+
+def _suffix(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return name[name.rfind(".") :] if "." in name else ""
+
+
+class _Catalogue:
+    def __init__(self, plan: Plan, registry: Registry, base: str) -> None:
+        self.graph = Graph(bind_namespaces="none")
+        self.add = self.graph.add
+        self.plan = plan
+        self.registry = registry
+        self.base = base
+        self.dataset = URIRef(f"{base}/dataset/{plan.id}")
+        self.package = f"{base}/package/{plan.id}/"
+
+    def concept(self, node: URIRef, label: str, scheme: URIRef, scheme_title: str) -> None:
+        add = self.add
+        add((node, RDF.type, SKOS.Concept))
+        add((node, SKOS.prefLabel, Literal(label, lang=EN)))
+        add((node, SKOS.inScheme, scheme))
+        add((scheme, RDF.type, SKOS.ConceptScheme))
+        add((scheme, DCT.title, Literal(scheme_title, lang=EN)))
+
+    def standard(self, node: URIRef, title: str) -> URIRef:
+        self.add((node, RDF.type, DCT.Standard))
+        self.add((node, DCT.title, Literal(title, lang=EN)))
+        return node
+
+    def shared_nodes(self) -> tuple[URIRef, URIRef]:
+        """Publisher and licence, used by the catalogue, the dataset and every distribution."""
+        add = self.add
+        publisher = URIRef(f"{self.base}/publisher")
+        add((publisher, RDF.type, FOAF.Agent))
+        add((publisher, RDF.type, FOAF.Organization))
+        add((publisher, FOAF.name, Literal("fgf-opendata", lang=EN)))
+        add((LICENSE, RDF.type, DCT.LicenseDocument))
+        add(
+            (LICENSE, DCT.title, Literal("Creative Commons Attribution 4.0 International", lang=EN))
+        )
+        add((LICENSE, DCT.identifier, Literal("CC-BY-4.0")))
+        add((LICENSE, DCT.type, _ATTRIBUTION))
+        add((LICENSE, RDFS.seeAlso, _CC_BY))
+        self.concept(_ATTRIBUTION, "Attribution", _LICENCE_TYPES, "ADMS licence type")
+        for code in ("ZHO", "ENG"):
+            add((EU_LANGUAGE[code], RDF.type, DCT.LinguisticSystem))
+        return publisher, LICENSE
+
+    def catalogue(self, publisher: URIRef) -> None:
+        add = self.add
+        catalog = URIRef(f"{self.base}/catalog")
+        homepage = URIRef(self.base)
+        add((catalog, RDF.type, DCAT.Catalog))
+        add((catalog, DCT.title, Literal("fgf-opendata: 国务院重点任务分工方案开放数据", lang=ZH)))
+        add(
+            (
+                catalog,
+                DCT.title,
+                Literal("fgf-opendata: State Council key-task division plans", lang=EN),
+            )
+        )
+        add(
+            (
+                catalog,
+                DCT.description,
+                Literal(
+                    "国务院及国务院办公厅重点任务分工方案的结构化数据：重点任务、具体措施、"
+                    "责任分工、完成时限和量化目标。",
+                    lang=ZH,
+                ),
+            )
+        )
+        add(
+            (
+                catalog,
+                DCT.description,
+                Literal(
+                    "Chinese State Council key-task division plans (重点任务分工方案) as "
+                    "structured open data: key tasks, measures, who leads and who takes part, "
+                    "deadlines and quantified targets, each traced to its place in the text.",
+                    lang=EN,
+                ),
+            )
+        )
+        add((catalog, DCT.publisher, publisher))
+        add((catalog, DCT.license, LICENSE))
+        add((catalog, DCT.language, EU_LANGUAGE["ZHO"]))
+        add((catalog, DCT.language, EU_LANGUAGE["ENG"]))
+        add((catalog, DCT.spatial, EU_COUNTRY["CHN"]))
+        add((EU_COUNTRY["CHN"], RDF.type, DCT.Location))
+        add((catalog, FOAF.homepage, homepage))
+        add((homepage, RDF.type, FOAF.Document))
+        add((catalog, DCAT.themeTaxonomy, _THEMES))
+        add((catalog, DCAT.dataset, self.dataset))
+
+    def dataset_node(self, publisher: URIRef, keywords: tuple[str, ...]) -> None:
+        add = self.add
+        plan = self.plan
+        node = self.dataset
+        document = URIRef(plan_iri(plan, self.base))
+        name = plan.plan_title or plan.title
+        cited = plan.doc_number or plan.id
+        issuer = self.registry.lookup(plan.issuer) if plan.issuer else None
+        issuer_en = issuer.name_en if issuer else "the State Council"
+        add((node, RDF.type, DCAT.Dataset))
+        add((node, DCT.identifier, Literal(plan.id)))
+        add((node, DCT.title, Literal(f"{name}（{cited}）：重点任务、具体措施和责任分工", lang=ZH)))
+        add(
+            (
+                node,
+                DCT.title,
+                Literal(f"Key tasks, measures and responsibilities of {cited}", lang=EN),
+            )
+        )
+        add(
+            (
+                node,
+                DCT.description,
+                Literal(
+                    f"《{name}》（{cited}）的结构化数据：部分、重点任务、具体措施、"
+                    "牵头和参与单位、完成时限和量化目标，每项注明其在原文中的位置。",
+                    lang=ZH,
+                ),
+            )
+        )
+        add(
+            (
+                node,
+                DCT.description,
+                Literal(
+                    f"Structured data from a key-task division plan issued by the {issuer_en} "
+                    f"({cited}): sections, key tasks, measures, the agencies that lead or take "
+                    "part, deadlines and quantified targets, each with its place in the source "
+                    "text. Derived from a state document of an administrative nature (outside "
+                    "copyright under Art. 5 of the Copyright Law of the PRC); CC BY 4.0.",
+                    lang=EN,
+                ),
+            )
+        )
+        add((node, DCT.publisher, publisher))
+        add((node, DCT.language, EU_LANGUAGE["ZHO"]))
+        add((node, DCT.spatial, EU_COUNTRY["CHN"]))
+        add((EU_COUNTRY["CHN"], RDF.type, DCT.Location))
+        add((node, DCAT.theme, _GOVERNMENT))
+        self.concept(_GOVERNMENT, "Government and public sector", _THEMES, "Data theme")
+        for keyword in keywords:
+            add((node, DCAT.keyword, _text(keyword)))
+        add((node, DCT.accrualPeriodicity, EU_FREQUENCY["NEVER"]))
+        add((EU_FREQUENCY["NEVER"], RDF.type, DCT.Frequency))
+        self.temporal(node)
+        contact = URIRef(f"{self.base}/contact")
+        add((node, DCAT.contactPoint, contact))
+        add((contact, RDF.type, VCARD.Kind))
+        add((contact, RDF.type, VCARD.Organization))
+        add((contact, VCARD.fn, Literal("fgf-opendata")))
+        # The dataset is derived from the plan document, which is not itself a dcat:Dataset.
+        add((node, PROV.wasDerivedFrom, document))
+        add((node, DCT.relation, document))
+        add((document, RDF.type, ELI.LegalResource))
+        add((document, DCT.title, Literal(plan.title, lang=ZH)))
+        if plan.doc_number:
+            add((document, ELI.id_local, Literal(plan.doc_number)))
+        source = SOURCES.get(plan.id)
+        if source is not None:
+            add((document, SDO.url, URIRef(source.url)))
+        build = URIRef(f"{node}/build")
+        software = URIRef(f"{self.base}/software/fgf-opendata/{__version__}")
+        add((node, PROV.wasGeneratedBy, build))
+        add((build, RDF.type, PROV.Activity))
+        add((build, PROV.used, document))
+        add((build, PROV.wasAssociatedWith, software))
+        add((software, RDF.type, PROV.SoftwareAgent))
+        add((software, FOAF.name, Literal(f"fgf-opendata {__version__}")))
+
+    def temporal(self, node: URIRef) -> None:
+        """From the date of issue to the last deadline, when the plan states them."""
+        plan = self.plan
+        dates = [d.date for d in plan.deadlines]
+        for section in plan.sections:
+            for task in section.tasks:
+                dates.extend(d.date for d in task.deadlines)
+                dates.extend(d.date for m in task.measures for d in m.deadlines)
+        if plan.issued is None and not dates:
+            return
+        period = URIRef(f"{node}/temporal")
+        self.add((node, DCT.temporal, period))
+        self.add((period, RDF.type, DCT.PeriodOfTime))
+        if plan.issued is not None:
+            self.add((period, DCAT.startDate, Literal(plan.issued)))
+        if dates:
+            self.add((period, DCAT.endDate, Literal(max(dates))))
+
+    def conforms_to(self, path: str) -> URIRef | None:
+        name = path.rsplit("/", 1)[-1]
+        if path == DESCRIPTOR:
+            return self.standard(URIRef(PACKAGE_PROFILE), "Data Package 2.0")
+        if path == PLAN_JSON:
+            return self.standard(
+                URIRef(f"{self.base}/schemas/plan.schema.json"), "JSON Schema of the plan"
+            )
+        if "/" not in path and name.endswith(".csv"):
+            stem = name.removesuffix(".csv")
+            return self.standard(
+                URIRef(f"{self.base}/schemas/{stem}.tableschema.json"),
+                f"Table Schema of {name}",
+            )
+        if path.startswith("linked/plan."):
+            return self.standard(SHAPES, "fgf-opendata SHACL shapes")
+        return None
+
+    def distribution(self, path: str, data: bytes | None, license_: URIRef) -> URIRef:
+        add = self.add
+        node = URIRef(f"{self.dataset}/dist/{distribution_slug(path)}")
+        media, file_type = FILE_FORMATS.get(_suffix(path), ("application/octet-stream", None))
+        add((node, RDF.type, DCAT.Distribution))
+        add((node, DCT.title, Literal(path)))
+        add((node, DCT.description, Literal(_describe(path, file_type), lang=EN)))
+        add((node, DCAT.accessURL, URIRef(self.package)))
+        add((node, DCAT.downloadURL, URIRef(self.package + path)))
+        add((node, DCAT.mediaType, IANA_MEDIA_TYPE[media]))
+        add((IANA_MEDIA_TYPE[media], RDF.type, DCT.MediaType))
+        if file_type is not None:
+            add((node, DCT.format, EU_FILE_TYPE[file_type]))
+            add((EU_FILE_TYPE[file_type], RDF.type, DCT.MediaTypeOrExtent))
+        add((node, DCT.license, license_))
+        add((node, DCATAP.availability, _STABLE))
+        self.concept(_STABLE, "stable", _AVAILABILITIES, "Planned availability")
+        standard = self.conforms_to(path)
+        if standard is not None:
+            add((node, DCT.conformsTo, standard))
+        if data is not None:
+            checksum = URIRef(f"{node}/checksum")
+            add((node, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
+            add((node, SPDX.checksum, checksum))
+            add((checksum, RDF.type, SPDX.Checksum))
+            add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            digest = hashlib.sha256(data).hexdigest()
+            add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
+        self.add((self.dataset, DCAT.distribution, node))
+        return node
+
+
+def _describe(path: str, file_type: str | None) -> str:
+    if path == DESCRIPTOR:
+        return "Frictionless Data Package descriptor: every file of the package, its schema, size and hash."
+    if path == PLAN_JSON:
+        return "The whole parsed plan as canonical JSON, nested, with every node's source span."
+    if path.startswith("source/"):
+        return "The source text the data was parsed from (UTF-8); spans count code points in it."
+    if path.startswith("linked/plan."):
+        kind = "JSON-LD" if path.endswith(".jsonld") else "Turtle"
+        return f"The plan as an RDF graph ({kind}): ELI, PROV-O, W3C ORG, OWL-Time, schema.org."
+    if file_type == "CSV":
+        table = path.rsplit("/", 1)[-1].removesuffix(".csv")
+        return f"The {table} table of the data package (CSV, UTF-8, one header row)."
+    return f"File {path} of the data package."
+
+
+def catalog_graph(
+    plan: Plan,
+    files: Mapping[str, bytes],
+    *,
+    registry: Registry | None = None,
+    base: str = DEFAULT_BASE,
+) -> Graph:
+    """The DCAT catalogue of a plan's package.
+
+    `files` maps each published path to its bytes (size and checksum come from them);
+    datapackage.json is listed too, without size or checksum, since it lists this catalogue in
+    turn. Raises `ExportError` when two paths would get the same distribution IRI.
+    """
+    registry = registry if registry is not None else default_registry()
+    base = check_base(base)
+    writer = _Catalogue(plan, registry, base)
+    bind_prefixes(writer.graph, {"dist": f"{writer.dataset}/dist/"})
+    publisher, license_ = writer.shared_nodes()
+    writer.catalogue(publisher)
+    source = SOURCES.get(plan.id)
+    keywords = (
+        "重点任务分工",
+        "国务院",
+        *(source.keywords if source else ()),
+        *([plan.doc_number] if plan.doc_number else []),
+        "State Council of China",
+        "key tasks",
+        "division of responsibilities",
+    )
+    writer.dataset_node(publisher, tuple(dict.fromkeys(keywords)))
+    slugs: dict[str, str] = {}
+    listed: dict[str, bytes | None] = {**files, DESCRIPTOR: None}
+    for path in sorted(listed):
+        other = slugs.setdefault(distribution_slug(path), path)
+        if other != path:
+            raise ExportError(f"files {other!r} and {path!r} would share a distribution IRI")
+        writer.distribution(path, listed[path], license_)
+    return writer.graph

@@ -1,0 +1,1043 @@
+"""Plan <-> RDF graph, and the graph as Turtle and JSON-LD.
+
+`to_graph` writes every field of a `Plan` with the vocabularies of the design notes
+(`shared/reference/linked-data.md` §3): ELI for the document and its subdivisions, PROV-O
+qualified attribution with `dcat:hadRole` for who does what, W3C ORG / CPOV / FOAF for agencies,
+OWL-Time for deadlines, schema.org QuantitativeValue for targets and Web Annotation selectors for
+source spans. What they cannot say (layout whitespace, the 等 flag, block kinds, ...) uses the
+closed `fgf:` vocabulary. `from_graph` reads it all back: `from_graph(to_graph(p)) == p`.
+
+IRIs hang off a configurable base (§4): `{base}/doc/cn/guobanfa/2021/25` for the plan, `…/sec_1`,
+`…/task_5`, `…/task_5__meas_2`, `…/task_5__meas_2/resp_1`, agencies at `{base}/agency/{id}`,
+collectives at `{base}/agent-group/{id}`. Every node has an IRI; there are no blank nodes, so
+the serialisations are deterministic. `schema:position` is 1-based everywhere: the printed
+ordinal of sections, tasks and measures, the order of blocks, deadlines, targets and of the
+actors in a responsibility line (whose model `position` counts from 0).
+
+Output bytes depend only on the graph: `serialize_turtle` and `serialize_jsonld` write the
+triples sorted, with the standard json module (so not on whether orjson is installed). Nothing
+here touches the network: the JSON-LD context is a packaged file embedded as a dict, and
+`parse_jsonld` refuses documents that name a remote context.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, TypeVar, cast, get_args
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import graph_diff, isomorphic
+from rdflib.term import BNode, Node
+
+from .agencies import Registry, default_registry
+from .errors import ExportError
+from .model import (
+    Agency,
+    Assignment,
+    Block,
+    Comparator,
+    Deadline,
+    Measure,
+    Plan,
+    Precision,
+    Recurrence,
+    Responsibility,
+    Role,
+    Section,
+    Span,
+    Target,
+    Task,
+    UnitCode,
+)
+from .vocab import (
+    BLOCK_KINDS,
+    CV,
+    DCAT,
+    DCT,
+    DOCUMENT_TYPE,
+    ELI,
+    EU_FREQUENCY,
+    EU_LANGUAGE,
+    FGF,
+    FOAF,
+    IANA_MEDIA_TYPE,
+    OA,
+    ORG,
+    PREFIXES,
+    PROV,
+    QUDT,
+    QUDT_UNITS,
+    RDF,
+    RDFS,
+    ROLE_SCHEME,
+    ROLES,
+    SDO,
+    SKOS,
+    SUBDIVISION_TYPES,
+    TIME,
+    XSD,
+    agency_category,
+)
+
+__all__ = [
+    "DEFAULT_BASE",
+    "bind_prefixes",
+    "canonical_decimal",
+    "check_base",
+    "describe_difference",
+    "from_graph",
+    "jsonld_context",
+    "linked_outputs",
+    "parse_jsonld",
+    "parse_turtle",
+    "plan_iri",
+    "prefixed_name",
+    "serialize_jsonld",
+    "serialize_turtle",
+    "to_graph",
+]
+
+DEFAULT_BASE = "https://w3id.org/fgf-opendata"
+"""Where the project's IRIs live until a different base is configured (a w3id.org redirect)."""
+
+ZH = "zh-Hans"
+EN = "en"
+
+ROLE_LABELS: Mapping[Role, tuple[str, str]] = MappingProxyType(
+    {
+        "lead": ("牵头", "lead"),
+        "responsible": ("负责", "responsible"),
+        "shared": ("按职责分工负责", "shared / participating"),
+    }
+)
+"""Role -> (zh-Hans, en) labels; data/fgf.ttl carries the same (a test keeps them equal)."""
+
+RECURRENCES: Mapping[Recurrence, URIRef] = MappingProxyType({"yearly": EU_FREQUENCY["ANNUAL"]})
+"""How often a deadline repeats, as a concept of the EU frequency list (as DCAT-AP uses)."""
+
+# 国办发〔2021〕25号 -> guobanfa/2021/25. A local copy of the parser's table on purpose: the IRI
+# scheme is a publishing decision and must not move when the parser learns a new series.
+_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})[〔\[［【](\d{4})[〕\]］】]第?(\d{1,4})号")
+_SERIES = {
+    "国办发": "guobanfa",
+    "国发": "guofa",
+    "国办函": "guobanhan",
+    "国函": "guohan",
+    "国办发明电": "guobanfamingdian",
+    "国发明电": "guofamingdian",
+    "中办发": "zhongbanfa",
+    "中发": "zhongfa",
+}
+_BASE = re.compile(r"https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?")
+_ROLE_OF = {iri: role for role, iri in ROLES.items()}
+_RECURRENCE_OF = {iri: name for name, iri in RECURRENCES.items()}
+_BLOCK_KIND_OF = {iri: kind for kind, iri in BLOCK_KINDS.items()}
+_COMPARATOR_PROPERTY: Mapping[Comparator, URIRef] = {
+    "<=": SDO.maxValue,
+    ">=": SDO.minValue,
+    "=": SDO.value,
+}
+
+# --- IRIs ----------------------------------------------------------------------------------------
+
+
+def check_base(base: str) -> str:
+    """The base without a trailing slash; raises `ExportError` unless it is an ASCII http(s) IRI."""
+    base = base.rstrip("/")
+    if not _BASE.fullmatch(base):
+        raise ExportError(f"base {base!r} is not an ASCII http(s) IRI without query or fragment")
+    return base
+
+
+def _segment(value: str) -> str:
+    """A model id as one IRI path segment (ids are ASCII already; anything else is escaped)."""
+    return quote(value, safe="-._~")
+
+
+def plan_iri(plan: Plan, base: str = DEFAULT_BASE) -> str:
+    """The plan's IRI: `{base}/doc/cn/{series}/{year}/{number}`, else `{base}/doc/{plan.id}`."""
+    base = check_base(base)
+    match = _DOC_NUMBER.fullmatch(plan.doc_number or "")
+    if match and match.group(1) in _SERIES:
+        series = _SERIES[match.group(1)]
+        return f"{base}/doc/cn/{series}/{match.group(2)}/{int(match.group(3))}"
+    return f"{base}/doc/{_segment(plan.id)}"
+
+
+def _agent_iri(agency_id: str, registry: Registry, base: str) -> str:
+    agency = registry.get(agency_id)
+    folder = "agent-group" if agency is not None and agency.kind == "collective" else "agency"
+    return f"{base}/{folder}/{_segment(agency_id)}"
+
+
+# --- literals ------------------------------------------------------------------------------------
+
+
+def canonical_decimal(value: Decimal) -> str:
+    """The XSD 1.0 canonical lexical form: 60 -> "60.0", 0.50 -> "0.5", 1E+2 -> "100.0".
+
+    Turtle writes an `xsd:decimal` as a bare number that must contain a dot, so only this form
+    survives a Turtle round trip unchanged ("60" would come back as "60.0", another RDF term).
+    """
+    if not value.is_finite():
+        raise ExportError(f"{value} is not a finite decimal")
+    # format(..., "f") is exact; Decimal.normalize() would round to the context's precision.
+    text = format(value, "f")
+    text = text.rstrip("0") if "." in text else text + "."
+    text = text + "0" if text.endswith(".") else text
+    return text[1:] if text.startswith("-") and value == 0 else text
+
+
+def _decimal(value: Decimal) -> Literal:
+    return Literal(canonical_decimal(value), datatype=XSD.decimal)
+
+
+def _zh(text: str) -> Literal:
+    return Literal(text, lang=ZH)
+
+
+def _en(text: str) -> Literal:
+    return Literal(text, lang=EN)
+
+
+def _count(value: int) -> Literal:
+    return Literal(value, datatype=XSD.nonNegativeInteger)
+
+
+# --- Plan -> Graph -------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Adds the triples of one plan to a graph, one `graph.add` per triple."""
+
+    def __init__(self, graph: Graph, plan: Plan, registry: Registry, base: str) -> None:
+        self.graph = graph
+        self.add = graph.add
+        self.registry = registry
+        self.base = base
+        self.plan_iri = plan_iri(plan, base)
+        self.source = URIRef(f"{self.plan_iri}/zho/txt")
+        self.agents: dict[str, URIRef] = {}
+
+    def span(self, node: URIRef, span: Span, exact: str) -> None:
+        add = self.add
+        resource = URIRef(f"{node}/span")
+        position = URIRef(f"{node}/span/position")
+        quoted = URIRef(f"{node}/span/quote")
+        add((node, PROV.wasDerivedFrom, resource))
+        add((resource, RDF.type, OA.SpecificResource))
+        add((resource, OA.hasSource, self.source))
+        add((resource, OA.hasSelector, position))
+        add((resource, OA.hasSelector, quoted))
+        add((position, RDF.type, OA.TextPositionSelector))
+        add((position, OA.start, _count(span.start)))
+        add((position, OA.end, _count(span.end)))
+        add((position, FGF.line, Literal(span.line)))
+        add((quoted, RDF.type, OA.TextQuoteSelector))
+        add((quoted, OA.exact, Literal(exact)))
+
+    def block(self, node: URIRef, block: Block, position: int) -> None:
+        add = self.add
+        add((node, RDF.type, FGF.Block))
+        add((node, FGF.blockKind, BLOCK_KINDS[block.kind]))
+        add((node, DCT.description, _zh(block.text)))
+        add((node, SDO.position, Literal(position)))
+        add((node, FGF.gap, Literal(block.gap)))
+        self.span(node, block.span, block.text)
+
+    def deadlines(self, owner: URIRef, deadlines: tuple[Deadline, ...]) -> None:
+        add = self.add
+        for i, deadline in enumerate(deadlines, 1):
+            node = URIRef(f"{owner}/deadline_{i}")
+            add((owner, FGF.hasDeadline, node))
+            add((node, RDF.type, TIME.Instant))
+            add((node, SDO.position, Literal(i)))
+            add((node, RDFS.label, _zh(deadline.expression)))
+            add((node, TIME.inXSDDate, Literal(deadline.date)))
+            date = deadline.date
+            if deadline.precision == "year":
+                add((node, TIME.inXSDgYear, Literal(f"{date.year:04d}", datatype=XSD.gYear)))
+            elif deadline.precision == "month":
+                month = f"{date.year:04d}-{date.month:02d}"
+                add((node, TIME.inXSDgYearMonth, Literal(month, datatype=XSD.gYearMonth)))
+            if deadline.recurrence is not None:
+                add((node, FGF.recurrence, RECURRENCES[deadline.recurrence]))
+            self.span(node, deadline.span, deadline.expression)
+
+    def targets(self, owner: URIRef, targets: tuple[Target, ...]) -> None:
+        add = self.add
+        for i, target in enumerate(targets, 1):
+            node = URIRef(f"{owner}/target_{i}")
+            add((owner, FGF.hasTarget, node))
+            add((node, SDO.position, Literal(i)))
+            add((node, RDFS.label, _zh(target.text)))
+            if target.quantity is not None:
+                add((node, SDO.name, _zh(target.quantity)))
+            add((node, _COMPARATOR_PROPERTY[target.comparator], _decimal(target.value)))
+            self.unit(node, target.unit, target.unit_text)
+            if target.baseline is not None:
+                baseline = URIRef(f"{node}/baseline")
+                add((node, FGF.baseline, baseline))
+                add((baseline, SDO.value, _decimal(target.baseline)))
+                self.unit(baseline, target.unit, target.unit_text)
+            self.span(node, target.span, target.text)
+
+    def unit(self, node: URIRef, code: UnitCode, text: str) -> None:
+        add = self.add
+        add((node, RDF.type, SDO.QuantitativeValue))
+        add((node, SDO.unitCode, Literal(code)))
+        add((node, SDO.unitText, Literal(text)))
+        qudt = QUDT_UNITS.get(code)
+        if qudt is not None:
+            add((node, QUDT.unit, qudt))
+
+    def responsibility(self, owner: URIRef, resp: Responsibility | None) -> None:
+        if resp is None:
+            return
+        add = self.add
+        statement = URIRef(f"{owner}/responsibility")
+        add((owner, FGF.responsibility, statement))
+        add((statement, RDF.type, FGF.ResponsibilityStatement))
+        add((statement, DCT.description, _zh(resp.text)))
+        add((statement, FGF.openEnded, Literal(resp.open_ended)))
+        add((statement, FGF.gap, Literal(resp.gap)))
+        self.span(statement, resp.span, resp.text)
+        for i, assignment in enumerate(resp.assignments, 1):
+            self.attribution(owner, URIRef(f"{owner}/resp_{i}"), assignment)
+
+    def attribution(self, owner: URIRef, node: URIRef, assignment: Assignment) -> None:
+        add = self.add
+        agent = self.agent(node, assignment)
+        add((owner, PROV.qualifiedAttribution, node))
+        add((owner, PROV.wasAttributedTo, agent))
+        add((node, RDF.type, PROV.Attribution))
+        add((node, PROV.agent, agent))
+        add((node, DCAT.hadRole, ROLES[assignment.role]))
+        add((node, FGF.citedName, _zh(assignment.agency)))
+        add((node, SDO.position, Literal(assignment.position + 1)))
+
+    def agent(self, attribution: URIRef, assignment: Assignment) -> URIRef:
+        if assignment.agency_id is not None:
+            return self.known_agent(assignment.agency_id)
+        # A name the registry does not know is still an agent, but only of this line.
+        node = URIRef(f"{attribution}/agent")
+        self.add((node, RDF.type, PROV.Agent))
+        self.add((node, RDF.type, FOAF.Agent))
+        self.add((node, FOAF.name, _zh(assignment.agency)))
+        return node
+
+    def known_agent(self, agency_id: str) -> URIRef:
+        node = self.agents.get(agency_id)
+        if node is None:
+            node = self.agents[agency_id] = URIRef(_agent_iri(agency_id, self.registry, self.base))
+        return node
+
+    def subdivision(
+        self, node: URIRef, parent: URIRef, kind: str, ident: str, label: str, position: int
+    ) -> None:
+        add = self.add
+        add((node, RDF.type, ELI.LegalResourceSubdivision))
+        add((node, ELI.type_subdivision, SUBDIVISION_TYPES[kind]))
+        add((node, ELI.id_local, Literal(ident)))
+        add((node, ELI.is_part_of, parent))
+        add((parent, ELI.has_part, node))
+        add((node, SDO.position, Literal(position)))
+        if label:
+            add((node, ELI.number, Literal(label)))
+
+    def section(self, plan: URIRef, section: Section) -> None:
+        node = URIRef(f"{self.plan_iri}/{_segment(section.id)}")
+        self.subdivision(node, plan, "section", section.id, section.label, section.number)
+        if section.title:
+            self.add((node, DCT.title, _zh(section.title)))
+        self.add((node, FGF.gap, Literal(section.gap)))
+        self.span(node, section.span, section.label + section.title)
+        for task in section.tasks:
+            self.task(node, task)
+
+    def task(self, section: URIRef, task: Task) -> None:
+        add = self.add
+        node = URIRef(f"{self.plan_iri}/{_segment(task.id)}")
+        self.subdivision(node, section, "task", task.id, task.label, task.number)
+        add((node, DCT.description, _zh(task.text)))
+        add((node, FGF.gap, Literal(task.gap)))
+        self.span(node, task.span, task.label + task.text)
+        self.responsibility(node, task.responsibility)
+        self.deadlines(node, task.deadlines)
+        self.targets(node, task.targets)
+        if task.measures_heading is not None:
+            heading = URIRef(f"{node}/measures_heading")
+            add((node, FGF.measuresHeading, heading))
+            self.block(heading, task.measures_heading, 1)
+        for measure in task.measures:
+            self.measure(node, measure)
+
+    def measure(self, task: URIRef, measure: Measure) -> None:
+        add = self.add
+        node = URIRef(f"{self.plan_iri}/{_segment(measure.id)}")
+        self.subdivision(node, task, "measure", measure.id, measure.label, measure.number)
+        add((node, FGF.numbered, Literal(measure.numbered)))
+        add((node, DCT.description, _zh(measure.text)))
+        add((node, FGF.gap, Literal(measure.gap)))
+        self.span(node, measure.span, measure.label + measure.text)
+        self.responsibility(node, measure.responsibility)
+        self.deadlines(node, measure.deadlines)
+        self.targets(node, measure.targets)
+
+    def plan(self, plan: Plan) -> None:
+        add = self.add
+        node = URIRef(self.plan_iri)
+        expression = URIRef(f"{self.plan_iri}/zho")
+        add((node, RDF.type, ELI.LegalResource))
+        add((node, RDF.type, SDO.Legislation))
+        add((node, ELI.type_document, DOCUMENT_TYPE))
+        add((node, DCT.identifier, Literal(plan.id)))
+        add((node, DCT.title, _zh(plan.title)))
+        if plan.doc_number is not None:
+            add((node, ELI.id_local, Literal(plan.doc_number)))
+            add((node, SDO.legislationIdentifier, Literal(plan.doc_number)))
+        if plan.issued is not None:
+            add((node, ELI.date_document, Literal(plan.issued)))
+        if plan.issuer is not None:
+            add((node, FGF.issuerName, _zh(plan.issuer)))
+            issuer = self.registry.lookup(plan.issuer)
+            if issuer is not None:
+                add((node, ELI.passed_by, self.known_agent(issuer.id)))
+        for prop, text in (
+            (FGF.addressees, plan.addressees),
+            (FGF.planTitle, plan.plan_title),
+            (FGF.preamble, plan.preamble),
+            (FGF.closing, plan.closing),
+        ):
+            if text is not None:
+                add((node, prop, _zh(text)))
+        add((node, FGF.tail, Literal(plan.tail)))
+        add((node, FGF.leadByPosition, Literal(plan.lead_by_position)))
+        # The Chinese text (expression) and the plain-text file the spans point into.
+        add((node, ELI.is_realized_by, expression))
+        add((expression, RDF.type, ELI.LegalExpression))
+        add((expression, ELI.realizes, node))
+        add((expression, ELI.title, _zh(plan.title)))
+        add((expression, ELI.language, EU_LANGUAGE["ZHO"]))
+        add((expression, ELI.is_embodied_by, self.source))
+        add((self.source, RDF.type, ELI.Format))
+        add((self.source, ELI.embodies, expression))
+        add((self.source, ELI.format, IANA_MEDIA_TYPE["text/plain"]))
+        for i, block in enumerate(plan.front, 1):
+            front = URIRef(f"{self.plan_iri}/front_{i}")
+            add((node, FGF.frontMatter, front))
+            self.block(front, block, i)
+        for section in plan.sections:
+            self.section(node, section)
+        for i, block in enumerate(plan.back, 1):
+            back = URIRef(f"{self.plan_iri}/back_{i}")
+            add((node, FGF.backMatter, back))
+            self.block(back, block, i)
+        self.deadlines(node, plan.deadlines)
+
+    def roles(self) -> None:
+        add = self.add
+        add((ROLE_SCHEME, RDF.type, SKOS.ConceptScheme))
+        add((ROLE_SCHEME, DCT.title, _en("Roles in a responsibility line")))
+        add((ROLE_SCHEME, DCT.title, _zh("责任分工角色")))
+        for role, concept in ROLES.items():
+            zh, en = ROLE_LABELS[role]
+            add((concept, RDF.type, SKOS.Concept))
+            add((concept, RDF.type, DCAT.Role))
+            add((concept, RDF.type, PROV.Role))
+            add((concept, SKOS.inScheme, ROLE_SCHEME))
+            add((concept, SKOS.notation, Literal(role)))
+            add((concept, SKOS.prefLabel, _zh(zh)))
+            add((concept, SKOS.prefLabel, _en(en)))
+
+    def agencies(self) -> None:
+        """Describes every registry agent cited, with the bodies they belong to or became."""
+        pending = sorted(self.agents)
+        seen: set[str] = set()
+        while pending:
+            agency_id = pending.pop()
+            if agency_id in seen:
+                continue
+            seen.add(agency_id)
+            agency = self.registry.get(agency_id)
+            node = self.known_agent(agency_id)
+            self.add((node, RDF.type, PROV.Agent))
+            self.add((node, RDF.type, FOAF.Agent))
+            self.add((node, DCT.identifier, Literal(agency_id)))
+            if agency is None:
+                continue
+            self.agency(node, agency)
+            pending.extend(i for i in (agency.parent_id, agency.successor_id) if i is not None)
+
+    def agency(self, node: URIRef, agency: Agency) -> None:
+        add = self.add
+        if agency.kind == "collective":
+            add((node, RDF.type, FOAF.Group))
+            add((node, RDF.type, FGF.CollectiveAgent))
+        else:
+            add((node, RDF.type, ORG.Organization))
+            if agency.category not in ("party-central", "other"):
+                add((node, RDF.type, CV.PublicOrganisation))
+        add((node, SKOS.prefLabel, _zh(agency.full_name_zh)))
+        add((node, SKOS.prefLabel, _en(agency.name_en)))
+        add((node, FOAF.name, _zh(agency.name_zh)))
+        add((node, FOAF.name, _en(agency.name_en)))
+        for alias in dict.fromkeys((agency.name_zh, *agency.aliases)):
+            if alias != agency.full_name_zh:
+                add((node, SKOS.altLabel, _zh(alias)))
+        if agency.abbreviation_en:
+            add((node, SKOS.altLabel, _en(agency.abbreviation_en)))
+        add((node, ORG.classification, agency_category(agency.category)))
+        if agency.parent_id is not None and agency.kind == "organisation":
+            add((node, ORG.subOrganizationOf, self.known_agent(agency.parent_id)))
+        if agency.wikidata:
+            add((node, SDO.sameAs, URIRef(f"http://www.wikidata.org/entity/{agency.wikidata}")))
+        if agency.successor_id is not None:
+            # The 2021 body stays the agent of record; the reform is an event between bodies.
+            event = URIRef(f"{node}/change")
+            successor = self.known_agent(agency.successor_id)
+            add((node, ORG.changedBy, event))
+            add((event, RDF.type, ORG.ChangeEvent))
+            add((event, RDF.type, PROV.Activity))
+            add((event, ORG.originalOrganization, node))
+            add((event, ORG.resultingOrganization, successor))
+            add((successor, ORG.resultedFrom, event))
+            if agency.dissolved is not None:
+                add((event, DCT.date, Literal(f"{agency.dissolved:04d}", datatype=XSD.gYear)))
+
+
+def bind_prefixes(graph: Graph, extra: Mapping[str, str] = {}) -> None:
+    for prefix, namespace in {**PREFIXES, **extra}.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+
+
+def to_graph(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_BASE) -> Graph:
+    """The plan as an RDF graph: every field of the model, IRIs under `base`, no blank nodes.
+
+    `registry` (default: the bundled one) describes the agencies the plan cites: names in
+    zh-Hans and en, category, parent body and, for bodies changed since, the change event.
+    """
+    registry = registry if registry is not None else default_registry()
+    base = check_base(base)
+    graph = Graph(bind_namespaces="none")
+    writer = _Writer(graph, plan, registry, base)
+    bind_prefixes(
+        graph,
+        {
+            "plan": f"{writer.plan_iri}/",
+            "agency": f"{base}/agency/",
+            "group": f"{base}/agent-group/",
+        },
+    )
+    writer.plan(plan)
+    writer.roles()
+    writer.agencies()
+    return graph
+
+
+# --- Graph -> Plan -------------------------------------------------------------------------------
+
+_T = TypeVar("_T")
+
+
+class _Reader:
+    """Reads a plan back from the triples `to_graph` writes, following links, never IRIs."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def one(self, node: Node, prop: URIRef) -> Node:
+        value = self.graph.value(node, prop)
+        if value is None:
+            raise ExportError(f"<{node}> has no {prop.n3(self.graph.namespace_manager)}")
+        return value
+
+    def text(self, node: Node, prop: URIRef) -> str:
+        return str(self.one(node, prop))
+
+    def optional(self, node: Node, prop: URIRef) -> str | None:
+        value = self.graph.value(node, prop)
+        return None if value is None else str(value)
+
+    def integer(self, node: Node, prop: URIRef) -> int:
+        value = self.one(node, prop)
+        if not isinstance(value, Literal) or not isinstance(value.toPython(), int):
+            raise ExportError(f"<{node}> {prop}: {value!r} is not an integer")
+        return cast(int, value.toPython())
+
+    def flag(self, node: Node, prop: URIRef) -> bool:
+        value = self.one(node, prop)
+        if not isinstance(value, Literal) or value.datatype != XSD.boolean:
+            raise ExportError(f"<{node}> {prop}: {value!r} is not a boolean")
+        return bool(value.toPython())
+
+    def decimal(self, node: Node, prop: URIRef) -> Decimal | None:
+        value = self.graph.value(node, prop)
+        return None if value is None else Decimal(str(value))
+
+    def ordered(self, node: Node, prop: URIRef) -> list[Node]:
+        children = list(self.graph.objects(node, prop))
+        return sorted(children, key=lambda child: self.integer(child, SDO.position))
+
+    def each(self, node: Node, prop: URIRef, read: Callable[[Node], _T]) -> tuple[_T, ...]:
+        return tuple(read(child) for child in self.ordered(node, prop))
+
+    def span(self, node: Node) -> Span:
+        resource = self.one(node, PROV.wasDerivedFrom)
+        for selector in self.graph.objects(resource, OA.hasSelector):
+            if (selector, RDF.type, OA.TextPositionSelector) in self.graph:
+                return Span(
+                    line=self.integer(selector, FGF.line),
+                    start=self.integer(selector, OA.start),
+                    end=self.integer(selector, OA.end),
+                )
+        raise ExportError(f"<{node}> has no text position selector")
+
+    def block(self, node: Node) -> Block:
+        kind = _BLOCK_KIND_OF.get(cast(URIRef, self.one(node, FGF.blockKind)))
+        if kind is None:
+            raise ExportError(f"<{node}> has an unknown block kind")
+        return Block(
+            kind=kind,
+            text=self.text(node, DCT.description),
+            gap=self.text(node, FGF.gap),
+            span=self.span(node),
+        )
+
+    def deadline(self, node: Node) -> Deadline:
+        graph = self.graph
+        precision: Precision = "day"
+        if graph.value(node, TIME.inXSDgYear) is not None:
+            precision = "year"
+        elif graph.value(node, TIME.inXSDgYearMonth) is not None:
+            precision = "month"
+        recurrence = graph.value(node, FGF.recurrence)
+        if recurrence is not None and recurrence not in _RECURRENCE_OF:
+            raise ExportError(f"<{node}> has an unknown recurrence <{recurrence}>")
+        date = self.one(node, TIME.inXSDDate)
+        if not isinstance(date, Literal) or not isinstance(date.toPython(), dt.date):
+            raise ExportError(f"<{node}> time:inXSDDate {date!r} is not an xsd:date")
+        return Deadline(
+            expression=self.text(node, RDFS.label),
+            date=cast(dt.date, date.toPython()),
+            precision=precision,
+            recurrence=None if recurrence is None else _RECURRENCE_OF[cast(URIRef, recurrence)],
+            span=self.span(node),
+        )
+
+    def target(self, node: Node) -> Target:
+        bound = [
+            (comparator, value)
+            for comparator, prop in _COMPARATOR_PROPERTY.items()
+            if (value := self.decimal(node, prop)) is not None
+        ]
+        if len(bound) != 1:
+            raise ExportError(f"<{node}> needs one of schema:value, minValue or maxValue")
+        comparator, value = bound[0]
+        baseline = self.graph.value(node, FGF.baseline)
+        unit = self.text(node, SDO.unitCode)
+        if unit not in get_args(UnitCode):
+            raise ExportError(f"<{node}> has an unknown unit code {unit!r}")
+        return Target(
+            text=self.text(node, RDFS.label),
+            quantity=self.optional(node, SDO.name),
+            value=value,
+            unit=cast(UnitCode, unit),
+            unit_text=self.text(node, SDO.unitText),
+            comparator=comparator,
+            baseline=None if baseline is None else self.decimal(baseline, SDO.value),
+            span=self.span(node),
+        )
+
+    def assignment(self, node: Node) -> Assignment:
+        agent = self.one(node, PROV.agent)
+        role = _ROLE_OF.get(cast(URIRef, self.one(node, DCAT.hadRole)))
+        if role is None:
+            raise ExportError(f"<{node}> has a role outside the role scheme")
+        return Assignment(
+            agency=self.text(node, FGF.citedName),
+            agency_id=self.optional(agent, DCT.identifier),
+            role=role,
+            position=self.integer(node, SDO.position) - 1,
+        )
+
+    def responsibility(self, owner: Node) -> Responsibility | None:
+        statement = self.graph.value(owner, FGF.responsibility)
+        if statement is None:
+            return None
+        return Responsibility(
+            text=self.text(statement, DCT.description),
+            open_ended=self.flag(statement, FGF.openEnded),
+            assignments=self.each(owner, PROV.qualifiedAttribution, self.assignment),
+            gap=self.text(statement, FGF.gap),
+            span=self.span(statement),
+        )
+
+    def measure(self, node: Node) -> Measure:
+        return Measure(
+            id=self.text(node, ELI.id_local),
+            number=self.integer(node, SDO.position),
+            numbered=self.flag(node, FGF.numbered),
+            label=self.optional(node, ELI.number) or "",
+            text=self.text(node, DCT.description),
+            responsibility=self.responsibility(node),
+            deadlines=self.each(node, FGF.hasDeadline, self.deadline),
+            targets=self.each(node, FGF.hasTarget, self.target),
+            gap=self.text(node, FGF.gap),
+            span=self.span(node),
+        )
+
+    def task(self, node: Node) -> Task:
+        heading = self.graph.value(node, FGF.measuresHeading)
+        return Task(
+            id=self.text(node, ELI.id_local),
+            number=self.integer(node, SDO.position),
+            label=self.optional(node, ELI.number) or "",
+            text=self.text(node, DCT.description),
+            responsibility=self.responsibility(node),
+            deadlines=self.each(node, FGF.hasDeadline, self.deadline),
+            targets=self.each(node, FGF.hasTarget, self.target),
+            measures_heading=None if heading is None else self.block(heading),
+            measures=self.each(node, ELI.has_part, self.measure),
+            gap=self.text(node, FGF.gap),
+            span=self.span(node),
+        )
+
+    def section(self, node: Node) -> Section:
+        return Section(
+            id=self.text(node, ELI.id_local),
+            number=self.integer(node, SDO.position),
+            label=self.optional(node, ELI.number) or "",
+            title=self.optional(node, DCT.title) or "",
+            tasks=self.each(node, ELI.has_part, self.task),
+            gap=self.text(node, FGF.gap),
+            span=self.span(node),
+        )
+
+    def plan(self, node: Node) -> Plan:
+        issued = self.graph.value(node, ELI.date_document)
+        return Plan(
+            id=self.text(node, DCT.identifier),
+            doc_number=self.optional(node, SDO.legislationIdentifier),
+            title=self.text(node, DCT.title),
+            issuer=self.optional(node, FGF.issuerName),
+            issued=None if issued is None else cast(Literal, issued).toPython(),
+            addressees=self.optional(node, FGF.addressees),
+            plan_title=self.optional(node, FGF.planTitle),
+            preamble=self.optional(node, FGF.preamble),
+            closing=self.optional(node, FGF.closing),
+            deadlines=self.each(node, FGF.hasDeadline, self.deadline),
+            sections=self.each(node, ELI.has_part, self.section),
+            front=self.each(node, FGF.frontMatter, self.block),
+            back=self.each(node, FGF.backMatter, self.block),
+            tail=self.text(node, FGF.tail),
+            lead_by_position=self.flag(node, FGF.leadByPosition),
+        )
+
+
+def from_graph(graph: Graph, base: str = DEFAULT_BASE) -> Plan:
+    """The plan a graph describes (the inverse of `to_graph`).
+
+    The plan is the one `eli:LegalResource` under `{base}/doc/`. Raises `ExportError` when there
+    is none, several, or a node lacks what the model requires.
+    """
+    prefix = check_base(base) + "/doc/"
+    plans = sorted(
+        node
+        for node in graph.subjects(RDF.type, ELI.LegalResource)
+        if isinstance(node, URIRef) and node.startswith(prefix)
+    )
+    if len(plans) != 1:
+        raise ExportError(
+            f"expected one plan (eli:LegalResource) under {prefix}, found {len(plans)}"
+        )
+    try:
+        return _Reader(graph).plan(plans[0])
+    except (ValueError, ArithmeticError) as exc:  # pydantic's ValidationError; bad decimals
+        raise ExportError(f"the graph does not describe a valid plan: {exc}") from exc
+
+
+# --- serialisations ------------------------------------------------------------------------------
+
+
+@cache
+def _context_text() -> str:
+    return (resources.files("fgf_opendata") / "data" / "context.jsonld").read_text("utf-8")
+
+
+def jsonld_context() -> dict[str, Any]:
+    """The JSON-LD `@context` (prefixes only), loaded from the packaged `data/context.jsonld`."""
+    return cast(dict[str, Any], json.loads(_context_text())["@context"])
+
+
+def _sort_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _normalise(document: Any) -> Any:
+    """Nodes sorted by @id and every multi-valued property sorted: no @list is ever written, so
+    no order carries meaning."""
+    nodes = document.get("@graph") if isinstance(document, dict) else None
+    if nodes is None:
+        return document
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=_sort_key)
+    document["@graph"] = sorted(nodes, key=lambda node: str(node.get("@id", "")))
+    return document
+
+
+# The two writers below are direct: the graph has no blank nodes and no lists, so Turtle and
+# compact JSON-LD are a sorted walk over subjects, predicates and objects. rdflib's serializers
+# give the same graphs (the tests parse both back with rdflib) but spend most of a build
+# computing prefixed names; they remain the fallback for graphs with blank nodes.
+
+_PN_LOCAL = re.compile(r"([A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?")
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_STRING_UNSAFE = re.compile(r'[\\"\x00-\x1f\x7f]')
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+")
+# Plain names: a DefinedNamespace attribute is a metaclass lookup, too slow inside the loops.
+_TYPE, _STRING, _INTEGER_TYPE = RDF.type, XSD.string, XSD.integer
+_DECIMAL_TYPE, _BOOLEAN_TYPE = XSD.decimal, XSD.boolean
+
+
+def _split(iri: str) -> tuple[str, str]:
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    return iri[:cut], iri[cut:]
+
+
+def prefixed_name(iri: str, prefixes: Mapping[str, str]) -> str | None:
+    """`prefix:local` for an IRI whose namespace (up to its last / or #) is in `prefixes`
+    (prefix -> namespace), else None."""
+    namespace, local = _split(iri)
+    for prefix, candidate in prefixes.items():
+        if candidate == namespace and local:
+            return f"{prefix}:{local}"
+    return None
+
+
+class _Names:
+    """Prefixed names for IRIs, from a prefix -> namespace table; records the prefixes used."""
+
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        self.by_namespace = {ns: prefix for prefix, ns in prefixes.items()}
+        self.used: dict[str, str] = {}
+        self.cache: dict[str, str] = {}
+
+    def turtle(self, iri: str) -> str:
+        name = self.cache.get(iri)
+        if name is None:
+            namespace, local = _split(iri)
+            prefix = self.by_namespace.get(namespace)
+            if prefix is not None and _PN_LOCAL.fullmatch(local):
+                self.used[prefix] = namespace
+                name = f"{prefix}:{local}"
+            else:
+                name = "<" + _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04X}", iri) + ">"
+            self.cache[iri] = name
+        return name
+
+    def jsonld(self, iri: str) -> str:
+        name = self.cache.get(iri)
+        if name is None:
+            namespace, local = _split(iri)
+            prefix = self.by_namespace.get(namespace)
+            usable = prefix is not None and not local.startswith("//")
+            name = self.cache[iri] = f"{prefix}:{local}" if usable else iri
+        return name
+
+
+def _quoted(text: str) -> str:
+    def escape(match: re.Match[str]) -> str:
+        char = match[0]
+        return _STRING_ESCAPES.get(char) or f"\\u{ord(char):04X}"
+
+    return '"' + _STRING_UNSAFE.sub(escape, text) + '"'
+
+
+def _turtle_object(term: Node, names: _Names) -> str:
+    if isinstance(term, URIRef):
+        return names.turtle(term)
+    assert isinstance(term, Literal)
+    text = str(term)
+    if term.language:
+        return f"{_quoted(text)}@{term.language}"
+    datatype = term.datatype
+    if datatype is None or datatype == _STRING:
+        return _quoted(text)
+    if (
+        (datatype == _INTEGER_TYPE and _INTEGER.fullmatch(text))
+        or (datatype == _DECIMAL_TYPE and _DECIMAL.fullmatch(text))
+        or (datatype == _BOOLEAN_TYPE and text in ("true", "false"))
+    ):
+        return text
+    return f"{_quoted(text)}^^{names.turtle(datatype)}"
+
+
+def _has_blank_nodes(graph: Graph) -> bool:
+    return any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph)
+
+
+def _prefixes(graph: Graph) -> dict[str, str]:
+    return {prefix: str(namespace) for prefix, namespace in graph.namespaces()}
+
+
+def serialize_turtle(graph: Graph) -> bytes:
+    """Turtle, UTF-8, sorted (subjects, then `a` and the other predicates, then objects), so
+    equal graphs give equal bytes; only prefixes bound on the graph are used."""
+    if _has_blank_nodes(graph):
+        return graph.serialize(format="turtle", encoding="utf-8")
+    names = _Names(_prefixes(graph))
+    subjects: dict[str, dict[str, list[str]]] = {}
+    for s, p, o in graph:
+        predicate = "a" if p == _TYPE else names.turtle(str(p))
+        subjects.setdefault(str(s), {}).setdefault(predicate, []).append(_turtle_object(o, names))
+    blocks = []
+    # In IRI order, so a node's parts (…/task_5/resp_1) follow it.
+    for iri in sorted(subjects):
+        predicates = subjects[iri]
+        order = sorted(predicates, key=lambda name: (name != "a", name))
+        lines = [f"{name} " + ",\n        ".join(sorted(predicates[name])) for name in order]
+        blocks.append(f"{names.turtle(iri)} " + " ;\n    ".join(lines) + " .\n")
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(names.used.items()))
+    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
+
+
+def _jsonld_value(term: Node, names: _Names) -> Any:
+    if isinstance(term, URIRef):
+        return {"@id": names.jsonld(term)}
+    assert isinstance(term, Literal)
+    text = str(term)
+    if term.language:
+        return {"@language": term.language, "@value": text}
+    datatype = term.datatype
+    if datatype is None or datatype == _STRING:
+        return text
+    # JSON numbers and booleans read back as xsd:integer / xsd:boolean in canonical form.
+    if datatype == _INTEGER_TYPE and _INTEGER.fullmatch(text) and str(int(text)) == text:
+        return int(text)
+    if datatype == _BOOLEAN_TYPE and text in ("true", "false"):
+        return text == "true"
+    return {"@type": names.jsonld(datatype), "@value": text}
+
+
+def serialize_jsonld(graph: Graph) -> bytes:
+    """Compact JSON-LD: the packaged context embedded as a dict (never a URL, so nothing is
+    fetched), one node object per subject in `@graph`, sorted by `@id`, every multi-valued
+    property sorted; dumped with the standard json module, so the bytes do not depend on
+    whether orjson is installed."""
+    context = jsonld_context()
+    if _has_blank_nodes(graph):
+        text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+        document = _normalise(json.loads(text))
+    else:
+        names = _Names({p: ns for p, ns in context.items() if isinstance(ns, str)})
+        nodes: dict[str, dict[str, list[Any]]] = {}
+        for s, p, o in graph:
+            node = nodes.setdefault(names.jsonld(str(s)), {})
+            if p == _TYPE:
+                node.setdefault("@type", []).append(names.jsonld(str(o)))
+            else:
+                node.setdefault(names.jsonld(str(p)), []).append(_jsonld_value(o, names))
+        document = {"@context": context, "@graph": []}
+        for ident in sorted(nodes):
+            node_object: dict[str, Any] = {"@id": ident}
+            for key, values in nodes[ident].items():
+                node_object[key] = values[0] if len(values) == 1 else sorted(values, key=_sort_key)
+            document["@graph"].append(node_object)
+    return (json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def parse_turtle(data: bytes | str) -> Graph:
+    """A graph from Turtle text."""
+    graph = Graph(bind_namespaces="none")
+    bind_prefixes(graph)
+    return graph.parse(data=data, format="turtle")
+
+
+def _remote_contexts(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "@context":
+                items = item if isinstance(item, list) else [item]
+                yield from (i for i in items if isinstance(i, str))
+                yield from (i["@import"] for i in items if isinstance(i, dict) and "@import" in i)
+            yield from _remote_contexts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _remote_contexts(item)
+
+
+def parse_jsonld(data: bytes | str) -> Graph:
+    """A graph from JSON-LD whose context is embedded; a remote context raises `ExportError`
+    instead of being fetched."""
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    remote = next(_remote_contexts(json.loads(text)), None)
+    if remote is not None:
+        raise ExportError(f"JSON-LD names a remote context ({remote}); it is never fetched")
+    graph = Graph(bind_namespaces="none")
+    bind_prefixes(graph)
+    with warnings.catch_warnings():
+        # rdflib 7's JSON-LD parser uses its own deprecated ConjunctiveGraph internally.
+        warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+        return graph.parse(data=text, format="json-ld")
+
+
+def describe_difference(expected: Graph, actual: Graph, limit: int = 20) -> str:
+    """'' when the graphs are isomorphic, else the triples only in one or the other."""
+    if isomorphic(expected, actual):
+        return ""
+    _, only_expected, only_actual = graph_diff(expected, actual)
+
+    def lines(graph: Iterable[tuple[Node, Node, Node]], sign: str) -> list[str]:
+        rows = sorted(" ".join(term.n3() for term in triple) for triple in graph)
+        return [f"{sign} {row}" for row in rows[:limit]]
+
+    return "\n".join(
+        [
+            (
+                f"{len(only_expected)} triples only in the first graph, "
+                f"{len(only_actual)} only in the second:"
+            ),
+            *lines(only_expected, "-"),
+            *lines(only_actual, "+"),
+        ]
+    )
+
+
+# --- package outputs -----------------------------------------------------------------------------
+
+PLAN_TURTLE = "linked/plan.ttl"
+PLAN_JSONLD = "linked/plan.jsonld"
+CATALOG_TURTLE = "linked/catalog.ttl"
+
+
+def linked_outputs(
+    plan: Plan,
+    registry: Registry | None,
+    files: Mapping[str, bytes],
+    *,
+    base: str = DEFAULT_BASE,
+) -> dict[str, bytes]:
+    """The RDF files of a plan's package: the plan graph as Turtle and JSON-LD, and the DCAT
+    catalogue that lists them and `files` (the package's other files, datapackage.json aside)
+    with their sizes and sha256 checksums."""
+    from .catalog import catalog_graph
+
+    graph = to_graph(plan, registry, base)
+    outputs = {PLAN_TURTLE: serialize_turtle(graph), PLAN_JSONLD: serialize_jsonld(graph)}
+    catalog = catalog_graph(plan, {**files, **outputs}, registry=registry, base=base)
+    outputs[CATALOG_TURTLE] = serialize_turtle(catalog)
+    return outputs
