@@ -36,7 +36,7 @@ from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic
-from rdflib.term import BNode, Node
+from rdflib.term import Node
 
 from .agencies import Registry, default_registry
 from .errors import ExportError
@@ -797,22 +797,6 @@ def _normalise(document: Any) -> Any:
     return document
 
 
-# The two writers below are direct: the graph has no blank nodes and no lists, so Turtle and
-# compact JSON-LD are a sorted walk over subjects, predicates and objects. rdflib's serializers
-# give the same graphs (the tests parse both back with rdflib) but spend most of a build
-# computing prefixed names; they remain the fallback for graphs with blank nodes.
-
-_PN_LOCAL = re.compile(r"([A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?")
-_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_STRING_UNSAFE = re.compile(r'[\\"\x00-\x1f\x7f]')
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+")
-# Plain names: a DefinedNamespace attribute is a metaclass lookup, too slow inside the loops.
-_TYPE, _STRING, _INTEGER_TYPE = RDF.type, XSD.string, XSD.integer
-_DECIMAL_TYPE, _BOOLEAN_TYPE = XSD.decimal, XSD.boolean
-
-
 def _split(iri: str) -> tuple[str, str]:
     cut = max(iri.rfind("/"), iri.rfind("#")) + 1
     return iri[:cut], iri[cut:]
@@ -828,109 +812,10 @@ def prefixed_name(iri: str, prefixes: Mapping[str, str]) -> str | None:
     return None
 
 
-class _Names:
-    """Prefixed names for IRIs, from a prefix -> namespace table; records the prefixes used."""
-
-    def __init__(self, prefixes: Mapping[str, str]) -> None:
-        self.by_namespace = {ns: prefix for prefix, ns in prefixes.items()}
-        self.used: dict[str, str] = {}
-        self.cache: dict[str, str] = {}
-
-    def turtle(self, iri: str) -> str:
-        name = self.cache.get(iri)
-        if name is None:
-            namespace, local = _split(iri)
-            prefix = self.by_namespace.get(namespace)
-            if prefix is not None and _PN_LOCAL.fullmatch(local):
-                self.used[prefix] = namespace
-                name = f"{prefix}:{local}"
-            else:
-                name = "<" + _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04X}", iri) + ">"
-            self.cache[iri] = name
-        return name
-
-    def jsonld(self, iri: str) -> str:
-        name = self.cache.get(iri)
-        if name is None:
-            namespace, local = _split(iri)
-            prefix = self.by_namespace.get(namespace)
-            usable = prefix is not None and not local.startswith("//")
-            name = self.cache[iri] = f"{prefix}:{local}" if usable else iri
-        return name
-
-
-def _quoted(text: str) -> str:
-    def escape(match: re.Match[str]) -> str:
-        char = match[0]
-        return _STRING_ESCAPES.get(char) or f"\\u{ord(char):04X}"
-
-    return '"' + _STRING_UNSAFE.sub(escape, text) + '"'
-
-
-def _turtle_object(term: Node, names: _Names) -> str:
-    if isinstance(term, URIRef):
-        return names.turtle(term)
-    assert isinstance(term, Literal)
-    text = str(term)
-    if term.language:
-        return f"{_quoted(text)}@{term.language}"
-    datatype = term.datatype
-    if datatype is None or datatype == _STRING:
-        return _quoted(text)
-    if (
-        (datatype == _INTEGER_TYPE and _INTEGER.fullmatch(text))
-        or (datatype == _DECIMAL_TYPE and _DECIMAL.fullmatch(text))
-        or (datatype == _BOOLEAN_TYPE and text in ("true", "false"))
-    ):
-        return text
-    return f"{_quoted(text)}^^{names.turtle(datatype)}"
-
-
-def _has_blank_nodes(graph: Graph) -> bool:
-    return any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph)
-
-
-def _prefixes(graph: Graph) -> dict[str, str]:
-    return {prefix: str(namespace) for prefix, namespace in graph.namespaces()}
-
-
 def serialize_turtle(graph: Graph) -> bytes:
-    """Turtle, UTF-8, sorted (subjects, then `a` and the other predicates, then objects), so
-    equal graphs give equal bytes; only prefixes bound on the graph are used."""
-    if _has_blank_nodes(graph):
-        return graph.serialize(format="turtle", encoding="utf-8")
-    names = _Names(_prefixes(graph))
-    subjects: dict[str, dict[str, list[str]]] = {}
-    for s, p, o in graph:
-        predicate = "a" if p == _TYPE else names.turtle(str(p))
-        subjects.setdefault(str(s), {}).setdefault(predicate, []).append(_turtle_object(o, names))
-    blocks = []
-    # In IRI order, so a node's parts (…/task_5/resp_1) follow it.
-    for iri in sorted(subjects):
-        predicates = subjects[iri]
-        order = sorted(predicates, key=lambda name: (name != "a", name))
-        lines = [f"{name} " + ",\n        ".join(sorted(predicates[name])) for name in order]
-        blocks.append(f"{names.turtle(iri)} " + " ;\n    ".join(lines) + " .\n")
-    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(names.used.items()))
-    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
-
-
-def _jsonld_value(term: Node, names: _Names) -> Any:
-    if isinstance(term, URIRef):
-        return {"@id": names.jsonld(term)}
-    assert isinstance(term, Literal)
-    text = str(term)
-    if term.language:
-        return {"@language": term.language, "@value": text}
-    datatype = term.datatype
-    if datatype is None or datatype == _STRING:
-        return text
-    # JSON numbers and booleans read back as xsd:integer / xsd:boolean in canonical form.
-    if datatype == _INTEGER_TYPE and _INTEGER.fullmatch(text) and str(int(text)) == text:
-        return int(text)
-    if datatype == _BOOLEAN_TYPE and text in ("true", "false"):
-        return text == "true"
-    return {"@type": names.jsonld(datatype), "@value": text}
+    """Turtle, UTF-8, by rdflib's serializer (it sorts subjects, predicates and objects, so
+    equal graphs give equal bytes); only prefixes bound on the graph are used."""
+    return graph.serialize(format="turtle", encoding="utf-8")
 
 
 def serialize_jsonld(graph: Graph) -> bytes:
@@ -939,24 +824,8 @@ def serialize_jsonld(graph: Graph) -> bytes:
     property sorted; dumped with the standard json module, so the bytes do not depend on
     whether orjson is installed."""
     context = jsonld_context()
-    if _has_blank_nodes(graph):
-        text = graph.serialize(format="json-ld", context=context, auto_compact=True)
-        document = _normalise(json.loads(text))
-    else:
-        names = _Names({p: ns for p, ns in context.items() if isinstance(ns, str)})
-        nodes: dict[str, dict[str, list[Any]]] = {}
-        for s, p, o in graph:
-            node = nodes.setdefault(names.jsonld(str(s)), {})
-            if p == _TYPE:
-                node.setdefault("@type", []).append(names.jsonld(str(o)))
-            else:
-                node.setdefault(names.jsonld(str(p)), []).append(_jsonld_value(o, names))
-        document = {"@context": context, "@graph": []}
-        for ident in sorted(nodes):
-            node_object: dict[str, Any] = {"@id": ident}
-            for key, values in nodes[ident].items():
-                node_object[key] = values[0] if len(values) == 1 else sorted(values, key=_sort_key)
-            document["@graph"].append(node_object)
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    document = _normalise(json.loads(text))
     return (json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode()
 
 
