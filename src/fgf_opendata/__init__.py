@@ -43,6 +43,13 @@ _EXPORTS = {
     "read_source": "textio",
     "plan_to_json": "serialize",
     "plan_from_json": "serialize",
+    "to_graph": "rdf",
+    "from_graph": "rdf",
+    "build_package": "build",
+    "check_build": "build",
+    "validate_package": "package_check",
+    "build_corpus": "corpus",
+    "diff_plans": "diff",
 }
 
 __all__ = [
@@ -66,8 +73,13 @@ __all__ = [
     "Task",
     "UnknownAgencyError",
     "__version__",
+    "build_corpus",
+    "build_package",
+    "check_build",
     "check_plan",
     "default_registry",
+    "diff_plans",
+    "from_graph",
     "layout_plan",
     "load_registry",
     "parse_plan",
@@ -75,10 +87,15 @@ __all__ = [
     "plan_to_json",
     "read_source",
     "render_plan",
+    "to_graph",
+    "validate_package",
 ]
 
 if TYPE_CHECKING:
     from .agencies import Registry, default_registry, load_registry
+    from .build import build_package, check_build
+    from .corpus import build_corpus
+    from .diff import diff_plans
     from .errors import (
         DecodeError,
         ExportError,
@@ -100,7 +117,9 @@ if TYPE_CHECKING:
         Target,
         Task,
     )
+    from .package_check import validate_package
     from .parse import parse_plan
+    from .rdf import from_graph, to_graph
     from .render import layout_plan, render_plan
     from .serialize import plan_from_json, plan_to_json
     from .textio import read_source
