@@ -1,0 +1,75 @@
+"""Parse, build, validate and query never open a network connection.
+
+Each command runs in a child interpreter with an audit hook that aborts on any socket
+connection, DNS lookup or urllib request, so a stray fetch (a remote JSON-LD context, a
+profile URL, an owl:imports) fails the test instead of passing silently offline.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+GUARD = """
+import sys
+
+def guard(event, args):
+    if event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname",
+                 "urllib.Request", "http.client.connect"):
+        sys.stderr.write(f"NETWORK ACCESS: {event} {args!r}\\n")
+        sys.stderr.flush()
+        import os
+        os._exit(99)
+
+sys.addaudithook(guard)
+from fgf_opendata.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", GUARD, *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+def test_guard_catches_a_connection(tmp_path: Path) -> None:
+    code = GUARD.replace(
+        "from fgf_opendata.cli import main\nsys.exit(main(sys.argv[1:]))",
+        "import socket\nsocket.create_connection(('127.0.0.1', 9))",
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 99
+    assert "NETWORK ACCESS" in done.stderr
+
+
+def test_parse_makes_no_network_access(tmp_path: Path) -> None:
+    done = _run(["parse", "-o", str(tmp_path / "plan.json")], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "NETWORK ACCESS" not in done.stderr
+
+
+def test_build_validate_and_query_make_no_network_access(tmp_path: Path) -> None:
+    out = tmp_path / "pkg"
+    steps = [
+        ["build", "-o", str(out), "--quiet"],
+        ["build", "--check", "-o", str(out), "--quiet"],
+        ["validate", str(out)],
+        ["query", "--example", "lead-ranking", str(out)],
+    ]
+    for args in steps:
+        done = _run(args, ROOT)
+        assert "NETWORK ACCESS" not in done.stderr, (args, done.stderr)
+        assert done.returncode == 0, (args, done.stderr)
+
+
+def test_remote_jsonld_context_is_refused_not_fetched(tmp_path: Path) -> None:
+    # A query over a JSON-LD file with a remote @context must be refused without fetching it.
+    doc = tmp_path / "remote.jsonld"
+    doc.write_text('{"@context": "https://example.org/ctx.jsonld", "@id": "x"}', encoding="utf-8")
+    done = _run(["query", "SELECT * WHERE { ?s ?p ?o }", str(doc)], ROOT)
+    assert "NETWORK ACCESS" not in done.stderr
+    assert done.returncode == 2
