@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +79,8 @@ def make_corpus(folder: Path, count: int, seed: int = 2021) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(count):
-        spec = random_spec(random.Random(seed * 100_003 + i), registry)
+        # Distinct doc numbers, so every plan keeps its own id in a corpus package.
+        spec = replace(random_spec(random.Random(seed * 100_003 + i), registry), number=i + 1)
         path = folder / f"plan-{i:04d}.txt"
         if not path.exists():
             path.write_text(render_plan(build_plan(spec, registry)), encoding="utf-8")
@@ -117,7 +118,7 @@ def bench_ci_step(runs: int, work: Path) -> list[Result]:
                 ratio,
                 "ratio <= 1.0",
                 ratio <= 1.0,
-            )  # fmt: skip
+            )
         )
     return results
 
@@ -128,11 +129,29 @@ def bench_startup(runs: int) -> list[Result]:
     imp = _median_of(runs, _command([sys.executable, "-c", "import fgf_opendata"]))
     helps = _median_of(runs, _command([*_fgf(), "--help"]))
     return [
-        Result("2 start-up", "python -c 'import fgf_opendata'", imp, "s", "python -c pass", bare,
-               imp / bare, "< 0.15 s", imp < 0.15),
-        Result("2 start-up", "fgf --help", helps, "s", "python -c pass", bare, helps / bare,
-               "< 0.3 s", helps < 0.3),
-    ]  # fmt: skip
+        Result(
+            "2 start-up",
+            "python -c 'import fgf_opendata'",
+            imp,
+            "s",
+            "python -c pass",
+            bare,
+            imp / bare,
+            "< 0.15 s",
+            imp < 0.15,
+        ),
+        Result(
+            "2 start-up",
+            "fgf --help",
+            helps,
+            "s",
+            "python -c pass",
+            bare,
+            helps / bare,
+            "< 0.3 s",
+            helps < 0.3,
+        ),
+    ]
 
 
 def bench_parse(runs: int, corpus: list[Path]) -> list[Result]:
@@ -156,10 +175,18 @@ def bench_parse(runs: int, corpus: list[Path]) -> list[Result]:
     baseline = _median_of(runs, split_all)
     rate = size_mb / seconds
     return [
-        Result("3 parse throughput", f"parse {len(texts)} plans ({size_mb:.1f} MB)", rate, "MB/s",
-               "decode + split lines (MB/s)", size_mb / baseline, baseline / seconds,
-               ">= 20 MB/s", rate >= 20)
-    ]  # fmt: skip
+        Result(
+            "3 parse throughput",
+            f"parse {len(texts)} plans ({size_mb:.1f} MB)",
+            rate,
+            "MB/s",
+            "decode + split lines (MB/s)",
+            size_mb / baseline,
+            baseline / seconds,
+            ">= 20 MB/s",
+            rate >= 20,
+        )
+    ]
 
 
 def _build_corpus(paths: list[Path], out: Path) -> tuple[float, float]:
@@ -198,13 +225,29 @@ def bench_corpus(runs: int, corpora: dict[int, list[Path]], work: Path) -> list[
     scale = large / small
     ratio = wall_large / wall_small
     return [
-        Result("4 corpus build", f"fgf build {large} plans", wall_large, "s",
-               f"fgf build {small} plans", wall_small, ratio,
-               f"< 60 s and <= {1.1 * scale:.0f}x the {small}-plan build",
-               wall_large < 60 and ratio <= 1.1 * scale),
-        Result("4 corpus build", f"peak memory, {large} plans", peak_large, "MB", None, None, None,
-               "< 1024 MB", peak_large < 1024),
-    ]  # fmt: skip
+        Result(
+            "4 corpus build",
+            f"fgf build {large} plans",
+            wall_large,
+            "s",
+            f"fgf build {small} plans",
+            wall_small,
+            ratio,
+            f"< 60 s and <= {1.1 * scale:.0f}x the {small}-plan build",
+            wall_large < 60 and ratio <= 1.1 * scale,
+        ),
+        Result(
+            "4 corpus build",
+            f"peak memory, {large} plans",
+            peak_large,
+            "MB",
+            None,
+            None,
+            None,
+            "< 1024 MB",
+            peak_large < 1024,
+        ),
+    ]
 
 
 def _table(results: list[Result]) -> str:
@@ -212,9 +255,16 @@ def _table(results: list[Result]) -> str:
     for r in results:
         base = f"{r.baseline}: {r.baseline_median:.3f}" if r.baseline_median is not None else "-"
         rows.append(
-            (r.benchmark, r.figure, f"{r.median:.3f} {r.unit}", base,
-             f"{r.ratio:.2f}" if r.ratio is not None else "-", r.goal, "yes" if r.met else "NO")
-        )  # fmt: skip
+            (
+                r.benchmark,
+                r.figure,
+                f"{r.median:.3f} {r.unit}",
+                base,
+                f"{r.ratio:.2f}" if r.ratio is not None else "-",
+                r.goal,
+                "yes" if r.met else "NO",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows
@@ -254,12 +304,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
         json.dumps(
-            {"cores": os.cpu_count(), "python": platform.python_version(),
-             "results": [asdict(r) for r in results]},
-            ensure_ascii=False, indent=2,
-        ) + "\n",
+            {
+                "cores": os.cpu_count(),
+                "python": platform.python_version(),
+                "results": [asdict(r) for r in results],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n",
         encoding="utf-8",
-    )  # fmt: skip
+    )
     return 0 if all(r.met for r in results) else 1
 
 

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import REFERENCE
 
 BUILD = [sys.executable, "-m", "fgf_opendata", "build", "--quiet"]
@@ -42,7 +43,10 @@ def two_packages(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
     old_src, new_src = work / "old.txt", work / "new.txt"
     old_src.write_bytes(REFERENCE.read_bytes())
     text = REFERENCE.read_text(encoding="utf-8")
-    new_src.write_text(text.replace("完善常态化财政资金直达机制", "健全常态化财政资金直达机制", 1), encoding="utf-8")
+    new_src.write_text(
+        text.replace("完善常态化财政资金直达机制", "健全常态化财政资金直达机制", 1),
+        encoding="utf-8",
+    )
     old_pkg, new_pkg = work / "old-pkg", work / "new-pkg"
     _build(old_src, old_pkg)
     _build(new_src, new_pkg)
@@ -95,7 +99,9 @@ def test_failed_build_leaves_previous_package_byte_identical(
         REFERENCE.read_text(encoding="utf-8").replace("（二）充分调动", "（三）充分调动", 1),
         encoding="utf-8",
     )
-    done = subprocess.run([*BUILD, str(broken), "-o", str(target)], capture_output=True, text=True)
+    done = subprocess.run(
+        [*BUILD, str(broken), "-o", str(target)], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 2
     assert "expected （二）" in done.stderr
     assert _digest(target) == _digest(old_pkg)
