@@ -1,0 +1,409 @@
+"""Several plans -> one package and one graph: a corpus of the genre.
+
+`build_corpus(sources, target)` reads every source (files, or folders of `*.txt`), parses each
+into a plan and publishes them together: the same tables as a single plan's package, with every
+id prefixed by its plan (`guobanfa-2021-25/task_5`) so that rows of different plans never
+collide, agencies shared across plans (one row each), one canonical JSON and one source text per
+plan (`plans/<id>.json`, `source/<id>.txt`), and one N-Triples graph of the whole corpus
+(`linked/corpus.nt`).
+
+Work is streamed plan by plan: worker processes parse a plan and produce its rows and triples,
+the parent appends them to the output files in source order, so neither the corpus nor its graph
+is ever held in memory whole. A source that is not a plan of this genre (a `ParseError`, an
+undecodable file) is reported and skipped, never half-parsed. Like a single build, the corpus is
+written into a folder beside the target and swapped in only once it is complete and its
+descriptor passes the Data Package v2 profiles; run `fgf validate` for the full frictionless
+gate.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .agencies import Registry, default_registry
+from .errors import ExportError, FgfError
+from .model import Plan
+
+__all__ = ["CorpusResult", "Skipped", "build_corpus", "corpus_schemas", "expand_sources"]
+
+DESCRIPTOR = "datapackage.json"
+GRAPH = "linked/corpus.nt"
+_PREFIXED = {  # table -> columns that hold a plan-local id
+    "sections": ("id",),
+    "tasks": ("id", "section_id"),
+    "measures": ("id", "task_id"),
+    "responsibilities": ("subject_id",),
+    "deadlines": ("subject_id",),
+    "targets": ("subject_id",),
+}
+_PLAN_PREFIX = "(?:[a-z0-9][a-z0-9-]*/)?"
+Progress = Callable[[int, int, str], None]
+"""Called after each source with (done, total, source name)."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A source that was not published, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CorpusResult:
+    """What `build_corpus` published."""
+
+    target: Path
+    plans: tuple[str, ...]
+    skipped: tuple[Skipped, ...]
+    findings: tuple[tuple[str, str], ...] = field(default=())
+    """(plan id, finding message) for content findings of the published plans."""
+
+
+def expand_sources(sources: Sequence[str | Path]) -> list[Path]:
+    """Files as given; folders replaced by their `*.txt` files in name order."""
+    paths: list[Path] = []
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            paths.extend(sorted(p for p in path.iterdir() if p.suffix == ".txt" and p.is_file()))
+        else:
+            paths.append(path)
+    return paths
+
+
+def corpus_schemas() -> dict[str, dict[str, Any]]:
+    """The single-plan Table Schemas, with plan-local ids allowed to carry a plan prefix."""
+    from .package import table_schemas
+
+    schemas = table_schemas()
+    for table, columns in _PREFIXED.items():
+        for column in schemas[table]["fields"]:
+            if column["name"] in columns and "pattern" in column.get("constraints", {}):
+                pattern = column["constraints"]["pattern"]
+                column["constraints"]["pattern"] = f"{_PLAN_PREFIX}(?:{pattern})"
+    return schemas
+
+
+def _prefixed(rows: dict[str, list[dict[str, Any]]], plan_id: str) -> None:
+    for table, columns in _PREFIXED.items():
+        for row in rows[table]:
+            for column in columns:
+                value = row.get(column)
+                if value is not None and value != plan_id:
+                    row[column] = f"{plan_id}/{value}"
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """One plan's share of every output file."""
+
+    source: str
+    plan_id: str | None = None
+    reason: str | None = None
+    tables: Mapping[str, bytes] = field(default_factory=dict)
+    agency_ids: tuple[str, ...] = ()
+    plan_json: bytes = b""
+    text: bytes = b""
+    triples: bytes = b""
+    findings: tuple[str, ...] = ()
+
+
+def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> _Chunk:
+    """Parse one source and produce its rows and triples (runs in a worker process)."""
+    from .package import check_plan_id, plan_rows, table_csv
+    from .parse import parse_plan
+    from .serialize import plan_to_json
+    from .textio import read_source
+    from .validate import check_plan
+
+    registry = default_registry()
+    try:
+        text = read_source(path, encoding, limit=limit).text
+        plan = parse_plan(text, registry=registry)
+        check_plan_id(plan.id)
+    except FgfError as exc:
+        return _Chunk(str(path), reason=str(exc).splitlines()[0])
+    rows = plan_rows(plan, registry)
+    agency_ids = tuple(row["id"] for row in rows.pop("agencies"))
+    _prefixed(rows, plan.id)
+    schemas = corpus_schemas()
+    tables = {name: _body(table_csv(table, schemas[name])) for name, table in rows.items()}
+    return _Chunk(
+        str(path),
+        plan.id,
+        tables=tables,
+        agency_ids=agency_ids,
+        plan_json=plan_to_json(plan).encode("utf-8"),
+        text=text.encode("utf-8"),
+        triples=_triples(plan, registry) if graph else b"",
+        findings=tuple(f.message for f in check_plan(plan, registry, text)),
+    )
+
+
+def _triples(plan: Plan, registry: Registry) -> bytes:
+    from .rdf import to_graph
+
+    return to_graph(plan, registry).serialize(format="nt", encoding="utf-8")
+
+
+def _body(table: bytes) -> bytes:
+    """A table's CSV without its header row."""
+    return table[table.index(b"\n") + 1 :]
+
+
+class _Sink:
+    """An output file written in pieces, with its size and sha256 kept as it grows."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = path.open("wb")
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+
+    def close(self) -> tuple[int, str]:
+        self.handle.close()
+        return self.size, f"sha256:{self.digest.hexdigest()}"
+
+
+def _header(schema: Mapping[str, Any]) -> bytes:
+    from .package import CSV_DIALECT
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator=CSV_DIALECT["lineTerminator"]).writerow(
+        [f["name"] for f in schema["fields"]]
+    )
+    return out.getvalue().encode("utf-8")
+
+
+def _chunks(
+    paths: Sequence[Path], encoding: str | None, limit: int | None, graph: bool, jobs: int
+) -> Iterator[_Chunk]:
+    if jobs <= 1 or len(paths) < 4:
+        for path in paths:
+            yield _chunk(path, encoding, limit, graph)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        n = len(paths)
+        yield from pool.map(
+            _chunk,
+            paths,
+            [encoding] * n,
+            [limit] * n,
+            [graph] * n,
+            chunksize=max(1, n // (jobs * 8)),
+        )
+
+
+def build_corpus(
+    sources: Sequence[str | Path],
+    target: str | Path,
+    *,
+    registry: Registry | None = None,
+    encoding: str | None = None,
+    limit: int | None = None,
+    graph: bool = True,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> CorpusResult:
+    """Publish every plan among `sources` as one package in `target` (replaced whole)."""
+    from .build import _check_replaceable, _swap_in
+    from .package import TABLES, check_plan_id
+
+    registry = registry if registry is not None else default_registry()
+    paths = expand_sources(sources)
+    if not paths:
+        raise ExportError("no sources: give plan text files or folders of *.txt files")
+    target = _check_replaceable(Path(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    sinks: dict[str, _Sink] = {}
+    try:
+        schemas = corpus_schemas()
+        sinks.update(
+            (name, _Sink(staging / f"{name}.csv")) for name in TABLES if name != "agencies"
+        )
+        for name, sink in sinks.items():
+            sink.write(_header(schemas[name]))
+        graph_sink = _Sink(staging / GRAPH) if graph else None
+        if graph_sink is not None:
+            sinks["graph"] = graph_sink
+        files: dict[str, tuple[int, str]] = {}
+        plans: list[str] = []
+        skipped: list[Skipped] = []
+        findings: list[tuple[str, str]] = []
+        agency_ids: set[str] = set()
+        workers = jobs if jobs is not None else (os.cpu_count() or 1)
+        for done, chunk in enumerate(_chunks(paths, encoding, limit, graph, workers), 1):
+            if progress is not None:
+                progress(done, len(paths), chunk.source)
+            if chunk.plan_id is None:
+                skipped.append(Skipped(chunk.source, chunk.reason or "not a plan"))
+                continue
+            if chunk.plan_id in plans:
+                skipped.append(Skipped(chunk.source, f"duplicate plan id {chunk.plan_id!r}"))
+                continue
+            plan_id = check_plan_id(chunk.plan_id)
+            plans.append(plan_id)
+            for name, body in chunk.tables.items():
+                sinks[name].write(body)
+            for path, data in (
+                (f"plans/{plan_id}.json", chunk.plan_json),
+                (f"source/{plan_id}.txt", chunk.text),
+            ):
+                sink = _Sink(staging / path)
+                sink.write(data)
+                files[path] = sink.close()
+            if graph_sink is not None:
+                graph_sink.write(chunk.triples)
+            agency_ids.update(chunk.agency_ids)
+            findings.extend((plan_id, message) for message in chunk.findings)
+        if not plans:
+            raise ExportError(
+                "none of the sources is a plan: "
+                + "; ".join(f"{s.source}: {s.reason}" for s in skipped)
+            )
+        for name, sink in sinks.items():
+            files[GRAPH if name == "graph" else f"{name}.csv"] = sink.close()
+        files["agencies.csv"] = _write_agencies(staging, agency_ids, registry, schemas)
+        descriptor = _descriptor(plans, files, schemas)
+        _check_descriptor(descriptor)
+        from .serialize import dumps
+
+        (staging / DESCRIPTOR).write_text(dumps(descriptor), encoding="utf-8")
+        os.chmod(staging, 0o755)
+        _swap_in(staging, target)
+    except BaseException:
+        for sink in sinks.values():
+            sink.handle.close()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return CorpusResult(target, tuple(plans), tuple(skipped), tuple(findings))
+
+
+def _write_agencies(
+    staging: Path, ids: set[str], registry: Registry, schemas: Mapping[str, Any]
+) -> tuple[int, str]:
+    """agencies.csv: every cited agency once, with the parents and successors they name."""
+    from .package import table_csv
+
+    wanted, found = sorted(ids), {}
+    while wanted:
+        agency = registry.get(wanted.pop())
+        if agency is None or agency.id in found:
+            continue
+        found[agency.id] = agency
+        wanted.extend(i for i in (agency.parent_id, agency.successor_id) if i)
+    rows = [
+        {
+            "id": a.id,
+            "name_zh": a.name_zh,
+            "full_name_zh": a.full_name_zh,
+            "name_en": a.name_en,
+            "abbreviation_en": a.abbreviation_en,
+            "kind": a.kind,
+            "category": a.category,
+            "parent_id": a.parent_id,
+            "established": a.established,
+            "dissolved": a.dissolved,
+            "successor_id": a.successor_id,
+            "wikidata": a.wikidata,
+        }
+        for a in sorted(found.values(), key=lambda a: a.id)
+    ]
+    sink = _Sink(staging / "agencies.csv")
+    sink.write(table_csv(rows, schemas["agencies"]))
+    return sink.close()
+
+
+def _descriptor(
+    plans: Sequence[str], files: Mapping[str, tuple[int, str]], schemas: Mapping[str, Any]
+) -> dict[str, Any]:
+    from .package import BASE_IRI, CSV_DIALECT, PACKAGE_PROFILE, TABLES
+
+    def resource(path: str, **extra: Any) -> dict[str, Any]:
+        size, digest = files[path]
+        return {**extra, "path": path, "bytes": size, "hash": digest}
+
+    resources = [
+        resource(
+            f"{name}.csv",
+            name=name,
+            type="table",
+            format="csv",
+            mediatype="text/csv",
+            encoding="utf-8",
+            dialect=dict(CSV_DIALECT),
+            schema=schemas[name],
+        )
+        for name in TABLES
+    ]
+    for path in sorted(p for p in files if p.startswith(("plans/", "source/"))):
+        kind = "json" if path.endswith(".json") else "txt"
+        resources.append(
+            resource(
+                path,
+                name=path.replace("/", "-").replace(".", "-"),
+                format=kind,
+                mediatype="application/json" if kind == "json" else "text/plain",
+                encoding="utf-8",
+            )
+        )
+    if GRAPH in files:
+        resources.append(
+            resource(
+                GRAPH,
+                name="corpus-graph",
+                format="nt",
+                mediatype="application/n-triples",
+                encoding="utf-8",
+                description="The RDF graph of every plan (N-Triples).",
+            )
+        )
+    return {
+        "$schema": PACKAGE_PROFILE,
+        "name": "fgf-corpus",
+        "id": f"{BASE_IRI}/dataset/corpus",
+        "title": f"重点任务分工方案 corpus: {len(plans)} plans — key tasks, measures and responsibilities",
+        "description": (
+            f"{len(plans)} State Council key-task division plans ({', '.join(plans[:5])}"
+            f"{', …' if len(plans) > 5 else ''}) as one package: ids are prefixed by their plan. "
+            "Derived data under CC BY 4.0; the sources are state documents outside copyright "
+            "(PRC Copyright Law Art. 5)."
+        ),
+        "version": __version__,
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+                "title": "Creative Commons Attribution 4.0",
+            }
+        ],
+        "contributors": [{"title": "fgf-opendata", "roles": ["publisher"]}],
+        "keywords": ["重点任务分工", "国务院", "State Council of China", "key tasks"],
+        "resources": resources,
+    }
+
+
+def _check_descriptor(descriptor: Mapping[str, Any]) -> None:
+    from .package_check import _profile_errors
+
+    errors = list(_profile_errors("datapackage", descriptor))
+    if errors:
+        raise ExportError("the corpus descriptor fails the Data Package v2 profile: " + errors[0])
