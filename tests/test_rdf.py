@@ -753,3 +753,13 @@ def test_decimal_values_come_back_equal() -> None:
         value = back.sections[0].tasks[0].targets[0]
         assert value.value == Decimal(b)
         assert value.baseline == Decimal(a)
+
+
+def test_streamed_ntriples_equal_the_graph(reference_plan, registry) -> None:
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from fgf_opendata.rdf import plan_ntriples, to_graph
+
+    streamed = Graph().parse(data=plan_ntriples(reference_plan, registry), format="nt")
+    assert isomorphic(streamed, to_graph(reference_plan, registry))

@@ -153,9 +153,9 @@ def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> 
 
 
 def _triples(plan: Plan, registry: Registry) -> bytes:
-    from .rdf import to_graph
+    from .rdf import plan_ntriples
 
-    return to_graph(plan, registry).serialize(format="nt", encoding="utf-8")
+    return plan_ntriples(plan, registry)
 
 
 def _body(table: bytes) -> bytes:

@@ -219,9 +219,14 @@ def _count(value: int) -> Literal:
 class _Writer:
     """Adds the triples of one plan to a graph, one `graph.add` per triple."""
 
-    def __init__(self, graph: Graph, plan: Plan, registry: Registry, base: str) -> None:
-        self.graph = graph
-        self.add = graph.add
+    def __init__(
+        self,
+        add: Callable[[tuple[Node, Node, Node]], object],
+        plan: Plan,
+        registry: Registry,
+        base: str,
+    ) -> None:
+        self.add = add
         self.registry = registry
         self.base = base
         self.plan_iri = plan_iri(plan, base)
@@ -529,7 +534,7 @@ def to_graph(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_B
     registry = registry if registry is not None else default_registry()
     base = check_base(base)
     graph = Graph(bind_namespaces="none")
-    writer = _Writer(graph, plan, registry, base)
+    writer = _Writer(graph.add, plan, registry, base)
     bind_prefixes(
         graph,
         {
@@ -542,6 +547,24 @@ def to_graph(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_B
     writer.roles()
     writer.agencies()
     return graph
+
+
+def plan_ntriples(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_BASE) -> bytes:
+    """The triples of `to_graph(plan)` as N-Triples, without building a graph.
+
+    For streaming a corpus: the same `_Writer` emits the triples into a list, duplicates are
+    dropped in order, and rdflib's own N-Triples row writer formats them (no graph indexes
+    to maintain, about twice as fast as `to_graph` plus `serialize`).
+    """
+    from rdflib.plugins.serializers.nt import _nt_row
+
+    registry = registry if registry is not None else default_registry()
+    triples: list[tuple[Node, Node, Node]] = []
+    writer = _Writer(triples.append, plan, registry, check_base(base))
+    writer.plan(plan)
+    writer.roles()
+    writer.agencies()
+    return "".join(map(_nt_row, dict.fromkeys(triples))).encode("utf-8")
 
 
 # --- Graph -> Plan -------------------------------------------------------------------------------
