@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -11,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REFERENCE, ROOT
-from fgf_opendata import __version__, build
+from fgf_opendata import __version__, build, package_check
 from fgf_opendata.agencies import Registry
 from fgf_opendata.build import (
     StaleFile,
@@ -36,9 +38,10 @@ from fgf_opendata.package import (
     TABLES,
     check_plan_id,
     data_files,
+    table_csv,
     table_schemas,
 )
-from fgf_opendata.package_check import PackageReport, validate_package
+from fgf_opendata.package_check import PackageReport, check_built_package, validate_package
 from fgf_opendata.validate import Finding
 
 CHECKED_IN = ROOT / "datapackage"
@@ -135,6 +138,107 @@ def test_csv_cells_are_typed_and_formatted(package: Path) -> None:
     target = next(r for r in _rows(package, "targets") if r["baseline"])
     assert (target["value"], target["baseline"], target["unit"]) == ("20", "45", "DAY")
     assert _rows(package, "plans")[0]["issued"] == "2021-07-11"
+
+
+TARGET: dict[str, Any] = {
+    "subject_id": "task_1",
+    "position": 0,
+    "text": "20个工作日以内",
+    "quantity": None,
+    "value": 20,
+    "unit": "E49",
+    "unit_text": "个工作日",
+    "comparator": "<=",
+    "baseline": None,
+    "line": 3,
+    "start": 10,
+    "end": 18,
+}
+
+
+def _target_cells(**changes: Any) -> dict[str, str]:
+    data = table_csv([{**TARGET, **changes}], table_schemas()["targets"]).decode("utf-8")
+    return next(csv.DictReader(io.StringIO(data, newline="")))
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        (20, "20"),
+        (0.5, "0.5"),
+        (Decimal("1.50"), "1.5"),
+        (Decimal(60), "60"),
+        (Decimal("1E+2"), "100"),
+        (1e-7, "0.0000001"),
+        (-2.25, "-2.25"),
+    ],
+)
+def test_numbers_are_written_as_plain_decimals(value: Any, cell: str) -> None:
+    assert _target_cells(value=value)["value"] == cell
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("value", True, "bool True is not of type number"),
+        ("value", "20", "str '20' is not of type number"),
+        ("value", float("nan"), "is not of type number"),
+        ("position", 1.0, "float 1.0 is not of type integer"),
+        ("position", -1, "'-1' is below the minimum 0"),
+        ("unit", "XXX", "'XXX' is not one of"),
+        ("subject_id", "task 1", "does not match"),
+        ("subject_id", "task_1\n", "does not match"),
+        ("text", None, "a value is required"),
+        ("text", "", "a value is required"),
+        ("text", 5, "int 5 is not of type string"),
+    ],
+)
+def test_a_value_that_does_not_fit_its_field_is_refused(
+    column: str, value: Any, message: str
+) -> None:
+    with pytest.raises(ExportError, match=rf"row 1, field {column}: .*") as raised:
+        _target_cells(**{column: value})
+    assert message in str(raised.value)
+
+
+def test_dates_and_booleans_follow_their_fields() -> None:
+    schema = {
+        "fields": [
+            {"name": "day", "type": "date"},
+            {"name": "flag", "type": "boolean", "trueValues": ["yes"], "falseValues": ["no"]},
+        ]
+    }
+    rows = [{"day": "2021-07-11", "flag": True}, {"day": dt.date(2021, 7, 12), "flag": False}]
+    assert table_csv(rows, schema) == b"day,flag\n2021-07-11,yes\n2021-07-12,no\n"
+    for day in ("2021-11-31", "2021-7-11", "20210711", dt.datetime(2021, 7, 11)):
+        with pytest.raises(ExportError, match="field day"):
+            table_csv([{"day": day, "flag": True}], schema)
+    with pytest.raises(ExportError, match="int 1 is not of type boolean"):
+        table_csv([{"day": None, "flag": 1}], schema)
+
+
+def test_unique_and_primary_key_are_checked_on_write() -> None:
+    schema = table_schemas()["targets"]
+    with pytest.raises(ExportError, match="row 2: primary key"):
+        table_csv([TARGET, {**TARGET, "text": "other"}], schema)
+    tasks = table_schemas()["tasks"]
+    row = {"id": "task_1", "section_id": "sec_1", "number": 1, "label": "（一）", "text": "x"}
+    span = {"line": 1, "start": 0, "end": 1}
+    with pytest.raises(ExportError, match="row 2: id 'task_1' is not unique"):
+        table_csv([{**row, **span}, {**row, **span}], tasks)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"name": "at", "type": "datetime"},
+        {"name": "at", "type": "date", "format": "%d/%m/%Y"},
+        {"name": "at", "type": "string", "constraints": {"jsonSchema": {}}},
+    ],
+)
+def test_a_field_the_writer_cannot_honour_is_refused(field: dict[str, Any]) -> None:
+    with pytest.raises(ExportError, match="is not supported"):
+        table_csv([], {"fields": [field]})
 
 
 def test_descriptor(package: Path) -> None:
@@ -383,6 +487,99 @@ def test_an_invalid_build_is_refused(copy: Path) -> None:
         write_package(files, copy)
     assert _snapshot(copy) == before
     assert _leftovers(copy.parent) == []
+
+
+def test_the_build_refuses_to_swap_in_when_a_gate_fails(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _snapshot(copy)
+    gated: list[Path | None] = []
+
+    def failing_gate(files: Mapping[str, bytes], folder: Path | None = None) -> PackageReport:
+        gated.append(folder)
+        assert folder is not None
+        assert (folder / "datapackage.json").is_file()
+        finding = Finding("span-mismatch", "error", "injected by the test", "tasks/start", 2)
+        return PackageReport(str(folder), (finding,), len(files))
+
+    monkeypatch.setattr(package_check, "check_built_package", failing_gate)
+    result = CliRunner().invoke(main, ["build", "-o", str(copy)])
+    assert result.exit_code == 2
+    assert "does not validate; nothing was written" in result.stderr
+    assert "injected by the test [span-mismatch]" in result.stderr
+    assert len(gated) == 1
+    assert _snapshot(copy) == before
+    assert _leftovers(copy.parent) == []
+
+
+def test_the_gate_checks_the_bytes_on_disk(
+    copy: Path, reference_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _snapshot(copy)
+    write_tree = build._write_tree
+
+    def short_write(folder: Path, files: Mapping[str, bytes]) -> None:
+        write_tree(folder, files)
+        path = folder / "tasks.csv"
+        path.write_bytes(path.read_bytes()[:-10])  # a write that lost its end
+
+    monkeypatch.setattr(build, "_write_tree", short_write)
+    with pytest.raises(ExportError, match=r"byte-count[\s\S]*hash-count"):
+        build_package(reference_text, copy, linked=_no_linked)
+    assert _snapshot(copy) == before
+
+
+def test_the_build_gate_passes_the_reference_package(package: Path) -> None:
+    report = check_built_package(_snapshot(package), package)
+    assert report.findings == ()
+    assert report.resources == len(_snapshot(package)) - 1
+
+
+def test_the_build_gate_finds_unlisted_and_missing_files(package: Path) -> None:
+    files = _snapshot(package)
+    files["notes.txt"] = b"x"
+    del files["targets.csv"]
+    found = {(f.code, f.where) for f in check_built_package(files).findings}
+    assert found == {("unlisted-file", "datapackage.json"), ("missing-file", "targets")}
+
+
+def test_the_build_gate_runs_the_v2_profiles(package: Path) -> None:
+    files = _snapshot(package)
+    descriptor = json.loads(files["datapackage.json"])
+    descriptor["licenses"] = [{"title": "CC BY"}]
+    descriptor["resources"][2]["schema"]["fieldsMatch"] = "exact"
+    files["datapackage.json"] = json.dumps(descriptor).encode()
+    found = {(f.code, f.where) for f in check_built_package(files).findings}
+    assert ("package-profile-error", "datapackage.json") in found
+    assert ("table-schema-profile-error", "tasks") in found
+
+
+IMPORTED = """
+import sys
+from fgf_opendata.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    assert not exit.code, exit.code
+heavy = ("frictionless", "jsonschema", "pyshacl", "rdflib")
+print(" ".join(name for name in heavy if name in sys.modules))
+"""
+
+
+def test_build_and_check_import_only_what_they_use(tmp_path: Path) -> None:
+    def imported(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", IMPORTED, *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert imported("build", "-o", "pkg", "-q") == "jsonschema rdflib"
+    assert imported("build", "--check", "-o", "pkg", "-q") == "rdflib"
 
 
 def test_tolerated_findings_do_not_stop_the_build(copy: Path) -> None:

@@ -1,21 +1,36 @@
 """`fgf build`: from a plan's text to its data package folder, all or nothing.
 
-The stages run in one direction: parse the text, check the plan (`validate.check_plan`), produce
-every output file in memory (`package.data_files`, the RDF files of `linked_outputs`, then the
-descriptor that lists them all), write them into a temporary folder beside the target, validate
-that folder with every gate of `package_check`, and only then swap it in for the target. A
-failure at any stage, or a kill, leaves the previous package byte-identical: on Linux the swap is
-one `renameat2(RENAME_EXCHANGE)`; elsewhere it is two renames, and a kill between them leaves the
-old package whole in `.<target>.old-*` beside the target.
+The stages run in one direction, each once: parse the text, check the plan
+(`validate.check_plan`), produce every output file in memory, each serialised once
+(`package.data_files`, the RDF files of `linked_outputs`, then the descriptor that lists them
+all), write them into a temporary folder beside the target, run the build's gates on it, and
+only then swap it in for the target. A failure at any stage, or a kill, leaves the previous
+package byte-identical: on Linux the swap is one `renameat2(RENAME_EXCHANGE)`; elsewhere it is
+two renames, and a kill between them leaves the old package whole in `.<target>.old-*` beside
+the target.
 
-`check_build` rebuilds into a temporary folder and lists the files that differ from a checked-in
-package, so CI can tell a stale `datapackage/` (`fgf build --check`).
+Two gates, split on purpose:
+
+- `fgf build` refuses to swap in a package that fails its own gates
+  (`package_check.check_built_package`): the Data Package v2 profiles on the descriptor and on
+  every Table Schema and dialect; every written file with the size and sha256 the descriptor
+  records; the project's rules (ids unique, subject ids known, every task and measure
+  assigned, agency ids known, no deadline before the date of issue, spans that slice the
+  source) and every foreign key, on the rows in memory. It does not run frictionless over rows
+  it has just written: `package.table_csv` already refused any value that does not fit its
+  field (type, required, enum, pattern, bounds, unique, primary key) when it wrote the cell.
+- `fgf validate` (`package_check.validate_package`) is the full gate for a package whoever
+  wrote it: frictionless (offline), the profiles and the project's rules. CI runs it, and
+  `frictionless validate`, on the checked-in package.
+
+`check_build` produces the same files in memory and compares them, byte for byte, with a
+checked-in package, so CI can tell a stale `datapackage/` (`fgf build --check`). It writes
+nothing and runs no gate: the files are compared, not judged.
 """
 
 from __future__ import annotations
 
 import ctypes
-import filecmp
 import importlib
 import os
 import shutil
@@ -24,7 +39,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .agencies import Registry, default_registry
 from .errors import ExportError
@@ -36,9 +51,11 @@ from .package import (
     descriptor_bytes,
     package_descriptor,
 )
-from .package_check import PackageReport, format_report, validate_package
 from .parse import parse_plan
 from .validate import Finding, check_plan
+
+if TYPE_CHECKING:  # the gates are imported where they run: `--check` needs none of them
+    from .package_check import PackageReport
 
 __all__ = [
     "BuildResult",
@@ -47,6 +64,7 @@ __all__ = [
     "StaleFile",
     "build_package",
     "check_build",
+    "compare_files",
     "default_linked",
     "package_outputs",
     "stale_summary",
@@ -57,7 +75,7 @@ LinkedOutputs = Callable[[Plan, Registry, Mapping[str, bytes]], Mapping[str, byt
 """Makes extra files (path -> bytes) from the plan and the package's data files (the CSVs,
 plan.json and the source; not datapackage.json, which lists the extra files in turn)."""
 
-PackageCheck = Callable[[Path], PackageReport]
+PackageCheck = Callable[[Path], "PackageReport"]
 
 
 def default_linked() -> LinkedOutputs | None:
@@ -216,22 +234,27 @@ def write_package(
     files: Mapping[str, bytes],
     target: Path,
     *,
-    check: PackageCheck = validate_package,
+    check: PackageCheck | None = None,
     tolerated: frozenset[str] = frozenset(),
 ) -> PackageReport:
-    """Writes `files` into a new folder beside `target`, validates it, then swaps it in.
+    """Writes `files` into a new folder beside `target`, runs a gate on it, then swaps it in.
 
-    `check` validates the new folder; an error whose code is not in `tolerated` (the content
-    findings the build already reported, such as a task without responsibility in the source)
-    raises `ExportError`, and `target` is left as it was. Returns the validation report.
+    `check` validates the new folder; None means the build's own gates,
+    `package_check.check_built_package` on `files` and the folder (pass
+    `package_check.validate_package` for the full, frictionless gate). An error whose code is
+    not in `tolerated` (the content findings the build already reported, such as a task
+    without responsibility in the source) raises `ExportError`, and `target` is left as it was.
+    Returns the gate's report.
     """
+    from .package_check import PackageReport, check_built_package, format_report
+
     target = _check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = target.stat().st_mode & 0o7777 if target.is_dir() else 0o755
     new = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
         _write_tree(new, files)
-        report = check(new)
+        report = check(new) if check is not None else check_built_package(files, new)
         errors = [f for f in report.findings if f.severity == "error" and f.code not in tolerated]
         if errors:
             shown = PackageReport(str(target), tuple(errors), report.resources)
@@ -264,11 +287,12 @@ def build_package(
     registry: Registry | None = None,
     strict: bool = False,
     linked: LinkedOutputs | None = None,
-    check: PackageCheck = validate_package,
+    check: PackageCheck | None = None,
 ) -> BuildResult:
     """Builds the package of the plan in `text` into the folder `target`, atomically.
 
     Under `strict`, any `check_plan` finding stops the build before anything is written.
+    `check` is the gate of `write_package` (None: the build's own gates).
     Raises `ParseError` for text that is not a plan and `ExportError` when the package cannot
     be written or does not validate; the previous package is then left as it was.
     """
@@ -309,25 +333,34 @@ def check_build(
     registry: Registry | None = None,
     linked: LinkedOutputs | None = None,
 ) -> tuple[StaleFile, ...]:
-    """Rebuilds into a temporary folder and lists how `target` differs (empty when fresh)."""
+    """Produces the package in memory and lists how `target` differs from it (empty when fresh).
+
+    Writes nothing and runs no gate: a fresh package is byte-identical to a built one, which
+    passed the gates when it was built.
+    """
     outputs = package_outputs(text, registry=registry, linked=linked)
-    with tempfile.TemporaryDirectory(prefix="fgf-check-") as tmp:
-        fresh = Path(tmp)
-        _write_tree(fresh, outputs.files)
-        return _compare(fresh, target)
+    return compare_files(outputs.files, Path(target))
 
 
-def _compare(fresh: Path, target: Path) -> tuple[StaleFile, ...]:
-    built, present = _files_under(fresh), _files_under(target)
+def compare_files(files: Mapping[str, bytes], target: Path) -> tuple[StaleFile, ...]:
+    """The files of folder `target` that differ from `files` (path -> bytes), in path order."""
+    present = _files_under(target)
     stale: list[StaleFile] = []
-    for path in sorted(built | present):
+    for path in sorted(set(files) | present):
         if path not in present:
             stale.append(StaleFile(path, "missing"))
-        elif path not in built:
+        elif path not in files:
             stale.append(StaleFile(path, "extra"))
-        elif not filecmp.cmp(fresh / path, target / path, shallow=False):
+        elif not _same_bytes(target / path, files[path]):
             stale.append(StaleFile(path, "differs"))
     return tuple(stale)
+
+
+def _same_bytes(file: Path, data: bytes) -> bool:
+    try:
+        return file.stat().st_size == len(data) and file.read_bytes() == data
+    except OSError:
+        return False
 
 
 def stale_summary(stale: Sequence[StaleFile]) -> str:

@@ -154,3 +154,139 @@ def schema(output: str) -> None:
     for name, text in generated_schemas().items():
         write_atomic(folder / name, text.encode("utf-8"))
         click.echo(f"wrote {folder / name}")
+
+
+@main.command("build")
+@click.argument("source", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    default="datapackage",
+    show_default=True,
+    help="The package folder to (re)write.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 naming the stale files.")
+@click.option("--strict", is_flag=True, help="Exit 1 without writing when the plan has findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@input_options
+def build_command(
+    source: str | None,
+    output: str,
+    check: bool,
+    strict: bool,
+    quiet: bool,
+    encoding: str | None,
+    max_bytes: int | None,
+) -> None:
+    """Build the Data Package of SOURCE (default: the bundled reference plan) into OUTPUT.
+
+    The folder is replaced whole, and only once the new package passes the build's gates: on
+    any failure the previous package is left as it was. The gates are the Data Package v2
+    profiles, every file's size and sha256, and the project's rules and foreign keys on the
+    rows; each cell was checked against its Table Schema field as it was written. The full
+    frictionless validation is `fgf validate` (CI runs it).
+
+    --check builds in memory and compares with OUTPUT byte for byte; it writes nothing.
+    """
+    from .build import build_package, check_build, stale_summary
+
+    decoded = _read_plan_source(source, encoding, max_bytes)
+    target = Path(output)
+    if check:
+        stale = check_build(decoded.text, target)
+        if stale:
+            click.echo(f"{target} is stale; run `fgf build`:\n{stale_summary(stale)}", nl=False)
+            sys.exit(1)
+        if not quiet:
+            click.echo(f"{target} is up to date")
+        return
+    result = build_package(decoded.text, target, strict=strict)
+    _report_findings(result.outputs.findings, source or REFERENCE_SOURCE)
+    if not result.written:
+        click.echo(f"fgf: findings under --strict: {target} was not written", err=True)
+        sys.exit(1)
+    if not quiet:
+        click.echo(f"wrote {target} ({len(result.outputs.files)} files)")
+
+
+@main.command("validate")
+@click.argument("path", required=False, default="datapackage", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Findings shown per rule in the text report.",
+)
+def validate_command(path: str, as_json: bool, limit: int) -> None:
+    """Validate the data package in PATH (default: datapackage): exit 0 valid, 1 invalid.
+
+    Runs frictionless (offline), the official Data Package v2 profiles and the project's rules:
+    the full gate for a package whoever wrote it (`fgf build` runs lighter gates on its own
+    output). `--json` prints the report as data (schemas/validation-report.schema.json).
+    """
+    from .package_check import format_report, validate_package
+    from .serialize import dumps
+
+    report = validate_package(Path(path))
+    if as_json:
+        click.echo(dumps(report.as_dict()), nl=False)
+    else:
+        click.echo(format_report(report, limit=limit), nl=False)
+    if not report.valid:
+        sys.exit(1)
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(exists=True))
+@click.argument("new", type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+@input_options
+def diff_command(
+    old: str, new: str, as_json: bool, encoding: str | None, max_bytes: int | None
+) -> None:
+    """Compare two plans: exit 0 when they are the same, 1 when they differ (like diff).
+
+    OLD and NEW are each a plan text, a plan JSON or a package folder (its plan.json). Tasks and
+    measures are matched by text, so renumbered and moved ones are recognised.
+    """
+    from .diff import diff_plans, format_diff, read_plan
+    from .serialize import dumps
+
+    result = diff_plans(
+        read_plan(old, encoding=encoding, limit=max_bytes),
+        read_plan(new, encoding=encoding, limit=max_bytes),
+    )
+    if as_json:
+        click.echo(dumps(result.to_dict()), nl=False)
+    else:
+        click.echo(format_diff(result, labels=(old, new)), nl=False)
+    if not result.same:
+        sys.exit(1)
+
+
+@main.command("query")
+@click.argument("sparql", required=False)
+@click.argument("path", required=False, type=click.Path(dir_okay=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the answer.",
+)
+@click.option("--example", metavar="NAME", help="Run a bundled example query (see README).")
+def query_command(sparql: str | None, path: str | None, fmt: str, example: str | None) -> None:
+    """Run a SPARQL query over the plan graph and print the answer.
+
+    SPARQL is the query text or a .rq file. PATH is a .ttl or .jsonld file or a package folder
+    (default: datapackage/linked/plan.ttl). With --example NAME, the one argument is PATH.
+    """
+    from .query import DEFAULT_GRAPH, format_table, load_graph, resolve_query, run_query
+
+    text, graph_path = resolve_query(sparql, path, example)
+    graph = load_graph(Path(graph_path) if graph_path else DEFAULT_GRAPH)
+    click.echo(format_table(run_query(text, graph), fmt, graph), nl=False)  # type: ignore[arg-type]

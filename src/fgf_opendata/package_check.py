@@ -1,6 +1,7 @@
-"""Validate a published package folder: the gate `fgf validate` and `fgf build` run.
+"""Validate a data package: the full gate `fgf validate` runs, and the lighter one of `fgf build`.
 
-Three gates, each returning `Finding`s (never raising for content problems):
+`validate_package` runs three gates on a package folder, each returning `Finding`s (never
+raising for content problems):
 
 1. frictionless: the descriptor, every file's size and sha256, types, constraints, primary and
    foreign keys. It runs offline: its HTTP session is replaced by one that refuses to fetch, so
@@ -10,6 +11,10 @@ Three gates, each returning `Finding`s (never raising for content problems):
 3. the project's own rules, on the CSV rows: ids unique, every subject_id a task, measure or
    the plan, every task and measure assigned to an agency, agency ids known, no deadline
    before the date of issue, spans that slice the source text to the row's text.
+
+`check_built_package` is what `fgf build` runs on a package it has just produced: gates 2 and
+3, foreign keys and every file's size and sha256, on the files in memory, without frictionless
+(whose cell checks `package.table_csv` already applied when it wrote the cells).
 
 A finding locates itself as `where` = "resource" or "resource/field" and `line` = the row
 number (the header is row 1, so it is the line of the CSV file when no cell holds a line
@@ -21,6 +26,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import hashlib
 import io
 import json
 import re
@@ -39,6 +45,7 @@ from .validate import Finding, Severity
 __all__ = [
     "PROFILES",
     "PackageReport",
+    "check_built_package",
     "clip",
     "format_report",
     "frictionless_findings",
@@ -59,6 +66,7 @@ PROFILES: Mapping[str, str] = MappingProxyType(
 """The v2.0 profiles bundled in `data/profiles/`, by the name of what they describe."""
 
 _SUBJECT_TABLES = ("responsibilities", "deadlines", "targets")
+_PARTS = ("schema", "dialect")
 _ID_TABLES = ("plans", "sections", "tasks", "measures", "agencies")
 # A path the Data Package profile accepts as local: relative POSIX, no "..", no scheme.
 _LOCAL_PATH = re.compile(r"(?!/)(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!.*(^|/)\.\.(/|$))[^\\]+")
@@ -279,6 +287,20 @@ def _is_local(path: object) -> bool:
     return isinstance(path, str) and bool(_LOCAL_PATH.fullmatch(path))
 
 
+Reader = Callable[[str], bytes | None]
+"""The bytes of a file of the package by its local path, None when it cannot be read."""
+
+
+def _folder_reader(folder: Path) -> Reader:
+    def read(path: str) -> bytes | None:
+        try:
+            return (folder / path).read_bytes()
+        except OSError:
+            return None
+
+    return read
+
+
 # --- gate 1: frictionless ---------------------------------------------------------------------
 
 
@@ -367,20 +389,30 @@ def _clip_repr(message: str, width: int = 160) -> str:
     return message if len(message) <= width else message[: width - 1] + "…"
 
 
-def _load_part(folder: Path, value: Any) -> Any:
+def _load_part(read: Reader, value: Any) -> Any:
     """A Table Schema or dialect given inline or as a local path (None when it cannot be read)."""
     if isinstance(value, dict):
         return value
     if _is_local(value):
+        data = read(value)
         try:
-            return json.loads((folder / value).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return json.loads(data) if data is not None else None
+        except ValueError:
             return None
     return None
 
 
 def profile_findings(folder: Path, descriptor: Mapping[str, Any]) -> list[Finding]:
     """Gate 2: the descriptor, every Table Schema and dialect against the v2.0 profiles."""
+    return [
+        *_descriptor_profile_findings(descriptor),
+        *_part_profile_findings(
+            descriptor, lambda value: _load_part(_folder_reader(folder), value)
+        ),
+    ]
+
+
+def _descriptor_profile_findings(descriptor: Mapping[str, Any]) -> list[Finding]:
     findings = [
         Finding("package-profile-error", "error", message, DESCRIPTOR)
         for message in _profile_errors("datapackage", descriptor)
@@ -394,10 +426,19 @@ def profile_findings(folder: Path, descriptor: Mapping[str, Any]) -> list[Findin
                 DESCRIPTOR,
             )
         )
+    return findings
+
+
+def _part_profile_findings(
+    descriptor: Mapping[str, Any], load: Callable[[Any], Any]
+) -> list[Finding]:
+    """Every resource's Table Schema and dialect against their profiles; `load` resolves one
+    given inline or by path (None when it cannot)."""
+    findings: list[Finding] = []
     for index, resource in enumerate(_resources(descriptor)):
         name = str(resource.get("name", f"resources[{index}]"))
         if "schema" in resource:
-            schema = _load_part(folder, resource["schema"])
+            schema = load(resource["schema"])
             if schema is None:
                 findings.append(
                     Finding(
@@ -424,7 +465,7 @@ def profile_findings(folder: Path, descriptor: Mapping[str, Any]) -> list[Findin
                         )
                     )
         if "dialect" in resource:
-            dialect = _load_part(folder, resource["dialect"])
+            dialect = load(resource["dialect"])
             findings.extend(
                 Finding("dialect-profile-error", "error", message, name)
                 for message in _profile_errors("tabledialect", dialect)
@@ -450,14 +491,14 @@ class _Table:
         return {row[column] for row in self.rows if row.get(column)}
 
 
-def _read_table(folder: Path, resource: Mapping[str, Any]) -> _Table | None:
+def _read_table(read: Reader, resource: Mapping[str, Any]) -> _Table | None:
     """The rows of a CSV resource as strings (None when frictionless has more to say)."""
-    path = resource.get("path")
-    if not _is_local(path):
-        return None
+    data = read(str(resource.get("path")))
     try:
-        text = (folder / str(path)).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = data.decode("utf-8-sig") if data is not None else None
+    except UnicodeDecodeError:
+        text = None
+    if text is None:
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = tuple(next(reader, ()))
@@ -618,16 +659,19 @@ class _Rules:
                 )
 
     def deadlines(self) -> None:
-        plans = self.need("plans", "issued")
-        deadlines = self.need("deadlines", "date")
-        if plans is None or deadlines is None or not plans.rows:
+        plans = self.need("plans", "id", "issued")
+        deadlines = self.need("deadlines", "subject_id", "date")
+        if plans is None or deadlines is None:
             return
-        issued = _date(plans.rows[0]["issued"])
-        if issued is None:
-            return
+        issued_on = {row["id"]: _date(row["issued"]) for row in plans.rows}
+        only = next(iter(issued_on.values())) if len(issued_on) == 1 else None
         for number, row in deadlines.numbered():
+            # A corpus prefixes every id with its plan's ("<plan id>/task_1").
+            subject = row["subject_id"]
+            owner = subject if subject in issued_on else subject.partition("/")[0]
+            issued = issued_on.get(owner, only)
             date = _date(row["date"])
-            if date is not None and date < issued:
+            if issued is not None and date is not None and date < issued:
                 self.add(
                     "deadline-before-issue-date",
                     f"deadline {clip(row.get('expression', ''))} ({date}) is before the plan was "
@@ -682,10 +726,22 @@ def _span_problem(source: str, row: Mapping[str, str], text: str | None) -> str 
 
 def project_findings(folder: Path, descriptor: Mapping[str, Any]) -> list[Finding]:
     """Gate 3: the project's rules on the rows of the package's tables."""
+    return _project_findings(descriptor, _folder_reader(folder))
+
+
+def _project_findings(descriptor: Mapping[str, Any], read: Reader) -> list[Finding]:
+    tables, source, findings = _read_tables(descriptor, read)
+    names = {resource.get("name") for resource in _resources(descriptor)}
+    return findings + _Rules(tables, source, names).run()
+
+
+def _read_tables(
+    descriptor: Mapping[str, Any], read: Reader
+) -> tuple[dict[str, _Table], str | None, list[Finding]]:
+    """The tables and source text the descriptor lists, and a finding per unsafe path."""
     tables: dict[str, _Table] = {}
     source: str | None = None
     findings: list[Finding] = []
-    names = {resource.get("name") for resource in _resources(descriptor)}
     for resource in _resources(descriptor):
         name = resource.get("name")
         if not _is_local(resource.get("path")):
@@ -699,15 +755,131 @@ def project_findings(folder: Path, descriptor: Mapping[str, Any]) -> list[Findin
             )
             continue
         if resource.get("type") == "table" and isinstance(name, str):
-            table = _read_table(folder, resource)
+            table = _read_table(read, resource)
             if table is not None:
                 tables[name] = table
         elif name == "source":
+            data = read(str(resource["path"]))
             try:
-                source = (folder / str(resource["path"])).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                source = data.decode("utf-8") if data is not None else None
+            except UnicodeDecodeError:
                 source = None
-    return findings + _Rules(tables, source, names).run()
+    return tables, source, findings
+
+
+# --- the build's gates -----------------------------------------------------------------------
+
+
+def _foreign_key_findings(
+    descriptor: Mapping[str, Any], tables: Mapping[str, _Table]
+) -> list[Finding]:
+    """Every foreign key of the inline Table Schemas, on the rows (a missing value is no
+    reference). `fgf validate` leaves this to frictionless."""
+    findings: list[Finding] = []
+    for resource in _resources(descriptor):
+        name, schema = resource.get("name"), resource.get("schema")
+        table = tables.get(str(name))
+        if table is None or not isinstance(schema, dict):
+            continue
+        for key in schema.get("foreignKeys", ()):
+            fields, reference = key["fields"], key["reference"]
+            target = tables.get(reference.get("resource") or table.name)
+            if target is None:
+                continue
+            known = {tuple(row.get(f, "") for f in reference["fields"]) for row in target.rows}
+            for number, row in table.numbered():
+                values = tuple(row.get(f, "") for f in fields)
+                if any(values) and values not in known:
+                    findings.append(
+                        Finding(
+                            "foreign-key",
+                            "error",
+                            f"{'+'.join(fields)} {', '.join(clip(v) for v in values)} is not "
+                            f"in {target.name}.{'+'.join(reference['fields'])}",
+                            _at(table.name, fields[0]),
+                            number,
+                        )
+                    )
+    return findings
+
+
+def _file_findings(
+    descriptor: Mapping[str, Any], paths: Collection[str], read: Reader
+) -> list[Finding]:
+    """Every listed file is there with the size and sha256 the descriptor records, and every
+    one of `paths` (the package's files) is listed."""
+    findings: list[Finding] = []
+    listed = {DESCRIPTOR}
+    for resource in _resources(descriptor):
+        path, name = resource.get("path"), str(resource.get("name"))
+        if not _is_local(path):
+            continue  # the project gate reports it
+        listed.add(str(path))
+        data = read(str(path))
+        if data is None:
+            findings.append(Finding("missing-file", "error", f"{clip(path)} is missing", name))
+            continue
+        if resource.get("bytes") != len(data):
+            message = f"the file has {len(data)} bytes, the descriptor says {resource.get('bytes')}"
+            findings.append(Finding("byte-count", "error", message, name))
+        if resource.get("hash") != f"sha256:{hashlib.sha256(data).hexdigest()}":
+            message = "the file's sha256 is not the hash the descriptor records"
+            findings.append(Finding("hash-count", "error", message, name))
+    for path in sorted(set(paths) - listed):
+        findings.append(
+            Finding("unlisted-file", "error", f"{clip(path)} is not a resource", DESCRIPTOR)
+        )
+    return findings
+
+
+def _without_inline_parts(descriptor: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The descriptor without its inline Table Schemas and dialects: the package profile would
+    check each of them again after `_part_profile_findings` has."""
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        return descriptor
+    return {
+        **descriptor,
+        "resources": [
+            {k: v for k, v in r.items() if k not in _PARTS or not isinstance(v, dict)}
+            if isinstance(r, dict)
+            else r
+            for r in resources
+        ],
+    }
+
+
+def check_built_package(files: Mapping[str, bytes], folder: Path | None = None) -> PackageReport:
+    """The gates `fgf build` runs on a package it has just produced, without frictionless.
+
+    `files` is the package (path -> bytes, datapackage.json included); `folder`, when given,
+    is where it was written, and its files must be the ones the descriptor records. The gates:
+    the v2.0 profiles on the descriptor, each Table Schema and dialect (each part validated
+    once); every file there with its recorded size and sha256, and listed; the project's rules
+    and every foreign key on the rows, read from `files` (not from disk). Types and
+    constraints are not re-checked: `package.table_csv` refused any value that did not fit
+    its field when it wrote the cell. `validate_package` is the full gate, frictionless
+    included; `fgf validate` and CI run it. Raises `ExportError` without a readable descriptor.
+    """
+    try:
+        descriptor = json.loads(files[DESCRIPTOR])
+    except (KeyError, ValueError) as exc:
+        raise ExportError(f"the package has no readable {DESCRIPTOR} ({exc})") from None
+    if not isinstance(descriptor, dict):
+        raise ExportError(f"{DESCRIPTOR} is not a JSON object")
+    in_memory: Reader = files.get
+    tables, source, findings = _read_tables(descriptor, in_memory)
+    names = {resource.get("name") for resource in _resources(descriptor)}
+    findings = [
+        *_descriptor_profile_findings(_without_inline_parts(descriptor)),
+        *_part_profile_findings(descriptor, lambda value: _load_part(in_memory, value)),
+        *_file_findings(descriptor, files, _folder_reader(folder) if folder else in_memory),
+        *findings,
+        *_foreign_key_findings(descriptor, tables),
+        *_Rules(tables, source, names).run(),
+    ]
+    where = str(folder) if folder is not None else "(in memory)"
+    return PackageReport(where, tuple(findings), len(_resources(descriptor)))
 
 
 def validate_package(folder: str | Path) -> PackageReport:
