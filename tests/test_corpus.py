@@ -97,3 +97,38 @@ def test_expand_sources_sorts_folder_contents(tmp_path: Path) -> None:
     for name in ("b.txt", "a.txt", "c.md"):
         (tmp_path / name).write_text("x", encoding="utf-8")
     assert [p.name for p in expand_sources([tmp_path])] == ["a.txt", "b.txt"]
+
+
+def test_cli_builds_a_corpus_from_a_folder(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from fgf_opendata.cli import main
+
+    sources = tmp_path / "src"
+    sources.mkdir()
+    shutil.copy(REFERENCE, sources / REFERENCE.name)
+    shutil.copy(GENRE / "one-line.txt", sources / "one-line.txt")
+    (sources / "memo.txt").write_text("没有结构\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(sources), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "wrote" in result.stdout
+    assert "(2 plans, 1 skipped)" in result.stdout
+    assert "skipped" in result.stderr
+    assert "memo.txt" in result.stderr
+    assert "\r" not in result.stderr  # no progress line when stderr is not a terminal
+    refused = CliRunner().invoke(main, ["build", str(sources), "--check", "-o", str(out)])
+    assert refused.exit_code == 2
+
+
+def test_progress_line_counts_rate_and_eta(capsys: pytest.CaptureFixture[str]) -> None:
+    from fgf_opendata.cli import _Progress
+
+    progress = _Progress()
+    progress(5, 10, "/x/plan-0005.txt")
+    progress.finish()
+    err = capsys.readouterr().err
+    assert err.startswith("\r5/10 plans")
+    assert "/s" in err
+    assert "ETA" in err
+    assert "plan-0005.txt" in err

@@ -157,7 +157,7 @@ def schema(output: str) -> None:
 
 
 @main.command("build")
-@click.argument("source", required=False, type=click.Path(dir_okay=False))
+@click.argument("sources", nargs=-1, type=click.Path(exists=True))
 @click.option(
     "-o",
     "--output",
@@ -171,7 +171,7 @@ def schema(output: str) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @input_options
 def build_command(
-    source: str | None,
+    sources: tuple[str, ...],
     output: str,
     check: bool,
     strict: bool,
@@ -179,7 +179,11 @@ def build_command(
     encoding: str | None,
     max_bytes: int | None,
 ) -> None:
-    """Build the Data Package of SOURCE (default: the bundled reference plan) into OUTPUT.
+    """Build the Data Package of SOURCES (default: the bundled reference plan) into OUTPUT.
+
+    Several sources, or a folder of *.txt files, make one corpus package (ids prefixed by
+    plan, agencies shared, one N-Triples graph); a document that is not a plan is reported
+    and skipped. A corpus build shows its progress on a terminal unless --quiet.
 
     The folder is replaced whole, and only once the new package passes the build's gates: on
     any failure the previous package is left as it was. The gates are the Data Package v2
@@ -191,6 +195,12 @@ def build_command(
     """
     from .build import build_package, check_build, stale_summary
 
+    if len(sources) > 1 or any(Path(s).is_dir() for s in sources):
+        if check or strict:
+            raise click.UsageError("--check and --strict work on a single source")
+        _build_corpus(sources, Path(output), quiet, encoding, max_bytes)
+        return
+    source = sources[0] if sources else None
     decoded = _read_plan_source(source, encoding, max_bytes)
     target = Path(output)
     if check:
@@ -208,6 +218,41 @@ def build_command(
         sys.exit(1)
     if not quiet:
         click.echo(f"wrote {target} ({len(result.outputs.files)} files)")
+
+
+def _build_corpus(
+    sources: tuple[str, ...], target: Path, quiet: bool, encoding: str | None, limit: int | None
+) -> None:
+    from .corpus import build_corpus
+
+    progress = None if quiet or not sys.stderr.isatty() else _Progress()
+    result = build_corpus(sources, target, encoding=encoding, limit=limit, progress=progress)
+    if progress is not None:
+        progress.finish()
+    for skipped in result.skipped:
+        click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
+    if not quiet:
+        click.echo(f"wrote {target} ({len(result.plans)} plans, {len(result.skipped)} skipped)")
+
+
+class _Progress:
+    """One self-rewriting line on stderr: plans done, rate and time left."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.start = self.clock()
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        elapsed = max(self.clock() - self.start, 1e-9)
+        rate = done / elapsed
+        eta = (total - done) / rate if rate else 0.0
+        line = f"\r{done}/{total} plans  {rate:.1f}/s  ETA {eta:.0f}s  {Path(name).name[:30]}"
+        click.echo(line.ljust(72), err=True, nl=False)
+
+    def finish(self) -> None:
+        click.echo("", err=True)
 
 
 @main.command("validate")
