@@ -391,3 +391,25 @@ def test_build_and_validate_make_no_network_access(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert "NETWORK ACCESS" not in done.stderr
     assert "was not fetched" in done.stdout
+
+
+def test_validate_runs_the_shacl_shapes_on_the_plan_graph(tmp_path: Path) -> None:
+    import shutil
+
+    from rdflib import URIRef
+    from rdflib.namespace import PROV
+
+    from fgf_opendata.package_check import linked_findings
+    from fgf_opendata.rdf import parse_turtle, serialize_turtle
+
+    package = tmp_path / "pkg"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "datapackage", package)
+    assert [f for f in linked_findings(package) if f.severity == "error"] == []
+    graph = parse_turtle((package / "linked" / "plan.ttl").read_bytes())
+    measure = URIRef("https://w3id.org/fgf-opendata/doc/cn/guobanfa/2021/25/task_5__meas_2")
+    graph.remove((measure, PROV.qualifiedAttribution, None))
+    (package / "linked" / "plan.ttl").write_bytes(serialize_turtle(graph))
+    errors = [f for f in linked_findings(package) if f.severity == "error"]
+    assert errors
+    assert all(f.where.startswith("linked-") for f in errors)
+    assert any("task_5__meas_2" in f.message for f in errors)

@@ -32,7 +32,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -890,5 +890,34 @@ def validate_package(folder: str | Path) -> PackageReport:
         *frictionless_findings(path),
         *profile_findings(path, descriptor),
         *project_findings(path, descriptor),
+        *linked_findings(path),
     ]
     return PackageReport(str(folder), tuple(findings), len(_resources(descriptor)))
+
+
+def linked_findings(folder: Path) -> list[Finding]:
+    """Gate 4: a single plan's RDF files with pyshacl (the project's shapes on the plan graph,
+    DCAT-AP 3.0.1 on the catalogue), Turtle against JSON-LD, and the graph read back against
+    plan.json. Packages without `linked/plan.ttl` (a corpus, a package without RDF) skip it."""
+    if not (folder / "linked" / "plan.ttl").is_file():
+        return []
+    from .shacl import check_linked
+
+    names = ("linked/plan.ttl", "linked/plan.jsonld", "linked/catalog.ttl", "plan.json")
+    files = {name: (folder / name).read_bytes() for name in names if (folder / name).is_file()}
+    # Findings name the focus node by IRI; the report's `where` is resource/field, so name the
+    # file (the resource) and keep the IRI in the message.
+    return [
+        replace(
+            finding,
+            where=_linked_resource(finding.code),
+            message=f"<{finding.where}>: {finding.message}"
+            if "://" in finding.where
+            else finding.message,
+        )
+        for finding in check_linked(files)
+    ]
+
+
+def _linked_resource(code: str) -> str:
+    return "linked-catalog-ttl" if code.startswith("dcat-ap") else "linked-plan-ttl"
