@@ -300,7 +300,12 @@ def test_the_reference_package_is_valid(built: Path) -> None:
     assert report.resources >= 10
     result = CliRunner().invoke(main, ["validate", str(built)])
     assert result.exit_code == 0
-    assert result.stdout == f"{built}: valid ({report.resources} resources, 0 errors, 0 warnings)\n"
+    first, *rest = result.stdout.splitlines()
+    # The RDF gate reports five DCAT-AP recommended properties the catalogue cannot state
+    # honestly (country bbox and centroid, catalogue dates, publisher type): warnings only.
+    assert first == f"{built}: valid ({report.resources} resources, 0 errors, 5 warnings)"
+    assert len(rest) == 5
+    assert all(line.endswith("[dcat-ap-min-count]") for line in rest)
 
 
 def test_repeats_are_grouped_and_capped(package: Path) -> None:
@@ -315,7 +320,7 @@ def test_repeats_are_grouped_and_capped(package: Path) -> None:
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     resources = len(_descriptor(package)["resources"])
-    assert lines[0] == f"{package}: invalid ({resources} resources, 12 errors, 0 warnings)"
+    assert lines[0] == f"{package}: invalid ({resources} resources, 12 errors, 5 warnings)"
     shown = [line for line in lines if line.endswith("[unknown-subject]")]
     assert len(shown) == 6
     assert shown[-1] == "  … and 7 more [unknown-subject]"

@@ -275,7 +275,7 @@ def validate_command(path: str, as_json: bool, limit: int) -> None:
     from .package_check import format_report, validate_package
     from .serialize import dumps
 
-    report = validate_package(Path(path))
+    report = validate_package(Path(path), linked=True)
     if as_json:
         click.echo(dumps(report.as_dict()), nl=False)
     else:

@@ -882,15 +882,17 @@ def check_built_package(files: Mapping[str, bytes], folder: Path | None = None) 
     return PackageReport(where, tuple(findings), len(_resources(descriptor)))
 
 
-def validate_package(folder: str | Path) -> PackageReport:
-    """Every gate on a package folder; raises `ExportError` when the folder cannot be read."""
+def validate_package(folder: str | Path, *, linked: bool = False) -> PackageReport:
+    """The tabular gates on a package folder, plus the RDF gate (`linked_findings`: pyshacl,
+    round trips) when `linked` is true, as `fgf validate` asks; raises `ExportError` when the
+    folder cannot be read."""
     path = Path(folder)
     descriptor = read_descriptor(path)
     findings = [
         *frictionless_findings(path),
         *profile_findings(path, descriptor),
         *project_findings(path, descriptor),
-        *linked_findings(path),
+        *(linked_findings(path) if linked else ()),
     ]
     return PackageReport(str(folder), tuple(findings), len(_resources(descriptor)))
 
