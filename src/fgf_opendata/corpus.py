@@ -301,32 +301,9 @@ def _write_agencies(
     staging: Path, ids: set[str], registry: Registry, schemas: Mapping[str, Any]
 ) -> tuple[int, str]:
     """agencies.csv: every cited agency once, with the parents and successors they name."""
-    from .package import table_csv
+    from .package import agency_rows, table_csv
 
-    wanted, found = sorted(ids), {}
-    while wanted:
-        agency = registry.get(wanted.pop())
-        if agency is None or agency.id in found:
-            continue
-        found[agency.id] = agency
-        wanted.extend(i for i in (agency.parent_id, agency.successor_id) if i)
-    rows = [
-        {
-            "id": a.id,
-            "name_zh": a.name_zh,
-            "full_name_zh": a.full_name_zh,
-            "name_en": a.name_en,
-            "abbreviation_en": a.abbreviation_en,
-            "kind": a.kind,
-            "category": a.category,
-            "parent_id": a.parent_id,
-            "established": a.established,
-            "dissolved": a.dissolved,
-            "successor_id": a.successor_id,
-            "wikidata": a.wikidata,
-        }
-        for a in sorted(found.values(), key=lambda a: a.id)
-    ]
+    rows = agency_rows(sorted(ids), registry)
     sink = _Sink(staging / "agencies.csv")
     sink.write(table_csv(rows, schemas["agencies"]))
     return sink.close()

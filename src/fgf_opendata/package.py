@@ -61,6 +61,7 @@ __all__ = [
     "TABLES",
     "TABLE_SCHEMA_PROFILE",
     "SourceInfo",
+    "agency_rows",
     "check_plan_id",
     "data_files",
     "descriptor_bytes",
@@ -447,8 +448,8 @@ def _target_rows(subject_id: str, targets: Sequence[Target]) -> Iterator[Row]:
         }
 
 
-def _cited_agencies(plan: Plan, registry: Registry) -> list[Agency]:
-    """Every agency the plan cites or is issued by, with the parents and successors they name."""
+def _cited_agency_ids(plan: Plan, registry: Registry) -> list[str]:
+    """Every agency id the plan cites, and its issuer's."""
     wanted = [
         a.agency_id
         for subject in _subjects(plan)
@@ -459,6 +460,13 @@ def _cited_agencies(plan: Plan, registry: Registry) -> list[Agency]:
     issuer = registry.lookup(plan.issuer) if plan.issuer else None
     if issuer is not None:
         wanted.append(issuer.id)
+    return wanted
+
+
+def agency_rows(ids: Iterable[str], registry: Registry) -> list[Row]:
+    """Rows of the agencies table: the agencies `ids` name, with the parents and successors
+    they name in turn (so foreign keys resolve), sorted by id."""
+    wanted = list(ids)
     found: dict[str, Agency] = {}
     while wanted:
         agency_id = wanted.pop()
@@ -469,7 +477,23 @@ def _cited_agencies(plan: Plan, registry: Registry) -> list[Agency]:
             raise ExportError(f"agency id {agency_id!r} is not in the registry")
         found[agency_id] = agency
         wanted.extend(i for i in (agency.parent_id, agency.successor_id) if i is not None)
-    return sorted(found.values(), key=lambda a: a.id)
+    return [
+        {
+            "id": a.id,
+            "name_zh": a.name_zh,
+            "full_name_zh": a.full_name_zh,
+            "name_en": a.name_en,
+            "abbreviation_en": a.abbreviation_en,
+            "kind": a.kind,
+            "category": a.category,
+            "parent_id": a.parent_id,
+            "established": a.established,
+            "dissolved": a.dissolved,
+            "successor_id": a.successor_id,
+            "wikidata": a.wikidata,
+        }
+        for a in sorted(found.values(), key=lambda a: a.id)
+    ]
 
 
 def plan_rows(plan: Plan, registry: Registry) -> dict[str, list[Row]]:
@@ -527,23 +551,7 @@ def plan_rows(plan: Plan, registry: Registry) -> dict[str, list[Row]]:
         tables["deadlines"].extend(_deadline_rows(subject.id, subject.deadlines))
         tables["targets"].extend(_target_rows(subject.id, subject.targets))
     tables["deadlines"].extend(_deadline_rows(plan.id, plan.deadlines))
-    tables["agencies"] = [
-        {
-            "id": a.id,
-            "name_zh": a.name_zh,
-            "full_name_zh": a.full_name_zh,
-            "name_en": a.name_en,
-            "abbreviation_en": a.abbreviation_en,
-            "kind": a.kind,
-            "category": a.category,
-            "parent_id": a.parent_id,
-            "established": a.established,
-            "dissolved": a.dissolved,
-            "successor_id": a.successor_id,
-            "wikidata": a.wikidata,
-        }
-        for a in _cited_agencies(plan, registry)
-    ]
+    tables["agencies"] = agency_rows(_cited_agency_ids(plan, registry), registry)
     return tables
 
 
