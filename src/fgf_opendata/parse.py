@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from .agencies import Registry, default_registry
+from .docnumber import DOC_NUMBER, split_doc_number
 from .model import Block, BlockKind, Deadline, Measure, Plan, Responsibility, Section, Target, Task
 from .numerals import from_chinese, to_chinese
 from .phrases import date_problem, find_deadlines, find_targets
@@ -58,21 +59,10 @@ _SENTENCE_END = frozenset("。；;！？!?")
 _INLINE_STOP = re.compile(r"[（(。；;！？!?：:）)”」』]")
 _PAREN = re.compile(r"[（(）)]")
 _KIND = {1: "section", 2: "task", 3: "measure"}
-_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})[〔\[［【](\d{4})[〕\]］】]第?(\d{1,4})号")
 _DATE = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,2})月"
                    r"(\d{1,2}|[一二三四五六七八九十]{1,3})日")  # fmt: skip
 _NOTE = re.compile(r"[（(]此件[^）)]{1,20}[）)]")
 _LEAD_BY_POSITION = re.compile(r"(列|排|居)(在)?(第一位|首位)(者|的)?[^，。；]{0,6}(为|是)牵头")
-_SERIES = {
-    "国办发": "guobanfa",
-    "国发": "guofa",
-    "国办函": "guobanhan",
-    "国函": "guohan",
-    "国办发明电": "guobanfamingdian",
-    "国发明电": "guofamingdian",
-    "中办发": "zhongbanfa",
-    "中发": "zhongfa",
-}
 
 
 @dataclass
@@ -802,7 +792,7 @@ def _pieces(source: Source, start: int, end: int) -> list[tuple[int, int]]:
             line_end = end
         line = text[pos:line_end]
         if line.strip():
-            cut = (_DOC_NUMBER.search(line) or _DATE.search(line)) and len(line.split()) > 1
+            cut = (DOC_NUMBER.search(line) or _DATE.search(line)) and len(line.split()) > 1
             parts = re.finditer(r"\S+", line) if cut else re.finditer(r"\S(?:.*\S)?", line)
             out.extend((pos + m.start(), pos + m.end()) for m in parts)
         pos = line_end + 1
@@ -841,7 +831,7 @@ def _classify_front(
     if not lines:
         return kinds
     i = 0
-    doc = next((k for k, line in enumerate(lines[:8]) if _DOC_NUMBER.fullmatch(line)), None)
+    doc = next((k for k, line in enumerate(lines[:8]) if DOC_NUMBER.fullmatch(line)), None)
     if doc is not None:
         for k in range(doc):
             kinds[k] = "title"
@@ -914,7 +904,7 @@ def _read_back(blocks: tuple[Block, ...]) -> _Header:
 
 
 def _doc_year(block: Block | None, source: Source) -> int | None:
-    match = _DOC_NUMBER.search(block.text) if block is not None else None
+    match = DOC_NUMBER.search(block.text) if block is not None else None
     if block is None or match is None:
         return None
     year = int(match.group(2))
@@ -949,10 +939,9 @@ def _strip_colon(line: str | None) -> str | None:
 
 
 def _plan_id(doc_number: str | None, issued: dt.date | None) -> str:
-    match = _DOC_NUMBER.fullmatch(doc_number or "")
-    if match:
-        series = _SERIES.get(match.group(1), "doc")
-        return f"{series}-{match.group(2)}-{int(match.group(3))}"
+    parts = split_doc_number(doc_number)
+    if parts is not None:
+        return f"{parts.series or 'doc'}-{parts.year}-{parts.number}"
     return f"plan-{issued.isoformat()}" if issued else "plan"
 
 

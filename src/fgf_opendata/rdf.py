@@ -39,6 +39,7 @@ from rdflib.compare import graph_diff, isomorphic
 from rdflib.term import Node
 
 from .agencies import Registry, default_registry
+from .docnumber import split_doc_number
 from .errors import ExportError
 from .model import (
     Agency,
@@ -124,19 +125,6 @@ ROLE_LABELS: Mapping[Role, tuple[str, str]] = MappingProxyType(
 RECURRENCES: Mapping[Recurrence, URIRef] = MappingProxyType({"yearly": EU_FREQUENCY["ANNUAL"]})
 """How often a deadline repeats, as a concept of the EU frequency list (as DCAT-AP uses)."""
 
-# 国办发〔2021〕25号 -> guobanfa/2021/25. A local copy of the parser's table on purpose: the IRI
-# scheme is a publishing decision and must not move when the parser learns a new series.
-_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})[〔\[［【](\d{4})[〕\]］】]第?(\d{1,4})号")
-_SERIES = {
-    "国办发": "guobanfa",
-    "国发": "guofa",
-    "国办函": "guobanhan",
-    "国函": "guohan",
-    "国办发明电": "guobanfamingdian",
-    "国发明电": "guofamingdian",
-    "中办发": "zhongbanfa",
-    "中发": "zhongfa",
-}
 _BASE = re.compile(r"https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?")
 _ROLE_OF = {iri: role for role, iri in ROLES.items()}
 _RECURRENCE_OF = {iri: name for name, iri in RECURRENCES.items()}
@@ -166,10 +154,9 @@ def _segment(value: str) -> str:
 def plan_iri(plan: Plan, base: str = DEFAULT_BASE) -> str:
     """The plan's IRI: `{base}/doc/cn/{series}/{year}/{number}`, else `{base}/doc/{plan.id}`."""
     base = check_base(base)
-    match = _DOC_NUMBER.fullmatch(plan.doc_number or "")
-    if match and match.group(1) in _SERIES:
-        series = _SERIES[match.group(1)]
-        return f"{base}/doc/cn/{series}/{match.group(2)}/{int(match.group(3))}"
+    parts = split_doc_number(plan.doc_number)
+    if parts is not None and parts.series is not None:
+        return f"{base}/doc/cn/{parts.series}/{parts.year}/{parts.number}"
     return f"{base}/doc/{_segment(plan.id)}"
 
 
