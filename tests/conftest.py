@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,4 +56,30 @@ def check_golden(path: Path, actual: str, update: bool) -> None:
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, (
         f"{path.name} differs; rerun with --update-golden and review the diff"
+    )
+
+
+# A child interpreter that aborts (exit 99) on any socket connection, DNS lookup or urllib
+# request, then runs the `fgf` command line with its arguments.
+GUARD = """
+import sys
+
+def guard(event, args):
+    if event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname",
+                 "urllib.Request", "http.client.connect"):
+        sys.stderr.write(f"NETWORK ACCESS: {event} {args!r}\\n")
+        sys.stderr.flush()
+        import os
+        os._exit(99)
+
+sys.addaudithook(guard)
+from fgf_opendata.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def run_offline(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run `fgf ARGS` in a child process that fails on any network access."""
+    return subprocess.run(
+        [sys.executable, "-c", GUARD, *args], capture_output=True, text=True, cwd=cwd, check=False
     )

@@ -11,29 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
-
-GUARD = """
-import sys
-
-def guard(event, args):
-    if event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname",
-                 "urllib.Request", "http.client.connect"):
-        sys.stderr.write(f"NETWORK ACCESS: {event} {args!r}\\n")
-        sys.stderr.flush()
-        import os
-        os._exit(99)
-
-sys.addaudithook(guard)
-from fgf_opendata.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", GUARD, *args], capture_output=True, text=True, cwd=cwd, check=False
-    )
+from conftest import GUARD, ROOT, run_offline
 
 
 def test_guard_catches_a_connection(tmp_path: Path) -> None:
@@ -47,7 +25,7 @@ def test_guard_catches_a_connection(tmp_path: Path) -> None:
 
 
 def test_parse_makes_no_network_access(tmp_path: Path) -> None:
-    done = _run(["parse", "-o", str(tmp_path / "plan.json")], tmp_path)
+    done = run_offline(["parse", "-o", str(tmp_path / "plan.json")], tmp_path)
     assert done.returncode == 0, done.stderr
     assert "NETWORK ACCESS" not in done.stderr
 
@@ -61,7 +39,7 @@ def test_build_validate_and_query_make_no_network_access(tmp_path: Path) -> None
         ["query", "--example", "lead-ranking", str(out)],
     ]
     for args in steps:
-        done = _run(args, ROOT)
+        done = run_offline(args, ROOT)
         assert "NETWORK ACCESS" not in done.stderr, (args, done.stderr)
         assert done.returncode == 0, (args, done.stderr)
 
@@ -70,6 +48,6 @@ def test_remote_jsonld_context_is_refused_not_fetched(tmp_path: Path) -> None:
     # A query over a JSON-LD file with a remote @context must be refused without fetching it.
     doc = tmp_path / "remote.jsonld"
     doc.write_text('{"@context": "https://example.org/ctx.jsonld", "@id": "x"}', encoding="utf-8")
-    done = _run(["query", "SELECT * WHERE { ?s ?p ?o }", str(doc)], ROOT)
+    done = run_offline(["query", "SELECT * WHERE { ?s ?p ?o }", str(doc)], ROOT)
     assert "NETWORK ACCESS" not in done.stderr
     assert done.returncode == 2

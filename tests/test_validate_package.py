@@ -7,8 +7,6 @@ import hashlib
 import io
 import json
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, run_offline
 from fgf_opendata.build import build_package
 from fgf_opendata.cli import main
 from fgf_opendata.package_check import (
@@ -361,38 +359,16 @@ def test_format_report_of_synthetic_findings() -> None:
 
 # --- offline ----------------------------------------------------------------------------------
 
-GUARD = """
-import sys
-
-def guard(event, args):
-    if event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname",
-                 "urllib.Request", "http.client.connect"):
-        sys.stderr.write(f"NETWORK ACCESS: {event} {args!r}\\n")
-        sys.stderr.flush()
-        import os
-        os._exit(99)
-
-sys.addaudithook(guard)
-from fgf_opendata.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
-def _guarded(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", GUARD, *args], capture_output=True, text=True, cwd=cwd, check=False
-    )
-
 
 def test_build_and_validate_make_no_network_access(tmp_path: Path) -> None:
-    done = _guarded(["build", "-o", "pkg"], tmp_path)
+    done = run_offline(["build", "-o", "pkg"], tmp_path)
     assert done.returncode == 0, done.stderr
-    done = _guarded(["validate", "pkg"], tmp_path)
+    done = run_offline(["validate", "pkg"], tmp_path)
     assert done.returncode == 0, done.stderr
     descriptor = _descriptor(tmp_path / "pkg")
     descriptor["resources"][0]["path"] = "https://example.org/plans.csv"
     _save(tmp_path / "pkg", descriptor)
-    done = _guarded(["validate", "pkg"], tmp_path)
+    done = run_offline(["validate", "pkg"], tmp_path)
     assert done.returncode == 1, done.stderr
     assert "NETWORK ACCESS" not in done.stderr
     assert "was not fetched" in done.stdout
