@@ -11,6 +11,7 @@ plan keeps what follows the last block (`tail`), so `render_plan(parse_plan(text
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -269,6 +270,13 @@ class Plan(_Frozen):
     """Whitespace after the last paragraph (usually one line break)."""
     lead_by_position: bool = False
     """True when the document says the first-named agency leads (列第一位者为牵头单位)."""
+
+    def subjects(self) -> Iterator[Task | Measure]:
+        """Every task and measure, in document order (each task before its measures)."""
+        for section in self.sections:
+            for task in section.tasks:
+                yield task
+                yield from task.measures
 
 
 class Agency(_Frozen):

@@ -397,12 +397,6 @@ def _tasks(plan: Plan) -> Iterator[tuple[Section, Task]]:
             yield section, task
 
 
-def _subjects(plan: Plan) -> Iterator[Task | Measure]:
-    for _, task in _tasks(plan):
-        yield task
-        yield from task.measures
-
-
 def _responsibility_rows(subject_id: str, resp: Responsibility | None) -> Iterator[Row]:
     if resp is None:
         return
@@ -452,7 +446,7 @@ def _cited_agency_ids(plan: Plan, registry: Registry) -> list[str]:
     """Every agency id the plan cites, and its issuer's."""
     wanted = [
         a.agency_id
-        for subject in _subjects(plan)
+        for subject in plan.subjects()
         if subject.responsibility is not None
         for a in subject.responsibility.assignments
         if a.agency_id is not None
@@ -546,7 +540,7 @@ def plan_rows(plan: Plan, registry: Registry) -> dict[str, list[Row]]:
                     **_span(measure.span),
                 }
             )
-    for subject in _subjects(plan):
+    for subject in plan.subjects():
         tables["responsibilities"].extend(_responsibility_rows(subject.id, subject.responsibility))
         tables["deadlines"].extend(_deadline_rows(subject.id, subject.deadlines))
         tables["targets"].extend(_target_rows(subject.id, subject.targets))
@@ -949,10 +943,10 @@ def _description(plan: Plan, registry: Registry | None) -> str:
     tasks = sum(len(s.tasks) for s in plan.sections)
     measures = sum(len(t.measures) for _, t in _tasks(plan))
     assignments = sum(
-        len(s.responsibility.assignments) for s in _subjects(plan) if s.responsibility
+        len(s.responsibility.assignments) for s in plan.subjects() if s.responsibility
     )
-    deadlines = len(plan.deadlines) + sum(len(s.deadlines) for s in _subjects(plan))
-    targets = sum(len(s.targets) for s in _subjects(plan))
+    deadlines = len(plan.deadlines) + sum(len(s.deadlines) for s in plan.subjects())
+    targets = sum(len(s.targets) for s in plan.subjects())
     issued_zh = (
         f"{plan.issued.year}年{plan.issued.month}月{plan.issued.day}日" if plan.issued else ""
     )

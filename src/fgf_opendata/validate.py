@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from .agencies import Registry
-from .model import Measure, Plan, Responsibility, Task
+from .model import Plan, Responsibility, Task
 
 __all__ = ["Finding", "Severity", "check_plan"]
 
@@ -34,13 +34,6 @@ class Finding:
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
-
-
-def _subjects(plan: Plan) -> Iterator[Task | Measure]:
-    for section in plan.sections:
-        for task in section.tasks:
-            yield task
-            yield from task.measures
 
 
 def _column(plan_text: str | None, offset: int) -> int | None:
@@ -69,7 +62,7 @@ def _unknown_agencies(
 def check_plan(plan: Plan, registry: Registry, text: str | None = None) -> tuple[Finding, ...]:
     """Content findings for a parsed plan; `text` (the source) adds columns to locations."""
     findings: list[Finding] = []
-    for subject in _subjects(plan):
+    for subject in plan.subjects():
         resp: Responsibility | None = subject.responsibility
         kind = "task" if isinstance(subject, Task) else "measure"
         # A task whose measures carry the responsibility lines needs none of its own.
