@@ -195,7 +195,7 @@ def test_subdivision_properties(graph: Graph) -> None:
     assert graph.value(task, ELI.is_part_of) == URIRef(PLAN + "/sec_1")
     assert (URIRef(PLAN + "/sec_1"), ELI.has_part, task) in graph
     description = graph.value(task, DCT.description)
-    assert description.language == "zh-Hans"  # type: ignore[union-attr]
+    assert description.language == "zh-hans"  # type: ignore[union-attr]
     # The unnumbered measure has no printed number, only its ordinal.
     unnumbered = URIRef(PLAN + "/task_24__meas_1")
     assert graph.value(unnumbered, ELI.number) is None
@@ -293,16 +293,21 @@ def test_rdflib_reads_our_turtle_like_its_own(graph: Graph) -> None:
     assert not difference, difference
 
 
-def test_jsonld_embeds_the_packaged_context(graph: Graph) -> None:
+def test_jsonld_is_expanded_sorted_and_needs_no_context(graph: Graph) -> None:
     document = json.loads(serialize_jsonld(graph))
-    assert document["@context"] == jsonld_context()
+    assert isinstance(document, list)
+    assert "@context" not in serialize_jsonld(graph).decode()
+    ids = [node["@id"] for node in document]
+    assert ids == sorted(ids, key=lambda iri: f"<{iri}>")  # N-Triples order
+    assert len(ids) == len(set(ids)) == len(set(graph.subjects()))
+    task = next(n for n in document if n["@id"] == PLAN + "/task_5")
+    assert task[str(ELI.type_subdivision)] == [{"@id": str(SUBDIVISION_TYPES["task"])}]
+    assert task[str(SDO.position)] == [{"@value": "5", "@type": str(XSD.integer)}]
+
+
+def test_packaged_context_has_the_project_prefixes() -> None:
     packaged = json.loads((DATA / "context.jsonld").read_text(encoding="utf-8"))
-    assert document["@context"] == packaged["@context"] == dict(PREFIXES)
-    ids = [node["@id"] for node in document["@graph"]]
-    assert ids == sorted(ids)
-    task = next(n for n in document["@graph"] if n["@id"] == PLAN + "/task_5")
-    assert task["eli:type_subdivision"] == {"@id": "subdivision:task"}
-    assert task["schema:position"] == 5
+    assert jsonld_context() == packaged["@context"] == dict(PREFIXES)
 
 
 def test_parse_jsonld_refuses_a_remote_context() -> None:
