@@ -52,6 +52,20 @@ def _median_of(runs: int, func: Callable[[], object]) -> float:
     return statistics.median(times)
 
 
+def _interleaved_medians(runs: int, funcs: dict[str, Callable[[], object]]) -> dict[str, float]:
+    """Median seconds of each function, run round-robin after one warm-up each: on a noisy
+    machine a load that comes and goes then weighs on the candidate and its baseline alike."""
+    for func in funcs.values():
+        func()
+    times: dict[str, list[float]] = {name: [] for name in funcs}
+    for _ in range(runs):
+        for name, func in funcs.items():
+            start = time.perf_counter()
+            func()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def _command(argv: Sequence[str], cwd: Path = ROOT) -> Callable[[], object]:
     def run() -> object:
         done = subprocess.run(argv, cwd=cwd, capture_output=True, check=False)
@@ -99,13 +113,19 @@ def bench_ci_step(runs: int, work: Path) -> list[Result]:
         if frictionless
         else [sys.executable, "-m", "frictionless", "validate", str(out / "datapackage.json")]
     )
-    baseline = _median_of(runs, _command(baseline_cmd))
+    commands = {
+        "fgf build --check": [*fgf, "build", "--check", "-o", str(out), "--quiet"],
+        "fgf build": [*fgf, "build", "-o", str(out), "--quiet"],
+    }
+    medians = _interleaved_medians(
+        runs,
+        {"baseline": _command(baseline_cmd)}
+        | {name: _command(argv) for name, argv in commands.items()},
+    )
+    baseline = medians["baseline"]
     results = []
-    for name, argv in (
-        ("fgf build --check", [*fgf, "build", "--check", "-o", str(out), "--quiet"]),
-        ("fgf build", [*fgf, "build", "-o", str(out), "--quiet"]),
-    ):
-        median = _median_of(runs, _command(argv))
+    for name in commands:
+        median = medians[name]
         ratio = median / baseline
         results.append(
             Result(
@@ -288,7 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         corpus_dir = ROOT / "benchmarks" / "results" / "corpus"
         corpora = {n: make_corpus(corpus_dir, n) for n in sizes}
         steps: list[tuple[str, Callable[[], list[Result]]]] = [
-            ("ci", lambda: bench_ci_step(runs, work)),
+            ("ci", lambda: bench_ci_step(runs * 2 - 1, work)),
             ("startup", lambda: bench_startup(runs * 2)),
             ("parse", lambda: bench_parse(runs, corpora[max(sizes)])),
             ("corpus", lambda: bench_corpus(max(1, runs // 2), corpora, work)),

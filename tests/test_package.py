@@ -543,6 +543,18 @@ def test_the_build_gate_finds_unlisted_and_missing_files(package: Path) -> None:
     assert found == {("unlisted-file", "datapackage.json"), ("missing-file", "targets")}
 
 
+def test_the_library_table_schemas_and_dialect_conform_to_the_v2_profiles() -> None:
+    # The build gate trusts these constants (package_check.library_parts); this is the check.
+    from fgf_opendata.package_check import _profile_errors, library_parts
+
+    parts = library_parts()
+    *schemas, dialect = parts
+    assert len(schemas) == len(TABLES)
+    for schema in schemas:
+        assert list(_profile_errors("tableschema", schema)) == [], schema
+    assert list(_profile_errors("tabledialect", dialect)) == []
+
+
 def test_the_build_gate_runs_the_v2_profiles(package: Path) -> None:
     files = _snapshot(package)
     descriptor = json.loads(files["datapackage.json"])

@@ -31,7 +31,7 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -429,11 +429,27 @@ def _descriptor_profile_findings(descriptor: Mapping[str, Any]) -> list[Finding]
     return findings
 
 
+def library_parts() -> tuple[dict[str, Any], ...]:
+    """The Table Schemas and the CSV dialect this library writes (`package.table_schemas`,
+    `package.CSV_DIALECT`): constants of the code, not of the plan, so the test suite checks
+    them against the v2 profiles once instead of every build."""
+    from .package import CSV_DIALECT, table_schemas
+
+    return (*table_schemas().values(), dict(CSV_DIALECT))
+
+
 def _part_profile_findings(
-    descriptor: Mapping[str, Any], load: Callable[[Any], Any]
+    descriptor: Mapping[str, Any],
+    load: Callable[[Any], Any],
+    checked: Sequence[Mapping[str, Any]] = (),
 ) -> list[Finding]:
     """Every resource's Table Schema and dialect against their profiles; `load` resolves one
-    given inline or by path (None when it cannot)."""
+    given inline or by path (None when it cannot). A part equal to one in `checked` (known
+    to conform) is not validated again."""
+
+    def errors(profile: str, part: Any) -> Iterator[str]:
+        return iter(()) if part in checked else _profile_errors(profile, part)
+
     findings: list[Finding] = []
     for index, resource in enumerate(_resources(descriptor)):
         name = str(resource.get("name", f"resources[{index}]"))
@@ -452,7 +468,7 @@ def _part_profile_findings(
             else:
                 findings.extend(
                     Finding("table-schema-profile-error", "error", message, name)
-                    for message in _profile_errors("tableschema", schema)
+                    for message in errors("tableschema", schema)
                 )
                 if isinstance(schema, dict) and schema.get("$schema") != TABLE_SCHEMA_PROFILE:
                     findings.append(
@@ -468,7 +484,7 @@ def _part_profile_findings(
             dialect = load(resource["dialect"])
             findings.extend(
                 Finding("dialect-profile-error", "error", message, name)
-                for message in _profile_errors("tabledialect", dialect)
+                for message in errors("tabledialect", dialect)
             )
     return findings
 
@@ -855,7 +871,8 @@ def check_built_package(files: Mapping[str, bytes], folder: Path | None = None) 
     `files` is the package (path -> bytes, datapackage.json included); `folder`, when given,
     is where it was written, and its files must be the ones the descriptor records. The gates:
     the v2.0 profiles on the descriptor, each Table Schema and dialect (each part validated
-    once); every file there with its recorded size and sha256, and listed; the project's rules
+    once; parts equal to the library's own, `library_parts`, are not: the test suite checks
+    those); every file there with its recorded size and sha256, and listed; the project's rules
     and every foreign key on the rows, read from `files` (not from disk). Types and
     constraints are not re-checked: `package.table_csv` refused any value that did not fit
     its field when it wrote the cell. `validate_package` is the full gate, frictionless
@@ -872,7 +889,9 @@ def check_built_package(files: Mapping[str, bytes], folder: Path | None = None) 
     names = {resource.get("name") for resource in _resources(descriptor)}
     findings = [
         *_descriptor_profile_findings(_without_inline_parts(descriptor)),
-        *_part_profile_findings(descriptor, lambda value: _load_part(in_memory, value)),
+        *_part_profile_findings(
+            descriptor, lambda value: _load_part(in_memory, value), library_parts()
+        ),
         *_file_findings(descriptor, files, _folder_reader(folder) if folder else in_memory),
         *findings,
         *_foreign_key_findings(descriptor, tables),

@@ -543,7 +543,9 @@ def _write(plan: Plan, registry: Registry | None, base: str) -> tuple[list[Tripl
     return list(dict.fromkeys(triples)), writer.plan_iri
 
 
-def plan_triples(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_BASE) -> list[Triple]:
+def plan_triples(
+    plan: Plan, registry: Registry | None = None, base: str = DEFAULT_BASE
+) -> list[Triple]:
     """The triples of `to_graph(plan)`, without building a graph (no indexes to maintain)."""
     return _write(plan, registry, base)[0]
 
@@ -566,7 +568,7 @@ def to_graph(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_B
 def plan_ntriples(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_BASE) -> bytes:
     """The triples of `to_graph(plan)` as canonical N-Triples, without building a graph: what
     a corpus build streams, plan by plan."""
-    return _serialize(plan_triples(plan, registry, base), ox.RdfFormat.N_TRIPLES)
+    return _serialize(_ox_rows(plan_triples(plan, registry, base)), ox.RdfFormat.N_TRIPLES)
 
 
 # --- Graph -> Plan -------------------------------------------------------------------------------
@@ -835,15 +837,11 @@ def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise ExportError(f"{term!r} is not an RDF term that can be serialised")
 
 
-def _serialize(
-    triples: Iterable[Triple], format: ox.RdfFormat, prefixes: Mapping[str, str] | None = None
-) -> bytes:
-    """Triples in N-Triples order through oxigraph's serializer for `format`.
-
-    IRIs recur many times (subjects, predicates, classes), so each distinct IRI is converted
-    once; sorting by the N-Triples line makes the bytes depend only on the set of triples.
-    """
-    iris: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+def _ox_rows(triples: Iterable[Triple]) -> list[ox.Triple]:
+    """The triples as oxigraph triples in N-Triples order, so the bytes written from them
+    depend only on the set of triples. Each distinct IRI is converted once: subjects,
+    predicates and classes recur many times."""
+    iris: dict[Node, ox.NamedNode] = {}
 
     def term(node: Node) -> Any:
         if type(node) is URIRef:
@@ -858,20 +856,27 @@ def _serialize(
     except ValueError as error:
         raise ExportError(f"cannot serialise the graph: {error}") from None
     rows.sort(key=str)
+    return rows
+
+
+def _serialize(
+    rows: list[ox.Triple], format: ox.RdfFormat, prefixes: Mapping[str, str] | None = None
+) -> bytes:
+    """Rows of `_ox_rows` through oxigraph's serializer for `format`."""
     return cast(bytes, ox.serialize(rows, format=format, prefixes=dict(prefixes or {})))
 
 
 def serialize_turtle(graph: Graph) -> bytes:
     """Turtle, UTF-8: one block per subject, sorted; the graph's bound prefixes are used."""
     prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
-    return _serialize(graph, ox.RdfFormat.TURTLE, prefixes)
+    return _serialize(_ox_rows(graph), ox.RdfFormat.TURTLE, prefixes)
 
 
 def serialize_jsonld(graph: Graph) -> bytes:
     """JSON-LD 1.1 in expanded document form, UTF-8: one node object per subject, in the
     N-Triples order of the subjects, full IRIs and no `@context`, so reading it needs no context document and fetches
     nothing. `jsonld_context()` compacts it for people who prefer prefixed names."""
-    return _serialize(graph, ox.RdfFormat.JSON_LD)
+    return _serialize(_ox_rows(graph), ox.RdfFormat.JSON_LD)
 
 
 def parse_turtle(data: bytes | str) -> Graph:
@@ -952,9 +957,10 @@ def linked_outputs(
 
     base = check_base(base)
     triples, iri = _write(plan, registry, base)
+    rows = _ox_rows(triples)  # converted and sorted once, written twice
     outputs = {
-        PLAN_TURTLE: _serialize(triples, ox.RdfFormat.TURTLE, _plan_prefixes(iri, base)),
-        PLAN_JSONLD: _serialize(triples, ox.RdfFormat.JSON_LD),
+        PLAN_TURTLE: _serialize(rows, ox.RdfFormat.TURTLE, _plan_prefixes(iri, base)),
+        PLAN_JSONLD: _serialize(rows, ox.RdfFormat.JSON_LD),
     }
     catalog = catalog_graph(plan, {**files, **outputs}, registry=registry, base=base)
     outputs[CATALOG_TURTLE] = serialize_turtle(catalog)
