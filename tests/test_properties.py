@@ -11,7 +11,7 @@ from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.model import Plan
 from fgf_opendata.parse import parse_plan
 from fgf_opendata.render import render_plan
-from fgf_opendata.serialize import plan_from_json, plan_to_json
+from fgf_opendata.serialize import dumps, plan_from_json, plan_to_json
 from fgf_opendata.synth import (
     DEADLINE_FORMS,
     SENTENCES,
@@ -97,6 +97,14 @@ def test_text_plan_text(spec: PlanSpec) -> None:
 def test_plan_json_plan(spec: PlanSpec) -> None:
     plan = build_plan(spec, REGISTRY)
     assert plan_from_json(plan_to_json(plan)) == plan
+
+
+@PROPERTY
+@given(plan_specs(), st.text(), st.text())
+def test_plan_json_is_the_project_json_style(spec: PlanSpec, title: str, preamble: str) -> None:
+    # Any text, control characters and line separators included, is written as `dumps` would.
+    plan = build_plan(spec, REGISTRY).model_copy(update={"title": title, "preamble": preamble})
+    assert plan_to_json(plan) == dumps(plan.model_dump(mode="json"))
 
 
 def _spans(plan: Plan):

@@ -16,8 +16,10 @@ def dumps(data: Any) -> str:
 
 
 def plan_to_json(plan: Plan) -> str:
-    """The canonical JSON text of a plan."""
-    return dumps(plan.model_dump(mode="json"))
+    """The canonical JSON text of a plan: the bytes `dumps(plan.model_dump(mode="json"))`
+    would give (a property test keeps them equal), written by pydantic's serializer, which
+    is about six times faster than the json module's indenting encoder."""
+    return plan.model_dump_json(indent=2) + "\n"
 
 
 def plan_from_json(text: str | bytes) -> Plan:
