@@ -30,7 +30,7 @@ from fgf_opendata.build import (
     write_package,
 )
 from fgf_opendata.cli import main
-from fgf_opendata.errors import ExportError
+from fgf_opendata.errors import ExportError, InvalidPackageError
 from fgf_opendata.model import Plan
 from fgf_opendata.package import (
     PACKAGE_PROFILE,
@@ -483,7 +483,7 @@ def test_an_invalid_build_is_refused(copy: Path) -> None:
     before = _snapshot(copy)
     files = dict(_snapshot(copy))
     files["tasks.csv"] = files["tasks.csv"].replace(b"task_2,", b"task_1,", 1)
-    with pytest.raises(ExportError, match=r"does not validate[\s\S]*duplicate-id"):
+    with pytest.raises(InvalidPackageError, match=r"does not validate[\s\S]*duplicate-id"):
         write_package(files, copy)
     assert _snapshot(copy) == before
     assert _leftovers(copy.parent) == []
@@ -504,7 +504,7 @@ def test_the_build_refuses_to_swap_in_when_a_gate_fails(
 
     monkeypatch.setattr(package_check, "check_built_package", failing_gate)
     result = CliRunner().invoke(main, ["build", "-o", str(copy)])
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # invalid output, not bad input
     assert "does not validate; nothing was written" in result.stderr
     assert "injected by the test [span-mismatch]" in result.stderr
     assert len(gated) == 1

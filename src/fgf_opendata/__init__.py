@@ -30,6 +30,7 @@ _EXPORTS = {
     "ExportError": "errors",
     "FgfError": "errors",
     "InputTooLargeError": "errors",
+    "InvalidPackageError": "errors",
     "ParseError": "errors",
     "UnknownAgencyError": "errors",
     "Registry": "agencies",
@@ -62,6 +63,7 @@ __all__ = [
     "FgfError",
     "Finding",
     "InputTooLargeError",
+    "InvalidPackageError",
     "Measure",
     "ParseError",
     "Plan",
@@ -101,6 +103,7 @@ if TYPE_CHECKING:
         ExportError,
         FgfError,
         InputTooLargeError,
+        InvalidPackageError,
         ParseError,
         UnknownAgencyError,
     )

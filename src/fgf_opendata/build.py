@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
 from .agencies import Registry, default_registry
-from .errors import ExportError
+from .errors import ExportError, InvalidPackageError
 from .model import Plan
 from .package import (
     DESCRIPTOR,
@@ -243,7 +243,8 @@ def write_package(
     `package_check.check_built_package` on `files` and the folder (pass
     `package_check.validate_package` for the full, frictionless gate). An error whose code is
     not in `tolerated` (the content findings the build already reported, such as a task
-    without responsibility in the source) raises `ExportError`, and `target` is left as it was.
+    without responsibility in the source) raises `InvalidPackageError`, and `target` is left as
+    it was.
     Returns the gate's report.
     """
     from .package_check import PackageReport, check_built_package, format_report
@@ -258,7 +259,7 @@ def write_package(
         errors = [f for f in report.findings if f.severity == "error" and f.code not in tolerated]
         if errors:
             shown = PackageReport(str(target), tuple(errors), report.resources)
-            raise ExportError(
+            raise InvalidPackageError(
                 "the built package does not validate; nothing was written:\n"
                 + format_report(shown, limit=3).rstrip()
             )
@@ -293,8 +294,9 @@ def build_package(
 
     Under `strict`, any `check_plan` finding stops the build before anything is written.
     `check` is the gate of `write_package` (None: the build's own gates).
-    Raises `ParseError` for text that is not a plan and `ExportError` when the package cannot
-    be written or does not validate; the previous package is then left as it was.
+    Raises `ParseError` for text that is not a plan, `ExportError` when the package cannot be
+    written and `InvalidPackageError` (an `ExportError`) when it does not validate; the
+    previous package is then left as it was.
     """
     _check_replaceable(target)  # before any work: `-o ~` is refused at once
     registry = registry if registry is not None else default_registry()

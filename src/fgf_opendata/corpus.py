@@ -32,7 +32,7 @@ from typing import Any
 
 from . import __version__
 from .agencies import Registry, default_registry
-from .errors import ExportError, FgfError
+from .errors import ExportError, FgfError, InvalidPackageError
 from .model import Plan
 
 __all__ = ["CorpusResult", "Skipped", "build_corpus", "corpus_schemas", "expand_sources"]
@@ -383,4 +383,6 @@ def _check_descriptor(descriptor: Mapping[str, Any]) -> None:
 
     errors = list(_profile_errors("datapackage", descriptor))
     if errors:
-        raise ExportError("the corpus descriptor fails the Data Package v2 profile: " + errors[0])
+        raise InvalidPackageError(
+            "the corpus descriptor fails the Data Package v2 profile: " + errors[0]
+        )

@@ -12,6 +12,7 @@ __all__ = [
     "ExportError",
     "FgfError",
     "InputTooLargeError",
+    "InvalidPackageError",
     "ParseError",
     "UnknownAgencyError",
 ]
@@ -96,3 +97,11 @@ class ExportError(FgfError):
     """Raised when a package or graph cannot be written or read back (I/O, invalid output)."""
 
     code = "export-error"
+
+
+class InvalidPackageError(ExportError):
+    """Raised when a package just built fails the build's own gates: nothing is written, and
+    the CLI exits 1 (invalid output), not 2 (bad input or arguments)."""
+
+    code = "invalid-package"
+    exit_code = 1
