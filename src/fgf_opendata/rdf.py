@@ -192,41 +192,44 @@ def canonical_decimal(value: Decimal) -> str:
     return text[1:] if text.startswith("-") and value == 0 else text
 
 
-def _decimal(value: Decimal) -> Literal:
-    return Literal(canonical_decimal(value), datatype=XSD.decimal)
-
-
-def _zh(text: str) -> Literal:
-    return Literal(text, lang=ZH)
-
-
-def _en(text: str) -> Literal:
-    return Literal(text, lang=EN)
-
-
-def _count(value: int) -> Literal:
-    return Literal(value, datatype=XSD.nonNegativeInteger)
-
-
 # --- Plan -> Graph -------------------------------------------------------------------------------
 
 
 class _Writer:
-    """Adds the triples of one plan to a graph, one `graph.add` per triple."""
+    """Adds the triples of one plan to a graph, one `add` per triple.
+
+    IRIs are rdflib `URIRef`s; literals come from `lit`, with rdflib's signature: rdflib's
+    `Literal` for `to_graph`, or `_ox_literal`, which makes oxigraph's literals directly for
+    the files (an rdflib literal costs some 3 µs to make and as much to convert).
+    """
 
     def __init__(
         self,
-        add: Callable[[tuple[Node, Node, Node]], object],
+        add: Callable[[tuple[Any, Any, Any]], object],
         plan: Plan,
         registry: Registry,
         base: str,
+        lit: Callable[..., Any] = Literal,
     ) -> None:
         self.add = add
+        self.lit = lit
         self.registry = registry
         self.base = base
         self.plan_iri = plan_iri(plan, base)
         self.source = URIRef(f"{self.plan_iri}/zho/txt")
         self.agents: dict[str, URIRef] = {}
+
+    def zh(self, text: str) -> Any:
+        return self.lit(text, lang=ZH)
+
+    def en(self, text: str) -> Any:
+        return self.lit(text, lang=EN)
+
+    def count(self, value: int) -> Any:
+        return self.lit(value, datatype=XSD.nonNegativeInteger)
+
+    def decimal(self, value: Decimal) -> Any:
+        return self.lit(canonical_decimal(value), datatype=XSD.decimal)
 
     def span(self, node: URIRef, span: Span, exact: str) -> None:
         add = self.add
@@ -239,19 +242,19 @@ class _Writer:
         add((resource, OA.hasSelector, position))
         add((resource, OA.hasSelector, quoted))
         add((position, RDF.type, OA.TextPositionSelector))
-        add((position, OA.start, _count(span.start)))
-        add((position, OA.end, _count(span.end)))
-        add((position, FGF.line, Literal(span.line)))
+        add((position, OA.start, self.count(span.start)))
+        add((position, OA.end, self.count(span.end)))
+        add((position, FGF.line, self.lit(span.line)))
         add((quoted, RDF.type, OA.TextQuoteSelector))
-        add((quoted, OA.exact, Literal(exact)))
+        add((quoted, OA.exact, self.lit(exact)))
 
     def block(self, node: URIRef, block: Block, position: int) -> None:
         add = self.add
         add((node, RDF.type, FGF.Block))
         add((node, FGF.blockKind, BLOCK_KINDS[block.kind]))
-        add((node, DCT.description, _zh(block.text)))
-        add((node, SDO.position, Literal(position)))
-        add((node, FGF.gap, Literal(block.gap)))
+        add((node, DCT.description, self.zh(block.text)))
+        add((node, SDO.position, self.lit(position)))
+        add((node, FGF.gap, self.lit(block.gap)))
         self.span(node, block.span, block.text)
 
     def deadlines(self, owner: URIRef, deadlines: tuple[Deadline, ...]) -> None:
@@ -260,15 +263,15 @@ class _Writer:
             node = URIRef(f"{owner}/deadline_{i}")
             add((owner, FGF.hasDeadline, node))
             add((node, RDF.type, TIME.Instant))
-            add((node, SDO.position, Literal(i)))
-            add((node, RDFS.label, _zh(deadline.expression)))
-            add((node, TIME.inXSDDate, Literal(deadline.date)))
+            add((node, SDO.position, self.lit(i)))
+            add((node, RDFS.label, self.zh(deadline.expression)))
+            add((node, TIME.inXSDDate, self.lit(deadline.date)))
             date = deadline.date
             if deadline.precision == "year":
-                add((node, TIME.inXSDgYear, Literal(f"{date.year:04d}", datatype=XSD.gYear)))
+                add((node, TIME.inXSDgYear, self.lit(f"{date.year:04d}", datatype=XSD.gYear)))
             elif deadline.precision == "month":
                 month = f"{date.year:04d}-{date.month:02d}"
-                add((node, TIME.inXSDgYearMonth, Literal(month, datatype=XSD.gYearMonth)))
+                add((node, TIME.inXSDgYearMonth, self.lit(month, datatype=XSD.gYearMonth)))
             if deadline.recurrence is not None:
                 add((node, FGF.recurrence, RECURRENCES[deadline.recurrence]))
             self.span(node, deadline.span, deadline.expression)
@@ -278,24 +281,24 @@ class _Writer:
         for i, target in enumerate(targets, 1):
             node = URIRef(f"{owner}/target_{i}")
             add((owner, FGF.hasTarget, node))
-            add((node, SDO.position, Literal(i)))
-            add((node, RDFS.label, _zh(target.text)))
+            add((node, SDO.position, self.lit(i)))
+            add((node, RDFS.label, self.zh(target.text)))
             if target.quantity is not None:
-                add((node, SDO.name, _zh(target.quantity)))
-            add((node, _COMPARATOR_PROPERTY[target.comparator], _decimal(target.value)))
+                add((node, SDO.name, self.zh(target.quantity)))
+            add((node, _COMPARATOR_PROPERTY[target.comparator], self.decimal(target.value)))
             self.unit(node, target.unit, target.unit_text)
             if target.baseline is not None:
                 baseline = URIRef(f"{node}/baseline")
                 add((node, FGF.baseline, baseline))
-                add((baseline, SDO.value, _decimal(target.baseline)))
+                add((baseline, SDO.value, self.decimal(target.baseline)))
                 self.unit(baseline, target.unit, target.unit_text)
             self.span(node, target.span, target.text)
 
     def unit(self, node: URIRef, code: UnitCode, text: str) -> None:
         add = self.add
         add((node, RDF.type, SDO.QuantitativeValue))
-        add((node, SDO.unitCode, Literal(code)))
-        add((node, SDO.unitText, Literal(text)))
+        add((node, SDO.unitCode, self.lit(code)))
+        add((node, SDO.unitText, self.lit(text)))
         qudt = QUDT_UNITS.get(code)
         if qudt is not None:
             add((node, QUDT.unit, qudt))
@@ -307,9 +310,9 @@ class _Writer:
         statement = URIRef(f"{owner}/responsibility")
         add((owner, FGF.responsibility, statement))
         add((statement, RDF.type, FGF.ResponsibilityStatement))
-        add((statement, DCT.description, _zh(resp.text)))
-        add((statement, FGF.openEnded, Literal(resp.open_ended)))
-        add((statement, FGF.gap, Literal(resp.gap)))
+        add((statement, DCT.description, self.zh(resp.text)))
+        add((statement, FGF.openEnded, self.lit(resp.open_ended)))
+        add((statement, FGF.gap, self.lit(resp.gap)))
         self.span(statement, resp.span, resp.text)
         for i, assignment in enumerate(resp.assignments, 1):
             self.attribution(owner, URIRef(f"{owner}/resp_{i}"), assignment)
@@ -322,8 +325,8 @@ class _Writer:
         add((node, RDF.type, PROV.Attribution))
         add((node, PROV.agent, agent))
         add((node, DCAT.hadRole, ROLES[assignment.role]))
-        add((node, FGF.citedName, _zh(assignment.agency)))
-        add((node, SDO.position, Literal(assignment.position + 1)))
+        add((node, FGF.citedName, self.zh(assignment.agency)))
+        add((node, SDO.position, self.lit(assignment.position + 1)))
 
     def agent(self, attribution: URIRef, assignment: Assignment) -> URIRef:
         if assignment.agency_id is not None:
@@ -332,7 +335,7 @@ class _Writer:
         node = URIRef(f"{attribution}/agent")
         self.add((node, RDF.type, PROV.Agent))
         self.add((node, RDF.type, FOAF.Agent))
-        self.add((node, FOAF.name, _zh(assignment.agency)))
+        self.add((node, FOAF.name, self.zh(assignment.agency)))
         return node
 
     def known_agent(self, agency_id: str) -> URIRef:
@@ -347,19 +350,19 @@ class _Writer:
         add = self.add
         add((node, RDF.type, ELI.LegalResourceSubdivision))
         add((node, ELI.type_subdivision, SUBDIVISION_TYPES[kind]))
-        add((node, ELI.id_local, Literal(ident)))
+        add((node, ELI.id_local, self.lit(ident)))
         add((node, ELI.is_part_of, parent))
         add((parent, ELI.has_part, node))
-        add((node, SDO.position, Literal(position)))
+        add((node, SDO.position, self.lit(position)))
         if label:
-            add((node, ELI.number, Literal(label)))
+            add((node, ELI.number, self.lit(label)))
 
     def section(self, plan: URIRef, section: Section) -> None:
         node = URIRef(f"{self.plan_iri}/{_segment(section.id)}")
         self.subdivision(node, plan, "section", section.id, section.label, section.number)
         if section.title:
-            self.add((node, DCT.title, _zh(section.title)))
-        self.add((node, FGF.gap, Literal(section.gap)))
+            self.add((node, DCT.title, self.zh(section.title)))
+        self.add((node, FGF.gap, self.lit(section.gap)))
         self.span(node, section.span, section.label + section.title)
         for task in section.tasks:
             self.task(node, task)
@@ -368,8 +371,8 @@ class _Writer:
         add = self.add
         node = URIRef(f"{self.plan_iri}/{_segment(task.id)}")
         self.subdivision(node, section, "task", task.id, task.label, task.number)
-        add((node, DCT.description, _zh(task.text)))
-        add((node, FGF.gap, Literal(task.gap)))
+        add((node, DCT.description, self.zh(task.text)))
+        add((node, FGF.gap, self.lit(task.gap)))
         self.span(node, task.span, task.label + task.text)
         self.responsibility(node, task.responsibility)
         self.deadlines(node, task.deadlines)
@@ -385,9 +388,9 @@ class _Writer:
         add = self.add
         node = URIRef(f"{self.plan_iri}/{_segment(measure.id)}")
         self.subdivision(node, task, "measure", measure.id, measure.label, measure.number)
-        add((node, FGF.numbered, Literal(measure.numbered)))
-        add((node, DCT.description, _zh(measure.text)))
-        add((node, FGF.gap, Literal(measure.gap)))
+        add((node, FGF.numbered, self.lit(measure.numbered)))
+        add((node, DCT.description, self.zh(measure.text)))
+        add((node, FGF.gap, self.lit(measure.gap)))
         self.span(node, measure.span, measure.label + measure.text)
         self.responsibility(node, measure.responsibility)
         self.deadlines(node, measure.deadlines)
@@ -400,15 +403,15 @@ class _Writer:
         add((node, RDF.type, ELI.LegalResource))
         add((node, RDF.type, SDO.Legislation))
         add((node, ELI.type_document, DOCUMENT_TYPE))
-        add((node, DCT.identifier, Literal(plan.id)))
-        add((node, DCT.title, _zh(plan.title)))
+        add((node, DCT.identifier, self.lit(plan.id)))
+        add((node, DCT.title, self.zh(plan.title)))
         if plan.doc_number is not None:
-            add((node, ELI.id_local, Literal(plan.doc_number)))
-            add((node, SDO.legislationIdentifier, Literal(plan.doc_number)))
+            add((node, ELI.id_local, self.lit(plan.doc_number)))
+            add((node, SDO.legislationIdentifier, self.lit(plan.doc_number)))
         if plan.issued is not None:
-            add((node, ELI.date_document, Literal(plan.issued)))
+            add((node, ELI.date_document, self.lit(plan.issued)))
         if plan.issuer is not None:
-            add((node, FGF.issuerName, _zh(plan.issuer)))
+            add((node, FGF.issuerName, self.zh(plan.issuer)))
             issuer = self.registry.lookup(plan.issuer)
             if issuer is not None:
                 add((node, ELI.passed_by, self.known_agent(issuer.id)))
@@ -419,14 +422,14 @@ class _Writer:
             (FGF.closing, plan.closing),
         ):
             if text is not None:
-                add((node, prop, _zh(text)))
-        add((node, FGF.tail, Literal(plan.tail)))
-        add((node, FGF.leadByPosition, Literal(plan.lead_by_position)))
+                add((node, prop, self.zh(text)))
+        add((node, FGF.tail, self.lit(plan.tail)))
+        add((node, FGF.leadByPosition, self.lit(plan.lead_by_position)))
         # The Chinese text (expression) and the plain-text file the spans point into.
         add((node, ELI.is_realized_by, expression))
         add((expression, RDF.type, ELI.LegalExpression))
         add((expression, ELI.realizes, node))
-        add((expression, ELI.title, _zh(plan.title)))
+        add((expression, ELI.title, self.zh(plan.title)))
         add((expression, ELI.language, EU_LANGUAGE["ZHO"]))
         add((expression, ELI.is_embodied_by, self.source))
         add((self.source, RDF.type, ELI.Format))
@@ -447,17 +450,17 @@ class _Writer:
     def roles(self) -> None:
         add = self.add
         add((ROLE_SCHEME, RDF.type, SKOS.ConceptScheme))
-        add((ROLE_SCHEME, DCT.title, _en("Roles in a responsibility line")))
-        add((ROLE_SCHEME, DCT.title, _zh("责任分工角色")))
+        add((ROLE_SCHEME, DCT.title, self.en("Roles in a responsibility line")))
+        add((ROLE_SCHEME, DCT.title, self.zh("责任分工角色")))
         for role, concept in ROLES.items():
             zh, en = ROLE_LABELS[role]
             add((concept, RDF.type, SKOS.Concept))
             add((concept, RDF.type, DCAT.Role))
             add((concept, RDF.type, PROV.Role))
             add((concept, SKOS.inScheme, ROLE_SCHEME))
-            add((concept, SKOS.notation, Literal(role)))
-            add((concept, SKOS.prefLabel, _zh(zh)))
-            add((concept, SKOS.prefLabel, _en(en)))
+            add((concept, SKOS.notation, self.lit(role)))
+            add((concept, SKOS.prefLabel, self.zh(zh)))
+            add((concept, SKOS.prefLabel, self.en(en)))
 
     def agencies(self) -> None:
         """Describes every registry agent cited, with the bodies they belong to or became."""
@@ -472,7 +475,7 @@ class _Writer:
             node = self.known_agent(agency_id)
             self.add((node, RDF.type, PROV.Agent))
             self.add((node, RDF.type, FOAF.Agent))
-            self.add((node, DCT.identifier, Literal(agency_id)))
+            self.add((node, DCT.identifier, self.lit(agency_id)))
             if agency is None:
                 continue
             self.agency(node, agency)
@@ -487,15 +490,15 @@ class _Writer:
             add((node, RDF.type, ORG.Organization))
             if agency.category not in ("party-central", "other"):
                 add((node, RDF.type, CV.PublicOrganisation))
-        add((node, SKOS.prefLabel, _zh(agency.full_name_zh)))
-        add((node, SKOS.prefLabel, _en(agency.name_en)))
-        add((node, FOAF.name, _zh(agency.name_zh)))
-        add((node, FOAF.name, _en(agency.name_en)))
+        add((node, SKOS.prefLabel, self.zh(agency.full_name_zh)))
+        add((node, SKOS.prefLabel, self.en(agency.name_en)))
+        add((node, FOAF.name, self.zh(agency.name_zh)))
+        add((node, FOAF.name, self.en(agency.name_en)))
         for alias in dict.fromkeys((agency.name_zh, *agency.aliases)):
             if alias != agency.full_name_zh:
-                add((node, SKOS.altLabel, _zh(alias)))
+                add((node, SKOS.altLabel, self.zh(alias)))
         if agency.abbreviation_en:
-            add((node, SKOS.altLabel, _en(agency.abbreviation_en)))
+            add((node, SKOS.altLabel, self.en(agency.abbreviation_en)))
         add((node, ORG.classification, agency_category(agency.category)))
         if agency.parent_id is not None and agency.kind == "organisation":
             add((node, ORG.subOrganizationOf, self.known_agent(agency.parent_id)))
@@ -512,7 +515,7 @@ class _Writer:
             add((event, ORG.resultingOrganization, successor))
             add((successor, ORG.resultedFrom, event))
             if agency.dissolved is not None:
-                add((event, DCT.date, Literal(f"{agency.dissolved:04d}", datatype=XSD.gYear)))
+                add((event, DCT.date, self.lit(f"{agency.dissolved:04d}", datatype=XSD.gYear)))
 
 
 def bind_prefixes(graph: Graph, extra: Mapping[str, str] = {}) -> None:
@@ -532,11 +535,38 @@ def _plan_prefixes(plan_iri: str, base: str) -> dict[str, str]:
     }
 
 
-def _write(plan: Plan, registry: Registry | None, base: str) -> tuple[list[Triple], str]:
+_XSD_BOOLEAN = ox.NamedNode(XSD.boolean)
+_XSD_INTEGER = ox.NamedNode(XSD.integer)
+_XSD_DATE = ox.NamedNode(XSD.date)
+
+
+def _ox_literal(
+    value: object, lang: str | None = None, datatype: URIRef | None = None
+) -> ox.Literal:
+    """An oxigraph literal with the lexical form and datatype rdflib's `Literal` gives the same
+    arguments, for the Python types the writer uses (str, bool, int, date)."""
+    if lang is not None:
+        return ox.Literal(cast(str, value), language=lang)
+    if datatype is not None:
+        return ox.Literal(str(value), datatype=ox.NamedNode(datatype))
+    if isinstance(value, str):
+        return ox.Literal(value)
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=_XSD_BOOLEAN)
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=_XSD_INTEGER)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return ox.Literal(value.isoformat(), datatype=_XSD_DATE)
+    raise ExportError(f"no RDF literal for {type(value).__name__} {value!r}")
+
+
+def _write(
+    plan: Plan, registry: Registry | None, base: str, lit: Callable[..., Any] = Literal
+) -> tuple[list[Triple], str]:
     """The plan's triples, duplicates dropped, in writing order; and the plan's IRI."""
     registry = registry if registry is not None else default_registry()
     triples: list[Triple] = []
-    writer = _Writer(triples.append, plan, registry, check_base(base))
+    writer = _Writer(triples.append, plan, registry, check_base(base), lit)
     writer.plan(plan)
     writer.roles()
     writer.agencies()
@@ -568,7 +598,8 @@ def to_graph(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_B
 def plan_ntriples(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_BASE) -> bytes:
     """The triples of `to_graph(plan)` as canonical N-Triples, without building a graph: what
     a corpus build streams, plan by plan."""
-    return _serialize(_ox_rows(plan_triples(plan, registry, base)), ox.RdfFormat.N_TRIPLES)
+    triples, _ = _write(plan, registry, base, _ox_literal)
+    return _serialize(_ox_rows(triples), ox.RdfFormat.N_TRIPLES)
 
 
 # --- Graph -> Plan -------------------------------------------------------------------------------
@@ -838,18 +869,19 @@ def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def _ox_rows(triples: Iterable[Triple]) -> list[ox.Triple]:
-    """The triples as oxigraph triples in N-Triples order, so the bytes written from them
-    depend only on the set of triples. Each distinct IRI is converted once: subjects,
-    predicates and classes recur many times."""
+    """The triples (rdflib terms, or oxigraph literals from `_ox_literal`) as oxigraph triples
+    in N-Triples order, so the bytes written from them depend only on the set of triples. Each
+    distinct IRI is converted once: subjects, predicates and classes recur many times."""
     iris: dict[Node, ox.NamedNode] = {}
 
-    def term(node: Node) -> Any:
-        if type(node) is URIRef:
+    def term(node: Any) -> Any:
+        kind = type(node)
+        if kind is URIRef:
             found = iris.get(node)
             if found is None:
                 found = iris[node] = ox.NamedNode(node)
             return found
-        return _ox_term(node)
+        return node if kind is ox.Literal else _ox_term(node)
 
     try:
         rows = [ox.Triple(term(s), term(p), term(o)) for s, p, o in triples]
@@ -956,7 +988,7 @@ def linked_outputs(
     from .catalog import catalog_graph
 
     base = check_base(base)
-    triples, iri = _write(plan, registry, base)
+    triples, iri = _write(plan, registry, base, _ox_literal)
     rows = _ox_rows(triples)  # converted and sorted once, written twice
     outputs = {
         PLAN_TURTLE: _serialize(rows, ox.RdfFormat.TURTLE, _plan_prefixes(iri, base)),
