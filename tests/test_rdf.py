@@ -768,3 +768,16 @@ def test_streamed_ntriples_equal_the_graph(reference_plan, registry) -> None:
 
     streamed = Graph().parse(data=plan_ntriples(reference_plan, registry), format="nt")
     assert isomorphic(streamed, to_graph(reference_plan, registry))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text() | st.booleans() | st.integers() | st.dates(),
+    st.sampled_from([{}, {"lang": "zh-hans"}, {"lang": "en"}, {"datatype": XSD.gYear}]),
+)
+def test_the_writers_oxigraph_literals_equal_rdflibs(value: object, extra: dict[str, Any]) -> None:
+    from fgf_opendata.rdf import _ox_literal, _ox_term
+
+    if extra and not isinstance(value, str):
+        value = str(value)
+    assert _ox_literal(value, **extra) == _ox_term(Literal(value, **extra))
