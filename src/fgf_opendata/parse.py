@@ -36,7 +36,18 @@ from typing import NoReturn
 
 from .agencies import Registry, default_registry
 from .docnumber import DOC_NUMBER, split_doc_number
-from .model import Block, BlockKind, Deadline, Measure, Plan, Responsibility, Section, Target, Task
+from .model import (
+    Block,
+    BlockKind,
+    Deadline,
+    Measure,
+    Plan,
+    Responsibility,
+    Section,
+    Target,
+    Task,
+    construct_checked,
+)
 from .numerals import from_chinese, to_chinese
 from .phrases import date_problem, find_deadlines, find_targets
 from .render import render_plan
@@ -148,7 +159,8 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
     for block in closing_blocks:
         deadlines.extend(_deadlines(block.text, block.span.start, ctx))
     doc_number = header.get("doc-number")
-    plan = Plan(
+    plan = construct_checked(
+        Plan,
         id=plan_id or _plan_id(doc_number, issued),
         doc_number=doc_number,
         title="".join(header.get_all("title")),
@@ -344,7 +356,8 @@ def _read_body(
         parent = state.parent
         if heading and parent is not None:
             if parent.heading is None and not parent.children:
-                parent.heading = Block(
+                parent.heading = construct_checked(
+                    Block,
                     kind="measures-heading",
                     text=heading.group(0),
                     gap=gap,
@@ -635,7 +648,8 @@ def _attach_responsibility(
             pos,
             "responsibility-without-agency",
         )
-    item.responsibility = Responsibility(
+    item.responsibility = construct_checked(
+        Responsibility,
         text=text[pos : close + 1],
         open_ended=parsed.open_ended,
         assignments=parsed.assignments,
@@ -665,7 +679,8 @@ def _subject_phrases(item: _Item, ctx: _Context) -> tuple[tuple[Deadline, ...], 
 
 def _measure(item: _Item, task_id: str, ctx: _Context) -> Measure:
     deadlines, targets = _subject_phrases(item, ctx)
-    return Measure(
+    return construct_checked(
+        Measure,
         id=f"{task_id}__meas_{item.number}",
         number=item.number,
         numbered=item.numbered,
@@ -682,7 +697,8 @@ def _measure(item: _Item, task_id: str, ctx: _Context) -> Measure:
 def _task(item: _Item, number: int, ctx: _Context) -> Task:
     task_id = f"task_{number}"
     deadlines, targets = _subject_phrases(item, ctx)
-    return Task(
+    return construct_checked(
+        Task,
         id=task_id,
         number=number,
         label=item.label,
@@ -706,8 +722,8 @@ def _build_sections(items: list[_Item], ctx: _Context) -> tuple[Section, ...]:
         flat = tuple(_task(item, i, ctx) for i, item in enumerate(items, 1))
         first = items[0].start
         return (
-            Section(
-                id="sec_1", number=1, label="", title="", tasks=flat, gap="",
+            construct_checked(
+                Section, id="sec_1", number=1, label="", title="", tasks=flat, gap="",
                 span=ctx.source.span(first, first),
             ),
         )  # fmt: skip
@@ -741,7 +757,8 @@ def _build_sections(items: list[_Item], ctx: _Context) -> tuple[Section, ...]:
             counter += 1
             tasks.append(_task(child, counter, ctx))
         sections.append(
-            Section(
+            construct_checked(
+                Section,
                 id=f"sec_{item.number}",
                 number=item.number,
                 label=item.label,
@@ -813,7 +830,8 @@ def _make_blocks(
     previous = start
     for (a, b), kind in zip(pieces, kinds, strict=True):
         blocks.append(
-            Block(
+            construct_checked(
+                Block,
                 kind=kind,
                 text=source.text[a:b],
                 gap=source.text[previous:a],

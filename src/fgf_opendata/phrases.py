@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 
 from .errors import ParseError
-from .model import Comparator, Deadline, Precision, Target, UnitCode
+from .model import Comparator, Deadline, Precision, Target, UnitCode, construct_checked
 from .source import Source
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "date_problem", "find_deadlines", "find_targets"]
@@ -111,7 +111,8 @@ def find_deadlines(
             sentence_year = date.year
         start = offset + match.start()
         found.append(
-            Deadline(
+            construct_checked(
+                Deadline,
                 expression=match.group(0),
                 date=date,
                 precision=precision,
@@ -195,7 +196,8 @@ def find_targets(text: str, offset: int, *, source: Source) -> tuple[Target, ...
             comparator = "<=" if bound in _LE else ">=" if bound in _GE else "="
         start = offset + match.start()
         found.append(
-            Target(
+            construct_checked(
+                Target,
                 text=match.group(0),
                 quantity=_quantity(text[max(0, match.start() - _QUANTITY_WINDOW) : match.start()]),
                 value=value,

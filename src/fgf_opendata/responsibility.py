@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .agencies import Registry
-from .model import Assignment, Role
+from .model import Assignment, Role, construct_checked
 
 __all__ = [
     "ParsedResponsibility",
@@ -169,7 +169,8 @@ def parse_responsibility(
                         break
             agency = registry.lookup(cited)
             assignments.append(
-                Assignment(
+                construct_checked(
+                    Assignment,
                     agency=cited,
                     agency_id=agency.id if agency else None,
                     role=role or ("shared" if lead_by_position else "responsible"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .errors import ParseError
-from .model import Span
+from .model import Span, construct_checked
 
 __all__ = ["Source"]
 
@@ -49,7 +49,7 @@ class Source:
 
     def span(self, start: int, end: int) -> Span:
         """The span of text[start:end]."""
-        return Span(line=self.line_of(start), start=start, end=end)
+        return construct_checked(Span, line=self.line_of(start), start=start, end=end)
 
     def error(self, message: str, offset: int, code: str) -> ParseError:
         """A `ParseError` located at `offset`."""
