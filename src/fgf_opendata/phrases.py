@@ -18,8 +18,12 @@ from .source import Source
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "date_problem", "find_deadlines", "find_targets"]
 
 _YEAR = r"(?P<year>\d{4})"
+# Every form starts with 于, 每, 年 or a digit: the lookahead turns every other position away
+# before the branches are tried, which makes the scan several times faster.
 _DEADLINE = re.compile(
     r"""
+    (?=[于每年\d])
+    (?:
     (?P<day>于?(?P<dy>\d{4})年(?P<dm>\d{1,2})月(?P<dd>\d{1,2})日(?:之?前))
   | (?P<yearly>每年(?P<ym>\d{1,2})月底(?:之?前))
   | (?P<month>(?P<my>\d{4})年(?P<mm>\d{1,2})月底(?:之?前))
@@ -28,10 +32,11 @@ _DEADLINE = re.compile(
   | (?P<bare_month>(?<![\d年])(?P<bm>\d{1,2})月底(?:之?前))
   | (?P<bare_year_end>(?<![\d年])年底(?:之?前))
   | (?P<bare_within>(?<![\d年一二两三四五六七八九十半])年内)
+    )
     """,
     re.VERBOSE,
 )
-_CUES = ("月底", "年底", "年内", "日前", "日之前")
+_CUES = re.compile("月底|年底|年内|日前|日之前")
 _SENTENCE_END = re.compile(r"[。；;！？]")
 _DIGIT = re.compile(r"\d")
 
@@ -67,7 +72,7 @@ def find_deadlines(
     implausible date raises `ParseError` at the phrase.
     """
     # Every form holds one of these: most sentences hold none and need no regex at all.
-    if not any(cue in text for cue in _CUES):
+    if _CUES.search(text) is None:
         return ()
     found: list[Deadline] = []
     sentence_year: int | None = None
@@ -144,13 +149,17 @@ _BARE_COUNT = {"个", "家", "件"}
 # the trip to JSON as a number.
 _NUM = r"\d{1,12}(?:\.\d{1,6})?"
 _UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+# A target starts with 由, 至, 不 or a digit; the lookahead makes other positions fail fast.
 _TARGET = re.compile(
     rf"""
+    (?=[由至不\d])
+    (?:
     由(?P<base>{_NUM})(?P<base_unit>{_UNIT})
       (?:压减|缩短|减少|降低|压缩|提高|提升|增加|扩大)?(?:为|至|到)
       (?P<to>{_NUM})(?P<to_unit>{_UNIT})
   | (?P<prefix>至少有?|不少于|不低于|不超过|不高于|不多于)?
     (?<![\d.第])(?P<value>{_NUM})(?P<unit>{_UNIT})(?P<suffix>及以下|以下|以内|及以上|以上|内)?
+    )
     """,
     re.VERBOSE,
 )
