@@ -23,13 +23,13 @@ import functools
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import InitVar, dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO
+from typing import IO, Any
 
 from pydantic import ValidationError
 
@@ -81,6 +81,7 @@ class Registry:
     where: InitVar[Sequence[str] | None] = None
     _by_id: Mapping[str, Agency] = field(init=False, repr=False, compare=False)
     _by_key: Mapping[str, Agency] = field(init=False, repr=False, compare=False)
+    _by_name: Mapping[str, Agency] = field(init=False, repr=False, compare=False)
     _display: Mapping[str, str] = field(init=False, repr=False, compare=False)
     _names: tuple[str, ...] = field(init=False, repr=False, compare=False)
     _name_set: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -125,6 +126,9 @@ class Registry:
         names = frozenset(name for a in ordered for name in _cited_names(a))
         object.__setattr__(self, "_names", tuple(sorted(names, key=lambda n: (-len(n), n))))
         object.__setattr__(self, "_name_set", names)
+        # Names as printed need no normalising: each one's key is in _by_key by construction.
+        by_name = {name: agencies[by_key[_key(name)]] for name in names}
+        object.__setattr__(self, "_by_name", MappingProxyType(by_name))
 
     def __len__(self) -> int:
         return len(self.agencies)
@@ -141,7 +145,8 @@ class Registry:
 
         Surrounding whitespace and full-width/half-width differences are ignored.
         """
-        return self._by_key.get(_key(name))
+        agency = self._by_name.get(name)  # a name as printed: no normalising needed
+        return agency if agency is not None else self._by_key.get(_key(name))
 
     def resolve(self, name: str) -> Agency:
         """The agency cited by this name; raises `UnknownAgencyError` with close matches."""
@@ -166,6 +171,42 @@ class Registry:
     def longest_name(self) -> int:
         """Length of the longest name: the widest window a longest-match scan needs."""
         return len(self._names[0]) if self._names else 0
+
+    def name_pattern(self) -> str:
+        """A regex that matches, at a position, the longest name (as printed) found there.
+
+        It is shaped like a trie of the names (国务院(?:办公厅)?), so a match takes one step per
+        character of the name found however many names the registry holds; it never matches
+        the empty string. Built on first use, then the same string every time.
+        """
+        return self._name_pattern
+
+    @functools.cached_property
+    def _name_pattern(self) -> str:
+        return _trie_pattern(self._names)
+
+
+def _trie_pattern(names: Iterable[str]) -> str:
+    """A regex matching the longest of `names` at a position (never the empty string).
+
+    Names sharing a prefix share its branch (国务院(?:办公厅)?), so a match walks one branch
+    per character; a greedy optional after a complete name tries the longer names first.
+    """
+    trie: dict[str, dict[str, Any]] = {}
+    for name in names:
+        node = trie
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a name ends here
+
+    def branch(node: dict[str, Any]) -> str:
+        arms = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not arms:
+            return ""
+        body = arms[0] if len(arms) == 1 else "(?:" + "|".join(arms) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(trie) if trie else "(?!)"
 
 
 def _check_row(agency: Agency, label: str) -> None:

@@ -51,7 +51,7 @@ from .model import (
 from .numerals import from_chinese, to_chinese
 from .phrases import date_problem, find_deadlines, find_targets
 from .render import render_plan
-from .responsibility import looks_like_responsibility, names_a_role, parse_responsibility
+from .responsibility import ResponsibilityReader, names_a_role
 from .source import Source
 
 __all__ = ["parse_plan"]
@@ -134,12 +134,8 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
     # The back matter may carry the signature (an 意见 issued directly), so read the body with
     # a provisional year first only when the front has none.
     issue_year = issued.year if issued else doc_year
-    items, back_start = _read_body(
-        source,
-        front[-1].span.end if front else 0,
-        registry=registry,
-        lead_by_position=lead_by_position,
-    )
+    reader = ResponsibilityReader(registry, lead_by_position=lead_by_position)
+    items, back_start = _read_body(source, front[-1].span.end if front else 0, reader)
     back, tail = _back_blocks(source, back_start)
     back_header = _read_back(back)
     if issued is None:
@@ -308,9 +304,7 @@ def _next_labels(state: _State) -> str:
     return ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else labels[0]
 
 
-def _read_body(
-    source: Source, start: int, *, registry: Registry, lead_by_position: bool
-) -> tuple[list[_Item], int]:
+def _read_body(source: Source, start: int, reader: ResponsibilityReader) -> tuple[list[_Item], int]:
     """Read numbered items from `start`; return them and where the back matter begins."""
     text = source.text
     size = len(text)
@@ -333,7 +327,7 @@ def _read_body(
                     pos,
                     "task-outside-section",
                 )
-            pos = _open_item(source, marker, pos, gap, state, items, registry)
+            pos = _open_item(source, marker, pos, gap, state, items, reader)
             continue
         if marker is not None and _at_line_start(text, pos):
             _raise_out_of_sequence(source, marker, pos, state)
@@ -344,13 +338,13 @@ def _read_body(
                 or last.heading is not None
                 or (last.level == 1 and state.task > 0)
             ):
-                _check_responsibility_place(source, last, pos, state, registry)
+                _check_responsibility_place(source, last, pos, state, reader)
             if (
                 last.responsibility is None
                 and last.heading is None
                 and not (last.level == 1 and state.restarting is not None)
             ):
-                pos = _attach_responsibility(source, last, pos, gap, registry, lead_by_position)
+                pos = _attach_responsibility(source, last, pos, gap, reader)
                 continue
         heading = _HEADING.match(text, pos)
         parent = state.parent
@@ -375,7 +369,7 @@ def _read_body(
         if parent is not None and parent.heading is not None and not parent.children:
             # 具体措施： followed by a paragraph with no number: the single unnumbered measure.
             item = _Item(3, 1, "", "", gap, pos, pos, numbered=False)
-            pos = _close_item(source, item, pos, state, registry)
+            pos = _close_item(source, item, pos, state, reader)
             parent.children.append(item)
             state.last = item
             state.measure = 1
@@ -383,9 +377,7 @@ def _read_body(
         line_end = _line_end(text, pos)
         stray = source.unmatched_close(pos, line_end)
         more = _more_items_follow(text, pos, state)
-        if stray >= 0 and (
-            more or stray == pos or looks_like_responsibility(text[pos:stray], registry)
-        ):
+        if stray >= 0 and (more or stray == pos or reader.looks_like(text[pos:stray])):
             raise source.error(
                 "unbalanced parentheses: found ） with no matching （ before it on the line",
                 stray,
@@ -403,14 +395,14 @@ def _read_body(
 
 
 def _check_responsibility_place(
-    source: Source, last: _Item, pos: int, state: _State, registry: Registry
+    source: Source, last: _Item, pos: int, state: _State, reader: ResponsibilityReader
 ) -> None:
     """Refuse a parenthesised line that reads as responsibility where none may stand."""
     close = source.matching_close(pos)
     if close < 0:
         return  # an unclosed line: _attach_responsibility reports it, or it is plain text
     text = source.text
-    if not looks_like_responsibility(text[pos + 1 : close], registry):
+    if not reader.looks_like(text[pos + 1 : close]):
         return
     if last.responsibility is not None:
         raise source.error(
@@ -491,7 +483,7 @@ def _open_item(
     gap: str,
     state: _State,
     items: list[_Item],
-    registry: Registry,
+    reader: ResponsibilityReader,
 ) -> int:
     level, number, label_end = marker
     text = source.text
@@ -518,16 +510,16 @@ def _open_item(
         state.measure = number
         state.parent.children.append(item)
     state.last = item
-    return _close_item(source, item, label_end, state, registry)
+    return _close_item(source, item, label_end, state, reader)
 
 
 def _close_item(
-    source: Source, item: _Item, content: int, state: _State, registry: Registry
+    source: Source, item: _Item, content: int, state: _State, reader: ResponsibilityReader
 ) -> int:
     """Find where the item's paragraph ends and record its text; return the offset after it."""
     text = source.text
     line_end = _line_end(text, content)
-    end = _inline_end(source, item, content, line_end, state, registry)
+    end = _inline_end(source, item, content, line_end, state, reader)
     body = text[content:end].rstrip()
     if not body and item.numbered:
         raise source.error(
@@ -541,7 +533,12 @@ def _close_item(
 
 
 def _inline_end(
-    source: Source, item: _Item, content: int, line_end: int, state: _State, registry: Registry
+    source: Source,
+    item: _Item,
+    content: int,
+    line_end: int,
+    state: _State,
+    reader: ResponsibilityReader,
 ) -> int:
     """Where a paragraph ends inside its line: at an inline responsibility or next heading.
 
@@ -564,7 +561,7 @@ def _inline_end(
         if text[pos] in _OPEN:
             if pos == content:
                 continue
-            if _responsibility_ends_paragraph(source, pos, line_end, registry):
+            if _responsibility_ends_paragraph(source, pos, line_end, reader):
                 return pos
             if not (heading_level or text[pos - 1] in _BOUNDARY):
                 continue
@@ -579,7 +576,7 @@ def _inline_end(
 
 
 def _responsibility_ends_paragraph(
-    source: Source, pos: int, line_end: int, registry: Registry
+    source: Source, pos: int, line_end: int, reader: ResponsibilityReader
 ) -> bool:
     """Whether the parenthesis at `pos` is an inline responsibility line closing a paragraph."""
     text = source.text
@@ -588,7 +585,7 @@ def _responsibility_ends_paragraph(
         if _PAREN.search(text, pos + 1, line_end) is not None:
             return False  # only the last parenthesis of a line can be a broken line's opening
         rest = text[pos + 1 : line_end].rstrip()
-        if rest and not rest.endswith(("。", "；")) and looks_like_responsibility(rest, registry):
+        if rest and not rest.endswith(("。", "；")) and reader.looks_like(rest):
             raise source.error(
                 "unbalanced parentheses in responsibility line: expected ） to close this （, "
                 "found the end of the line",
@@ -603,7 +600,7 @@ def _responsibility_ends_paragraph(
         or bool(_HEADING.match(text, after))
     )
     inside = text[pos + 1 : close]
-    if ends_paragraph and looks_like_responsibility(inside, registry):
+    if ends_paragraph and reader.looks_like(inside):
         return True
     # After a full stop, a parenthesis that names a role ends the item even when more text
     # follows on the line (the closing paragraph of one-line text).
@@ -624,7 +621,7 @@ def _next_inline(text: str, pos: int, after: _State, item: _Item) -> bool:
 
 
 def _attach_responsibility(
-    source: Source, item: _Item, pos: int, gap: str, registry: Registry, lead_by_position: bool
+    source: Source, item: _Item, pos: int, gap: str, reader: ResponsibilityReader
 ) -> int:
     text = source.text
     close = source.matching_close(pos)
@@ -639,7 +636,7 @@ def _attach_responsibility(
             "unbalanced-parenthesis",
         )
     content = text[pos + 1 : close]
-    parsed = parse_responsibility(content, registry, lead_by_position=lead_by_position)
+    parsed = reader.parse(content)
     if not parsed.assignments:
         found = text[pos : close + 1]
         raise source.error(

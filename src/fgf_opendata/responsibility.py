@@ -11,6 +11,7 @@ Actor names are cut by longest match against the agency registry, so names that 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from .model import Assignment, Role, construct_checked
 
 __all__ = [
     "ParsedResponsibility",
+    "ResponsibilityReader",
     "looks_like_responsibility",
     "names_a_role",
     "parse_responsibility",
@@ -38,11 +40,15 @@ _ROLE_SUFFIXES: tuple[tuple[str, Role], ...] = (
     ("配合", "shared"),
     ("参加", "shared"),
 )
+# Suffix -> role, tried longest first: where one suffix ends another (负责, 按职责分工负责) the
+# longer one wins, as in the list above.
+_ROLE_BY_SUFFIX = dict(_ROLE_SUFFIXES)
+_SUFFIX_LENGTHS = tuple(sorted({len(suffix) for suffix in _ROLE_BY_SUFFIX}, reverse=True))
 _TIME_CLAUSE = re.compile(
     r"(\d{4}年|年底|年内|月底|日前|每年|持续推进|长期坚持|持续实施|持续开展|逐步推进|按期完成)"
 )
 _SEPARATORS = frozenset("、，,及和与 \u3000")
-_UNKNOWN_STOP = frozenset("、，,及等与")
+_SEPARATOR_CLASS = "".join(re.escape(ch) for ch in sorted(_SEPARATORS))
 # A bare 地区 after 相关单位及 means 相关地区: the prefix distributes over the conjunction.
 _DISTRIBUTED_PREFIXES = ("相关", "有关", "各")
 _BARE_NOUNS = frozenset({"地区", "部门", "单位", "地方"})
@@ -59,54 +65,26 @@ class ParsedResponsibility:
 
 
 def _role_of(clause: str) -> tuple[str, Role | None]:
-    for suffix, role in _ROLE_SUFFIXES:
-        if clause.endswith(suffix):
+    """The clause without its role verb, and the role (None when it ends in no role verb)."""
+    for length in _SUFFIX_LENGTHS:
+        suffix = clause[-length:]
+        role = _ROLE_BY_SUFFIX.get(suffix)
+        if role is not None:
             return clause[: -len(suffix)], role
     return clause, None
-
-
-def _tokenise(names: str, registry: Registry) -> tuple[list[str], bool]:
-    """Cut a list of actor names into names; report whether 等 left the list open."""
-    known = registry.name_set()
-    longest = registry.longest_name()
-    tokens: list[str] = []
-    open_ended = False
-    pos, size = 0, len(names)
-    while pos < size:
-        if names.startswith("以及", pos):
-            pos += 2
-            continue
-        ch = names[pos]
-        if ch in _SEPARATORS:
-            pos += 1
-            continue
-        if ch == "等":
-            open_ended = True
-            pos += 1
-            continue
-        for length in range(min(longest, size - pos), 0, -1):
-            if names[pos : pos + length] in known:
-                tokens.append(names[pos : pos + length])
-                pos += length
-                break
-        else:
-            end = pos + 1
-            while end < size and names[end] not in _UNKNOWN_STOP:
-                end += 1
-            tokens.extend(_split_unknown(names[pos:end], known, longest))
-            pos = end
-    return tokens, open_ended
 
 
 def _split_unknown(chunk: str, known: frozenset[str], longest: int) -> list[str]:
     """An unknown chunk stays whole unless cutting it at 和 gives known names on both sides."""
     parts: list[str] = []
     start = 0
-    for i, ch in enumerate(chunk):
+    i = chunk.find("和")
+    while i >= 0:
         # A loop, not recursion: a long chain of 和 must neither exhaust the stack nor rescan.
-        if ch == "和" and i - start <= longest and chunk[start:i] in known and i + 1 < len(chunk):
+        if i - start <= longest and chunk[start:i] in known and i + 1 < len(chunk):
             parts.append(chunk[start:i])
             start = i + 1
+        i = chunk.find("和", i + 1)
     parts.append(chunk[start:])
     return parts
 
@@ -118,66 +96,126 @@ def names_a_role(content: str) -> bool:
 
 def looks_like_responsibility(content: str, registry: Registry) -> bool:
     """Whether a parenthesised text reads as a responsibility line rather than a remark."""
-    clauses = [c.strip() for c in _CLAUSE_SPLIT.split(content) if c.strip()]
-    if not clauses:
-        return False
-    if any(_role_of(c)[1] is not None for c in clauses):
-        return True
-    known = registry.name_set()
-    # A bare list of known actors (documents that mark the lead by position).
-    names, _ = _tokenise(clauses[0], registry)
-    return bool(names) and all(n in known for n in names)
+    return ResponsibilityReader(registry).looks_like(content)
 
 
 def parse_responsibility(
     content: str, registry: Registry, *, lead_by_position: bool = False
 ) -> ParsedResponsibility:
     """The assignments of one responsibility line's content (inside the parentheses)."""
-    assignments: list[Assignment] = []
-    time_clauses: list[tuple[int, str]] = []
-    open_ended = False
-    known = registry.name_set()
-    clauses: list[tuple[int, str]] = []
-    pos = 0
-    for piece in _CLAUSE_SPLIT.split(content):
-        if piece.strip():
-            clauses.append((pos + piece.index(piece.strip()), piece.strip()))
-        pos += len(piece) + 1
-    # Groups separated by a comma share the verb of the group that follows them:
-    # 商务部、交通运输部，国家发展改革委按职责分工负责 -> all shared.
-    roles: list[Role | None] = [_role_of(clause)[1] for _, clause in clauses]
-    following: Role | None = None
-    for i in range(len(roles) - 1, -1, -1):
-        if roles[i] is None:
-            roles[i] = following
-        else:
-            following = roles[i]
-    for (offset, clause), role in zip(clauses, roles, strict=True):
-        names_part, _ = _role_of(clause)
-        names, open_list = _tokenise(names_part, registry)
-        if not any(n in known for n in names) and _TIME_CLAUSE.search(clause):
-            time_clauses.append((offset, clause))
-            continue
-        open_ended = open_ended or open_list
-        previous = ""
-        for name in names:
-            cited = name
-            if name in _BARE_NOUNS:
-                for prefix in _DISTRIBUTED_PREFIXES:
-                    if previous.startswith(prefix) and prefix + name in known:
-                        cited = prefix + name
-                        break
-            agency = registry.lookup(cited)
-            assignments.append(
-                construct_checked(
-                    Assignment,
-                    agency=cited,
-                    agency_id=agency.id if agency else None,
-                    role=role or ("shared" if lead_by_position else "responsible"),
-                    position=len(assignments),
+    return ResponsibilityReader(registry, lead_by_position=lead_by_position).parse(content)
+
+
+@functools.lru_cache(maxsize=8)
+def _tokens_pattern(names: str) -> re.Pattern[str]:
+    """The pattern that cuts a list of actors, given the registry's name pattern.
+
+    Each match skips separators (、 及 和 以及 ...) and takes one token: 等 (group 1), the
+    longest known name (group 2) or, failing both, an unknown name up to the next 、 及 等 与
+    (group 3). The separators are taken possessively, so an unknown name never starts at one.
+    """
+    return re.compile(rf"(?:以及|[{_SEPARATOR_CLASS}])*+(?:(等)|({names})|([\s\S][^、，,及等与]*))")
+
+
+class ResponsibilityReader:
+    """Reads the responsibility lines of one document against one registry.
+
+    Make one per document (`parse_plan` does): it holds the registry's tokenising pattern and
+    remembers each line's content it has read, as plans repeat lines such as
+    （国务院办公厅牵头，国务院相关部门及各地区按职责分工负责）. What a line says does not depend on
+    where it stands (offsets are relative to the content), so the memory is safe to reuse and
+    is no bigger than the document.
+    """
+
+    def __init__(self, registry: Registry, *, lead_by_position: bool = False) -> None:
+        self.registry = registry
+        self.lead_by_position = lead_by_position
+        self._tokens = _tokens_pattern(registry.name_pattern())
+        self._known = registry.name_set()
+        self._longest = registry.longest_name()
+        self._default: Role = "shared" if lead_by_position else "responsible"
+        self._read: dict[str, ParsedResponsibility] = {}
+
+    def _tokenise(self, names: str) -> tuple[list[str], bool]:
+        """Cut a list of actor names into names; report whether 等 left the list open."""
+        tokens: list[str] = []
+        open_ended = False
+        for _, name, unknown in self._tokens.findall(names):
+            if name:
+                tokens.append(name)
+            elif unknown:
+                tokens.extend(_split_unknown(unknown, self._known, self._longest))
+            else:
+                open_ended = True
+        return tokens, open_ended
+
+    def looks_like(self, content: str) -> bool:
+        """Whether a parenthesised text reads as a responsibility line rather than a remark."""
+        clauses = [c.strip() for c in _CLAUSE_SPLIT.split(content) if c.strip()]
+        if not clauses:
+            return False
+        if any(_role_of(c)[1] is not None for c in clauses):
+            return True
+        # A bare list of known actors (documents that mark the lead by position).
+        names, _ = self._tokenise(clauses[0])
+        return bool(names) and all(n in self._known for n in names)
+
+    def parse(self, content: str) -> ParsedResponsibility:
+        """The assignments of one responsibility line's content (inside the parentheses)."""
+        parsed = self._read.get(content)
+        if parsed is None:
+            parsed = self._read[content] = self._parse(content)
+        return parsed
+
+    def _parse(self, content: str) -> ParsedResponsibility:
+        assignments: list[Assignment] = []
+        time_clauses: list[tuple[int, str]] = []
+        open_ended = False
+        known = self._known
+        lookup = self.registry.lookup
+        clauses: list[tuple[int, str]] = []
+        pos = 0
+        for piece in _CLAUSE_SPLIT.split(content):
+            clause = piece.strip()
+            if clause:
+                clauses.append((pos + piece.index(clause), clause))
+            pos += len(piece) + 1
+        # Groups separated by a comma share the verb of the group that follows them:
+        # 商务部、交通运输部，国家发展改革委按职责分工负责 -> all shared.
+        split = [_role_of(clause) for _, clause in clauses]
+        roles: list[Role | None] = [role for _, role in split]
+        following: Role | None = None
+        for i in range(len(roles) - 1, -1, -1):
+            if roles[i] is None:
+                roles[i] = following
+            else:
+                following = roles[i]
+        for (offset, clause), (names_part, _), role in zip(clauses, split, roles, strict=True):
+            names, open_list = self._tokenise(names_part)
+            if known.isdisjoint(names) and _TIME_CLAUSE.search(clause):
+                time_clauses.append((offset, clause))
+                continue
+            open_ended = open_ended or open_list
+            cited_role = role or self._default
+            previous = ""
+            for name in names:
+                cited = name
+                if name in _BARE_NOUNS:
+                    for prefix in _DISTRIBUTED_PREFIXES:
+                        if previous.startswith(prefix) and prefix + name in known:
+                            cited = prefix + name
+                            break
+                agency = lookup(cited)
+                assignments.append(
+                    construct_checked(
+                        Assignment,
+                        agency=cited,
+                        agency_id=agency.id if agency else None,
+                        role=cited_role,
+                        position=len(assignments),
+                    )
                 )
-            )
-            previous = name
-    if lead_by_position and assignments:
-        assignments[0] = assignments[0].model_copy(update={"role": "lead"})
-    return ParsedResponsibility(tuple(assignments), open_ended, tuple(time_clauses))
+                previous = name
+        if self.lead_by_position and assignments:
+            assignments[0] = assignments[0].model_copy(update={"role": "lead"})
+        return ParsedResponsibility(tuple(assignments), open_ended, tuple(time_clauses))
