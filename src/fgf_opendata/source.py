@@ -1,13 +1,14 @@
 """A decoded source text with a line index, so spans and errors find their line in O(log n).
 
-It also pairs parentheses once per text, line by line, so that the parser asks where a （
-closes in O(1) instead of scanning ahead from every parenthesis it meets.
+It also answers where a （ closes without scanning ahead from every parenthesis the parser
+meets: the next parenthesis after it, when that is a ） on its line (a responsibility line), or
+else the pairing of the whole text, made once, line by line, on the first nested （ asked about.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,14 +18,6 @@ from .model import Span, construct_checked
 __all__ = ["Source"]
 
 _PAREN_OR_NEWLINE = re.compile(r"[（(）)\n]")
-
-
-@dataclass(frozen=True)
-class _Parens:
-    """Parentheses paired within each line: where each （ closes, and the ） that close none."""
-
-    closes: dict[int, int]
-    unmatched_closes: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -49,16 +42,18 @@ class Source:
 
     def span(self, start: int, end: int) -> Span:
         """The span of text[start:end]."""
-        return construct_checked(Span, line=self.line_of(start), start=start, end=end)
+        return construct_checked(
+            Span, line=bisect_right(self.line_starts, start), start=start, end=end
+        )
 
     def error(self, message: str, offset: int, code: str) -> ParseError:
         """A `ParseError` located at `offset`."""
         return ParseError(message, text=self.text, offset=offset, code=code)
 
     @cached_property
-    def _parens(self) -> _Parens:
+    def _closes(self) -> dict[int, int]:
+        """Where each （ closes, parentheses paired within each line."""
         closes: dict[int, int] = {}
-        unmatched: list[int] = []
         stack: list[int] = []
         for match in _PAREN_OR_NEWLINE.finditer(self.text):
             ch, pos = match.group(), match.start()
@@ -68,16 +63,35 @@ class Source:
                 stack.append(pos)
             elif stack:
                 closes[stack.pop()] = pos
-            else:
-                unmatched.append(pos)
-        return _Parens(closes, tuple(unmatched))
+        return closes
 
     def matching_close(self, pos: int) -> int:
         """Offset of the ） that closes the （ at `pos` on the same line, or -1."""
-        return self._parens.closes.get(pos, -1)
+        text = self.text
+        if text[pos] in "（(":
+            after = _PAREN_OR_NEWLINE.search(text, pos + 1)
+            if after is None or after.group() == "\n":
+                return -1  # nothing closes it on its line
+            if after.group() in "）)":
+                return after.start()  # nothing nested: the next parenthesis closes it
+        return self._closes.get(pos, -1)
 
     def unmatched_close(self, start: int, end: int) -> int:
-        """Offset of the first ） in text[start:end] that closes no （ of its line, or -1."""
-        unmatched = self._parens.unmatched_closes
-        i = bisect_left(unmatched, start)
-        return unmatched[i] if i < len(unmatched) and unmatched[i] < end else -1
+        """Offset of the first ） in text[start:end] that closes no （ of its line, or -1.
+
+        Pairs the parentheses from the start of `start`'s line up to `end` (the parser asks
+        once per text, about the rest of one line).
+        """
+        text = self.text
+        depth = 0
+        for match in _PAREN_OR_NEWLINE.finditer(text, text.rfind("\n", 0, start) + 1, end):
+            ch = match.group()
+            if ch == "\n":
+                depth = 0
+            elif ch in "（(":
+                depth += 1
+            elif depth:
+                depth -= 1
+            elif match.start() >= start:
+                return match.start()
+        return -1
