@@ -23,8 +23,9 @@ impossible-deadline (2021年13月底前), impossible-date (the date of issue or 
 year) and no-issue-year. Content problems that do not stop parsing (a measure without a
 responsibility line, an unknown agency) are left for `fgf_opendata.validate` to report.
 
-Parsing time is linear in the input: parentheses are paired once per text (`Source`), and a
-paragraph's end is found by jumping between the few characters that can end it.
+Parsing time is linear in the input: a （ closes at the next parenthesis when that is a ）
+on its line, and nested ones are paired once per text (`Source`); a paragraph's end is found
+by jumping between the few characters that can end it.
 """
 
 from __future__ import annotations
@@ -546,15 +547,6 @@ def _inline_end(
     scan jumps from one such stop to the next.
     """
     text = source.text
-    after = _State(
-        section=state.section,
-        task=state.task,
-        task_in_section=state.task_in_section,
-        restarting=state.restarting,
-        measure=state.measure,
-        parent=state.parent,
-        last=item,
-    )
     heading_level = item.level == 1
     for stop in _INLINE_STOP.finditer(text, content, line_end):
         pos = stop.start()
@@ -570,7 +562,7 @@ def _inline_end(
             if pos >= line_end or text[pos] in _OPEN:
                 continue  # a parenthesis there is the next stop
         start = _skip_space(text, pos)
-        if start < line_end and _next_inline(text, start, after, item):
+        if start < line_end and _next_inline(text, start, state, item):
             return pos
     return line_end
 
@@ -607,14 +599,18 @@ def _responsibility_ends_paragraph(
     return text[pos - 1] in _SENTENCE_END and names_a_role(inside)
 
 
-def _next_inline(text: str, pos: int, after: _State, item: _Item) -> bool:
-    """Whether a heading the reader would accept next starts at `pos` inside a line."""
+def _next_inline(text: str, pos: int, state: _State, item: _Item) -> bool:
+    """Whether a heading the reader would accept next starts at `pos` inside a line.
+
+    `state` is the reader's state with `item` open; `item` becomes the last item of the probe.
+    """
     if item.level >= 2 and _HEADING.match(text, pos):
         return True
     marker = _marker_at(text, pos)
     if marker is None:
         return False
-    probe = _State(**after.__dict__)
+    probe = _State(**state.__dict__)
+    probe.last = item
     if marker[0] == 3 and item.level < 3:
         probe.parent, probe.measure = item, 0
     return _is_expected(marker, probe)
