@@ -40,10 +40,10 @@ _ROLE_SUFFIXES: tuple[tuple[str, Role], ...] = (
     ("配合", "shared"),
     ("参加", "shared"),
 )
-# Suffix -> role, tried longest first: where one suffix ends another (负责, 按职责分工负责) the
-# longer one wins, as in the list above.
 _ROLE_BY_SUFFIX = dict(_ROLE_SUFFIXES)
-_SUFFIX_LENGTHS = tuple(sorted({len(suffix) for suffix in _ROLE_BY_SUFFIX}, reverse=True))
+# The leftmost match that reaches the end is the longest suffix: where one suffix ends another
+# (负责, 按职责分工负责) the longer one wins, as it comes first in the list above.
+_ROLE_SUFFIX = re.compile("(?:" + "|".join(re.escape(s) for s, _ in _ROLE_SUFFIXES) + r")\Z")
 _TIME_CLAUSE = re.compile(
     r"(\d{4}年|年底|年内|月底|日前|每年|持续推进|长期坚持|持续实施|持续开展|逐步推进|按期完成)"
 )
@@ -66,12 +66,10 @@ class ParsedResponsibility:
 
 def _role_of(clause: str) -> tuple[str, Role | None]:
     """The clause without its role verb, and the role (None when it ends in no role verb)."""
-    for length in _SUFFIX_LENGTHS:
-        suffix = clause[-length:]
-        role = _ROLE_BY_SUFFIX.get(suffix)
-        if role is not None:
-            return clause[: -len(suffix)], role
-    return clause, None
+    match = _ROLE_SUFFIX.search(clause)
+    if match is None:
+        return clause, None
+    return clause[: match.start()], _ROLE_BY_SUFFIX[match.group()]
 
 
 def _split_unknown(chunk: str, known: frozenset[str], longest: int) -> list[str]:
@@ -115,6 +113,18 @@ def _tokens_pattern(names: str) -> re.Pattern[str]:
     (group 3). The separators are taken possessively, so an unknown name never starts at one.
     """
     return re.compile(rf"(?:以及|[{_SEPARATOR_CLASS}])*+(?:(等)|({names})|([\s\S][^、，,及等与]*))")
+
+
+@functools.lru_cache(maxsize=4096)
+def _assignment(agency: str, agency_id: str | None, role: Role, position: int) -> Assignment:
+    """An assignment node, shared between lines that cite the same actor in the same place.
+
+    Nodes are immutable and plans cite a few hundred actors in a few roles and positions, so
+    most assignments are found here instead of built; the cache is bounded all the same.
+    """
+    return construct_checked(
+        Assignment, agency=agency, agency_id=agency_id, role=role, position=position
+    )
 
 
 class ResponsibilityReader:
@@ -207,13 +217,7 @@ class ResponsibilityReader:
                             break
                 agency = lookup(cited)
                 assignments.append(
-                    construct_checked(
-                        Assignment,
-                        agency=cited,
-                        agency_id=agency.id if agency else None,
-                        role=cited_role,
-                        position=len(assignments),
-                    )
+                    _assignment(cited, agency.id if agency else None, cited_role, len(assignments))
                 )
                 previous = name
         if self.lead_by_position and assignments:
