@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 __all__ = ["from_chinese", "to_chinese"]
 
 _DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -9,10 +11,12 @@ _DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3,
 _NAMES = "零一二三四五六七八九"
 
 
+@functools.lru_cache(maxsize=2048)
 def from_chinese(numeral: str) -> int | None:
     """The value of a Chinese numeral below 1000, or None when it is not one.
 
     Accepts positional forms (二〇二一) as well as the 十/百 forms used for headings (二十五).
+    Remembered (bounded): a parser reads the same few hundred heading numerals in every plan.
     """
     if not numeral:
         return None
