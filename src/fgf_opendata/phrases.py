@@ -45,8 +45,16 @@ FIRST_YEAR, LAST_YEAR = 1949, 2200
 """The years a plan's dates may fall in; anything else is a typo, not a policy."""
 
 
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in(year: int, month: int) -> int:
+    """calendar.monthrange(year, month)[1], without working out the weekday."""
+    return 29 if month == 2 and calendar.isleap(year) else _DAYS_IN_MONTH[month]
+
+
 def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, _days_in(year, month))
 
 
 def date_problem(year: int, month: int, day: int | None = None) -> str | None:
@@ -56,7 +64,7 @@ def date_problem(year: int, month: int, day: int | None = None) -> str | None:
     if not 1 <= month <= 12:
         return f"expected a month from 1 to 12, found {month}"
     if day is not None:
-        days = calendar.monthrange(year, month)[1]
+        days = _days_in(year, month)
         if not 1 <= day <= days:
             return f"expected a day from 1 to {days} in {year}年{month}月, found {day}"
     return None
@@ -81,22 +89,24 @@ def find_deadlines(
         if _SENTENCE_END.search(text, last_end, match.start()):
             sentence_year = None
         last_end = match.end()
-        groups = match.groupdict()
+        # Each form is one named group around its parts, so it is the last group to close.
+        form = match.lastgroup
+        group = match.group
         recurrence = None
         day: int | None = None
         precision: Precision = "month"
-        if groups["day"]:
-            year, month, day = int(groups["dy"]), int(groups["dm"]), int(groups["dd"])
+        if form == "day":
+            year, month, day = int(group("dy")), int(group("dm")), int(group("dd"))
             precision = "day"
-        elif groups["yearly"]:
-            year, month, recurrence = issue_year, int(groups["ym"]), "yearly"
-        elif groups["month"]:
-            year, month = int(groups["my"]), int(groups["mm"])
-        elif groups["year_end"] or groups["within_year"]:
-            year, month, day, precision = int(groups["yy"] or groups["wy"]), 12, 31, "year"
-        elif groups["bare_month"]:
+        elif form == "yearly":
+            year, month, recurrence = issue_year, int(group("ym")), "yearly"
+        elif form == "month":
+            year, month = int(group("my")), int(group("mm"))
+        elif form == "year_end" or form == "within_year":
+            year, month, day, precision = int(group("yy") or group("wy")), 12, 31, "year"
+        elif form == "bare_month":
             year = sentence_year if sentence_year is not None else issue_year
-            month = int(groups["bm"])
+            month = int(group("bm"))
         else:
             year, month, day, precision = issue_year, 12, 31, "year"
         problem = date_problem(year, month, day)
@@ -166,7 +176,9 @@ _TARGET = re.compile(
 _LE = {"及以下", "以下", "以内", "内", "不超过", "不高于", "不多于"}
 _GE = {"及以上", "以上", "至少", "至少有", "不少于", "不低于"}
 _QUANTITY_NOUN = re.compile(r"(时间|时限|容量|比例|比重|周期|天数|期限|数量|费用|时长|率)$")
-_CLAUSE_BREAK = re.compile(r"[，。、；：,;:“”（）《》的]|将|把|使|实现|确保|推动|力争")
+_CLAUSE_BREAK = r"[，。、；：,;:“”（）《》的]|将|把|使|实现|确保|推动|力争"
+# Greedy, so it ends where the last break does (no two breaks can overlap).
+_LAST_CLAUSE_BREAK = re.compile(rf"[\s\S]*(?:{_CLAUSE_BREAK})")
 _VERB_TAIL = re.compile(r"(压减|缩短|减少|降低|压缩|控制|提高|提升|增加|扩大|降)?(至|到|为|在)?$")
 
 
@@ -177,11 +189,11 @@ _QUANTITY_WINDOW = 200
 
 def _quantity(before: str) -> str | None:
     """The measured noun phrase just before a figure (公示时间 in 将公示时间由45天...)."""
-    head = _VERB_TAIL.sub("", before)
-    cut = 0
-    for brk in _CLAUSE_BREAK.finditer(head):
-        cut = brk.end()
-    phrase = head[cut:]
+    # The tail is at most three characters (and a line end), so look for it only there.
+    tail = _VERB_TAIL.search(before, max(0, len(before) - 4))
+    head = before[: tail.start()] + before[tail.end() :] if tail else before
+    last = _LAST_CLAUSE_BREAK.match(head)
+    phrase = head[last.end() :] if last else head
     return phrase if phrase and _QUANTITY_NOUN.search(phrase) else None
 
 
