@@ -145,6 +145,7 @@ class ResponsibilityReader:
         self._longest = registry.longest_name()
         self._default: Role = "shared" if lead_by_position else "responsible"
         self._read: dict[str, ParsedResponsibility] = {}
+        self._ids: dict[str, str | None] = {}
 
     def _tokenise(self, names: str) -> tuple[list[str], bool]:
         """Cut a list of actor names into names; report whether 等 left the list open."""
@@ -178,35 +179,34 @@ class ResponsibilityReader:
         return parsed
 
     def _parse(self, content: str) -> ParsedResponsibility:
-        assignments: list[Assignment] = []
-        time_clauses: list[tuple[int, str]] = []
-        open_ended = False
-        known = self._known
-        lookup = self.registry.lookup
-        clauses: list[tuple[int, str]] = []
+        # (offset, clause, the clause without its role verb, role)
+        clauses: list[tuple[int, str, str, Role | None]] = []
         pos = 0
         for piece in _CLAUSE_SPLIT.split(content):
             clause = piece.strip()
             if clause:
-                clauses.append((pos + piece.index(clause), clause))
+                offset = pos if clause is piece else pos + piece.index(clause)
+                clauses.append((offset, clause, *_role_of(clause)))
             pos += len(piece) + 1
         # Groups separated by a comma share the verb of the group that follows them:
         # 商务部、交通运输部，国家发展改革委按职责分工负责 -> all shared.
-        split = [_role_of(clause) for _, clause in clauses]
-        roles: list[Role | None] = [role for _, role in split]
+        roles: list[Role] = []
         following: Role | None = None
-        for i in range(len(roles) - 1, -1, -1):
-            if roles[i] is None:
-                roles[i] = following
-            else:
-                following = roles[i]
-        for (offset, clause), (names_part, _), role in zip(clauses, split, roles, strict=True):
+        for *_, role in reversed(clauses):
+            if role is not None:
+                following = role
+            roles.append(following or self._default)
+        roles.reverse()
+        assignments: list[Assignment] = []
+        time_clauses: list[tuple[int, str]] = []
+        open_ended = False
+        known = self._known
+        for (offset, clause, names_part, _), role in zip(clauses, roles, strict=True):
             names, open_list = self._tokenise(names_part)
             if known.isdisjoint(names) and _TIME_CLAUSE.search(clause):
                 time_clauses.append((offset, clause))
                 continue
             open_ended = open_ended or open_list
-            cited_role = role or self._default
             previous = ""
             for name in names:
                 cited = name
@@ -215,11 +215,17 @@ class ResponsibilityReader:
                         if previous.startswith(prefix) and prefix + name in known:
                             cited = prefix + name
                             break
-                agency = lookup(cited)
-                assignments.append(
-                    _assignment(cited, agency.id if agency else None, cited_role, len(assignments))
-                )
+                assignments.append(_assignment(cited, self._id(cited), role, len(assignments)))
                 previous = name
         if self.lead_by_position and assignments:
             assignments[0] = assignments[0].model_copy(update={"role": "lead"})
         return ParsedResponsibility(tuple(assignments), open_ended, tuple(time_clauses))
+
+    def _id(self, name: str) -> str | None:
+        """The registry id a cited name resolves to (None when unknown), looked up once."""
+        try:
+            return self._ids[name]
+        except KeyError:
+            agency = self.registry.lookup(name)
+            agency_id = self._ids[name] = agency.id if agency else None
+            return agency_id
