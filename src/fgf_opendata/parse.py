@@ -77,7 +77,7 @@ _NOTE = re.compile(r"[（(]此件[^）)]{1,20}[）)]")
 _LEAD_BY_POSITION = re.compile(r"(列|排|居)(在)?(第一位|首位)(者|的)?[^，。；]{0,6}(为|是)牵头")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     """A numbered paragraph while the body is read; becomes a Section, Task or Measure."""
 
@@ -649,7 +649,8 @@ def _attach_responsibility(
         gap=gap,
         span=source.span(pos, close + 1),
     )
-    item.time_clauses = tuple((pos + 1 + offset, clause) for offset, clause in parsed.time_clauses)
+    if parsed.time_clauses:
+        item.time_clauses = tuple((pos + 1 + off, clause) for off, clause in parsed.time_clauses)
     return close + 1
 
 
@@ -664,10 +665,10 @@ def _deadlines(text: str, offset: int, ctx: _Context) -> tuple[Deadline, ...]:
 
 def _subject_phrases(item: _Item, ctx: _Context) -> tuple[tuple[Deadline, ...], tuple[Target, ...]]:
     content = item.end - len(item.text)
-    deadlines = list(_deadlines(item.text, content, ctx))
+    deadlines = _deadlines(item.text, content, ctx)
     for offset, clause in item.time_clauses:
-        deadlines.extend(_deadlines(clause, offset, ctx))
-    return tuple(deadlines), find_targets(item.text, content, source=ctx.source)
+        deadlines += _deadlines(clause, offset, ctx)
+    return deadlines, find_targets(item.text, content, source=ctx.source)
 
 
 def _measure(item: _Item, task_id: str, ctx: _Context) -> Measure:
