@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from decimal import Decimal
 
@@ -37,6 +38,17 @@ _DEADLINE = re.compile(
     re.VERBOSE,
 )
 _CUES = re.compile("月底|年底|年内|日前|日之前")
+# The groups holding each form's year, month and day ("" for none), in that order.
+_FORM_GROUPS = {
+    "day": ("dy", "dm", "dd"),
+    "yearly": ("", "ym", ""),
+    "month": ("my", "mm", ""),
+    "year_end": ("yy", "", ""),
+    "within_year": ("wy", "", ""),
+    "bare_month": ("", "bm", ""),
+    "bare_year_end": ("", "", ""),
+    "bare_within": ("", "", ""),
+}
 _SENTENCE_END = re.compile(r"[。；;！？]")
 _DIGIT = re.compile(r"\d")
 
@@ -84,29 +96,24 @@ def find_deadlines(
         return ()
     found: list[Deadline] = []
     sentence_year: int | None = None
-    last_end = 0
-    for match in _DEADLINE.finditer(text):
-        if _SENTENCE_END.search(text, last_end, match.start()):
+    for start, end, expression, form, number, new_sentence in _deadline_phrases(text):
+        if new_sentence:
             sentence_year = None
-        last_end = match.end()
-        # Each form is one named group around its parts, so it is the last group to close.
-        form = match.lastgroup
-        group = match.group
         recurrence = None
         day: int | None = None
         precision: Precision = "month"
         if form == "day":
-            year, month, day = int(group("dy")), int(group("dm")), int(group("dd"))
+            year, month, day = number
             precision = "day"
         elif form == "yearly":
-            year, month, recurrence = issue_year, int(group("ym")), "yearly"
+            year, month, recurrence = issue_year, number[1], "yearly"
         elif form == "month":
-            year, month = int(group("my")), int(group("mm"))
-        elif form == "year_end" or form == "within_year":
-            year, month, day, precision = int(group("yy") or group("wy")), 12, 31, "year"
+            year, month = number[0], number[1]
+        elif form == "year_end":
+            year, month, day, precision = number[0], 12, 31, "year"
         elif form == "bare_month":
             year = sentence_year if sentence_year is not None else issue_year
-            month = int(group("bm"))
+            month = number[1]
         else:
             year, month, day, precision = issue_year, 12, 31, "year"
         problem = date_problem(year, month, day)
@@ -117,25 +124,51 @@ def find_deadlines(
                 problem = date_problem(date.year, month)
         if problem is not None:
             raise ParseError(
-                f"impossible deadline {match.group(0)}: {problem}",
+                f"impossible deadline {expression}: {problem}",
                 text=source.text,
-                offset=offset + match.start(),
+                offset=offset + start,
                 code="impossible-deadline",
             )
         if not recurrence:
             sentence_year = date.year
-        start = offset + match.start()
         found.append(
             construct_checked(
                 Deadline,
-                expression=match.group(0),
+                expression=expression,
                 date=date,
                 precision=precision,
                 recurrence=recurrence,
-                span=source.span(start, offset + match.end()),
+                span=source.span(offset + start, offset + end),
             )
         )
     return tuple(found)
+
+
+_Numbers = tuple[int, int, int]
+"""(year, month, day) as printed, 0 where the form has none."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _deadline_phrases(text: str) -> tuple[tuple[int, int, str, str, _Numbers, bool], ...]:
+    """(start, end, phrase, form, numbers, starts a new sentence) for each deadline phrase.
+
+    What the text alone says, before any year is resolved: plans repeat their sentences, so it
+    is remembered (bounded) and each occurrence only resolves dates and places spans.
+    """
+    phrases = []
+    last_end = 0
+    for match in _DEADLINE.finditer(text):
+        new_sentence = _SENTENCE_END.search(text, last_end, match.start()) is not None
+        last_end = match.end()
+        # Each form is one named group around its parts, so it is the last group to close.
+        form = match.lastgroup or ""
+        year, month, day = (int(match.group(g)) if g else 0 for g in _FORM_GROUPS[form])
+        if form == "within_year":
+            form = "year_end"
+        phrases.append(
+            (match.start(), match.end(), match.group(), form, (year, month, day), new_sentence)
+        )
+    return tuple(phrases)
 
 
 # Units as printed -> UN/CEFACT Rec. 20 code. Longer forms first so 个工作日 wins over 个.
@@ -201,7 +234,32 @@ def find_targets(text: str, offset: int, *, source: Source) -> tuple[Target, ...
     """Every quantified commitment in `text`, which stands at `offset` in `source`."""
     if _DIGIT.search(text) is None:
         return ()
-    found: list[Target] = []
+    return tuple(
+        construct_checked(
+            Target,
+            text=phrase,
+            quantity=quantity,
+            value=value,
+            unit=_UNITS[unit_text],
+            unit_text=unit_text,
+            comparator=comparator,
+            baseline=baseline,
+            span=source.span(offset + start, offset + end),
+        )
+        for start, end, phrase, quantity, value, unit_text, comparator, baseline in _targets(text)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _targets(
+    text: str,
+) -> tuple[tuple[int, int, str, str | None, Decimal, str, Comparator, Decimal | None], ...]:
+    """(start, end, phrase, quantity, value, unit, comparator, baseline) for each target.
+
+    All of it follows from the text alone; plans repeat their sentences, so it is remembered
+    (bounded) and each occurrence only places spans.
+    """
+    found = []
     for match in _TARGET.finditer(text):
         groups = match.groupdict()
         baseline: Decimal | None = None
@@ -215,18 +273,9 @@ def find_targets(text: str, offset: int, *, source: Source) -> tuple[Target, ...
             if unit_text in _BARE_COUNT and not bound:
                 continue
             comparator = "<=" if bound in _LE else ">=" if bound in _GE else "="
-        start = offset + match.start()
+        quantity = _quantity(text[max(0, match.start() - _QUANTITY_WINDOW) : match.start()])
         found.append(
-            construct_checked(
-                Target,
-                text=match.group(0),
-                quantity=_quantity(text[max(0, match.start() - _QUANTITY_WINDOW) : match.start()]),
-                value=value,
-                unit=_UNITS[unit_text],
-                unit_text=unit_text,
-                comparator=comparator,
-                baseline=baseline,
-                span=source.span(start, offset + match.end()),
-            )
-        )
+            (match.start(), match.end(), match.group(), quantity, value, unit_text, comparator,
+             baseline)
+        )  # fmt: skip
     return tuple(found)
