@@ -83,6 +83,18 @@ def test_corpus_package_validates(corpus) -> None:
     assert errors == []
 
 
+def test_a_parallel_build_writes_the_same_bytes(corpus, tmp_path: Path) -> None:
+    out, _ = corpus
+    sources = sorted([REFERENCE, *GENRE.glob("*.txt")], key=lambda path: path.name)
+    again = tmp_path / "corpus"
+    build_corpus(sources, again, jobs=2)  # the fixture's build ran with jobs=1
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.*")}
+
+    assert files(again) == files(out)
+
+
 def test_no_plan_at_all_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
     from fgf_opendata.errors import ExportError
 

@@ -35,13 +35,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from types import MappingProxyType
+from types import MappingProxyType, SimpleNamespace
 from typing import Any, TypeVar, cast, get_args
 from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic
+from rdflib.namespace import DefinedNamespace
 from rdflib.term import Node
 
 from .agencies import Registry, default_registry
@@ -195,6 +196,36 @@ def canonical_decimal(value: Decimal) -> str:
 # --- Plan -> Graph -------------------------------------------------------------------------------
 
 
+def _resolved(namespace: type[DefinedNamespace]) -> Any:
+    """A closed namespace's terms as plain attributes: rdflib's `DefinedNamespace` builds a new
+    `URIRef` on every attribute access (about 1 µs), and the writer makes some ten thousand
+    per plan."""
+    names = (name for name in namespace.__annotations__ if not name.startswith("_"))
+    return SimpleNamespace(**{name: namespace[name] for name in names})
+
+
+(
+    _CV,
+    _DCAT,
+    _DCT,
+    _ELI,
+    _FGF,
+    _FOAF,
+    _OA,
+    _ORG,
+    _PROV,
+    _QUDT,
+    _RDF,
+    _RDFS,
+    _SDO,
+    _SKOS,
+    _TIME,
+    _XSD,
+) = map(
+    _resolved, (CV, DCAT, DCT, ELI, FGF, FOAF, OA, ORG, PROV, QUDT, RDF, RDFS, SDO, SKOS, TIME, XSD)
+)
+
+
 class _Writer:
     """Adds the triples of one plan to a graph, one `add` per triple.
 
@@ -226,93 +257,93 @@ class _Writer:
         return self.lit(text, lang=EN)
 
     def count(self, value: int) -> Any:
-        return self.lit(value, datatype=XSD.nonNegativeInteger)
+        return self.lit(value, datatype=_XSD.nonNegativeInteger)
 
     def decimal(self, value: Decimal) -> Any:
-        return self.lit(canonical_decimal(value), datatype=XSD.decimal)
+        return self.lit(canonical_decimal(value), datatype=_XSD.decimal)
 
     def span(self, node: URIRef, span: Span, exact: str) -> None:
         add = self.add
         resource = URIRef(f"{node}/span")
         position = URIRef(f"{node}/span/position")
         quoted = URIRef(f"{node}/span/quote")
-        add((node, PROV.wasDerivedFrom, resource))
-        add((resource, RDF.type, OA.SpecificResource))
-        add((resource, OA.hasSource, self.source))
-        add((resource, OA.hasSelector, position))
-        add((resource, OA.hasSelector, quoted))
-        add((position, RDF.type, OA.TextPositionSelector))
-        add((position, OA.start, self.count(span.start)))
-        add((position, OA.end, self.count(span.end)))
-        add((position, FGF.line, self.lit(span.line)))
-        add((quoted, RDF.type, OA.TextQuoteSelector))
-        add((quoted, OA.exact, self.lit(exact)))
+        add((node, _PROV.wasDerivedFrom, resource))
+        add((resource, _RDF.type, _OA.SpecificResource))
+        add((resource, _OA.hasSource, self.source))
+        add((resource, _OA.hasSelector, position))
+        add((resource, _OA.hasSelector, quoted))
+        add((position, _RDF.type, _OA.TextPositionSelector))
+        add((position, _OA.start, self.count(span.start)))
+        add((position, _OA.end, self.count(span.end)))
+        add((position, _FGF.line, self.lit(span.line)))
+        add((quoted, _RDF.type, _OA.TextQuoteSelector))
+        add((quoted, _OA.exact, self.lit(exact)))
 
     def block(self, node: URIRef, block: Block, position: int) -> None:
         add = self.add
-        add((node, RDF.type, FGF.Block))
-        add((node, FGF.blockKind, BLOCK_KINDS[block.kind]))
-        add((node, DCT.description, self.zh(block.text)))
-        add((node, SDO.position, self.lit(position)))
-        add((node, FGF.gap, self.lit(block.gap)))
+        add((node, _RDF.type, _FGF.Block))
+        add((node, _FGF.blockKind, BLOCK_KINDS[block.kind]))
+        add((node, _DCT.description, self.zh(block.text)))
+        add((node, _SDO.position, self.lit(position)))
+        add((node, _FGF.gap, self.lit(block.gap)))
         self.span(node, block.span, block.text)
 
     def deadlines(self, owner: URIRef, deadlines: tuple[Deadline, ...]) -> None:
         add = self.add
         for i, deadline in enumerate(deadlines, 1):
             node = URIRef(f"{owner}/deadline_{i}")
-            add((owner, FGF.hasDeadline, node))
-            add((node, RDF.type, TIME.Instant))
-            add((node, SDO.position, self.lit(i)))
-            add((node, RDFS.label, self.zh(deadline.expression)))
-            add((node, TIME.inXSDDate, self.lit(deadline.date)))
+            add((owner, _FGF.hasDeadline, node))
+            add((node, _RDF.type, _TIME.Instant))
+            add((node, _SDO.position, self.lit(i)))
+            add((node, _RDFS.label, self.zh(deadline.expression)))
+            add((node, _TIME.inXSDDate, self.lit(deadline.date)))
             date = deadline.date
             if deadline.precision == "year":
-                add((node, TIME.inXSDgYear, self.lit(f"{date.year:04d}", datatype=XSD.gYear)))
+                add((node, _TIME.inXSDgYear, self.lit(f"{date.year:04d}", datatype=_XSD.gYear)))
             elif deadline.precision == "month":
                 month = f"{date.year:04d}-{date.month:02d}"
-                add((node, TIME.inXSDgYearMonth, self.lit(month, datatype=XSD.gYearMonth)))
+                add((node, _TIME.inXSDgYearMonth, self.lit(month, datatype=_XSD.gYearMonth)))
             if deadline.recurrence is not None:
-                add((node, FGF.recurrence, RECURRENCES[deadline.recurrence]))
+                add((node, _FGF.recurrence, RECURRENCES[deadline.recurrence]))
             self.span(node, deadline.span, deadline.expression)
 
     def targets(self, owner: URIRef, targets: tuple[Target, ...]) -> None:
         add = self.add
         for i, target in enumerate(targets, 1):
             node = URIRef(f"{owner}/target_{i}")
-            add((owner, FGF.hasTarget, node))
-            add((node, SDO.position, self.lit(i)))
-            add((node, RDFS.label, self.zh(target.text)))
+            add((owner, _FGF.hasTarget, node))
+            add((node, _SDO.position, self.lit(i)))
+            add((node, _RDFS.label, self.zh(target.text)))
             if target.quantity is not None:
-                add((node, SDO.name, self.zh(target.quantity)))
+                add((node, _SDO.name, self.zh(target.quantity)))
             add((node, _COMPARATOR_PROPERTY[target.comparator], self.decimal(target.value)))
             self.unit(node, target.unit, target.unit_text)
             if target.baseline is not None:
                 baseline = URIRef(f"{node}/baseline")
-                add((node, FGF.baseline, baseline))
-                add((baseline, SDO.value, self.decimal(target.baseline)))
+                add((node, _FGF.baseline, baseline))
+                add((baseline, _SDO.value, self.decimal(target.baseline)))
                 self.unit(baseline, target.unit, target.unit_text)
             self.span(node, target.span, target.text)
 
     def unit(self, node: URIRef, code: UnitCode, text: str) -> None:
         add = self.add
-        add((node, RDF.type, SDO.QuantitativeValue))
-        add((node, SDO.unitCode, self.lit(code)))
-        add((node, SDO.unitText, self.lit(text)))
+        add((node, _RDF.type, _SDO.QuantitativeValue))
+        add((node, _SDO.unitCode, self.lit(code)))
+        add((node, _SDO.unitText, self.lit(text)))
         qudt = QUDT_UNITS.get(code)
         if qudt is not None:
-            add((node, QUDT.unit, qudt))
+            add((node, _QUDT.unit, qudt))
 
     def responsibility(self, owner: URIRef, resp: Responsibility | None) -> None:
         if resp is None:
             return
         add = self.add
         statement = URIRef(f"{owner}/responsibility")
-        add((owner, FGF.responsibility, statement))
-        add((statement, RDF.type, FGF.ResponsibilityStatement))
-        add((statement, DCT.description, self.zh(resp.text)))
-        add((statement, FGF.openEnded, self.lit(resp.open_ended)))
-        add((statement, FGF.gap, self.lit(resp.gap)))
+        add((owner, _FGF.responsibility, statement))
+        add((statement, _RDF.type, _FGF.ResponsibilityStatement))
+        add((statement, _DCT.description, self.zh(resp.text)))
+        add((statement, _FGF.openEnded, self.lit(resp.open_ended)))
+        add((statement, _FGF.gap, self.lit(resp.gap)))
         self.span(statement, resp.span, resp.text)
         for i, assignment in enumerate(resp.assignments, 1):
             self.attribution(owner, URIRef(f"{owner}/resp_{i}"), assignment)
@@ -320,22 +351,22 @@ class _Writer:
     def attribution(self, owner: URIRef, node: URIRef, assignment: Assignment) -> None:
         add = self.add
         agent = self.agent(node, assignment)
-        add((owner, PROV.qualifiedAttribution, node))
-        add((owner, PROV.wasAttributedTo, agent))
-        add((node, RDF.type, PROV.Attribution))
-        add((node, PROV.agent, agent))
-        add((node, DCAT.hadRole, ROLES[assignment.role]))
-        add((node, FGF.citedName, self.zh(assignment.agency)))
-        add((node, SDO.position, self.lit(assignment.position + 1)))
+        add((owner, _PROV.qualifiedAttribution, node))
+        add((owner, _PROV.wasAttributedTo, agent))
+        add((node, _RDF.type, _PROV.Attribution))
+        add((node, _PROV.agent, agent))
+        add((node, _DCAT.hadRole, ROLES[assignment.role]))
+        add((node, _FGF.citedName, self.zh(assignment.agency)))
+        add((node, _SDO.position, self.lit(assignment.position + 1)))
 
     def agent(self, attribution: URIRef, assignment: Assignment) -> URIRef:
         if assignment.agency_id is not None:
             return self.known_agent(assignment.agency_id)
         # A name the registry does not know is still an agent, but only of this line.
         node = URIRef(f"{attribution}/agent")
-        self.add((node, RDF.type, PROV.Agent))
-        self.add((node, RDF.type, FOAF.Agent))
-        self.add((node, FOAF.name, self.zh(assignment.agency)))
+        self.add((node, _RDF.type, _PROV.Agent))
+        self.add((node, _RDF.type, _FOAF.Agent))
+        self.add((node, _FOAF.name, self.zh(assignment.agency)))
         return node
 
     def known_agent(self, agency_id: str) -> URIRef:
@@ -348,21 +379,21 @@ class _Writer:
         self, node: URIRef, parent: URIRef, kind: str, ident: str, label: str, position: int
     ) -> None:
         add = self.add
-        add((node, RDF.type, ELI.LegalResourceSubdivision))
-        add((node, ELI.type_subdivision, SUBDIVISION_TYPES[kind]))
-        add((node, ELI.id_local, self.lit(ident)))
-        add((node, ELI.is_part_of, parent))
-        add((parent, ELI.has_part, node))
-        add((node, SDO.position, self.lit(position)))
+        add((node, _RDF.type, _ELI.LegalResourceSubdivision))
+        add((node, _ELI.type_subdivision, SUBDIVISION_TYPES[kind]))
+        add((node, _ELI.id_local, self.lit(ident)))
+        add((node, _ELI.is_part_of, parent))
+        add((parent, _ELI.has_part, node))
+        add((node, _SDO.position, self.lit(position)))
         if label:
-            add((node, ELI.number, self.lit(label)))
+            add((node, _ELI.number, self.lit(label)))
 
     def section(self, plan: URIRef, section: Section) -> None:
         node = URIRef(f"{self.plan_iri}/{_segment(section.id)}")
         self.subdivision(node, plan, "section", section.id, section.label, section.number)
         if section.title:
-            self.add((node, DCT.title, self.zh(section.title)))
-        self.add((node, FGF.gap, self.lit(section.gap)))
+            self.add((node, _DCT.title, self.zh(section.title)))
+        self.add((node, _FGF.gap, self.lit(section.gap)))
         self.span(node, section.span, section.label + section.title)
         for task in section.tasks:
             self.task(node, task)
@@ -371,15 +402,15 @@ class _Writer:
         add = self.add
         node = URIRef(f"{self.plan_iri}/{_segment(task.id)}")
         self.subdivision(node, section, "task", task.id, task.label, task.number)
-        add((node, DCT.description, self.zh(task.text)))
-        add((node, FGF.gap, self.lit(task.gap)))
+        add((node, _DCT.description, self.zh(task.text)))
+        add((node, _FGF.gap, self.lit(task.gap)))
         self.span(node, task.span, task.label + task.text)
         self.responsibility(node, task.responsibility)
         self.deadlines(node, task.deadlines)
         self.targets(node, task.targets)
         if task.measures_heading is not None:
             heading = URIRef(f"{node}/measures_heading")
-            add((node, FGF.measuresHeading, heading))
+            add((node, _FGF.measuresHeading, heading))
             self.block(heading, task.measures_heading, 1)
         for measure in task.measures:
             self.measure(node, measure)
@@ -388,9 +419,9 @@ class _Writer:
         add = self.add
         node = URIRef(f"{self.plan_iri}/{_segment(measure.id)}")
         self.subdivision(node, task, "measure", measure.id, measure.label, measure.number)
-        add((node, FGF.numbered, self.lit(measure.numbered)))
-        add((node, DCT.description, self.zh(measure.text)))
-        add((node, FGF.gap, self.lit(measure.gap)))
+        add((node, _FGF.numbered, self.lit(measure.numbered)))
+        add((node, _DCT.description, self.zh(measure.text)))
+        add((node, _FGF.gap, self.lit(measure.gap)))
         self.span(node, measure.span, measure.label + measure.text)
         self.responsibility(node, measure.responsibility)
         self.deadlines(node, measure.deadlines)
@@ -400,67 +431,67 @@ class _Writer:
         add = self.add
         node = URIRef(self.plan_iri)
         expression = URIRef(f"{self.plan_iri}/zho")
-        add((node, RDF.type, ELI.LegalResource))
-        add((node, RDF.type, SDO.Legislation))
-        add((node, ELI.type_document, DOCUMENT_TYPE))
-        add((node, DCT.identifier, self.lit(plan.id)))
-        add((node, DCT.title, self.zh(plan.title)))
+        add((node, _RDF.type, _ELI.LegalResource))
+        add((node, _RDF.type, _SDO.Legislation))
+        add((node, _ELI.type_document, DOCUMENT_TYPE))
+        add((node, _DCT.identifier, self.lit(plan.id)))
+        add((node, _DCT.title, self.zh(plan.title)))
         if plan.doc_number is not None:
-            add((node, ELI.id_local, self.lit(plan.doc_number)))
-            add((node, SDO.legislationIdentifier, self.lit(plan.doc_number)))
+            add((node, _ELI.id_local, self.lit(plan.doc_number)))
+            add((node, _SDO.legislationIdentifier, self.lit(plan.doc_number)))
         if plan.issued is not None:
-            add((node, ELI.date_document, self.lit(plan.issued)))
+            add((node, _ELI.date_document, self.lit(plan.issued)))
         if plan.issuer is not None:
-            add((node, FGF.issuerName, self.zh(plan.issuer)))
+            add((node, _FGF.issuerName, self.zh(plan.issuer)))
             issuer = self.registry.lookup(plan.issuer)
             if issuer is not None:
-                add((node, ELI.passed_by, self.known_agent(issuer.id)))
+                add((node, _ELI.passed_by, self.known_agent(issuer.id)))
         for prop, text in (
-            (FGF.addressees, plan.addressees),
-            (FGF.planTitle, plan.plan_title),
-            (FGF.preamble, plan.preamble),
-            (FGF.closing, plan.closing),
+            (_FGF.addressees, plan.addressees),
+            (_FGF.planTitle, plan.plan_title),
+            (_FGF.preamble, plan.preamble),
+            (_FGF.closing, plan.closing),
         ):
             if text is not None:
                 add((node, prop, self.zh(text)))
-        add((node, FGF.tail, self.lit(plan.tail)))
-        add((node, FGF.leadByPosition, self.lit(plan.lead_by_position)))
+        add((node, _FGF.tail, self.lit(plan.tail)))
+        add((node, _FGF.leadByPosition, self.lit(plan.lead_by_position)))
         # The Chinese text (expression) and the plain-text file the spans point into.
-        add((node, ELI.is_realized_by, expression))
-        add((expression, RDF.type, ELI.LegalExpression))
-        add((expression, ELI.realizes, node))
-        add((expression, ELI.title, self.zh(plan.title)))
-        add((expression, ELI.language, EU_LANGUAGE["ZHO"]))
-        add((expression, ELI.is_embodied_by, self.source))
-        add((self.source, RDF.type, ELI.Format))
-        add((self.source, ELI.embodies, expression))
-        add((self.source, ELI.format, IANA_MEDIA_TYPE["text/plain"]))
+        add((node, _ELI.is_realized_by, expression))
+        add((expression, _RDF.type, _ELI.LegalExpression))
+        add((expression, _ELI.realizes, node))
+        add((expression, _ELI.title, self.zh(plan.title)))
+        add((expression, _ELI.language, EU_LANGUAGE["ZHO"]))
+        add((expression, _ELI.is_embodied_by, self.source))
+        add((self.source, _RDF.type, _ELI.Format))
+        add((self.source, _ELI.embodies, expression))
+        add((self.source, _ELI.format, IANA_MEDIA_TYPE["text/plain"]))
         for i, block in enumerate(plan.front, 1):
             front = URIRef(f"{self.plan_iri}/front_{i}")
-            add((node, FGF.frontMatter, front))
+            add((node, _FGF.frontMatter, front))
             self.block(front, block, i)
         for section in plan.sections:
             self.section(node, section)
         for i, block in enumerate(plan.back, 1):
             back = URIRef(f"{self.plan_iri}/back_{i}")
-            add((node, FGF.backMatter, back))
+            add((node, _FGF.backMatter, back))
             self.block(back, block, i)
         self.deadlines(node, plan.deadlines)
 
     def roles(self) -> None:
         add = self.add
-        add((ROLE_SCHEME, RDF.type, SKOS.ConceptScheme))
-        add((ROLE_SCHEME, DCT.title, self.en("Roles in a responsibility line")))
-        add((ROLE_SCHEME, DCT.title, self.zh("责任分工角色")))
+        add((ROLE_SCHEME, _RDF.type, _SKOS.ConceptScheme))
+        add((ROLE_SCHEME, _DCT.title, self.en("Roles in a responsibility line")))
+        add((ROLE_SCHEME, _DCT.title, self.zh("责任分工角色")))
         for role, concept in ROLES.items():
             zh, en = ROLE_LABELS[role]
-            add((concept, RDF.type, SKOS.Concept))
-            add((concept, RDF.type, DCAT.Role))
-            add((concept, RDF.type, PROV.Role))
-            add((concept, SKOS.inScheme, ROLE_SCHEME))
-            add((concept, SKOS.notation, self.lit(role)))
-            add((concept, SKOS.prefLabel, self.zh(zh)))
-            add((concept, SKOS.prefLabel, self.en(en)))
+            add((concept, _RDF.type, _SKOS.Concept))
+            add((concept, _RDF.type, _DCAT.Role))
+            add((concept, _RDF.type, _PROV.Role))
+            add((concept, _SKOS.inScheme, ROLE_SCHEME))
+            add((concept, _SKOS.notation, self.lit(role)))
+            add((concept, _SKOS.prefLabel, self.zh(zh)))
+            add((concept, _SKOS.prefLabel, self.en(en)))
 
     def agencies(self) -> None:
         """Describes every registry agent cited, with the bodies they belong to or became."""
@@ -473,9 +504,9 @@ class _Writer:
             seen.add(agency_id)
             agency = self.registry.get(agency_id)
             node = self.known_agent(agency_id)
-            self.add((node, RDF.type, PROV.Agent))
-            self.add((node, RDF.type, FOAF.Agent))
-            self.add((node, DCT.identifier, self.lit(agency_id)))
+            self.add((node, _RDF.type, _PROV.Agent))
+            self.add((node, _RDF.type, _FOAF.Agent))
+            self.add((node, _DCT.identifier, self.lit(agency_id)))
             if agency is None:
                 continue
             self.agency(node, agency)
@@ -484,38 +515,38 @@ class _Writer:
     def agency(self, node: URIRef, agency: Agency) -> None:
         add = self.add
         if agency.kind == "collective":
-            add((node, RDF.type, FOAF.Group))
-            add((node, RDF.type, FGF.CollectiveAgent))
+            add((node, _RDF.type, _FOAF.Group))
+            add((node, _RDF.type, _FGF.CollectiveAgent))
         else:
-            add((node, RDF.type, ORG.Organization))
+            add((node, _RDF.type, _ORG.Organization))
             if agency.category not in ("party-central", "other"):
-                add((node, RDF.type, CV.PublicOrganisation))
-        add((node, SKOS.prefLabel, self.zh(agency.full_name_zh)))
-        add((node, SKOS.prefLabel, self.en(agency.name_en)))
-        add((node, FOAF.name, self.zh(agency.name_zh)))
-        add((node, FOAF.name, self.en(agency.name_en)))
+                add((node, _RDF.type, _CV.PublicOrganisation))
+        add((node, _SKOS.prefLabel, self.zh(agency.full_name_zh)))
+        add((node, _SKOS.prefLabel, self.en(agency.name_en)))
+        add((node, _FOAF.name, self.zh(agency.name_zh)))
+        add((node, _FOAF.name, self.en(agency.name_en)))
         for alias in dict.fromkeys((agency.name_zh, *agency.aliases)):
             if alias != agency.full_name_zh:
-                add((node, SKOS.altLabel, self.zh(alias)))
+                add((node, _SKOS.altLabel, self.zh(alias)))
         if agency.abbreviation_en:
-            add((node, SKOS.altLabel, self.en(agency.abbreviation_en)))
-        add((node, ORG.classification, agency_category(agency.category)))
+            add((node, _SKOS.altLabel, self.en(agency.abbreviation_en)))
+        add((node, _ORG.classification, agency_category(agency.category)))
         if agency.parent_id is not None and agency.kind == "organisation":
-            add((node, ORG.subOrganizationOf, self.known_agent(agency.parent_id)))
+            add((node, _ORG.subOrganizationOf, self.known_agent(agency.parent_id)))
         if agency.wikidata:
-            add((node, SDO.sameAs, URIRef(f"http://www.wikidata.org/entity/{agency.wikidata}")))
+            add((node, _SDO.sameAs, URIRef(f"http://www.wikidata.org/entity/{agency.wikidata}")))
         if agency.successor_id is not None:
             # The 2021 body stays the agent of record; the reform is an event between bodies.
             event = URIRef(f"{node}/change")
             successor = self.known_agent(agency.successor_id)
-            add((node, ORG.changedBy, event))
-            add((event, RDF.type, ORG.ChangeEvent))
-            add((event, RDF.type, PROV.Activity))
-            add((event, ORG.originalOrganization, node))
-            add((event, ORG.resultingOrganization, successor))
-            add((successor, ORG.resultedFrom, event))
+            add((node, _ORG.changedBy, event))
+            add((event, _RDF.type, _ORG.ChangeEvent))
+            add((event, _RDF.type, _PROV.Activity))
+            add((event, _ORG.originalOrganization, node))
+            add((event, _ORG.resultingOrganization, successor))
+            add((successor, _ORG.resultedFrom, event))
             if agency.dissolved is not None:
-                add((event, DCT.date, self.lit(f"{agency.dissolved:04d}", datatype=XSD.gYear)))
+                add((event, _DCT.date, self.lit(f"{agency.dissolved:04d}", datatype=_XSD.gYear)))
 
 
 def bind_prefixes(graph: Graph, extra: Mapping[str, str] = {}) -> None:
@@ -596,10 +627,11 @@ def to_graph(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_B
 
 
 def plan_ntriples(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_BASE) -> bytes:
-    """The triples of `to_graph(plan)` as canonical N-Triples, without building a graph: what
-    a corpus build streams, plan by plan."""
+    """The triples of `to_graph(plan)` as canonical N-Triples in writing order, without
+    building a graph: what a corpus build streams, plan by plan."""
     triples, _ = _write(plan, registry, base, _ox_literal)
-    return _serialize(_ox_rows(triples), ox.RdfFormat.N_TRIPLES)
+    # Line-based: no subject blocks to group, and the writing order is deterministic already.
+    return _serialize(_ox_rows(triples, ordered=False), ox.RdfFormat.N_TRIPLES)
 
 
 # --- Graph -> Plan -------------------------------------------------------------------------------
@@ -868,10 +900,11 @@ def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise ExportError(f"{term!r} is not an RDF term that can be serialised")
 
 
-def _ox_rows(triples: Iterable[Triple]) -> list[ox.Triple]:
-    """The triples (rdflib terms, or oxigraph literals from `_ox_literal`) as oxigraph triples
-    in N-Triples order, so the bytes written from them depend only on the set of triples. Each
-    distinct IRI is converted once: subjects, predicates and classes recur many times."""
+def _ox_rows(triples: Iterable[Triple], *, ordered: bool = True) -> list[ox.Triple]:
+    """The triples (rdflib terms, or oxigraph literals from `_ox_literal`) as oxigraph triples,
+    in N-Triples order unless `ordered` is false, so the bytes written from them depend only on
+    the set of triples. Each distinct IRI is converted once: subjects, predicates and classes
+    recur many times."""
     iris: dict[Node, ox.NamedNode] = {}
 
     def term(node: Any) -> Any:
@@ -887,7 +920,8 @@ def _ox_rows(triples: Iterable[Triple]) -> list[ox.Triple]:
         rows = [ox.Triple(term(s), term(p), term(o)) for s, p, o in triples]
     except ValueError as error:
         raise ExportError(f"cannot serialise the graph: {error}") from None
-    rows.sort(key=str)
+    if ordered:
+        rows.sort(key=str)
     return rows
 
 
