@@ -104,6 +104,10 @@ def parse_responsibility(
     return ResponsibilityReader(registry, lead_by_position=lead_by_position).parse(content)
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 @functools.lru_cache(maxsize=8)
 def _tokens_pattern(names: str) -> re.Pattern[str]:
     """The pattern that cuts a list of actors, given the registry's name pattern.
@@ -179,34 +183,45 @@ class ResponsibilityReader:
         return parsed
 
     def _parse(self, content: str) -> ParsedResponsibility:
-        # (offset, clause, the clause without its role verb, role)
-        clauses: list[tuple[int, str, str, Role | None]] = []
+        offsets: list[int] = []
+        clauses: list[str] = []
+        names_parts: list[str] = []
+        verbs: list[Role | None] = []
         pos = 0
         for piece in _CLAUSE_SPLIT.split(content):
             clause = piece.strip()
             if clause:
-                offset = pos if clause is piece else pos + piece.index(clause)
-                clauses.append((offset, clause, *_role_of(clause)))
+                offsets.append(pos if clause is piece else pos + piece.index(clause))
+                clauses.append(clause)
+                match = _ROLE_SUFFIX.search(clause)
+                if match is None:
+                    names_parts.append(clause)
+                    verbs.append(None)
+                else:
+                    names_parts.append(clause[: match.start()])
+                    verbs.append(_ROLE_BY_SUFFIX[match.group()])
             pos += len(piece) + 1
         # Groups separated by a comma share the verb of the group that follows them:
         # 商务部、交通运输部，国家发展改革委按职责分工负责 -> all shared.
-        roles: list[Role] = []
-        following: Role | None = None
-        for *_, role in reversed(clauses):
-            if role is not None:
-                following = role
-            roles.append(following or self._default)
-        roles.reverse()
+        role = self._default
+        roles: list[Role] = [role] * len(verbs)
+        for i in range(len(verbs) - 1, -1, -1):
+            verb = verbs[i]
+            if verb is not None:
+                role = verb
+            roles[i] = role
         assignments: list[Assignment] = []
         time_clauses: list[tuple[int, str]] = []
         open_ended = False
         known = self._known
-        for (offset, clause, names_part, _), role in zip(clauses, roles, strict=True):
+        for i, names_part in enumerate(names_parts):
             names, open_list = self._tokenise(names_part)
-            if known.isdisjoint(names) and _TIME_CLAUSE.search(clause):
-                time_clauses.append((offset, clause))
+            if known.isdisjoint(names) and _TIME_CLAUSE.search(clauses[i]):
+                time_clauses.append((offsets[i], clauses[i]))
                 continue
-            open_ended = open_ended or open_list
+            if open_list:
+                open_ended = True
+            role = roles[i]
             previous = ""
             for name in names:
                 cited = name
@@ -219,7 +234,19 @@ class ResponsibilityReader:
                 previous = name
         if self.lead_by_position and assignments:
             assignments[0] = assignments[0].model_copy(update={"role": "lead"})
-        return ParsedResponsibility(tuple(assignments), open_ended, tuple(time_clauses))
+        # The dataclass's own __init__ sets each field through object.__setattr__, which costs
+        # more than the rest of a short line.
+        parsed = _new(ParsedResponsibility)
+        _set(
+            parsed,
+            "__dict__",
+            {
+                "assignments": tuple(assignments),
+                "open_ended": open_ended,
+                "time_clauses": tuple(time_clauses),
+            },
+        )
+        return parsed
 
     def _id(self, name: str) -> str | None:
         """The registry id a cited name resolves to (None when unknown), looked up once."""
