@@ -664,11 +664,15 @@ def _deadlines(text: str, offset: int, ctx: _Context) -> tuple[Deadline, ...]:
 
 
 def _subject_phrases(item: _Item, ctx: _Context) -> tuple[tuple[Deadline, ...], tuple[Target, ...]]:
-    content = item.end - len(item.text)
-    deadlines = _deadlines(item.text, content, ctx)
+    text = item.text
+    content = item.end - len(text)
+    source = ctx.source
+    deadlines = find_deadlines(
+        text, content, issue_year=ctx.issue_year, source=source, issued=ctx.issued
+    )
     for offset, clause in item.time_clauses:
         deadlines += _deadlines(clause, offset, ctx)
-    return deadlines, find_targets(item.text, content, source=ctx.source)
+    return deadlines, find_targets(text, content, source=source)
 
 
 def _measure(item: _Item, task_id: str, ctx: _Context) -> Measure:

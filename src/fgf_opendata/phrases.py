@@ -234,6 +234,9 @@ def find_targets(text: str, offset: int, *, source: Source) -> tuple[Target, ...
     """Every quantified commitment in `text`, which stands at `offset` in `source`."""
     if _DIGIT.search(text) is None:
         return ()
+    found = _targets(text)
+    if not found:
+        return ()  # figures, but none a commitment: most sentences that hold a digit
     return tuple(
         construct_checked(
             Target,
@@ -246,7 +249,7 @@ def find_targets(text: str, offset: int, *, source: Source) -> tuple[Target, ...
             baseline=baseline,
             span=source.span(offset + start, offset + end),
         )
-        for start, end, phrase, quantity, value, unit_text, comparator, baseline in _targets(text)
+        for start, end, phrase, quantity, value, unit_text, comparator, baseline in found
     )
 
 
