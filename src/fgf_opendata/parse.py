@@ -63,6 +63,10 @@ _SECTION = re.compile(rf"([{_CN}]{{1,5}})、")
 _TASK = re.compile(rf"[（(]([{_CN}]{{1,5}})[）)]")
 _MEASURE = re.compile(r"(\d{1,3})([．、]|\.(?!\d))")
 _HEADING = re.compile(r"(?:具体|主要)(?:措施|举措)[：:]")
+# Whitespace, then a section, task or measure marker if one starts there (groups 2, 3, 4).
+_GAP_AND_MARKER = re.compile(
+    rf"(\s*)(?:([{_CN}]{{1,5}})、|[（(]([{_CN}]{{1,5}})[）)]|(\d{{1,3}})(?:[．、]|\.(?!\d)))?"
+)
 _OPEN, _CLOSE = "（(", "）)"
 # A heading may start a new paragraph inside a line after one of these (text scraped from a
 # web page loses its line breaks); anywhere else 一、 or 1． is part of a sentence.
@@ -312,13 +316,25 @@ def _read_body(source: Source, start: int, reader: ResponsibilityReader) -> tupl
     state = _State()
     items: list[_Item] = []
     pos = start
+    next_item = _GAP_AND_MARKER.match
     while True:
         gap_start = pos
-        pos = _skip_space(text, pos)
+        # The whitespace and any heading marker after it, as _skip_space and _marker_at
+        # would find them (\s is str.isspace), in one match.
+        found = next_item(text, pos)
+        assert found is not None  # the pattern matches the empty string
+        pos = found.end(1)
         if pos >= size:
             return items, gap_start
-        gap = text[gap_start:pos]
-        marker = _marker_at(text, pos)
+        gap = found.group(1)
+        marker: tuple[int, int, int] | None = None
+        numeral = found.lastindex
+        if numeral == 4:
+            marker = 3, int(found.group(4)), found.end()
+        elif numeral is not None and numeral > 1:
+            value = from_chinese(found.group(numeral))
+            if value is not None:
+                marker = 1 if numeral == 2 else 2, value, found.end()
         if _is_expected(marker, state):
             assert marker is not None
             if marker[0] == 2 and state.section == 0:
