@@ -260,3 +260,12 @@ def test_registry_built_in_code_checks_too() -> None:
 
 def test_default_registry_is_shared() -> None:
     assert default_registry() is default_registry()
+
+
+def test_ids_by_name_agree_with_lookup(registry: Registry) -> None:
+    ids = registry.ids_by_name()
+    assert set(ids) == registry.name_set()
+    for name in registry.names():
+        agency = registry.lookup(name)
+        assert agency is not None, name
+        assert ids[name] == agency.id, name

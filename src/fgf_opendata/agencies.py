@@ -185,6 +185,17 @@ class Registry:
     def _name_pattern(self) -> str:
         return _trie_pattern(self._names)
 
+    def ids_by_name(self) -> Mapping[str, str]:
+        """The id each name and alias (as printed) cites, for many exact lookups at once.
+
+        `lookup` finds the same agency for these names; other spellings need `lookup`.
+        """
+        return self._ids_by_name
+
+    @functools.cached_property
+    def _ids_by_name(self) -> Mapping[str, str]:
+        return MappingProxyType({name: agency.id for name, agency in self._by_name.items()})
+
 
 def _trie_pattern(names: Iterable[str]) -> str:
     """A regex matching the longest of `names` at a position (never the empty string).

@@ -147,6 +147,7 @@ class ResponsibilityReader:
         self._tokens = _tokens_pattern(registry.name_pattern())
         self._known = registry.name_set()
         self._longest = registry.longest_name()
+        self._ids_by_name = registry.ids_by_name()
         self._default: Role = "shared" if lead_by_position else "responsible"
         self._read: dict[str, ParsedResponsibility] = {}
         self._ids: dict[str, str | None] = {}
@@ -214,8 +215,19 @@ class ResponsibilityReader:
         time_clauses: list[tuple[int, str]] = []
         open_ended = False
         known = self._known
+        ids_by_name = self._ids_by_name
+        findall = self._tokens.findall
         for i, names_part in enumerate(names_parts):
-            names, open_list = self._tokenise(names_part)
+            # _tokenise, inline: this loop is most of the time a line takes.
+            names: list[str] = []
+            open_list = False
+            for _, name, unknown in findall(names_part):
+                if name:
+                    names.append(name)
+                elif unknown:
+                    names.extend(_split_unknown(unknown, known, self._longest))
+                else:
+                    open_list = True
             if known.isdisjoint(names) and _TIME_CLAUSE.search(clauses[i]):
                 time_clauses.append((offsets[i], clauses[i]))
                 continue
@@ -230,7 +242,10 @@ class ResponsibilityReader:
                         if previous.startswith(prefix) and prefix + name in known:
                             cited = prefix + name
                             break
-                assignments.append(_assignment(cited, self._id(cited), role, len(assignments)))
+                agency_id = ids_by_name.get(cited)  # a known name as printed: the common case
+                if agency_id is None:
+                    agency_id = self._id(cited)
+                assignments.append(_assignment(cited, agency_id, role, len(assignments)))
                 previous = name
         if self.lead_by_position and assignments:
             assignments[0] = assignments[0].model_copy(update={"role": "lead"})
