@@ -563,8 +563,13 @@ def _inline_end(
     scan jumps from one such stop to the next.
     """
     text = source.text
+    first = _INLINE_STOP.search(text, content, line_end)
+    if first is None:
+        return line_end
+    if first.end() == line_end and text[first.start()] not in _OPEN:
+        return line_end  # one stop, a sentence end closing the line: most paragraphs
     heading_level = item.level == 1
-    for stop in _INLINE_STOP.finditer(text, content, line_end):
+    for stop in _INLINE_STOP.finditer(text, first.start(), line_end):
         pos = stop.start()
         if text[pos] in _OPEN:
             if pos == content:
