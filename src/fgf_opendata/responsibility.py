@@ -87,6 +87,15 @@ def _split_unknown(chunk: str, known: frozenset[str], longest: int) -> list[str]
     return parts
 
 
+def _distributed(name: str, previous: str, known: frozenset[str]) -> str:
+    """A name as cited: a bare 地区 after 相关单位 takes the prefix (相关地区) when known."""
+    if name in _BARE_NOUNS:
+        for prefix in _DISTRIBUTED_PREFIXES:
+            if previous.startswith(prefix) and prefix + name in known:
+                return prefix + name
+    return name
+
+
 def names_a_role(content: str) -> bool:
     """Whether some clause of a parenthesised text ends in a role verb (牵头, 负责, ...)."""
     return any(_role_of(c.strip())[1] is not None for c in _CLAUSE_SPLIT.split(content))
@@ -218,35 +227,38 @@ class ResponsibilityReader:
         ids_by_name = self._ids_by_name
         findall = self._tokens.findall
         for i, names_part in enumerate(names_parts):
-            # _tokenise, inline: this loop is most of the time a line takes.
-            names: list[str] = []
+            # _tokenise and the citing of each name in one loop: most of a line's time goes
+            # here. A clause that names no known actor and states a time is taken back.
+            role = roles[i]
+            first = len(assignments)
+            named = False
             open_list = False
+            previous = ""
             for _, name, unknown in findall(names_part):
-                if name:
-                    names.append(name)
+                if name:  # a registry name, as printed: the common case, inline
+                    named = True
+                    cited = name
+                    if name in _BARE_NOUNS:
+                        cited = _distributed(name, previous, known)
+                    agency_id = ids_by_name.get(cited)
+                    if agency_id is None:
+                        agency_id = self._id(cited)
+                    assignments.append(_assignment(cited, agency_id, role, len(assignments)))
+                    previous = name
                 elif unknown:
-                    names.extend(_split_unknown(unknown, known, self._longest))
+                    for part in _split_unknown(unknown, known, self._longest):
+                        named = named or part in known
+                        cited = _distributed(part, previous, known)
+                        agency_id = self._id(cited)
+                        assignments.append(_assignment(cited, agency_id, role, len(assignments)))
+                        previous = part
                 else:
                     open_list = True
-            if known.isdisjoint(names) and _TIME_CLAUSE.search(clauses[i]):
+            if not named and _TIME_CLAUSE.search(clauses[i]):
+                del assignments[first:]
                 time_clauses.append((offsets[i], clauses[i]))
-                continue
-            if open_list:
+            elif open_list:
                 open_ended = True
-            role = roles[i]
-            previous = ""
-            for name in names:
-                cited = name
-                if name in _BARE_NOUNS:
-                    for prefix in _DISTRIBUTED_PREFIXES:
-                        if previous.startswith(prefix) and prefix + name in known:
-                            cited = prefix + name
-                            break
-                agency_id = ids_by_name.get(cited)  # a known name as printed: the common case
-                if agency_id is None:
-                    agency_id = self._id(cited)
-                assignments.append(_assignment(cited, agency_id, role, len(assignments)))
-                previous = name
         if self.lead_by_position and assignments:
             assignments[0] = assignments[0].model_copy(update={"role": "lead"})
         # The dataclass's own __init__ sets each field through object.__setattr__, which costs
