@@ -75,7 +75,6 @@ class _Frozen(BaseModel):
 _Model = TypeVar("_Model", bound=_Frozen)
 _new = object.__new__  # BaseModel defines no __new__; looking up cls.__new__ costs a third
 _set = object.__setattr__
-_FIELDS_SET: dict[type[_Frozen], set[str]] = {}
 
 
 def construct_checked(cls: type[_Model], /, **fields: object) -> _Model:
@@ -87,18 +86,10 @@ def construct_checked(cls: type[_Model], /, **fields: object) -> _Model:
     a list); the instance is then equal to, and prints and serialises like, `cls(**fields)`.
     Users and `plan_from_json` keep the validating constructors. Unlike `model_construct`,
     which is slower than validation, it sets the instance's four slots and nothing else.
-
-    The nodes of one class share one fields-set (every field is set, so it is the same set):
-    a set per node made a third of the garbage collector's work while parsing. Pydantic never
-    changes a model's set in place; `model_copy` copies it before adding to it.
     """
     node = _new(cls)
     _set(node, "__dict__", fields)
-    try:
-        fields_set = _FIELDS_SET[cls]
-    except KeyError:
-        fields_set = _FIELDS_SET[cls] = set(fields)
-    _set(node, "__pydantic_fields_set__", fields_set)
+    _set(node, "__pydantic_fields_set__", set(fields))
     _set(node, "__pydantic_extra__", None)
     _set(node, "__pydantic_private__", None)
     return node
