@@ -113,10 +113,6 @@ def parse_responsibility(
     return ResponsibilityReader(registry, lead_by_position=lead_by_position).parse(content)
 
 
-_new = object.__new__
-_set = object.__setattr__
-
-
 @functools.lru_cache(maxsize=8)
 def _tokens_pattern(names: str) -> re.Pattern[str]:
     """The pattern that cuts a list of actors, given the registry's name pattern.
@@ -261,19 +257,7 @@ class ResponsibilityReader:
                 open_ended = True
         if self.lead_by_position and assignments:
             assignments[0] = assignments[0].model_copy(update={"role": "lead"})
-        # The dataclass's own __init__ sets each field through object.__setattr__, which costs
-        # more than the rest of a short line.
-        parsed = _new(ParsedResponsibility)
-        _set(
-            parsed,
-            "__dict__",
-            {
-                "assignments": tuple(assignments),
-                "open_ended": open_ended,
-                "time_clauses": tuple(time_clauses),
-            },
-        )
-        return parsed
+        return ParsedResponsibility(tuple(assignments), open_ended, tuple(time_clauses))
 
     def _id(self, name: str) -> str | None:
         """The registry id a cited name resolves to (None when unknown), looked up once."""
