@@ -17,12 +17,13 @@ actors in a responsibility line (whose model `position` counts from 0).
 Output bytes depend only on the triples: `serialize_turtle` and `serialize_jsonld` hand them,
 sorted in N-Triples order, to oxigraph's serializers (`pyoxigraph.serialize`, written in Rust:
 on the reference plan's graph 4 ms for Turtle and 8 ms for JSON-LD, against rdflib's 230 ms and
-160 ms, which were most of a build's time); `plan_ntriples` keeps the writer's order. Turtle groups a subject's
-triples and uses the bound prefixes; JSON-LD is in expanded document form (no `@context`, so a
-reader needs nothing else, and never fetches anything); N-Triples is canonical. Language tags
-are written lower-case (`zh-hans`), the form RDF 1.1 Concepts §3.3 gives their value space, so
-a graph built here and one read back from any of the files are equal term for term. Nothing
-here touches the network: `parse_jsonld` refuses documents that name a remote context.
+160 ms, which were most of a build's time); `plan_ntriples` keeps the writer's order. Turtle
+groups a subject's triples and uses the bound prefixes; JSON-LD is in expanded document form
+(no `@context`, so a reader needs nothing else, and never fetches anything); N-Triples is
+canonical. Language tags are written lower-case (`zh-hans`), the form RDF 1.1 Concepts §3.3
+gives their value space, so a graph built here and one read back from any of the files are
+equal term for term. Nothing here touches the network: `parse_jsonld` refuses documents that
+name a remote context.
 """
 
 from __future__ import annotations
@@ -108,7 +109,6 @@ __all__ = [
     "parse_jsonld",
     "parse_turtle",
     "plan_iri",
-    "plan_triples",
     "prefixed_name",
     "serialize_jsonld",
     "serialize_turtle",
@@ -594,21 +594,15 @@ def _ox_literal(
 def _write(
     plan: Plan, registry: Registry | None, base: str, lit: Callable[..., Any] = Literal
 ) -> tuple[list[Triple], str]:
-    """The plan's triples, duplicates dropped, in writing order; and the plan's IRI."""
+    """The plan's triples, duplicates dropped, in writing order; and the plan's IRI. `base`
+    has been through `check_base`."""
     registry = registry if registry is not None else default_registry()
     triples: list[Triple] = []
-    writer = _Writer(triples.append, plan, registry, check_base(base), lit)
+    writer = _Writer(triples.append, plan, registry, base, lit)
     writer.plan(plan)
     writer.roles()
     writer.agencies()
     return list(dict.fromkeys(triples)), writer.plan_iri
-
-
-def plan_triples(
-    plan: Plan, registry: Registry | None = None, base: str = DEFAULT_BASE
-) -> list[Triple]:
-    """The triples of `to_graph(plan)`, without building a graph (no indexes to maintain)."""
-    return _write(plan, registry, base)[0]
 
 
 def to_graph(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_BASE) -> Graph:
@@ -629,7 +623,7 @@ def to_graph(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_B
 def plan_ntriples(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_BASE) -> bytes:
     """The triples of `to_graph(plan)` as canonical N-Triples in writing order, without
     building a graph: what a corpus build streams, plan by plan."""
-    triples, _ = _write(plan, registry, base, _ox_literal)
+    triples, _ = _write(plan, registry, check_base(base), _ox_literal)
     # Line-based: no subject blocks to group, and the writing order is deterministic already.
     return _serialize(_ox_rows(triples, ordered=False), ox.RdfFormat.N_TRIPLES)
 
@@ -940,8 +934,9 @@ def serialize_turtle(graph: Graph) -> bytes:
 
 def serialize_jsonld(graph: Graph) -> bytes:
     """JSON-LD 1.1 in expanded document form, UTF-8: one node object per subject, in the
-    N-Triples order of the subjects, full IRIs and no `@context`, so reading it needs no context document and fetches
-    nothing. `jsonld_context()` compacts it for people who prefer prefixed names."""
+    N-Triples order of the subjects, full IRIs and no `@context`, so reading it needs no
+    context document and fetches nothing. `jsonld_context()` compacts it for people who
+    prefer prefixed names."""
     return _serialize(_ox_rows(graph), ox.RdfFormat.JSON_LD)
 
 
