@@ -43,15 +43,6 @@ class Result:
     met: bool
 
 
-def _median_of(runs: int, func: Callable[[], object]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def _interleaved_medians(runs: int, funcs: dict[str, Callable[[], object]]) -> dict[str, float]:
     """Median seconds of each function, run round-robin after one warm-up each: on a noisy
     machine a load that comes and goes then weighs on the candidate and its baseline alike."""
@@ -145,9 +136,15 @@ def bench_ci_step(runs: int, work: Path) -> list[Result]:
 
 def bench_startup(runs: int) -> list[Result]:
     """Import and --help time, against a bare interpreter start."""
-    bare = _median_of(runs, _command([sys.executable, "-c", "pass"]))
-    imp = _median_of(runs, _command([sys.executable, "-c", "import fgf_opendata"]))
-    helps = _median_of(runs, _command([*_fgf(), "--help"]))
+    medians = _interleaved_medians(
+        runs,
+        {
+            "bare": _command([sys.executable, "-c", "pass"]),
+            "import": _command([sys.executable, "-c", "import fgf_opendata"]),
+            "help": _command([*_fgf(), "--help"]),
+        },
+    )
+    bare, imp, helps = medians["bare"], medians["import"], medians["help"]
     return [
         Result(
             "2 start-up",
@@ -191,8 +188,8 @@ def bench_parse(runs: int, corpus: list[Path]) -> list[Result]:
         for text in texts:
             text.encode("utf-8").decode("utf-8").split("\n")
 
-    seconds = _median_of(runs, parse_all)
-    baseline = _median_of(runs, split_all)
+    medians = _interleaved_medians(runs, {"parse": parse_all, "split": split_all})
+    seconds, baseline = medians["parse"], medians["split"]
     rate = size_mb / seconds
     return [
         Result(
