@@ -11,6 +11,7 @@ __all__ = [
     "DecodeError",
     "ExportError",
     "FgfError",
+    "InputFileError",
     "InputTooLargeError",
     "InvalidPackageError",
     "ParseError",
@@ -75,8 +76,24 @@ class DecodeError(FgfError):
     code = "decode-error"
 
 
+class InputFileError(FgfError):
+    """Raised when an input file cannot be read: it is missing, a folder, not readable, or not a
+    regular file (a FIFO, a device, a socket, which could block or never end).
+
+    `code` says which: `file-not-found`, `is-a-folder`, `permission-denied`,
+    `not-a-regular-file`, `unreadable-file`.
+    """
+
+    code = "unreadable-file"
+
+    def __init__(self, message: str, *, code: str = "unreadable-file") -> None:
+        self.code = code
+        super().__init__(message)
+
+
 class InputTooLargeError(FgfError):
-    """Raised before reading an input larger than the configured size limit."""
+    """Raised when an input is larger than the configured size limit, before or while reading
+    it: no more than the limit plus one byte is ever read."""
 
     code = "input-too-large"
 
