@@ -74,7 +74,12 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def input_options(func: F) -> F:
-    """--encoding and --max-bytes, shared by every command that reads a source text."""
+    """--encoding and --max-bytes, shared by every command that reads a source text.
+
+    A codec that is unknown or not a text codec (rot13, base64) is refused before anything is
+    read, as a `DecodeError` (exit 2). Sources are read by `textio.read_source`: regular files
+    only, at most --max-bytes + 1 bytes.
+    """
     func = click.option(
         "--max-bytes",
         type=click.IntRange(min=1),
@@ -85,9 +90,18 @@ def input_options(func: F) -> F:
         "--encoding",
         default=None,
         metavar="CODEC",
-        help="Encoding of the source (default: UTF-8/UTF-16 by BOM, else UTF-8), e.g. gb18030.",
+        callback=_checked_encoding,
+        help="Encoding of the source (default: UTF-8, or UTF-16/UTF-32 by BOM), e.g. gb18030.",
     )(func)
     return func
+
+
+def _checked_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from .textio import check_encoding
+
+    if value is not None:
+        check_encoding(value)
+    return value
 
 
 def _read_plan_source(source: str | None, encoding: str | None, max_bytes: int | None) -> Any:

@@ -71,9 +71,18 @@ def _display_width(ch: str) -> int:
 
 class DecodeError(FgfError):
     """Raised when input bytes are not in a supported encoding (UTF-8, UTF-8 with BOM, UTF-16
-    with BOM) or the one named with `--encoding`."""
+    or UTF-32 with BOM) or the one named with `--encoding`, or when that names no text codec.
+
+    `code` says which: `unknown-encoding`, `not-a-text-encoding`, `not-utf8`, `invalid-utf8`,
+    `truncated-utf8`, `utf32-without-bom`, `binary-input`, `invalid-bom`, `invalid-for-encoding`,
+    `truncated-input` (cut inside a character of the named codec).
+    """
 
     code = "decode-error"
+
+    def __init__(self, message: str, *, code: str = "decode-error") -> None:
+        self.code = code
+        super().__init__(message)
 
 
 class InputFileError(FgfError):
