@@ -168,3 +168,29 @@ def test_gb18030_probe_prefix_ending_inside_a_character(tmp_path: Path) -> None:
     path.write_bytes(b"x" + data)  # byte 4,095 starts a character, byte 4,096 ends it
     with pytest.raises(DecodeError, match="GB18030/GBK"):
         read_source(path)
+
+
+# --- diff: each side decoded on its own --------------------------------------------------------
+
+
+def test_diff_gb18030_against_utf8(runner: CliRunner, tmp_path: Path, reference_text: str) -> None:
+    gb = tmp_path / "gb.txt"
+    gb.write_bytes(reference_text.encode("gb18030"))
+    for args in ([str(gb), str(REFERENCE)], [str(REFERENCE), str(gb)]):
+        result = runner.invoke(main, ["diff", "--encoding", "gb18030", *args])
+        assert result.exit_code == 0, result.stderr
+    result = runner.invoke(main, ["diff", str(gb), str(REFERENCE)])
+    assert result.exit_code == 2
+    assert "gb.txt is not UTF-8" in result.stderr
+    assert "--encoding gb18030" in result.stderr
+
+
+def test_diff_fallback_reports_the_codec_error(
+    runner: CliRunner, tmp_path: Path, reference_text: str
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(reference_text.encode("gb18030") + b"\x81")  # cut GB18030 character
+    result = runner.invoke(main, ["diff", "--encoding", "gb18030", str(REFERENCE), str(bad)])
+    assert result.exit_code == 2
+    assert "bad.txt" in result.stderr
+    assert "gb18030" in result.stderr

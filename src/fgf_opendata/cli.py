@@ -110,6 +110,23 @@ def _read_plan_source(source: str | None, encoding: str | None, max_bytes: int |
     return read_source(source or reference_source(), encoding, limit=max_bytes)
 
 
+def _read_diff_side(path: str, encoding: str | None, max_bytes: int | None) -> Any:
+    """One side of `fgf diff`: UTF-8 (or by its BOM) when it decodes so, else `encoding`.
+
+    So `--encoding gb18030` reads a GB18030 plan against a UTF-8 one (or a plan JSON); the
+    error of the named codec is the one reported when neither decodes.
+    """
+    from .diff import read_plan
+    from .errors import DecodeError
+
+    try:
+        return read_plan(path, limit=max_bytes)
+    except DecodeError:
+        if not encoding:
+            raise
+    return read_plan(path, encoding=encoding, limit=max_bytes)
+
+
 @main.command()
 @click.argument("source", required=False, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
@@ -309,14 +326,16 @@ def diff_command(
     """Compare two plans: exit 0 when they are the same, 1 when they differ (like diff).
 
     OLD and NEW are each a plan text, a plan JSON or a package folder (its plan.json). Tasks and
-    measures are matched by text, so renumbered and moved ones are recognised.
+    measures are matched by text, so renumbered and moved ones are recognised. Each side is
+    read as UTF-8 (or by its BOM) when it decodes so, else with --encoding: a GB18030 plan
+    compares with a UTF-8 one.
     """
-    from .diff import diff_plans, format_diff, read_plan
+    from .diff import diff_plans, format_diff
     from .serialize import dumps
 
     result = diff_plans(
-        read_plan(old, encoding=encoding, limit=max_bytes),
-        read_plan(new, encoding=encoding, limit=max_bytes),
+        _read_diff_side(old, encoding, max_bytes),
+        _read_diff_side(new, encoding, max_bytes),
     )
     if as_json:
         click.echo(dumps(result.to_dict()), nl=False)
