@@ -225,3 +225,16 @@ def test_cli_validate_refuses_a_fifo_resource(tmp_path: Path) -> None:
     result = fgf("validate", "package", cwd=tmp_path, bound=5)
     assert result.returncode in (1, 2), result.stderr
     assert "tasks.csv" in result.stderr + result.stdout
+
+
+@needs_fifo
+def test_cli_corpus_build_reports_a_fifo_in_a_folder(tmp_path: Path) -> None:
+    """A FIFO among a folder's *.txt files is reported as skipped, not silently left out."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(REFERENCE, sources / "reference.txt")
+    os.mkfifo(sources / "pipe.txt")
+    result = fgf("build", "sources", "-o", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "pipe.txt: it is a FIFO (named pipe)" in result.stderr
+    assert "1 skipped" in result.stdout
