@@ -266,7 +266,7 @@ def _ends_inside_character(data: bytes, codec: str) -> bool:
     """Whether every byte decodes but the last character is cut short."""
     try:
         codecs.getincrementaldecoder(codec)().decode(data, final=False)
-    except (UnicodeError, LookupError):
+    except (ValueError, LookupError):  # UnicodeError is a ValueError
         return False
     return True
 
@@ -322,7 +322,8 @@ def _looks_like_gb(data: bytes, start: int) -> bool:
 
 
 def _codec_error(data: bytes, encoding: str, name: str, exc: UnicodeError) -> DecodeError:
-    if not isinstance(exc, UnicodeDecodeError):
+    if not isinstance(exc, UnicodeDecodeError) or exc.object != data:
+        # e.g. idna decodes label by label: its offsets are not the file's
         return DecodeError(f"{name} is not valid {encoding}: {exc}", code="invalid-for-encoding")
     if _ends_inside_character(data, encoding):
         return DecodeError(
