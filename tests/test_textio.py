@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fgf_opendata.errors import DecodeError, InputTooLargeError
 from fgf_opendata.parse import parse_plan
@@ -41,7 +43,7 @@ def test_legacy_encoding_error_names_byte_and_suggests_option(reference_text: st
 
 def test_explicit_encoding(reference_text: str) -> None:
     assert decode(reference_text.encode("gb18030"), "gb18030").text == reference_text
-    with pytest.raises(DecodeError, match="unknown encoding"):
+    with pytest.raises(DecodeError, match="not a known encoding"):
         decode(b"x", "no-such-codec")
 
 
@@ -51,3 +53,23 @@ def test_size_limit(tmp_path) -> None:
     with pytest.raises(InputTooLargeError, match="2,048 bytes"):
         read_source(path, limit=1024)
     assert read_source(path, limit=4096).text == "x" * 2048
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.binary(max_size=256) | st.text(max_size=64).map(lambda t: t.encode("utf-8")[:-1]),
+    encoding=st.sampled_from(
+        [None, "gb18030", "utf-16", "utf-32", "utf-7", "idna", "punycode", "cp037"]
+    ),
+)
+def test_decode_raises_only_decode_error(data: bytes, encoding: str | None) -> None:
+    error: DecodeError | None = None
+    try:
+        decoded = decode(data, encoding, name="x.txt")
+    except DecodeError as exc:
+        error = exc
+    if error is None:
+        assert "\x00" not in decoded.text or encoding is not None
+    else:
+        assert "x.txt" in str(error)
+        assert error.code != "decode-error"  # every failure says which kind it is

@@ -52,6 +52,7 @@ from .package import (
     package_descriptor,
 )
 from .parse import parse_plan
+from .textio import read_file
 from .validate import Finding, check_plan
 
 if TYPE_CHECKING:  # the gates are imported where they run: `--check` needs none of them
@@ -360,7 +361,7 @@ def compare_files(files: Mapping[str, bytes], target: Path) -> tuple[StaleFile, 
 
 def _same_bytes(file: Path, data: bytes) -> bool:
     try:
-        return file.stat().st_size == len(data) and file.read_bytes() == data
+        return file.stat().st_size == len(data) and read_file(file, limit=None) == data
     except OSError:
         return False
 

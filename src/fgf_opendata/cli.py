@@ -74,7 +74,12 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def input_options(func: F) -> F:
-    """--encoding and --max-bytes, shared by every command that reads a source text."""
+    """--encoding and --max-bytes, shared by every command that reads a source text.
+
+    A codec that is unknown or not a text codec (rot13, base64) is refused before anything is
+    read, as a `DecodeError` (exit 2). Sources are read by `textio.read_source`: regular files
+    only, at most --max-bytes + 1 bytes.
+    """
     func = click.option(
         "--max-bytes",
         type=click.IntRange(min=1),
@@ -85,15 +90,41 @@ def input_options(func: F) -> F:
         "--encoding",
         default=None,
         metavar="CODEC",
-        help="Encoding of the source (default: UTF-8/UTF-16 by BOM, else UTF-8), e.g. gb18030.",
+        callback=_checked_encoding,
+        help="Encoding of the source (default: UTF-8, or UTF-16/UTF-32 by BOM), e.g. gb18030.",
     )(func)
     return func
+
+
+def _checked_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from .textio import check_encoding
+
+    if value is not None:
+        check_encoding(value)
+    return value
 
 
 def _read_plan_source(source: str | None, encoding: str | None, max_bytes: int | None) -> Any:
     from .textio import read_source
 
     return read_source(source or reference_source(), encoding, limit=max_bytes)
+
+
+def _read_diff_side(path: str, encoding: str | None, max_bytes: int | None) -> Any:
+    """One side of `fgf diff`: UTF-8 (or by its BOM) when it decodes so, else `encoding`.
+
+    So `--encoding gb18030` reads a GB18030 plan against a UTF-8 one (or a plan JSON); the
+    error of the named codec is the one reported when neither decodes.
+    """
+    from .diff import read_plan
+    from .errors import DecodeError
+
+    try:
+        return read_plan(path, limit=max_bytes)
+    except DecodeError:
+        if not encoding:
+            raise
+    return read_plan(path, encoding=encoding, limit=max_bytes)
 
 
 @main.command()
@@ -295,14 +326,16 @@ def diff_command(
     """Compare two plans: exit 0 when they are the same, 1 when they differ (like diff).
 
     OLD and NEW are each a plan text, a plan JSON or a package folder (its plan.json). Tasks and
-    measures are matched by text, so renumbered and moved ones are recognised.
+    measures are matched by text, so renumbered and moved ones are recognised. Each side is
+    read as UTF-8 (or by its BOM) when it decodes so, else with --encoding: a GB18030 plan
+    compares with a UTF-8 one.
     """
-    from .diff import diff_plans, format_diff, read_plan
+    from .diff import diff_plans, format_diff
     from .serialize import dumps
 
     result = diff_plans(
-        read_plan(old, encoding=encoding, limit=max_bytes),
-        read_plan(new, encoding=encoding, limit=max_bytes),
+        _read_diff_side(old, encoding, max_bytes),
+        _read_diff_side(new, encoding, max_bytes),
     )
     if as_json:
         click.echo(dumps(result.to_dict()), nl=False)

@@ -77,7 +77,7 @@ def expand_sources(sources: Sequence[str | Path]) -> list[Path]:
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            paths.extend(sorted(p for p in path.iterdir() if p.suffix == ".txt" and p.is_file()))
+            paths.extend(sorted(p for p in path.iterdir() if p.suffix == ".txt" and not p.is_dir()))
         else:
             paths.append(path)
     return paths

@@ -874,7 +874,7 @@ def read_plan(
     path = Path(path)
     if path.is_dir():
         inside = path / "plan.json"
-        if not inside.is_file():
+        if not inside.exists():  # a plan.json that is not a file: read_source says what it is
             raise ExportError(f"{path} is a folder without plan.json; expected a package folder")
         path = inside
     if _starts_like_json(path):
@@ -886,8 +886,10 @@ def read_plan(
 
 
 def _starts_like_json(path: Path) -> bool:
+    from .textio import open_regular  # a FIFO or device must not block here
+
     try:
-        with path.open("rb") as file:
+        with open_regular(path) as file:
             head = file.read(64)
     except OSError:
         return False  # read_source reports it

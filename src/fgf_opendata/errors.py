@@ -11,6 +11,7 @@ __all__ = [
     "DecodeError",
     "ExportError",
     "FgfError",
+    "InputFileError",
     "InputTooLargeError",
     "InvalidPackageError",
     "ParseError",
@@ -70,13 +71,38 @@ def _display_width(ch: str) -> int:
 
 class DecodeError(FgfError):
     """Raised when input bytes are not in a supported encoding (UTF-8, UTF-8 with BOM, UTF-16
-    with BOM) or the one named with `--encoding`."""
+    or UTF-32 with BOM) or the one named with `--encoding`, or when that names no text codec.
+
+    `code` says which: `unknown-encoding`, `not-a-text-encoding`, `not-utf8`, `invalid-utf8`,
+    `truncated-utf8`, `utf32-without-bom`, `binary-input`, `invalid-bom`, `invalid-for-encoding`,
+    `truncated-input` (cut inside a character of the named codec).
+    """
 
     code = "decode-error"
 
+    def __init__(self, message: str, *, code: str = "decode-error") -> None:
+        self.code = code
+        super().__init__(message)
+
+
+class InputFileError(FgfError):
+    """Raised when an input file cannot be read: it is missing, a folder, not readable, or not a
+    regular file (a FIFO, a device, a socket, which could block or never end).
+
+    `code` says which: `file-not-found`, `is-a-folder`, `permission-denied`,
+    `not-a-regular-file`, `unreadable-file`.
+    """
+
+    code = "unreadable-file"
+
+    def __init__(self, message: str, *, code: str = "unreadable-file") -> None:
+        self.code = code
+        super().__init__(message)
+
 
 class InputTooLargeError(FgfError):
-    """Raised before reading an input larger than the configured size limit."""
+    """Raised when an input is larger than the configured size limit, before or while reading
+    it: no more than the limit plus one byte is ever read."""
 
     code = "input-too-large"
 

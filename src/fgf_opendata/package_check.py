@@ -40,6 +40,7 @@ from typing import Any
 
 from .errors import ExportError
 from .package import DESCRIPTOR, PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE
+from .textio import read_file
 from .validate import Finding, Severity
 
 __all__ = [
@@ -262,7 +263,7 @@ def read_descriptor(folder: Path) -> dict[str, Any]:
         raise ExportError(f"{folder} is not a folder (expected a data package folder)")
     path = folder / DESCRIPTOR
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_file(path, limit=None).decode("utf-8")  # never a FIFO or device
     except FileNotFoundError:
         raise ExportError(f"{folder} has no {DESCRIPTOR}: it is not a data package") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -294,7 +295,7 @@ Reader = Callable[[str], bytes | None]
 def _folder_reader(folder: Path) -> Reader:
     def read(path: str) -> bytes | None:
         try:
-            return (folder / path).read_bytes()
+            return read_file(folder / path, limit=None)
         except OSError:
             return None
 
