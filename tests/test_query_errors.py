@@ -4,6 +4,8 @@ file involved and carries a stable code, never an internal error (exit 3) or a t
 from __future__ import annotations
 
 import json
+import os
+import re
 import shlex
 from pathlib import Path
 
@@ -102,6 +104,17 @@ def test_an_unreadable_graph_file_names_it(tmp_path: Path) -> None:
     assert str(path) in message
     missing = tmp_path / "missing.ttl"
     assert str(missing) in failed(query("ASK { ?s ?p ?o }", str(missing)), "graph-not-found")
+    fifo = tmp_path / "fifo.ttl"
+    os.mkfifo(fifo)
+    message = failed(query("ASK { ?s ?p ?o }", str(fifo)), "graph-unreadable")
+    assert f"{fifo} is not a regular file" in message
+
+
+def test_a_graph_file_with_a_too_long_integer(tmp_path: Path) -> None:
+    path = tmp_path / "big.ttl"
+    path.write_text(f"<urn:a> <urn:b> {NINES} .\n", encoding="utf-8")
+    message = failed(query("ASK { ?s ?p ?o }", str(path)), "graph-number-too-long")
+    assert f"{path} holds an integer of more than 4300 digits" in message
 
 
 def test_a_query_nested_too_deeply() -> None:
@@ -190,3 +203,13 @@ def test_the_readme_quotes_what_fgf_query_prints(monkeypatch: pytest.MonkeyPatch
         done = CliRunner().invoke(main, shlex.split(command)[1:])
         assert done.exit_code == 2, done.output
         assert done.stderr.rstrip("\n") == quoted
+
+
+def test_the_readme_lists_every_query_error_code() -> None:
+    source = (ROOT / "src" / "fgf_opendata" / "query.py").read_text(encoding="utf-8")
+    flat = set(re.findall(r'"((?:query|graph)-[a-z-]+)"', source))
+    assert {"query-remote", "query-timeout", "query-memory", "graph-too-deep"} <= flat
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Querying the graph") :]
+    section = section[: section.index("\n## ")]
+    assert not {code for code in flat if f"`{code}`" not in section}

@@ -204,6 +204,14 @@ def test_the_time_limit_stops_the_work(graph: Graph, query: str) -> None:
     assert time.monotonic() - start < 5
 
 
+def test_the_memory_limit_stops_a_sort_of_a_cross_product(graph: Graph) -> None:
+    start = time.monotonic()
+    with pytest.raises(QueryError, match="ran out of memory") as caught:
+        run_query(f"{CROSS} ORDER BY ?a", graph, timeout=60, max_memory=5 << 20)
+    assert caught.value.code == "query-memory"
+    assert time.monotonic() - start < 30
+
+
 def test_the_row_limit_keeps_the_first_rows(graph: Graph) -> None:
     table = run_query(CROSS, graph, max_rows=7)
     assert len(table.rows) == 7

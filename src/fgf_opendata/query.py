@@ -264,11 +264,13 @@ def load_graph(path: Path) -> Graph:
                 f"{path} has no linked/plan.ttl: is it a package folder?", code="graph-not-found"
             )
         path = found
-    if not path.is_file():
+    if not path.exists():
         raise GraphError(
             f"{path} does not exist (build the package with `fgf build` first)",
             code="graph-not-found",
         )
+    if not path.is_file():  # a FIFO or a device would block or never end
+        raise GraphError(f"{path} is not a regular file")
     suffix = path.suffix.lower()
     parse = {".ttl": parse_turtle, ".jsonld": parse_jsonld, ".json": parse_jsonld}.get(suffix)
     if parse is None:
@@ -280,6 +282,14 @@ def load_graph(path: Path) -> Graph:
         raise GraphError(f"{path} is nested too deeply to read", code="graph-too-deep") from exc
     except FgfError as exc:
         raise GraphError(f"{path}: {exc}", code=exc.code) from exc
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            raise GraphError(f"cannot read {path}: {exc}".splitlines()[0]) from exc
+        raise GraphError(
+            f"{path} holds an integer of more than {sys.get_int_max_str_digits()} digits, "
+            "more than can be read",
+            code="graph-number-too-long",
+        ) from exc
     except Exception as exc:  # the Turtle and JSON-LD parsers raise many unrelated types
         first = f"{type(exc).__name__}: {exc}".splitlines()[0]
         raise GraphError(f"cannot read {path}: {first}") from exc
@@ -579,8 +589,8 @@ def run_query(
     allocate `max_memory` bytes (enforced with the time limit, on Linux). `None` removes a
     bound; `source` (the query file) is named in errors.
 
-    With a time limit the query runs in a forked child process (on platforms that fork); with
-    `timeout=None` it runs in this one, and only the row limit applies.
+    With a time limit the query runs in a forked child process; with `timeout=None`, or where
+    there is no fork (Windows), it runs in this one and only the row limit applies.
     """
     if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
         raise QueryError(f"the time limit must be a positive number of seconds, not {timeout}")
