@@ -213,3 +213,15 @@ def test_the_readme_lists_every_query_error_code() -> None:
     section = readme[readme.index("### Querying the graph") :]
     section = section[: section.index("\n## ")]
     assert not {code for code in flat if f"`{code}`" not in section}
+
+
+def test_select_star_leaves_out_variables_only_named_inside_exists() -> None:
+    done = query(
+        "SELECT * WHERE { ?s a ?t FILTER EXISTS { ?s ?q ?r } "
+        "FILTER NOT EXISTS { ?s <urn:x> ?gone } } LIMIT 1",
+        str(PACKAGE),
+        "--format",
+        "csv",
+    )
+    assert done.exit_code == 0, done.output  # type: ignore[attr-defined]
+    assert done.stdout.splitlines()[0] == "s,t"  # type: ignore[attr-defined]

@@ -298,7 +298,7 @@ def load_graph(path: Path) -> Graph:
 @dataclass(frozen=True)
 class _Prepared:
     query: Any
-    columns: tuple[str, ...] | None  # SELECT * in the order the query names its variables
+    star: tuple[tuple[str, ...], frozenset[str]] | None  # see _star_columns
 
 
 def _syntax_error(exc: Exception, label: str) -> QueryError:
@@ -308,15 +308,18 @@ def _syntax_error(exc: Exception, label: str) -> QueryError:
     return QueryError(f"{where}syntax error: {text}", code="query-syntax", source=label)
 
 
-def _nodes(root: Any) -> Iterator[Any]:
-    """Every node of a parse tree or algebra, depth first in document order (no recursion:
-    a query may nest deeper than Python's stack)."""
+def _nodes(root: Any, skip: frozenset[str] = frozenset()) -> Iterator[Any]:
+    """Every node of a parse tree or algebra, depth first in document order, leaving out the
+    subtrees of nodes named in `skip` (no recursion: a query may nest deeper than Python's
+    stack)."""
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
     stack = [root]
     while stack:
         node = stack.pop()
+        if isinstance(node, CompValue) and node.name in skip:
+            continue
         yield node
         if isinstance(node, CompValue):
             stack.extend(reversed([v for k, v in node.items() if k not in ("_vars", "PV")]))
@@ -390,16 +393,19 @@ def _refuse_long_integer(literal: RDFLiteral, label: str) -> None:
             )
 
 
-def _star_columns(parsed: Any) -> tuple[str, ...] | None:
-    """For SELECT *, the variables in the order the query first names them."""
+def _star_columns(parsed: Any) -> tuple[tuple[str, ...], frozenset[str]] | None:
+    """For SELECT *: the variables in the order the query first names them, and those it names
+    only inside FILTER (NOT) EXISTS, which are not in scope (rdflib would make them columns)."""
     select = parsed[1]
     if getattr(select, "name", None) != "SelectQuery" or "projection" in select:
         return None
     order: dict[str, None] = {}
-    for node in _nodes(select["where"]):
+    exists = frozenset({"Builtin_EXISTS", "Builtin_NOTEXISTS"})
+    for node in _nodes(select["where"], skip=exists):
         if isinstance(node, Variable):
             order.setdefault(str(node), None)
-    return tuple(order)
+    named = {str(node) for node in _nodes(select["where"]) if isinstance(node, Variable)}
+    return tuple(order), frozenset(named - set(order))
 
 
 def _prepare(sparql: str, label: str | None) -> _Prepared:
@@ -410,7 +416,7 @@ def _prepare(sparql: str, label: str | None) -> _Prepared:
     try:
         with _quiet_literals():
             parsed = parseQuery(sparql)
-            columns = _star_columns(parsed)
+            star = _star_columns(parsed)
             query = translateQuery(parsed, None, dict(PREFIXES))
     except RecursionError as exc:
         raise QueryError(
@@ -420,7 +426,7 @@ def _prepare(sparql: str, label: str | None) -> _Prepared:
         raise _syntax_error(exc, name) from exc
     query._original_args = (sparql, dict(PREFIXES), None)
     _refuse_reaching_out(query.algebra, name)
-    return _Prepared(query, columns)
+    return _Prepared(query, star)
 
 
 def _answer(graph: Graph, prepared: _Prepared, max_rows: int | None) -> Iterator[tuple[str, Any]]:
@@ -436,9 +442,10 @@ def _answer(graph: Graph, prepared: _Prepared, max_rows: int | None) -> Iterator
     if result.type == "SELECT":
         names = tuple(str(v) for v in result.vars or ())
         columns = names
-        if prepared.columns is not None:  # SELECT *: rdflib's order is a set's
-            first = {name: i for i, name in enumerate(prepared.columns)}
-            columns = tuple(sorted(names, key=lambda n: (first.get(n, len(first)), n)))
+        if prepared.star is not None:  # SELECT *: rdflib's order is a set's
+            first = {name: i for i, name in enumerate(prepared.star[0])}
+            shown = (n for n in names if n not in prepared.star[1])
+            columns = tuple(sorted(shown, key=lambda n: (first.get(n, len(first)), n)))
         order = [names.index(c) for c in columns]
         rows = (tuple(row[i] for i in order) for row in result)  # type: ignore[index]
     else:
