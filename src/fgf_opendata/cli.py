@@ -345,7 +345,21 @@ def diff_command(
         sys.exit(1)
 
 
-@main.command("query")
+class _QueryCommand(click.Command):
+    """`fgf query --help` ends with the example queries and the predeclared prefixes."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from .query import example_description, example_names
+        from .vocab import PREFIXES
+
+        with formatter.section("Examples (--example NAME)"):
+            formatter.write_dl([(name, example_description(name)) for name in example_names()])
+        with formatter.section("Predeclared prefixes (no PREFIX line needed)"):
+            formatter.write_dl([(f"{prefix}:", iri) for prefix, iri in sorted(PREFIXES.items())])
+        super().format_epilog(ctx, formatter)
+
+
+@main.command("query", cls=_QueryCommand)
 @click.argument("sparql", required=False)
 @click.argument("path", required=False, type=click.Path(dir_okay=True))
 @click.option(
@@ -356,15 +370,53 @@ def diff_command(
     show_default=True,
     help="How to print the answer.",
 )
-@click.option("--example", metavar="NAME", help="Run a bundled example query (see README).")
-def query_command(sparql: str | None, path: str | None, fmt: str, example: str | None) -> None:
+@click.option("--example", metavar="NAME", help="Run a bundled example query (listed below).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, max=1e6),
+    default=30,
+    metavar="SECONDS",
+    help="Stop the query after this long and exit 2 (default 30; 0 for no limit).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=0),
+    default=10_000,
+    metavar="N",
+    help="Print at most N rows; a longer answer prints them, then exits 2 "
+    "(default 10000; 0 for no limit).",
+)
+def query_command(
+    sparql: str | None,
+    path: str | None,
+    fmt: str,
+    example: str | None,
+    timeout: float,
+    max_rows: int,
+) -> None:
     """Run a SPARQL query over the plan graph and print the answer.
 
-    SPARQL is the query text or a .rq file. PATH is a .ttl or .jsonld file or a package folder
-    (default: datapackage/linked/plan.ttl). With --example NAME, the one argument is PATH.
+    SPARQL is the query text, or a file when it ends in .rq or .sparql. PATH is a .ttl or
+    .jsonld file or a package folder (default: datapackage/linked/plan.ttl). With --example
+    NAME, the one argument is PATH. The query reads that graph only: SERVICE, FROM, FROM NAMED
+    and GRAPH are refused before it runs.
     """
-    from .query import DEFAULT_GRAPH, format_table, load_graph, resolve_query, run_query
+    from .query import (
+        DEFAULT_GRAPH,
+        format_table,
+        is_query_file,
+        load_graph,
+        resolve_query,
+        row_limit_error,
+        run_query,
+    )
 
     text, graph_path = resolve_query(sparql, path, example)
+    source = sparql if example is None and sparql is not None and is_query_file(sparql) else None
     graph = load_graph(Path(graph_path) if graph_path else DEFAULT_GRAPH)
-    click.echo(format_table(run_query(text, graph), fmt, graph), nl=False)  # type: ignore[arg-type]
+    table = run_query(
+        text, graph, timeout=timeout or None, max_rows=max_rows or None, source=source
+    )
+    click.echo(format_table(table, fmt, graph), nl=False)  # type: ignore[arg-type]
+    if not table.complete:
+        raise row_limit_error(max_rows, source)
