@@ -19,9 +19,12 @@ gate.
 from __future__ import annotations
 
 import csv
+import ctypes
 import hashlib
 import io
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -194,6 +197,22 @@ def _header(schema: Mapping[str, Any]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the build does: a killed build leaves no worker waiting forever."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:  # the build died before the line above
+        os._exit(1)
+    except PermissionError:
+        pass
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _chunks(
     paths: Sequence[Path], encoding: str | None, limit: int | None, graph: bool, jobs: int
 ) -> Iterator[_Chunk]:
@@ -201,7 +220,9 @@ def _chunks(
         for path in paths:
             yield _chunk(path, encoding, limit, graph)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         n = len(paths)
         yield from pool.map(
             _chunk,
