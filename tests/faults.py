@@ -34,6 +34,7 @@ REFERENCE = Path(__file__).resolve().parent.parent / "sources" / "guobanfa-2021-
 
 Setup = Callable[[Path], None]
 Check = Callable[[Path], None]
+Condition = Callable[[Path], bool]
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class FaultCase:
     """Run without the overrides root has (permission bits then apply to root too)."""
     kill_after: float | None = None
     """Send SIGKILL after this many seconds (if the command is still running)."""
+    kill_when: Condition | None = None
+    """Send SIGKILL as soon as this returns true on the work folder (polled every 5 ms)."""
     debris: bool = False
     """Temporary folders (`.NAME.new-*`) may be left beside a target (a killed build)."""
     check: Check | None = None
@@ -195,9 +198,11 @@ def run(
     bound: float = 60.0,
     prefix: Sequence[str] = (),
     kill_after: float | None = None,
+    kill_when: Condition | None = None,
 ) -> Outcome:
     """Run `fgf ARGS` in `cwd` (after `prefix`, such as `unprivileged_prefix()`); kill it after
-    `kill_after` seconds, fail it past `bound` or when a process it started outlives it."""
+    `kill_after` seconds or once `kill_when(cwd)`, fail it past `bound` or when a process it
+    started outlives it."""
     start = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         # Files, not pipes: a stray child holding a pipe open cannot hang the runner. A session
@@ -211,6 +216,13 @@ def run(
                     proc.wait(timeout=kill_after)
                 except subprocess.TimeoutExpired:
                     proc.send_signal(signal.SIGKILL)
+            while kill_when is not None and proc.poll() is None:
+                if kill_when(cwd):
+                    proc.send_signal(signal.SIGKILL)
+                    break
+                if time.monotonic() - start > bound:
+                    break
+                time.sleep(0.005)
             proc.wait(timeout=max(0.1, bound - (time.monotonic() - start)))
         except subprocess.TimeoutExpired:
             proc.kill()
@@ -236,7 +248,14 @@ def run_case(case: FaultCase, work: Path) -> Outcome:
     prefix = unprivileged_prefix() if case.unprivileged else []
     before = snapshot(work)
     try:
-        outcome = run(case.args, work, bound=case.bound, prefix=prefix, kill_after=case.kill_after)
+        outcome = run(
+            case.args,
+            work,
+            bound=case.bound,
+            prefix=prefix,
+            kill_after=case.kill_after,
+            kill_when=case.kill_when,
+        )
     finally:
         _chmod_writable(work)
     after = snapshot(work)
@@ -306,6 +325,7 @@ def source(name: str, old: str = "", new: str = "") -> Setup:
 
     def setup(work: Path) -> None:
         text = REFERENCE.read_text(encoding="utf-8")
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
         (work / name).write_text(text.replace(old, new, 1) if old else text, encoding="utf-8")
 
     return setup
@@ -322,6 +342,16 @@ def built(name: str, *sources: str) -> Setup:
     return setup
 
 
+def debris_holds(path: str) -> Condition:
+    """True once a temporary folder of a build holds `path` (e.g. "tasks.csv"): a build caught
+    in the middle of writing its package."""
+
+    def condition(work: Path) -> bool:
+        return any(is_debris(folder.name) and (folder / path).exists() for folder in work.iterdir())
+
+    return condition
+
+
 def no_debris(work: Path) -> None:
     """No temporary folder of a build is left anywhere under `work`."""
     left = [p for p in work.rglob(".*") if is_debris(p.name)]
@@ -332,11 +362,13 @@ __all__ = [
     "FGF",
     "REFERENCE",
     "Check",
+    "Condition",
     "FaultCase",
     "Outcome",
     "built",
     "chown_tree",
     "copy_tree",
+    "debris_holds",
     "is_debris",
     "lost_files",
     "mode",

@@ -66,8 +66,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise os_error(exc, f"cannot write {path}") from exc
+    except OSError as exc:  # name the folder, not the temporary file that could not be made
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc} ({path.parent})") from exc
     try:
         # mkstemp makes the file private (0600); published files are world-readable.
         os.fchmod(fd, 0o644)
@@ -79,7 +79,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise os_error(exc, f"cannot write {path}") from exc
+            raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
         raise
 
 
