@@ -11,11 +11,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .errors import ParseError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -240,7 +243,7 @@ def _build_command(source: str | None, output: str, encoding: str | None) -> str
     return shlex.join(words)
 
 
-def _in_file(exc: Any, name: str) -> Any:
+def _in_file(exc: ParseError, name: str) -> ParseError:
     """The same `ParseError`, its message prefixed by the file it is in."""
     exc.args = (f"{name}: {exc}",)
     return exc
