@@ -11,11 +11,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .errors import ParseError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -231,24 +234,50 @@ def build_command(
             raise click.UsageError("--check and --strict work on a single source")
         _build_corpus(sources, Path(output), quiet, encoding, max_bytes)
         return
+    from .errors import ParseError
+
     source = sources[0] if sources else None
     decoded = _read_plan_source(source, encoding, max_bytes)
     target = Path(output)
-    if check:
-        stale = check_build(decoded.text, target)
-        if stale:
-            click.echo(f"{target} is stale; run `fgf build`:\n{stale_summary(stale)}", nl=False)
-            sys.exit(1)
-        if not quiet:
-            click.echo(f"{target} is up to date")
-        return
-    result = build_package(decoded.text, target, strict=strict)
+    try:
+        if check:
+            stale = check_build(decoded.text, target)
+            if stale:
+                command = _build_command(source, output, encoding)
+                click.echo(f"{target} is stale; run `{command}`:\n{stale_summary(stale)}", nl=False)
+                sys.exit(1)
+            if not quiet:
+                click.echo(f"{target} is up to date")
+            return
+        result = build_package(decoded.text, target, strict=strict)
+    except ParseError as exc:
+        raise _in_file(exc, source or REFERENCE_SOURCE) from None
     _report_findings(result.outputs.findings, source or REFERENCE_SOURCE)
     if not result.written:
         click.echo(f"fgf: findings under --strict: {target} was not written", err=True)
         sys.exit(1)
     if not quiet:
         click.echo(f"wrote {target} ({len(result.outputs.files)} files)")
+
+
+def _build_command(source: str | None, output: str, encoding: str | None) -> str:
+    """The `fgf build` command that rewrites OUTPUT from SOURCE, as the user would type it."""
+    import shlex
+
+    words = ["fgf", "build"]
+    if source is not None:
+        words.append(source)
+    if output != "datapackage":
+        words += ["-o", output]
+    if encoding is not None:
+        words += ["--encoding", encoding]
+    return shlex.join(words)
+
+
+def _in_file(exc: ParseError, name: str) -> ParseError:
+    """The same `ParseError`, its message prefixed by the file it is in."""
+    exc.args = (f"{name}: {exc}",)
+    return exc
 
 
 def _build_corpus(
@@ -263,7 +292,8 @@ def _build_corpus(
     for skipped in result.skipped:
         click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
     if not quiet:
-        click.echo(f"wrote {target} ({len(result.plans)} plans, {len(result.skipped)} skipped)")
+        plans = f"{len(result.plans)} plan{'' if len(result.plans) == 1 else 's'}"
+        click.echo(f"wrote {target} ({plans}, {len(result.skipped)} skipped)")
 
 
 class _Progress:
