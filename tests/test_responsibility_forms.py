@@ -31,10 +31,10 @@ from fgf_opendata.shacl import check_plan_graph
 
 HERE = Path(__file__).parent
 CASES = sorted((HERE / "cases" / "responsibility").glob("*.txt"))
-CORPUS = next(
-    (p for p in (HERE / "corpus", HERE.parent.parent.parent / "shared" / "corpus") if p.is_dir()),
-    Path("/work/shared/corpus"),
-)
+# The project's copy of the corpus once it has one, else ../shared/corpus beside the project
+# (or beside the folder of worktrees).
+_CORPORA = (HERE / "corpus", *(up / "shared" / "corpus" for up in HERE.parents[1:3]))
+CORPUS = next((p for p in _CORPORA if p.is_dir()), HERE / "corpus")
 POSITIVE = {
     "guofa-2018-38": 53,
     "guofa-2018-42": 18,

@@ -2,8 +2,9 @@
 
 `ResponsibilityReader` cuts a list of actors with one regex built from
 `Registry.name_pattern()`. These tests hold it to the character-by-character scan it replaced:
-separators, 以及, 等 (with 部门 or 单位 after it), the longest known name that a separator, 等
-or the end follows, else an unknown name up to the next 、 及 等 与.
+separators, 以及, 等 (with 部门, 单位 or 部门和单位 after it), the longest known name that a
+separator, 等, the end or another known name follows, else an unknown name up to the next
+、 及 等 与.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ def _scan(names: str, registry: Registry) -> tuple[list[str], bool]:
     tokens: list[str] = []
     open_ended = False
     pos, size = 0, len(names)
+
+    def starts_a_name(at: int) -> bool:
+        return any(names[at : at + n] in known for n in range(1, longest + 1))
+
     while pos < size:
         if names.startswith("以及", pos):
             pos += 2
@@ -41,11 +46,18 @@ def _scan(names: str, registry: Registry) -> tuple[list[str], bool]:
             continue
         if ch == "等":
             open_ended = True
-            pos += 3 if names.startswith(("部门", "单位"), pos + 1) else 1
+            for tail in ("部门和单位", "部门及单位", "部门", "单位", ""):
+                if names.startswith(tail, pos + 1):
+                    pos += 1 + len(tail)
+                    break
             continue
         for length in range(min(longest, size - pos), 0, -1):
             after = pos + length
-            if names[pos:after] in known and (after == size or names[after] in _NAME_ENDS):
+            if names[pos:after] in known and (
+                after == size
+                or names[after] in _NAME_ENDS
+                or starts_a_name(after)
+            ):
                 tokens.append(names[pos : pos + length])
                 pos += length
                 break
@@ -109,6 +121,9 @@ def test_names_with_regex_characters_and_shared_prefixes() -> None:
         "甲x部、甲(乙部",
         "甲甲(乙)部办",
         "甲、甲等部门",
+        "甲(乙)部甲.部",
+        "甲(乙)部x",
+        "甲等部门和单位乙",
     ):
         assert reader._tokenise(text) == _scan(text, registry)
     parsed = parse_responsibility("甲(乙)部办公室牵头，甲.部负责", registry)

@@ -204,14 +204,17 @@ def parse_responsibility(
 def _tokens_pattern(names: str) -> re.Pattern[str]:
     """The pattern that cuts a list of actors, given the registry's name pattern.
 
-    Each match skips separators (、 及 和 以及 ...) and takes one token: 等 with an optional
-    部门 or 单位 (group 1), the longest known name that a separator, 等 or the end follows
-    (group 2) or, failing both, an unknown name up to the next 、 及 等 与 (group 3). The
+    Each match skips separators (、 及 和 以及 ...) and takes one token: 等, 等部门, 等单位 or
+    等部门和单位 (group 1); the longest known name that a separator, 等, the end or another known
+    name follows (group 2: 各地区各部门 is two names, 国务院职能转变协调办 is not 国务院 and a
+    remainder); or, failing both, an unknown name up to the next 、 及 等 与 (group 3). The
     separators are taken possessively, so an unknown name never starts at one.
     """
     return re.compile(
         rf"(?:以及|[{_SEPARATOR_CLASS}])*+"
-        rf"(?:(等(?:部门|单位)?)|({names})(?![^{_SEPARATOR_CLASS}等以])|([\s\S][^、，,及等与]*))"
+        rf"(?:(等(?:部门(?:[和及]单位)?|单位)?)"
+        rf"|({names})(?:(?![^{_SEPARATOR_CLASS}等以])|(?={names}))"
+        r"|([\s\S][^、，,及等与]*))"
     )
 
 
