@@ -52,20 +52,28 @@ __all__ = [
 _CLAUSE_SPLIT = re.compile(r"[，,；;]")
 _ROLE_SUFFIXES: tuple[tuple[str, Role], ...] = (
     ("按职责分工负责", "shared"),
+    ("按照职责分工负责", "shared"),
+    ("根据职责分工负责", "shared"),
+    ("按职能分工负责", "shared"),
     ("按职责分工落实", "shared"),
+    ("按职责分别负责", "shared"),
     ("按职责负责", "shared"),
     ("分工负责", "shared"),
     ("牵头负责", "lead"),
     ("牵头落实", "lead"),
     ("牵头", "lead"),
     ("负责落实", "responsible"),
+    ("抓好落实", "responsible"),
     ("具体负责", "responsible"),
     ("分别负责", "responsible"),
     ("共同负责", "responsible"),
     ("负责", "responsible"),
+    ("落实", "responsible"),
     ("指导", "guiding"),
+    ("参与落实", "participating"),
     ("参与", "participating"),
     ("参加", "participating"),
+    ("配合落实", "supporting"),
     ("配合", "supporting"),
     ("协助", "supporting"),
 )
@@ -91,15 +99,15 @@ _LABEL_ROLES: dict[str, Role] = {
 }  # fmt: skip
 _TIME_LABELS = frozenset({"完成时限", "完成时间", "时间要求", "时限要求", "时间进度"})
 # The document-level rules (clauses of their own).
-_RULE_STARTS = frozenset("列排居下以不")
+_RULE_STARTS = frozenset("列排居下后以不")
 # A clause that starts with one of these may state a rule or start with 由: the general path.
 _SPECIAL_STARTS = _RULE_STARTS | {"由"}
 _LEAD_RULE = re.compile(
     r"(?:列|排|居)在?(?:第一位|首位)(?:者|的)?[^，。；]{0,6}(?:为|是)牵头(?:单位|部门)?"
 )
-_CARRIES_OVER = re.compile(r"(?:以下|下文|下)(?:均|皆)?同")
+_CARRIES_OVER = re.compile(r"(?:以下|下文|下|后)(?:均|皆)?同")
 _STANDING = re.compile(
-    r"以下(?:各项|任务|措施)?(?:均|都|皆|一律)?(?:需要|需|须|要|应|由)?"
+    r"以下(?:各项|任务|措施|工作)*(?:均|都|皆|一律)?(?:需要|需|须|要|应|由)?"
     r"(.+?)(负责落实|负责|落实|牵头)"
 )
 _NOT_LISTED = re.compile(r"不再(?:一一|单独|另行)?列出|不另列出")
