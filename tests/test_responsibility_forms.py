@@ -23,9 +23,10 @@ import pytest
 from rdflib.namespace import SKOS
 
 from conftest import check_golden
+from fgf_opendata import package
 from fgf_opendata.agencies import Registry
 from fgf_opendata.model import Assignment, Plan, Responsibility, Role
-from fgf_opendata.rdf import from_graph, to_graph
+from fgf_opendata.rdf import ROLE_LABELS, from_graph, to_graph
 from fgf_opendata.responsibility import ResponsibilityReader
 from fgf_opendata.shacl import check_plan_graph
 
@@ -318,3 +319,11 @@ def test_the_reference_graph_describes_only_the_roles_it_cites(
         "responsible",
         "shared",
     }
+
+
+def test_the_package_names_the_roles_a_plan_cites(reference_plan: Plan) -> None:
+    assert {role: zh for role, (zh, _) in ROLE_LABELS.items()} == dict(package._ROLE_VERBS)
+    described = package._description(_with_every_role(reference_plan), None)
+    assert "（牵头、负责、按职责分工负责、指导、参与、配合、会同）" in described
+    assert "(lead, responsible, shared, guiding, participating, supporting, joint)" in described
+    assert "（牵头、负责、按职责分工负责）" in package._description(reference_plan, None)
