@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any, get_args
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib.namespace import SKOS
 
 from conftest import check_golden
 from fgf_opendata import package
-from fgf_opendata.agencies import Registry
+from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.model import Assignment, Plan, Responsibility, Role
 from fgf_opendata.rdf import ROLE_LABELS, from_graph, to_graph
 from fgf_opendata.responsibility import ResponsibilityReader
@@ -327,3 +329,29 @@ def test_the_package_names_the_roles_a_plan_cites(reference_plan: Plan) -> None:
     assert "（牵头、负责、按职责分工负责、指导、参与、配合、会同）" in described
     assert "(lead, responsible, shared, guiding, participating, supporting, joint)" in described
     assert "（牵头、负责、按职责分工负责）" in package._description(reference_plan, None)
+
+
+_PIECES = st.sampled_from(
+    ["财政部", "国务院", "各有关部门", "单位", "地区", "等", "等部门和单位", "会同", "由", "牵头",
+     "负责", "指导", "参与", "配合", "落实", "负责部门：", "适用范围：", "完成时限：", "：", "。",
+     "，", "；", "、", "和", "及", "以下均需", "不再列出", "列第一位者为牵头单位", "下同",
+     "2021年底前", " ", "x"]
+)  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_PIECES | st.text(max_size=2), max_size=14).map("".join))
+def test_any_content_reads_without_error(content: str) -> None:
+    registry = default_registry()
+    reader = ResponsibilityReader(registry)
+    looks = reader.looks_like(content)
+    for lead in (False, True):
+        parsed = reader.parse(content, lead_by_position=lead)
+        cited = (*parsed.assignments, *parsed.standing)
+        assert all(a.agency for a in cited)
+        assert all(a.agency_id is None or registry.get(a.agency_id) for a in cited)
+        assert [a.position for a in parsed.assignments] == list(range(len(parsed.assignments)))
+        for offset, clause in parsed.time_clauses:
+            assert content[offset : offset + len(clause)] == clause
+    if looks:
+        assert reader.parse(content).assignments
