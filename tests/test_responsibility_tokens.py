@@ -54,9 +54,7 @@ def _scan(names: str, registry: Registry) -> tuple[list[str], bool]:
         for length in range(min(longest, size - pos), 0, -1):
             after = pos + length
             if names[pos:after] in known and (
-                after == size
-                or names[after] in _NAME_ENDS
-                or starts_a_name(after)
+                after == size or names[after] in _NAME_ENDS or starts_a_name(after)
             ):
                 tokens.append(names[pos : pos + length])
                 pos += length
