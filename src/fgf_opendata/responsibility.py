@@ -77,10 +77,13 @@ _ROLE_SUFFIXES: tuple[tuple[str, Role], ...] = (
     ("配合", "supporting"),
     ("协助", "supporting"),
 )
-_ROLE_BY_SUFFIX = dict(_ROLE_SUFFIXES)
-# The leftmost match that reaches the end is the longest suffix: where one suffix ends another
-# (负责, 按职责分工负责) the longer one wins, as it starts further left.
-_ROLE_SUFFIX = re.compile("(?:" + "|".join(re.escape(s) for s, _ in _ROLE_SUFFIXES) + r")\Z")
+# A clause's verb is read from the clause reversed, matched at its start: one step per
+# character of the verb, however long the clause. Longest first, so where one verb ends another
+# (负责, 按职责分工负责) the longer one wins.
+_ROLE_BY_REVERSED: dict[str, Role] = {verb[::-1]: role for verb, role in _ROLE_SUFFIXES}
+_ROLE_REVERSED = re.compile(
+    "|".join(re.escape(v) for v in sorted(_ROLE_BY_REVERSED, key=len, reverse=True))
+)
 _TIME_CLAUSE = re.compile(
     r"(\d{4}年|年底|年内|月底|日前|每年|持续推进|长期坚持|持续实施|持续开展|逐步推进|按期完成)"
 )
@@ -188,7 +191,7 @@ def names_a_role(content: str) -> bool:
     """Whether some clause of a parenthesised text ends in a role verb or has a role label."""
     for piece in _CLAUSE_SPLIT.split(content.replace("。", "，")):
         clause = piece.strip()
-        if _ROLE_SUFFIX.search(clause) is not None:
+        if _ROLE_REVERSED.match(clause[::-1]) is not None:
             return True
         label = _LABEL.match(clause)
         if label is not None and label.group(1) in _LABEL_ROLES:
@@ -339,13 +342,13 @@ class ResponsibilityReader:
                     return None
                 offsets.append(pos if clause is piece else pos + piece.index(clause))
                 clauses.append(clause)
-                match = _ROLE_SUFFIX.search(clause)
+                match = _ROLE_REVERSED.match(clause[::-1])
                 if match is None:
                     names_parts.append(clause)
                     verbs.append(None)
                 else:
-                    names_parts.append(clause[: match.start()])
-                    verbs.append(_ROLE_BY_SUFFIX[match.group()])
+                    names_parts.append(clause[: len(clause) - match.end()])
+                    verbs.append(_ROLE_BY_REVERSED[match.group()])
                     has_role = True
             pos += len(piece) + 1
         role: Role = "shared" if lead_by_position else "responsible"
@@ -406,7 +409,7 @@ class ResponsibilityReader:
         standing_names: list[tuple[str, Role]] = []
         lead_here = declares = has_role = False
         last_rule = ""
-        role_suffix = _ROLE_SUFFIX.search
+        role_verb = _ROLE_REVERSED.match
         for base, text in _sentences(content):
             sentence: list[tuple[int, str, str, Role | None]] = []
             sentences.append(sentence)
@@ -442,12 +445,12 @@ class ResponsibilityReader:
                                     offset += label.end()
                                     clause = clause[label.end() :]
                         if clause and not in_other_field:
-                            suffix = role_suffix(clause)
-                            if suffix is None:
+                            found = role_verb(clause[::-1])
+                            if found is None:
                                 names = clause
                             else:
-                                names = clause[: suffix.start()]
-                                verb = _ROLE_BY_SUFFIX[suffix.group()]
+                                names = clause[: len(clause) - found.end()]
+                                verb = _ROLE_BY_REVERSED[found.group()]
                                 has_role = True
                             sentence.append((offset, clause, names, verb))
                 pos += len(piece) + 1
