@@ -289,7 +289,9 @@ def test_table_schemas(package: Path) -> None:
             assert field["type"], field  # profile bug #1147
             assert len(field["description"]) > 10, field
     role = next(f for f in table_schemas()["responsibilities"]["fields"] if f["name"] == "role")
-    assert role["categories"] == role["constraints"]["enum"] == ["lead", "responsible", "shared"]
+    assert role["categories"] == role["constraints"]["enum"] == [
+        "lead", "responsible", "shared", "guiding", "participating", "supporting", "joint"
+    ]  # fmt: skip
 
 
 def test_profiles_are_the_upstream_files() -> None:

@@ -787,8 +787,9 @@ _TABLE_TITLES = {  # name -> English title, Chinese title, what one row is
         "Responsibilities",
         "责任分工",
         (
-            "actor cited in a responsibility line: who leads (牵头), is responsible for (负责) or "
-            "shares (按职责分工负责) a task or measure"
+            "actor cited in a responsibility line: who leads (牵头), is responsible for (负责), "
+            "shares (按职责分工负责), guides (指导), takes part in (参与), supports (配合) or acts "
+            "jointly on (会同) a task or measure"
         ),
     ),
     "deadlines": (
@@ -937,6 +938,20 @@ def package_descriptor(
     }
 
 
+_ROLE_VERBS: Mapping[Role, str] = MappingProxyType(
+    {
+        "lead": "牵头",
+        "responsible": "负责",
+        "shared": "按职责分工负责",
+        "guiding": "指导",
+        "participating": "参与",
+        "supporting": "配合",
+        "joint": "会同",
+    }
+)
+"""Role -> the verb that gives it, for descriptions (rdf.ROLE_LABELS has the same)."""
+
+
 def _description(plan: Plan, registry: Registry | None) -> str:
     """What the package holds, in Chinese then English, with the licence note."""
     sections = len(plan.sections)
@@ -947,6 +962,10 @@ def _description(plan: Plan, registry: Registry | None) -> str:
     )
     deadlines = len(plan.deadlines) + sum(len(s.deadlines) for s in plan.subjects())
     targets = sum(len(s.targets) for s in plan.subjects())
+    cited = {
+        a.role for s in plan.subjects() if s.responsibility for a in s.responsibility.assignments
+    }
+    roles = [role for role in get_args(Role) if role in cited]
     issued_zh = (
         f"{plan.issued.year}年{plan.issued.month}月{plan.issued.day}日" if plan.issued else ""
     )
@@ -958,7 +977,7 @@ def _description(plan: Plan, registry: Registry | None) -> str:
     zh = (
         f"《{plan.plan_title or plan.title}》（{doc_zh}{plan.issuer or ''}{issued_zh}印发）"
         f"的结构化数据：{sections}个部分、{tasks}项重点任务、{measures}项具体措施，"
-        f"{assignments}条责任分工（牵头、负责、按职责分工负责），"
+        f"{assignments}条责任分工（{'、'.join(_ROLE_VERBS[r] for r in roles) or '无'}），"
         f"{deadlines}个完成时限和{targets}个量化目标。每行数据注明其在原文中的位置（行号和字符偏移）。"
         "原文是国家机关的行政性质文件，依《中华人民共和国著作权法》第五条不适用该法；"
         "本派生数据以CC BY 4.0许可发布。"
@@ -966,7 +985,7 @@ def _description(plan: Plan, registry: Registry | None) -> str:
     en = (
         f"Structured data from a key-task division plan issued by the {issuer_en}{doc_en}"
         f"{issued_en}: {sections} sections, {tasks} key tasks, {measures} measures, "
-        f"{assignments} assignments of agencies (lead, responsible, shared), {deadlines} "
+        f"{assignments} assignments of agencies ({', '.join(roles) or 'none'}), {deadlines} "
         f"deadlines and {targets} quantified targets. Every row gives its place in the source "
         "text (line and character offsets). The source is a state document of an "
         "administrative nature, which Art. 5 of the Copyright Law of the PRC places outside "

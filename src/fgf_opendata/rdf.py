@@ -126,7 +126,11 @@ ROLE_LABELS: Mapping[Role, tuple[str, str]] = MappingProxyType(
     {
         "lead": ("牵头", "lead"),
         "responsible": ("负责", "responsible"),
-        "shared": ("按职责分工负责", "shared / participating"),
+        "shared": ("按职责分工负责", "shared"),
+        "guiding": ("指导", "guiding"),
+        "participating": ("参与", "participating"),
+        "supporting": ("配合", "supporting"),
+        "joint": ("会同", "joint"),
     }
 )
 """Role -> (zh-Hans, en) labels; data/fgf.ttl carries the same (a test keeps them equal)."""
@@ -249,6 +253,7 @@ class _Writer:
         self.plan_iri = plan_iri(plan, base)
         self.source = URIRef(f"{self.plan_iri}/zho/txt")
         self.agents: dict[str, URIRef] = {}
+        self.roles_cited: set[Role] = set()
 
     def zh(self, text: str) -> Any:
         return self.lit(text, lang=ZH)
@@ -356,6 +361,7 @@ class _Writer:
         add((node, _RDF.type, _PROV.Attribution))
         add((node, _PROV.agent, agent))
         add((node, _DCAT.hadRole, ROLES[assignment.role]))
+        self.roles_cited.add(assignment.role)
         add((node, _FGF.citedName, self.zh(assignment.agency)))
         add((node, _SDO.position, self.lit(assignment.position + 1)))
 
@@ -484,6 +490,8 @@ class _Writer:
         add((ROLE_SCHEME, _DCT.title, self.en("Roles in a responsibility line")))
         add((ROLE_SCHEME, _DCT.title, self.zh("责任分工角色")))
         for role, concept in ROLES.items():
+            if role not in self.roles_cited:
+                continue  # the scheme in full is in data/fgf.ttl; a plan describes what it cites
             zh, en = ROLE_LABELS[role]
             add((concept, _RDF.type, _SKOS.Concept))
             add((concept, _RDF.type, _DCAT.Role))
