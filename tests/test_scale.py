@@ -5,7 +5,6 @@ benchmarks/scale.py, which also runs them by hand."""
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
@@ -39,7 +38,7 @@ class _CountingMatcher(diff_module.SequenceMatcher):  # type: ignore[misc]
 
 
 @pytest.fixture
-def count_pairs(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_CountingMatcher]]:
+def count_pairs(monkeypatch: pytest.MonkeyPatch) -> type[_CountingMatcher]:
     _CountingMatcher.pairs = 0
     monkeypatch.setattr(diff_module, "SequenceMatcher", _CountingMatcher)
     return _CountingMatcher
