@@ -77,7 +77,12 @@ def tasks_source(
 
 def measures_source(n_measures: int) -> str:
     """A plan of one task with `n_measures` numbered measures."""
-    parts = [_HEADER, "一、着力打造市场化法治化国际化营商环境\n", f"（一）{_body(0)}\n", "具体措施：\n"]
+    parts = [
+        _HEADER,
+        "一、着力打造市场化法治化国际化营商环境\n",
+        f"（一）{_body(0)}\n",
+        "具体措施：\n",
+    ]
     for number in range(1, n_measures + 1):
         parts.append(f"{number}．{_body(number)}\n{_LINES[number % len(_LINES)]}\n")
     parts.append(_CLOSING)
