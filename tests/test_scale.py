@@ -12,7 +12,10 @@ import pytest
 from conftest import ROOT
 from fgf_opendata import diff as diff_module
 from fgf_opendata.diff import _Node, _windows, diff_plans
+from fgf_opendata.model import Plan
+from fgf_opendata.package import plan_json_bytes
 from fgf_opendata.parse import parse_plan
+from fgf_opendata.serialize import plan_to_json
 
 
 def _load_scale() -> ModuleType:
@@ -94,3 +97,7 @@ def test_windows_align_the_rest_in_proportion() -> None:
     assert windows[0] == [0, 1, 2]
     assert windows[500] == [998, 999, 1000, 1001, 1002]
     assert windows[999] == [1996, 1997, 1998, 1999]
+
+
+def test_plan_json_bytes_are_the_canonical_json(reference_plan: Plan) -> None:
+    assert plan_json_bytes(reference_plan) == plan_to_json(reference_plan).encode("utf-8")

@@ -155,9 +155,12 @@ def check_base(base: str) -> str:
     return base
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
+
+
 def _segment(value: str) -> str:
     """A model id as one IRI path segment (ids are ASCII already; anything else is escaped)."""
-    return quote(value, safe="-._~")
+    return value if _UNRESERVED.fullmatch(value) else quote(value, safe="-._~")
 
 
 def plan_iri(plan: Plan, base: str = DEFAULT_BASE) -> str:
@@ -226,6 +229,12 @@ def _resolved(namespace: type[DefinedNamespace]) -> Any:
 )
 
 
+def _iri(value: str) -> URIRef:
+    """An rdflib IRI made without rdflib's check: the writer's IRIs are a checked base and
+    `_segment`s, and the check (a regex per IRI) cost a fifth of the writer's time."""
+    return str.__new__(URIRef, value)
+
+
 class _Writer:
     """Adds the triples of one plan to a graph, one `add` per triple.
 
@@ -247,7 +256,7 @@ class _Writer:
         self.registry = registry
         self.base = base
         self.plan_iri = plan_iri(plan, base)
-        self.source = URIRef(f"{self.plan_iri}/zho/txt")
+        self.source = _iri(f"{self.plan_iri}/zho/txt")
         self.agents: dict[str, URIRef] = {}
 
     def zh(self, text: str) -> Any:
@@ -264,9 +273,9 @@ class _Writer:
 
     def span(self, node: URIRef, span: Span, exact: str) -> None:
         add = self.add
-        resource = URIRef(f"{node}/span")
-        position = URIRef(f"{node}/span/position")
-        quoted = URIRef(f"{node}/span/quote")
+        resource = _iri(f"{node}/span")
+        position = _iri(f"{node}/span/position")
+        quoted = _iri(f"{node}/span/quote")
         add((node, _PROV.wasDerivedFrom, resource))
         add((resource, _RDF.type, _OA.SpecificResource))
         add((resource, _OA.hasSource, self.source))
@@ -291,7 +300,7 @@ class _Writer:
     def deadlines(self, owner: URIRef, deadlines: tuple[Deadline, ...]) -> None:
         add = self.add
         for i, deadline in enumerate(deadlines, 1):
-            node = URIRef(f"{owner}/deadline_{i}")
+            node = _iri(f"{owner}/deadline_{i}")
             add((owner, _FGF.hasDeadline, node))
             add((node, _RDF.type, _TIME.Instant))
             add((node, _SDO.position, self.lit(i)))
@@ -310,7 +319,7 @@ class _Writer:
     def targets(self, owner: URIRef, targets: tuple[Target, ...]) -> None:
         add = self.add
         for i, target in enumerate(targets, 1):
-            node = URIRef(f"{owner}/target_{i}")
+            node = _iri(f"{owner}/target_{i}")
             add((owner, _FGF.hasTarget, node))
             add((node, _SDO.position, self.lit(i)))
             add((node, _RDFS.label, self.zh(target.text)))
@@ -319,7 +328,7 @@ class _Writer:
             add((node, _COMPARATOR_PROPERTY[target.comparator], self.decimal(target.value)))
             self.unit(node, target.unit, target.unit_text)
             if target.baseline is not None:
-                baseline = URIRef(f"{node}/baseline")
+                baseline = _iri(f"{node}/baseline")
                 add((node, _FGF.baseline, baseline))
                 add((baseline, _SDO.value, self.decimal(target.baseline)))
                 self.unit(baseline, target.unit, target.unit_text)
@@ -338,7 +347,7 @@ class _Writer:
         if resp is None:
             return
         add = self.add
-        statement = URIRef(f"{owner}/responsibility")
+        statement = _iri(f"{owner}/responsibility")
         add((owner, _FGF.responsibility, statement))
         add((statement, _RDF.type, _FGF.ResponsibilityStatement))
         add((statement, _DCT.description, self.zh(resp.text)))
@@ -346,7 +355,7 @@ class _Writer:
         add((statement, _FGF.gap, self.lit(resp.gap)))
         self.span(statement, resp.span, resp.text)
         for i, assignment in enumerate(resp.assignments, 1):
-            self.attribution(owner, URIRef(f"{owner}/resp_{i}"), assignment)
+            self.attribution(owner, _iri(f"{owner}/resp_{i}"), assignment)
 
     def attribution(self, owner: URIRef, node: URIRef, assignment: Assignment) -> None:
         add = self.add
@@ -363,7 +372,7 @@ class _Writer:
         if assignment.agency_id is not None:
             return self.known_agent(assignment.agency_id)
         # A name the registry does not know is still an agent, but only of this line.
-        node = URIRef(f"{attribution}/agent")
+        node = _iri(f"{attribution}/agent")
         self.add((node, _RDF.type, _PROV.Agent))
         self.add((node, _RDF.type, _FOAF.Agent))
         self.add((node, _FOAF.name, self.zh(assignment.agency)))
@@ -372,7 +381,7 @@ class _Writer:
     def known_agent(self, agency_id: str) -> URIRef:
         node = self.agents.get(agency_id)
         if node is None:
-            node = self.agents[agency_id] = URIRef(_agent_iri(agency_id, self.registry, self.base))
+            node = self.agents[agency_id] = _iri(_agent_iri(agency_id, self.registry, self.base))
         return node
 
     def subdivision(
@@ -389,7 +398,7 @@ class _Writer:
             add((node, _ELI.number, self.lit(label)))
 
     def section(self, plan: URIRef, section: Section) -> None:
-        node = URIRef(f"{self.plan_iri}/{_segment(section.id)}")
+        node = _iri(f"{self.plan_iri}/{_segment(section.id)}")
         self.subdivision(node, plan, "section", section.id, section.label, section.number)
         if section.title:
             self.add((node, _DCT.title, self.zh(section.title)))
@@ -400,7 +409,7 @@ class _Writer:
 
     def task(self, section: URIRef, task: Task) -> None:
         add = self.add
-        node = URIRef(f"{self.plan_iri}/{_segment(task.id)}")
+        node = _iri(f"{self.plan_iri}/{_segment(task.id)}")
         self.subdivision(node, section, "task", task.id, task.label, task.number)
         add((node, _DCT.description, self.zh(task.text)))
         add((node, _FGF.gap, self.lit(task.gap)))
@@ -409,7 +418,7 @@ class _Writer:
         self.deadlines(node, task.deadlines)
         self.targets(node, task.targets)
         if task.measures_heading is not None:
-            heading = URIRef(f"{node}/measures_heading")
+            heading = _iri(f"{node}/measures_heading")
             add((node, _FGF.measuresHeading, heading))
             self.block(heading, task.measures_heading, 1)
         for measure in task.measures:
@@ -417,7 +426,7 @@ class _Writer:
 
     def measure(self, task: URIRef, measure: Measure) -> None:
         add = self.add
-        node = URIRef(f"{self.plan_iri}/{_segment(measure.id)}")
+        node = _iri(f"{self.plan_iri}/{_segment(measure.id)}")
         self.subdivision(node, task, "measure", measure.id, measure.label, measure.number)
         add((node, _FGF.numbered, self.lit(measure.numbered)))
         add((node, _DCT.description, self.zh(measure.text)))
@@ -429,8 +438,8 @@ class _Writer:
 
     def plan(self, plan: Plan) -> None:
         add = self.add
-        node = URIRef(self.plan_iri)
-        expression = URIRef(f"{self.plan_iri}/zho")
+        node = _iri(self.plan_iri)
+        expression = _iri(f"{self.plan_iri}/zho")
         add((node, _RDF.type, _ELI.LegalResource))
         add((node, _RDF.type, _SDO.Legislation))
         add((node, _ELI.type_document, DOCUMENT_TYPE))
@@ -467,13 +476,13 @@ class _Writer:
         add((self.source, _ELI.embodies, expression))
         add((self.source, _ELI.format, IANA_MEDIA_TYPE["text/plain"]))
         for i, block in enumerate(plan.front, 1):
-            front = URIRef(f"{self.plan_iri}/front_{i}")
+            front = _iri(f"{self.plan_iri}/front_{i}")
             add((node, _FGF.frontMatter, front))
             self.block(front, block, i)
         for section in plan.sections:
             self.section(node, section)
         for i, block in enumerate(plan.back, 1):
-            back = URIRef(f"{self.plan_iri}/back_{i}")
+            back = _iri(f"{self.plan_iri}/back_{i}")
             add((node, _FGF.backMatter, back))
             self.block(back, block, i)
         self.deadlines(node, plan.deadlines)
@@ -537,7 +546,7 @@ class _Writer:
             add((node, _SDO.sameAs, URIRef(f"http://www.wikidata.org/entity/{agency.wikidata}")))
         if agency.successor_id is not None:
             # The 2021 body stays the agent of record; the reform is an event between bodies.
-            event = URIRef(f"{node}/change")
+            event = _iri(f"{node}/change")
             successor = self.known_agent(agency.successor_id)
             add((node, _ORG.changedBy, event))
             add((event, _RDF.type, _ORG.ChangeEvent))
@@ -591,10 +600,10 @@ def _ox_literal(
     raise ExportError(f"no RDF literal for {type(value).__name__} {value!r}")
 
 
-def _write(
+def _triples(
     plan: Plan, registry: Registry | None, base: str, lit: Callable[..., Any] = Literal
 ) -> tuple[list[Triple], str]:
-    """The plan's triples, duplicates dropped, in writing order; and the plan's IRI. `base`
+    """The plan's triples in writing order, duplicates included; and the plan's IRI. `base`
     has been through `check_base`."""
     registry = registry if registry is not None else default_registry()
     triples: list[Triple] = []
@@ -602,7 +611,16 @@ def _write(
     writer.plan(plan)
     writer.roles()
     writer.agencies()
-    return list(dict.fromkeys(triples)), writer.plan_iri
+    return triples, writer.plan_iri
+
+
+def _write(
+    plan: Plan, registry: Registry | None, base: str, lit: Callable[..., Any] = Literal
+) -> tuple[list[Triple], str]:
+    """The plan's triples, duplicates dropped, in writing order; and the plan's IRI. `base`
+    has been through `check_base`."""
+    triples, iri = _triples(plan, registry, base, lit)
+    return list(dict.fromkeys(triples)), iri
 
 
 def to_graph(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_BASE) -> Graph:
@@ -625,7 +643,7 @@ def plan_ntriples(plan: Plan, registry: Registry | None = None, base: str = DEFA
     building a graph: what a corpus build streams, plan by plan."""
     triples, _ = _write(plan, registry, check_base(base), _ox_literal)
     # Line-based: no subject blocks to group, and the writing order is deterministic already.
-    return _serialize(_ox_rows(triples, ordered=False), ox.RdfFormat.N_TRIPLES)
+    return _serialize(_ox_rows(triples), ox.RdfFormat.N_TRIPLES)
 
 
 # --- Graph -> Plan -------------------------------------------------------------------------------
@@ -894,11 +912,19 @@ def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise ExportError(f"{term!r} is not an RDF term that can be serialised")
 
 
-def _ox_rows(triples: Iterable[Triple], *, ordered: bool = True) -> list[ox.Triple]:
+def _ox_rows(triples: Iterable[Triple]) -> list[ox.Triple]:
     """The triples (rdflib terms, or oxigraph literals from `_ox_literal`) as oxigraph triples,
-    in N-Triples order unless `ordered` is false, so the bytes written from them depend only on
-    the set of triples. Each distinct IRI is converted once: subjects, predicates and classes
-    recur many times."""
+    in the order given (`_in_order` sorts them)."""
+    term = _converter()
+    try:
+        return [ox.Triple(term(s), term(p), term(o)) for s, p, o in triples]
+    except ValueError as error:
+        raise ExportError(f"cannot serialise the graph: {error}") from None
+
+
+def _converter() -> Callable[[Any], Any]:
+    """rdflib terms (and oxigraph literals, passed through) to oxigraph terms; each distinct
+    IRI is converted once: subjects, predicates and classes recur many times."""
     iris: dict[Node, ox.NamedNode] = {}
 
     def term(node: Any) -> Any:
@@ -910,26 +936,60 @@ def _ox_rows(triples: Iterable[Triple], *, ordered: bool = True) -> list[ox.Trip
             return found
         return node if kind is ox.Literal else _ox_term(node)
 
+    return term
+
+
+def _by_subject(triples: Iterable[Triple]) -> dict[Node, list[Triple]]:
+    """The triples grouped by subject, each group in the order given."""
+    groups: dict[Node, list[Triple]] = {}
+    for triple in triples:
+        group = groups.get(triple[0])
+        if group is None:
+            groups[triple[0]] = [triple]
+        else:
+            group.append(triple)
+    return groups
+
+
+def _in_order(groups: dict[Node, list[Triple]]) -> Iterator[ox.Triple]:
+    """The triples of `_by_subject` groups, without duplicates, as oxigraph triples in
+    N-Triples order, consuming the groups.
+
+    N-Triples order is the order of the lines `<s> <p> o .`; since no subject's N-Triples form
+    is a proper prefix of another's (an IRI ends at its `>`, a blank node label before a
+    space), it is the order of the subjects' forms, then of the lines within each subject.
+    So only the subjects are sorted as a whole, and each subject's triples become oxigraph
+    triples (each holding copies of its three terms) only when their turn comes: a plan of
+    100,000 tasks has some five million triples, which would not fit in memory at once.
+    """
+    term = _converter()
     try:
-        rows = [ox.Triple(term(s), term(p), term(o)) for s, p, o in triples]
+        subjects = sorted(groups, key=lambda subject: str(term(subject)))
+        for subject in subjects:
+            node = term(subject)
+            rows = [
+                ox.Triple(node, term(p), term(o))
+                for _, p, o in dict.fromkeys(groups.pop(subject))
+            ]
+            rows.sort(key=str)
+            yield from rows
     except ValueError as error:
         raise ExportError(f"cannot serialise the graph: {error}") from None
-    if ordered:
-        rows.sort(key=str)
-    return rows
 
 
 def _serialize(
-    rows: list[ox.Triple], format: ox.RdfFormat, prefixes: Mapping[str, str] | None = None
+    rows: Iterable[ox.Triple] | Iterable[ox.Quad],
+    format: ox.RdfFormat,
+    prefixes: Mapping[str, str] | None = None,
 ) -> bytes:
-    """Rows of `_ox_rows` through oxigraph's serializer for `format`."""
+    """Triples (`_ox_rows`, `_in_order`) through oxigraph's serializer for `format`."""
     return cast(bytes, ox.serialize(rows, format=format, prefixes=dict(prefixes or {})))
 
 
 def serialize_turtle(graph: Graph) -> bytes:
     """Turtle, UTF-8: one block per subject, sorted; the graph's bound prefixes are used."""
     prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
-    return _serialize(_ox_rows(graph), ox.RdfFormat.TURTLE, prefixes)
+    return _serialize(_in_order(_by_subject(graph)), ox.RdfFormat.TURTLE, prefixes)
 
 
 def serialize_jsonld(graph: Graph) -> bytes:
@@ -937,7 +997,7 @@ def serialize_jsonld(graph: Graph) -> bytes:
     N-Triples order of the subjects, full IRIs and no `@context`, so reading it needs no
     context document and fetches nothing. `jsonld_context()` compacts it for people who
     prefer prefixed names."""
-    return _serialize(_ox_rows(graph), ox.RdfFormat.JSON_LD)
+    return _serialize(_in_order(_by_subject(graph)), ox.RdfFormat.JSON_LD)
 
 
 def parse_turtle(data: bytes | str) -> Graph:
@@ -1017,12 +1077,14 @@ def linked_outputs(
     from .catalog import catalog_graph
 
     base = check_base(base)
-    triples, iri = _write(plan, registry, base, _ox_literal)
-    rows = _ox_rows(triples)  # converted and sorted once, written twice
-    outputs = {
-        PLAN_TURTLE: _serialize(rows, ox.RdfFormat.TURTLE, _plan_prefixes(iri, base)),
-        PLAN_JSONLD: _serialize(rows, ox.RdfFormat.JSON_LD),
-    }
+    triples, iri = _triples(plan, registry, base, _ox_literal)
+    groups = _by_subject(triples)
+    del triples  # the groups hold every triple; the list would be one more copy of millions
+    turtle = _serialize(_in_order(groups), ox.RdfFormat.TURTLE, _plan_prefixes(iri, base))
+    # JSON-LD from the Turtle just written: oxigraph reads it back in the order it was written
+    # (the order of `_in_order`) with the same terms, faster than converting the triples again.
+    jsonld = _serialize(ox.parse(turtle, format=ox.RdfFormat.TURTLE), ox.RdfFormat.JSON_LD)
+    outputs = {PLAN_TURTLE: turtle, PLAN_JSONLD: jsonld}
     catalog = catalog_graph(plan, {**files, **outputs}, registry=registry, base=base)
     outputs[CATALOG_TURTLE] = serialize_turtle(catalog)
     return outputs
