@@ -29,6 +29,7 @@ name a remote context.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 import warnings
@@ -37,7 +38,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from types import MappingProxyType, SimpleNamespace
-from typing import Any, TypeVar, cast, get_args
+from typing import Any, NamedTuple, TypeVar, cast, get_args
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -239,7 +240,7 @@ class _Writer:
     """Adds the triples of one plan to a graph, one `add` per triple.
 
     IRIs are rdflib `URIRef`s; literals come from `lit`, with rdflib's signature: rdflib's
-    `Literal` for `to_graph`, or `_ox_literal`, which makes oxigraph's literals directly for
+    `Literal` for `to_graph`, or `_plain_literal`, which keeps the strings oxigraph needs for
     the files (an rdflib literal costs some 3 µs to make and as much to convert).
     """
 
@@ -575,39 +576,59 @@ def _plan_prefixes(plan_iri: str, base: str) -> dict[str, str]:
     }
 
 
-_XSD_BOOLEAN = ox.NamedNode(XSD.boolean)
-_XSD_INTEGER = ox.NamedNode(XSD.integer)
-_XSD_DATE = ox.NamedNode(XSD.date)
+class _Lit(NamedTuple):
+    """A literal the writer makes for oxigraph, kept as plain strings until it is serialised:
+    an oxigraph literal holds its own copy of the text and costs some hundreds of bytes, and
+    a plan of 100,000 tasks has two million literals; the text here is the model's own."""
+
+    lexical: str
+    language: str | None
+    datatype: str | None
+
+
+_XSD_BOOLEAN = str(XSD.boolean)
+_XSD_INTEGER = str(XSD.integer)
+_XSD_DATE = str(XSD.date)
+
+
+def _plain_literal(value: object, lang: str | None = None, datatype: URIRef | None = None) -> _Lit:
+    """The lexical form, language and datatype rdflib's `Literal` gives the same arguments,
+    for the Python types the writer uses (str, bool, int, date)."""
+    if lang is not None:
+        return _Lit(cast(str, value), lang, None)
+    if datatype is not None:
+        return _Lit(str(value), None, str(datatype))
+    if isinstance(value, str):
+        return _Lit(value, None, None)
+    if isinstance(value, bool):
+        return _Lit("true" if value else "false", None, _XSD_BOOLEAN)
+    if isinstance(value, int):
+        return _Lit(str(value), None, _XSD_INTEGER)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return _Lit(value.isoformat(), None, _XSD_DATE)
+    raise ExportError(f"no RDF literal for {type(value).__name__} {value!r}")
 
 
 def _ox_literal(
     value: object, lang: str | None = None, datatype: URIRef | None = None
 ) -> ox.Literal:
-    """An oxigraph literal with the lexical form and datatype rdflib's `Literal` gives the same
-    arguments, for the Python types the writer uses (str, bool, int, date)."""
-    if lang is not None:
-        return ox.Literal(cast(str, value), language=lang)
-    if datatype is not None:
-        return ox.Literal(str(value), datatype=ox.NamedNode(datatype))
-    if isinstance(value, str):
-        return ox.Literal(value)
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=_XSD_BOOLEAN)
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=_XSD_INTEGER)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return ox.Literal(value.isoformat(), datatype=_XSD_DATE)
-    raise ExportError(f"no RDF literal for {type(value).__name__} {value!r}")
+    """The oxigraph literal of `_plain_literal`."""
+    return cast(ox.Literal, _converter()(_plain_literal(value, lang, datatype)))
 
 
 def _triples(
-    plan: Plan, registry: Registry | None, base: str, lit: Callable[..., Any] = Literal
+    plan: Plan,
+    registry: Registry | None,
+    base: str,
+    lit: Callable[..., Any] = Literal,
+    add: Callable[[Triple], object] | None = None,
 ) -> tuple[list[Triple], str]:
     """The plan's triples in writing order, duplicates included; and the plan's IRI. `base`
-    has been through `check_base`."""
+    has been through `check_base`. With `add`, the triples go there instead (the list is empty).
+    """
     registry = registry if registry is not None else default_registry()
     triples: list[Triple] = []
-    writer = _Writer(triples.append, plan, registry, base, lit)
+    writer = _Writer(add or triples.append, plan, registry, base, lit)
     writer.plan(plan)
     writer.roles()
     writer.agencies()
@@ -641,7 +662,7 @@ def to_graph(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_B
 def plan_ntriples(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_BASE) -> bytes:
     """The triples of `to_graph(plan)` as canonical N-Triples in writing order, without
     building a graph: what a corpus build streams, plan by plan."""
-    triples, _ = _write(plan, registry, check_base(base), _ox_literal)
+    triples, _ = _write(plan, registry, check_base(base), _plain_literal)
     # Line-based: no subject blocks to group, and the writing order is deterministic already.
     return _serialize(_ox_rows(triples), ox.RdfFormat.N_TRIPLES)
 
@@ -913,7 +934,7 @@ def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def _ox_rows(triples: Iterable[Triple]) -> list[ox.Triple]:
-    """The triples (rdflib terms, or oxigraph literals from `_ox_literal`) as oxigraph triples,
+    """The triples (rdflib terms, or literals from `_plain_literal`) as oxigraph triples,
     in the order given (`_in_order` sorts them)."""
     term = _converter()
     try:
@@ -923,36 +944,60 @@ def _ox_rows(triples: Iterable[Triple]) -> list[ox.Triple]:
 
 
 def _converter() -> Callable[[Any], Any]:
-    """rdflib terms (and oxigraph literals, passed through) to oxigraph terms; each distinct
-    IRI is converted once: subjects, predicates and classes recur many times."""
-    iris: dict[Node, ox.NamedNode] = {}
+    """rdflib terms and `_Lit`s to oxigraph terms; each distinct IRI (datatypes included) is
+    converted once: subjects, predicates and classes recur many times."""
+    iris: dict[Node | str, ox.NamedNode] = {}
+
+    def named(iri: Any) -> ox.NamedNode:
+        found = iris.get(iri)
+        if found is None:
+            found = iris[iri] = ox.NamedNode(iri)
+        return found
 
     def term(node: Any) -> Any:
         kind = type(node)
         if kind is URIRef:
-            found = iris.get(node)
-            if found is None:
-                found = iris[node] = ox.NamedNode(node)
-            return found
-        return node if kind is ox.Literal else _ox_term(node)
+            return named(node)
+        if kind is _Lit:
+            if node.language is not None:
+                return ox.Literal(node.lexical, language=node.language)
+            if node.datatype is not None:
+                return ox.Literal(node.lexical, datatype=named(node.datatype))
+            return ox.Literal(node.lexical)
+        return _ox_term(node)
 
     return term
 
 
-def _by_subject(triples: Iterable[Triple]) -> dict[Node, list[Triple]]:
-    """The triples grouped by subject, each group in the order given."""
-    groups: dict[Node, list[Triple]] = {}
-    for triple in triples:
-        group = groups.get(triple[0])
+_Groups = dict[Node, list[Any]]
+"""Subject -> its predicates and objects, flat: [p1, o1, p2, o2, ...] (a tuple per triple
+would cost four times the memory of the two references)."""
+
+
+def _grouper(groups: _Groups) -> Callable[[Triple], None]:
+    """An `add` that puts each triple into `groups`, in the order given."""
+
+    def add(triple: Triple) -> None:
+        subject, predicate, value = triple
+        group = groups.get(subject)
         if group is None:
-            groups[triple[0]] = [triple]
+            groups[subject] = [predicate, value]
         else:
-            group.append(triple)
+            group += (predicate, value)
+
+    return add
+
+
+def _by_subject(triples: Iterable[Triple]) -> _Groups:
+    groups: _Groups = {}
+    add = _grouper(groups)
+    for triple in triples:
+        add(triple)
     return groups
 
 
-def _in_order(groups: dict[Node, list[Triple]]) -> Iterator[ox.Triple]:
-    """The triples of `_by_subject` groups, without duplicates, as oxigraph triples in
+def _in_order(groups: _Groups) -> Iterator[ox.Triple]:
+    """The triples of the groups (`_grouper`), without duplicates, as oxigraph triples in
     N-Triples order, consuming the groups.
 
     N-Triples order is the order of the lines `<s> <p> o .`; since no subject's N-Triples form
@@ -967,9 +1012,10 @@ def _in_order(groups: dict[Node, list[Triple]]) -> Iterator[ox.Triple]:
         subjects = sorted(groups, key=lambda subject: str(term(subject)))
         for subject in subjects:
             node = term(subject)
+            flat = groups.pop(subject)
             rows = [
                 ox.Triple(node, term(p), term(o))
-                for _, p, o in dict.fromkeys(groups.pop(subject))
+                for p, o in dict.fromkeys(zip(flat[::2], flat[1::2], strict=True))
             ]
             rows.sort(key=str)
             yield from rows
@@ -982,8 +1028,14 @@ def _serialize(
     format: ox.RdfFormat,
     prefixes: Mapping[str, str] | None = None,
 ) -> bytes:
-    """Triples (`_ox_rows`, `_in_order`) through oxigraph's serializer for `format`."""
-    return cast(bytes, ox.serialize(rows, format=format, prefixes=dict(prefixes or {})))
+    """Triples (`_ox_rows`, `_in_order`) through oxigraph's serializer for `format`.
+
+    Written into a `BytesIO`, whose bytes `getvalue` hands over without a copy: the bytes oxigraph
+    returns itself are copied out of its buffer, twice the file (600 MB of JSON-LD for a plan of
+    100,000 tasks) at once."""
+    out = io.BytesIO()
+    ox.serialize(rows, out, format=format, prefixes=dict(prefixes or {}))
+    return out.getvalue()
 
 
 def serialize_turtle(graph: Graph) -> bytes:
@@ -1077,9 +1129,8 @@ def linked_outputs(
     from .catalog import catalog_graph
 
     base = check_base(base)
-    triples, iri = _triples(plan, registry, base, _ox_literal)
-    groups = _by_subject(triples)
-    del triples  # the groups hold every triple; the list would be one more copy of millions
+    groups: _Groups = {}
+    _, iri = _triples(plan, registry, base, _plain_literal, _grouper(groups))
     turtle = _serialize(_in_order(groups), ox.RdfFormat.TURTLE, _plan_prefixes(iri, base))
     # JSON-LD from the Turtle just written: oxigraph reads it back in the order it was written
     # (the order of `_in_order`) with the same terms, faster than converting the triples again.
