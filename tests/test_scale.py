@@ -4,6 +4,7 @@ benchmarks/scale.py, which also runs them by hand."""
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 from types import ModuleType
 
@@ -13,7 +14,7 @@ from conftest import ROOT
 from fgf_opendata import diff as diff_module
 from fgf_opendata.diff import _Node, _windows, diff_plans
 from fgf_opendata.model import Plan
-from fgf_opendata.package import plan_json_bytes
+from fgf_opendata.package import cycle_collection_paused, plan_json_bytes
 from fgf_opendata.parse import parse_plan
 from fgf_opendata.serialize import plan_to_json
 
@@ -101,3 +102,22 @@ def test_windows_align_the_rest_in_proportion() -> None:
 
 def test_plan_json_bytes_are_the_canonical_json(reference_plan: Plan) -> None:
     assert plan_json_bytes(reference_plan) == plan_to_json(reference_plan).encode("utf-8")
+
+
+def test_the_cycle_collector_is_paused_for_the_block_and_restored() -> None:
+    def fail_inside() -> None:
+        with cycle_collection_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("the block fails")
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        fail_inside()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cycle_collection_paused():
+            pass
+        assert not gc.isenabled()  # it was off before the block: left off
+    finally:
+        gc.enable()

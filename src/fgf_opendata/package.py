@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -66,6 +68,7 @@ __all__ = [
     "SourceInfo",
     "agency_rows",
     "check_plan_id",
+    "cycle_collection_paused",
     "data_files",
     "descriptor_bytes",
     "package_descriptor",
@@ -755,6 +758,20 @@ def source_path(plan: Plan) -> str:
     return f"source/{check_plan_id(plan.id)}.txt"
 
 
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector off for a block that makes millions of objects and no cycles
+    (the triples of a plan, the rows of its tables): each full collection walks every object
+    alive, and they cost a fifth of a large build. Restored as it was when the block ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def data_files(plan: Plan, registry: Registry, source_text: str) -> dict[str, bytes]:
     """Path -> bytes of every data file of the package: the CSVs, plan.json and the source.
 
@@ -763,8 +780,9 @@ def data_files(plan: Plan, registry: Registry, source_text: str) -> dict[str, by
     """
     text_path = source_path(plan)  # checks the plan id before anything is made of it
     schemas = table_schemas()
-    rows = plan_rows(plan, registry)
-    files = {f"{name}.csv": table_csv(rows[name], schemas[name]) for name in TABLES}
+    with cycle_collection_paused():
+        rows = plan_rows(plan, registry)
+        files = {f"{name}.csv": table_csv(rows[name], schemas[name]) for name in TABLES}
     files[PLAN_JSON] = plan_json_bytes(plan)
     files[text_path] = source_text.encode("utf-8")
     return files

@@ -68,6 +68,7 @@ from .model import (
     Task,
     UnitCode,
 )
+from .package import cycle_collection_paused
 from .vocab import (
     BLOCK_KINDS,
     CV,
@@ -955,6 +956,9 @@ def _converter() -> Callable[[Any], Any]:
         return found
 
     def term(node: Any) -> Any:
+        found = iris.get(node)  # most terms are IRIs seen before: one lookup
+        if found is not None:
+            return found
         kind = type(node)
         if kind is URIRef:
             return named(node)
@@ -1129,12 +1133,13 @@ def linked_outputs(
     from .catalog import catalog_graph
 
     base = check_base(base)
-    groups: _Groups = {}
-    _, iri = _triples(plan, registry, base, _plain_literal, _grouper(groups))
-    turtle = _serialize(_in_order(groups), ox.RdfFormat.TURTLE, _plan_prefixes(iri, base))
-    # JSON-LD from the Turtle just written: oxigraph reads it back in the order it was written
-    # (the order of `_in_order`) with the same terms, faster than converting the triples again.
-    jsonld = _serialize(ox.parse(turtle, format=ox.RdfFormat.TURTLE), ox.RdfFormat.JSON_LD)
+    with cycle_collection_paused():
+        groups: _Groups = {}
+        _, iri = _triples(plan, registry, base, _plain_literal, _grouper(groups))
+        turtle = _serialize(_in_order(groups), ox.RdfFormat.TURTLE, _plan_prefixes(iri, base))
+        # JSON-LD from the Turtle just written: oxigraph reads it back in the order it was
+        # written (that of `_in_order`) with the same terms, faster than converting again.
+        jsonld = _serialize(ox.parse(turtle, format=ox.RdfFormat.TURTLE), ox.RdfFormat.JSON_LD)
     outputs = {PLAN_TURTLE: turtle, PLAN_JSONLD: jsonld}
     catalog = catalog_graph(plan, {**files, **outputs}, registry=registry, base=base)
     outputs[CATALOG_TURTLE] = serialize_turtle(catalog)
