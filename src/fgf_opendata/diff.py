@@ -13,7 +13,8 @@ what the previous passes left unmatched:
    only while that is at most `PAIR_LIMIT` pairs. Beyond that, each remaining new node is
    compared with the remaining old nodes nearest its place (the remaining nodes of each plan
    in document order, aligned in proportion, as many on either side as keep the total under
-   `PAIR_LIMIT`), so a diff takes time linear in the plans' size; a node both reworded and
+   `PAIR_LIMIT`, and at least `MIN_REACH`), so a diff takes time linear in the plans' size
+   (at most `PAIR_LIMIT` or 2 x `MIN_REACH` + 1 pairs per new node); a node both reworded and
    moved far while thousands of others also changed is then reported as removed and added.
 
 Unmatched nodes are added or removed. A matched pair is moved when its parent changed or when it
@@ -58,6 +59,7 @@ from .model import Assignment, Deadline, Measure, Plan, Responsibility, Role, Se
 from .serialize import plan_from_json
 
 __all__ = [
+    "MIN_REACH",
     "PAIR_LIMIT",
     "SIMILARITY",
     "AgencyChange",
@@ -81,6 +83,10 @@ SIMILARITY = 0.6
 PAIR_LIMIT = 200_000
 """Most text pairs the similarity pass of one level compares (about a second and a half here):
 within it, every remaining pair; beyond it, a window around each node's place."""
+
+MIN_REACH = 2
+"""Least number of old nodes on either side of a new node's place that its window holds, however
+many nodes remain (a node pushed down by a few inserted before it is still found)."""
 
 Level = Literal["plan", "section", "task", "measure"]
 ChangeKind = Literal[
@@ -401,7 +407,8 @@ def _windows(
 ) -> Iterator[tuple[_Node, Sequence[_Node]]]:
     """Each new node with the old nodes pass 3 compares it with: all of them while the pairs
     number at most `limit` (default `PAIR_LIMIT`), else those nearest its place in proportion,
-    `reach` on either side, so that at most `limit` pairs (and one per new node) are compared."""
+    `reach` on either side, so that at most `limit` pairs (or, with many new nodes, 2 x
+    `MIN_REACH` + 1 per new node) are compared."""
     limit = PAIR_LIMIT if limit is None else limit
     if not old:
         return
@@ -409,7 +416,7 @@ def _windows(
         for n in new:
             yield n, old
         return
-    reach = max(0, (limit // len(new) - 1) // 2)
+    reach = max(MIN_REACH, (limit // len(new) - 1) // 2)
     for position, n in enumerate(new):
         centre = position * len(old) // len(new)
         yield n, old[max(0, centre - reach) : centre + reach + 1]
