@@ -123,9 +123,8 @@ class _Chunk:
 
 def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> _Chunk:
     """Parse one source and produce its rows and triples (runs in a worker process)."""
-    from .package import check_plan_id, plan_rows, table_csv
+    from .package import check_plan_id, plan_json_bytes, plan_rows, table_csv
     from .parse import parse_plan
-    from .serialize import plan_to_json
     from .textio import read_source
     from .validate import check_plan
 
@@ -146,7 +145,7 @@ def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> 
         plan.id,
         tables=tables,
         agency_ids=agency_ids,
-        plan_json=plan_to_json(plan).encode("utf-8"),
+        plan_json=plan_json_bytes(plan),
         text=text.encode("utf-8"),
         triples=_triples(plan, registry) if graph else b"",
         findings=tuple(f.message for f in check_plan(plan, registry, text)),
