@@ -80,16 +80,25 @@ CKAN_LICENCES = {
 """CKAN 2.12's default licence list (`ckan/model/license.py`, `LicenseRegister()` without
 `licenses_group_url`): id -> (url, title)."""
 
+CKAN_FORMAT_ROWS = (
+    ("BIN", "application/octet-stream", ("bin",)),
+    ("CSV", "text/csv", ("text/comma-separated-values",)),
+    ("HTML", "text/html", ("htm", "http://purl.org/net/mediatypes/text/html")),
+    ("JS", "application/x-javascript", ()),
+    ("JSON", "application/json", ()),
+    ("SVG", "image/svg+xml", ("svg",)),
+    ("TXT", "text/plain", ()),
+)
+"""The rows of CKAN 2.12's `ckan/config/resource_formats.json` (name, media type,
+alternatives) for the media types the package uses or may use. It has no Turtle, JSON-LD,
+Markdown, YAML, SQLite, CSS or text/javascript row."""
+
 CKAN_FORMATS = {
-    "text/csv": "CSV",
-    "text/comma-separated-values": "CSV",
-    "text/html": "HTML",
-    "application/json": "JSON",
-    "text/plain": "TXT",
+    key: name
+    for name, media, alternatives in CKAN_FORMAT_ROWS
+    for key in (name.lower(), media, *(a.lower() for a in alternatives))
 }
-"""The entries of CKAN 2.12's `ckan/config/resource_formats.json` for the media types the
-package uses (media type or alternative -> format name). It has no Turtle, JSON-LD, Markdown,
-YAML or SQLite entry."""
+"""How ckanext-dcat's `resource_formats()` looks them up: name, media type or alternative."""
 
 NOT_IN_CKAN_FORMATS = {
     "text/turtle",
@@ -97,10 +106,11 @@ NOT_IN_CKAN_FORMATS = {
     "text/markdown",
     "application/yaml",
     "application/vnd.sqlite3",
-    "application/octet-stream",
+    "text/css",
+    "text/javascript",
 }
 """Media types CKAN's format list lacks: ckanext-dcat keeps the `dct:format` IRI (the EU file
-type) as the resource's format, or the media type when there is none. The README says so."""
+type) as the resource's format. The README says so."""
 
 
 # --- ckanext-dcat's rules, restated ---------------------------------------------------------
@@ -143,8 +153,8 @@ def distribution_format(graph: Graph, node: Node) -> tuple[str | None, str | Non
                 label = str(fmt)
     if imt in CKAN_FORMATS:
         label = CKAN_FORMATS[imt]
-    elif label is not None and label.lower() in {v.lower() for v in CKAN_FORMATS.values()}:
-        label = label.upper()
+    elif label in CKAN_FORMATS:
+        label = CKAN_FORMATS[label]
     return imt, label or imt
 
 
@@ -241,6 +251,7 @@ def test_the_dates_are_the_plans(harvested: dict[str, Any]) -> None:
 def test_every_resource_has_a_readable_media_type_and_format(harvested: dict[str, Any]) -> None:
     resources = harvested["resources"]
     assert len(resources) == 13
+    assert {m for m, _ in FILE_FORMATS.values()} <= {*CKAN_FORMATS, *NOT_IN_CKAN_FORMATS}
     for resource in resources:
         assert resource["mimetype"] in {m for m, _ in FILE_FORMATS.values()}, resource
         if resource["mimetype"] in NOT_IN_CKAN_FORMATS:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
-from fgf_opendata.rdf import parse_turtle
+from fgf_opendata.agencies import Registry
+from fgf_opendata.catalog import catalog_graph
+from fgf_opendata.model import Plan
+from fgf_opendata.rdf import parse_turtle, serialize_turtle
 from fgf_opendata.shacl import check_catalog
+from fgf_opendata.vocab import DCAT, DCT, IANA_MEDIA_TYPE, RDF
 
 
 def test_each_warning_left_is_documented() -> None:
@@ -29,4 +33,34 @@ def test_each_warning_left_is_documented() -> None:
         subject = next(name for name, part in subjects.items() if part in finding.where)
         found.add((term, subject))
     assert found == documented
+    assert len(findings) == 5
+
+
+def test_the_files_other_stages_add_get_no_new_warning(
+    reference_plan: Plan, registry: Registry
+) -> None:
+    """README, LICENSE, citation, SQLite, Datasette metadata and the landing page each get a
+    media type and a file type, so DCAT-AP warns about nothing new when they join."""
+    files = dict.fromkeys(
+        (
+            "tasks.csv",
+            "README.md",
+            "LICENSE",
+            "CITATION.cff",
+            "plan.sqlite",
+            "metadata.json",
+            "schemas/tasks.tableschema.json",
+            "site/index.html",
+            "site/style.css",
+            "site/app.js",
+        ),
+        b"x",
+    )
+    graph = catalog_graph(reference_plan, files, registry=registry)
+    for node in graph.subjects(RDF.type, DCAT.Distribution):
+        assert graph.value(node, DCT["format"]) is not None, node
+        assert graph.value(node, DCAT.mediaType) != IANA_MEDIA_TYPE["application/octet-stream"]
+    findings = check_catalog(parse_turtle(serialize_turtle(graph)))
+    assert [f for f in findings if f.severity == "error"] == []
+    assert all(f.where.endswith(("/country/CHN", "/catalog", "/publisher")) for f in findings)
     assert len(findings) == 5

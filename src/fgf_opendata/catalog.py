@@ -87,12 +87,15 @@ _STABLE = URIRef(f"{_AVAILABILITIES}/STABLE")
 FILE_FORMATS: Mapping[str, tuple[str, str | None]] = MappingProxyType(
     {
         ".cff": ("application/yaml", "YAML"),
+        ".css": ("text/css", "CSS"),
         ".csv": ("text/csv", "CSV"),
         ".html": ("text/html", "HTML"),
+        ".js": ("text/javascript", "JS"),
         ".json": ("application/json", "JSON"),
         ".jsonld": ("application/ld+json", "JSON_LD"),
         ".md": ("text/markdown", "TXT"),
-        ".sqlite": ("application/vnd.sqlite3", None),
+        ".sqlite": ("application/vnd.sqlite3", "BIN"),
+        ".svg": ("image/svg+xml", "SVG"),
         ".ttl": ("text/turtle", "RDF_TURTLE"),
         ".txt": ("text/plain", "TXT"),
         ".yaml": ("application/yaml", "YAML"),
@@ -100,7 +103,8 @@ FILE_FORMATS: Mapping[str, tuple[str, str | None]] = MappingProxyType(
     }
 )
 """File suffix (or a whole name without one) -> (IANA media type, EU file type); anything else
-is application/octet-stream. Markdown is plain text in the EU list, which has no Markdown."""
+is application/octet-stream. The EU file-type list has no Markdown (plain text, TXT) and no
+SQLite (binary data, BIN)."""
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
