@@ -127,6 +127,8 @@ class SourceInfo:
     """The official publication of the document (gov.cn)."""
     keywords: tuple[str, ...] = ()
     """Subject keywords for portals, in addition to the generic ones."""
+    published: dt.date | None = None
+    """The date the source was published at `url`, when it is known."""
 
 
 SOURCES: Mapping[str, SourceInfo] = MappingProxyType(
@@ -140,6 +142,7 @@ SOURCES: Mapping[str, SourceInfo] = MappingProxyType(
                 "streamlining administration",
                 "business environment",
             ),
+            dt.date(2021, 7, 11),
         ),
     }
 )
