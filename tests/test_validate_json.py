@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -95,3 +96,30 @@ def test_any_text_reads_as_the_json_module_reads_it_or_is_a_parse_error(text: st
             load_json(text, "x.json")
     else:
         assert load_json(text, "x.json") == expected
+
+
+# --- every reader of user JSON uses it ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"sections": ' + "[" * 100_000 + "]" * 100_000 + "}", "nests deeper than 64 levels"),
+        ('{"sections": [], "n": ' + "9" * 5000 + "}", "has an integer of 5,000 digits"),
+    ],
+    ids=["deep", "long-integer"],
+)
+def test_diff_refuses_a_hostile_plan_json_with_exit_2(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    from click.testing import CliRunner
+
+    from conftest import REFERENCE
+    from fgf_opendata.cli import main
+
+    plan = tmp_path / "plan.json"
+    plan.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", str(plan), str(REFERENCE)])
+    assert result.exit_code == 2, result.stderr
+    assert f"{plan} {message}" in result.stderr
+    assert "internal error" not in result.stderr
