@@ -1153,6 +1153,10 @@ def linked_findings(folder: Path) -> list[Finding]:
     except RecursionError:
         message = "the RDF files nest too deeply to be read"
         return [*refused, Finding("linked-file-unreadable", "error", message, "linked-plan-ttl")]
+    except Exception as exc:  # noqa: BLE001 - rdflib fails in any way on a damaged graph
+        # (compare.isomorphic raises a bare Exception on an IRI with spaces): still a finding.
+        message = f"the RDF files cannot be checked: {type(exc).__name__}: {clip(exc, 200)}"
+        return [*refused, Finding("linked-file-unreadable", "error", message, "linked-plan-ttl")]
     # Findings name the focus node by IRI; the report's `where` is resource/field, so name the
     # file (the resource) and keep the IRI in the message.
     return refused + [
