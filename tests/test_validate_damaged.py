@@ -224,3 +224,14 @@ def test_a_fifo_is_refused_without_blocking(package: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert '"targets.csv" is not a regular file: not read [not-a-file]' in done.stdout
+
+
+def test_a_schema_frictionless_cannot_read_is_a_profile_finding(package: Path) -> None:
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][3]["schema"]["foreignKeys"] = -1  # frictionless: TypeError
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    report = validate_package(package)
+    assert ("table-schema-profile-error", "measures") in {
+        (f.code, f.where) for f in report.findings
+    }
+    assert _validate(package).exit_code == 1

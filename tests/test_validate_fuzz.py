@@ -270,7 +270,7 @@ def test_damaged_rdf_files_are_findings(base: Path, tmp_path: Path, case: str) -
 
 
 @settings(
-    max_examples=4,
+    max_examples=3,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -411,15 +411,17 @@ def _error_message(error: Any) -> str:
 
 
 def frictionless_findings(
-    folder: Path, descriptor: Mapping[str, Any] | None = None
+    folder: Path, descriptor: Mapping[str, Any] | None = None, *, skip: Collection[str] = ()
 ) -> list[Finding]:
     """Gate 1: frictionless validation of the package, offline, as findings.
 
     frictionless reads the descriptor as `read_descriptor` gives it (`descriptor`, when the
     caller has it), with its Table Schemas and dialects inlined and without what it must not
     or cannot read: a resource with a file that `unsafe_path` refuses or a schema or dialect
-    that is not readable JSON, a pattern that is no regular expression (the other gates report
-    each of them)."""
+    that is not readable JSON, a pattern that is no regular expression, and the resources
+    named in `skip` (whose Table Schema or dialect fails its profile: frictionless may crash on
+    them); the other gates report each of them. Should frictionless fail all the same, that
+    is a finding (frictionless-error), not an exception."""
     from frictionless import FrictionlessException, system, validate
 
     if descriptor is None:
@@ -428,10 +430,13 @@ def frictionless_findings(
     with system.use_context(http_session=_OfflineSession()), _csv_field_limit():
         try:
             report = validate(
-                _for_frictionless(folder, descriptor), type="package", basepath=str(folder)
+                _for_frictionless(folder, descriptor, skip), type="package", basepath=str(folder)
             )
         except FrictionlessException as exc:  # pragma: no cover - validate reports instead
             return [Finding("frictionless-error", "error", _clip_quoted(str(exc)), DESCRIPTOR)]
+        except Exception as exc:  # noqa: BLE001 - frictionless fails in any way on some damage
+            message = f"frictionless could not validate the package: {type(exc).__name__}: {exc}"
+            return [Finding("frictionless-error", "error", clip(message, 300), DESCRIPTOR)]
     for error in report.errors:
         findings.append(Finding(error.type, "error", _error_message(error), DESCRIPTOR))
     for task in report.tasks:
@@ -451,7 +456,9 @@ def frictionless_findings(
     return findings
 
 
-def _for_frictionless(folder: Path, descriptor: Mapping[str, Any]) -> dict[str, Any]:
+def _for_frictionless(
+    folder: Path, descriptor: Mapping[str, Any], skip: Collection[str]
+) -> dict[str, Any]:
     """A copy of the descriptor frictionless can read without crashing or leaving the package:
     see `frictionless_findings`."""
     read = _folder_reader(folder)
@@ -459,9 +466,11 @@ def _for_frictionless(folder: Path, descriptor: Mapping[str, Any]) -> dict[str, 
     if not isinstance(resources, list):
         return copy.deepcopy(dict(descriptor))
     kept: list[Any] = []
-    for resource in resources:
+    for index, resource in enumerate(resources):
         if not isinstance(resource, dict):
             kept.append(copy.deepcopy(resource))
+            continue
+        if str(resource.get("name", f"resources[{index}]")) in skip:
             continue
         if any(unsafe_path(folder, path) for path in _paths_of(resource)):
             continue
@@ -1113,16 +1122,19 @@ def validate_package(folder: str | Path, *, linked: bool = False) -> PackageRepo
     its `datapackage.json` cannot be read, `ParseError` when that is not JSON."""
     path = Path(folder)
     descriptor = read_descriptor(path)
+    profiles = profile_findings(path, descriptor)
+    broken = {f.where for f in profiles if f.code in _PART_PROFILE_ERRORS}
     findings = [
         *link_findings(path, descriptor),
-        *frictionless_findings(path, descriptor),
-        *profile_findings(path, descriptor),
+        *frictionless_findings(path, descriptor, skip=broken),
+        *profiles,
         *project_findings(path, descriptor),
         *(linked_findings(path) if linked else ()),
     ]
     return PackageReport(str(folder), tuple(findings), len(_resources(descriptor)))
 
 
+_PART_PROFILE_ERRORS = ("table-schema-profile-error", "dialect-profile-error")
 _LINKED_FILES = ("linked/plan.ttl", "linked/plan.jsonld", "linked/catalog.ttl", "plan.json")
 _JSON_FILES = ("linked/plan.jsonld", "plan.json")
 
