@@ -235,3 +235,13 @@ def test_a_schema_frictionless_cannot_read_is_a_profile_finding(package: Path) -
         (f.code, f.where) for f in report.findings
     }
     assert _validate(package).exit_code == 1
+
+
+def test_a_loop_of_links_is_a_finding(package: Path) -> None:
+    (package / "loop1").symlink_to("loop2")
+    (package / "loop2").symlink_to("loop1")
+    report = validate_package(package)
+    assert [(f.code, f.where, f.message) for f in report.findings] == [
+        ("unsafe-link", "loop1", '"loop1" is a link that cannot be resolved: not read'),
+        ("unsafe-link", "loop2", '"loop2" is a link that cannot be resolved: not read'),
+    ]

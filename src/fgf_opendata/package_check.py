@@ -314,12 +314,12 @@ def unsafe_path(folder: Path, path: str) -> str | None:
         if not here.is_symlink():
             continue
         link = here.relative_to(root).as_posix()
+        named = "" if link == path else f" ({link})"
         try:
             target = here.resolve(strict=False)
         except (OSError, RuntimeError):  # a loop of links
-            return f"is a link that cannot be resolved ({link})"
+            return f"is a link that cannot be resolved{named}"
         if not target.is_relative_to(root):
-            named = "" if link == path else f" ({link})"
             return f"is a link that leads out of the package{named}"
         here = target
     try:
