@@ -282,7 +282,7 @@ def test_a_damaged_package_gives_findings_or_a_clear_error(base: Path, data: st.
 
 @pytest.mark.slow
 @settings(
-    max_examples=400,
+    max_examples=200,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
