@@ -212,11 +212,6 @@ def test_cli_diff_refuses_a_package_whose_plan_json_is_a_fifo(tmp_path: Path) ->
 
 
 @needs_fifo
-@pytest.mark.xfail(
-    raises=subprocess.TimeoutExpired,
-    reason="frictionless opens resource files itself: package_check must refuse a FIFO "
-    "resource before gate 1 (its owner's change; open_regular tells a FIFO without blocking)",
-)
 def test_cli_validate_refuses_a_fifo_resource(tmp_path: Path) -> None:
     package = tmp_path / "package"
     shutil.copytree(ROOT / "datapackage", package)

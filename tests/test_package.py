@@ -202,6 +202,51 @@ def test_a_value_that_does_not_fit_its_field_is_refused(
     assert message in str(raised.value)
 
 
+# Line breaks and other separators a text cell may hold: each must come back as it went in.
+LINE_BREAKS = ("\r", "\r\n", "\n", "\n\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c")
+
+
+def _free_text_fields(schema: Mapping[str, Any]) -> list[str]:
+    """The string fields without enum or pattern: the ones a plan's text can fill."""
+    return [
+        f["name"]
+        for f in schema["fields"]
+        if f.get("type") == "string" and not {"enum", "pattern"} & set(f.get("constraints", {}))
+    ]
+
+
+@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("brk", LINE_BREAKS, ids=repr)
+def test_line_breaks_in_every_text_cell_read_back_unchanged(
+    package: Path, table: str, brk: str
+) -> None:
+    from frictionless import Resource, Schema
+
+    schema = table_schemas()[table]
+    fields = _free_text_fields(schema)
+    assert fields, table
+    types = {f["name"]: f.get("type", "string") for f in schema["fields"]}
+    read_as = {"integer": int, "year": int, "number": Decimal, "boolean": lambda v: v == "true"}
+    row: dict[str, Any] = {
+        k: read_as.get(types[k], str)(v) if v else None for k, v in _rows(package, table)[0].items()
+    }
+    text = f"{brk}a{brk}b{brk}"
+    data = table_csv([{**row, **dict.fromkeys(fields, text)}], schema)
+    (back,) = csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))
+    assert [back[name] for name in fields] == [text] * len(fields)
+    # frictionless reads the same cells (foreign keys need the other tables: left out here).
+    schema = Schema.from_descriptor({k: v for k, v in schema.items() if k != "foreignKeys"})
+    with Resource(data, format="csv", schema=schema) as resource:
+        (cells,) = resource.read_rows()
+    assert [cells[name] for name in fields] == [text] * len(fields)
+
+
+def test_a_bare_cr_is_quoted_and_rows_without_one_are_written_as_before() -> None:
+    schema = {"fields": [{"name": "n", "type": "integer"}, {"name": "t", "type": "string"}]}
+    rows = [{"n": 1, "t": "a"}, {"n": 2, "t": "a\rb"}, {"n": 3, "t": "a\nb"}]
+    assert table_csv(rows, schema) == b'n,t\n1,a\n"2","a\rb"\n3,"a\nb"\n'
+
+
 def test_dates_and_booleans_follow_their_fields() -> None:
     schema = {
         "fields": [

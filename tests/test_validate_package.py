@@ -266,11 +266,17 @@ def test_paths_outside_the_package_are_refused_offline(package: Path) -> None:
 # --- unreadable input -------------------------------------------------------------------------
 
 
-def test_a_missing_folder_is_exit_2(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [(None, "nope does not exist"), ("file", "nope is not a folder")],
+)
+def test_a_missing_folder_is_exit_2(tmp_path: Path, make: str | None, message: str) -> None:
+    if make == "file":
+        (tmp_path / "nope").write_text("x", encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert result.stderr.startswith("fgf: error: ")
-    assert "not a folder" in result.stderr
+    assert message in result.stderr
     assert result.stdout == ""
 
 

@@ -42,7 +42,6 @@ and closing blocks beyond the plan's fields (`doc_number`, `title`, ..., `closin
 from __future__ import annotations
 
 import datetime as dt
-import json
 from bisect import bisect_left
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -947,12 +946,9 @@ def _starts_like_json(path: Path) -> bool:
 
 
 def _plan_from_json(text: str, name: str) -> Plan:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(
-            f"{name} is not valid JSON: {exc.msg}", text=text, offset=exc.pos, code="invalid-json"
-        ) from None
+    from .jsonload import load_json
+
+    data = load_json(text, name)  # bounded: ParseError, never RecursionError or ValueError
     if not isinstance(data, dict):
         raise ParseError(f"{name} is not a plan JSON (not an object)", code="invalid-plan-json")
     try:

@@ -710,14 +710,17 @@ def table_csv(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, Any]) -> b
     keys: set[tuple[str, ...]] = set()
 
     out = io.StringIO()
-    writer = csv.writer(
-        out,
-        delimiter=CSV_DIALECT["delimiter"],
-        quotechar=CSV_DIALECT["quoteChar"],
-        doublequote=CSV_DIALECT["doubleQuote"],
-        lineterminator=CSV_DIALECT["lineTerminator"],
-        quoting=csv.QUOTE_MINIMAL,
-    )
+    dialect = {
+        "delimiter": CSV_DIALECT["delimiter"],
+        "quotechar": CSV_DIALECT["quoteChar"],
+        "doublequote": CSV_DIALECT["doubleQuote"],
+        "lineterminator": CSV_DIALECT["lineTerminator"],
+    }
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, **dialect)
+    # QUOTE_MINIMAL quotes a cell holding a character of the line terminator ("\n") but not a
+    # bare "\r", which every reader takes for a line end; a row with one is written with every
+    # cell quoted (valid RFC 4180, read back the same), the others byte for byte as before.
+    quoted = csv.writer(out, quoting=csv.QUOTE_ALL, **dialect)
     writer.writerow(names)
     for number, row in enumerate(rows, 1):
         line: list[str] = []
@@ -740,7 +743,7 @@ def table_csv(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, Any]) -> b
                     f"cannot write row {number}: primary key {values!r} is missing or not unique"
                 )
             keys.add(values)
-        writer.writerow(line)
+        (quoted if any("\r" in cell for cell in line) else writer).writerow(line)
     return out.getvalue().encode("utf-8")
 
 

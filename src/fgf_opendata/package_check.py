@@ -24,24 +24,29 @@ break). An unreadable folder (missing, no `datapackage.json`, broken JSON) raise
 from __future__ import annotations
 
 import bisect
+import contextlib
+import copy
 import csv
 import datetime as dt
 import functools
 import hashlib
 import io
 import json
+import os
 import re
+import stat
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
-from .errors import ExportError
-from .package import DESCRIPTOR, PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE
-from .textio import read_file
+from .errors import ExportError, FgfError
+from .jsonload import load_json
+from .package import DESCRIPTOR, PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE, _resource_name
+from .textio import file_kind, max_bytes, read_file
 from .validate import Finding, Severity
 
 __all__ = [
@@ -51,10 +56,13 @@ __all__ = [
     "clip",
     "format_report",
     "frictionless_findings",
+    "link_findings",
+    "linked_findings",
     "profile_findings",
     "project_findings",
     "read_descriptor",
     "report_json_schema",
+    "unsafe_path",
     "validate_package",
 ]
 
@@ -259,22 +267,25 @@ def format_report(report: PackageReport, *, limit: int = 5) -> str:
 
 
 def read_descriptor(folder: Path) -> dict[str, Any]:
-    """The folder's `datapackage.json` as a dict; `ExportError` when it cannot be read."""
+    """The folder's `datapackage.json` as a dict. Raises `ExportError` when the folder does not
+    exist, is not a folder or has no readable descriptor (one that is a link out of the package
+    is not read), `ParseError` (code invalid-json, with line and column) when it is not JSON
+    within `jsonload.load_json`'s bounds."""
     if not folder.is_dir():
+        if not os.path.lexists(folder):
+            raise ExportError(f"{folder} does not exist (expected a data package folder)")
         raise ExportError(f"{folder} is not a folder (expected a data package folder)")
     path = folder / DESCRIPTOR
+    problem = unsafe_path(folder, DESCRIPTOR)
+    if problem is not None:
+        raise ExportError(f"{path} {problem}: not read")
     try:
-        text = read_file(path, limit=None).decode("utf-8")  # never a FIFO or device
+        data = read_file(path, limit=None)  # never a FIFO or device
     except FileNotFoundError:
         raise ExportError(f"{folder} has no {DESCRIPTOR}: it is not a data package") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExportError(f"cannot read {path}: {exc}") from None
-    try:
-        descriptor = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ExportError(
-            f"{path} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from None
+    except OSError as exc:
+        raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from None
+    descriptor = load_json(data, str(path))
     if not isinstance(descriptor, dict):
         raise ExportError(f"{path} is not a JSON object")
     return descriptor
@@ -289,18 +300,85 @@ def _is_local(path: object) -> bool:
     return isinstance(path, str) and bool(_LOCAL_PATH.fullmatch(path))
 
 
+def unsafe_path(folder: Path, path: str) -> str | None:
+    """Why the package file `path` (relative to `folder`) must not be read, or None.
+
+    A path none of whose parts is a link leading out of the package, naming a regular file (or
+    nothing: a missing file is another finding) may be read. Links are resolved, never read
+    through: the message names the link, not what it points to. A FIFO or a device would block
+    or never end, so it is refused too.
+    """
+    root = folder.resolve()
+    here = root
+    for part in PurePosixPath(path).parts:
+        here = here / part
+        if not here.is_symlink():
+            continue
+        link = here.relative_to(root).as_posix()
+        named = "" if link == path else f" ({link})"
+        try:
+            target = here.resolve(strict=False)
+        except (OSError, RuntimeError):  # a loop of links
+            return f"is a link that cannot be resolved{named}"
+        if not target.is_relative_to(root):
+            return f"is a link that leads out of the package{named}"
+        here = target
+    try:
+        mode = here.stat().st_mode
+    except OSError:
+        return None  # missing or unreadable: reading it reports that
+    if not stat.S_ISREG(mode):
+        return None if stat.S_ISDIR(mode) else f"is {file_kind(mode)}, not a regular file"
+    return None
+
+
 Reader = Callable[[str], bytes | None]
 """The bytes of a file of the package by its local path, None when it cannot be read."""
 
 
 def _folder_reader(folder: Path) -> Reader:
+    """Reads a package file unless `unsafe_path` refuses it (`link_findings` says why)."""
+
     def read(path: str) -> bytes | None:
+        if unsafe_path(folder, path) is not None:
+            return None
         try:
             return read_file(folder / path, limit=None)
         except OSError:
             return None
 
     return read
+
+
+def link_findings(folder: Path, descriptor: Mapping[str, Any]) -> list[Finding]:
+    """A finding for every link in the package folder that leads out of it, and every file that
+    is not a regular one (FIFO, device, socket): fgf validate reads none of them. A finding
+    names the resource whose file it is, else the file's path."""
+    root = folder.resolve()
+    names = {
+        path: str(resource.get("name"))
+        for resource in _resources(descriptor)
+        for path in _paths_of(resource)
+    }
+    findings: list[Finding] = []
+    for top, dirs, files in os.walk(root):  # links to folders are listed, not followed
+        for entry in sorted((*dirs, *files)):
+            relative = (Path(top) / entry).relative_to(root).as_posix()
+            problem = unsafe_path(root, relative)
+            if problem is None:
+                continue
+            code = "unsafe-link" if "link" in problem else "not-a-file"
+            where = names.get(relative, relative)
+            findings.append(Finding(code, "error", f"{clip(relative)} {problem}: not read", where))
+    return findings
+
+
+def _paths_of(resource: Mapping[str, Any]) -> list[str]:
+    """Every local file a resource names: its path (or paths), a schema or dialect by path."""
+    paths = resource.get("path")
+    found = list(paths) if isinstance(paths, list) else [paths]
+    found += [resource.get(part) for part in _PARTS]
+    return [str(p) for p in found if _is_local(p)]
 
 
 # --- gate 1: frictionless ---------------------------------------------------------------------
@@ -333,16 +411,33 @@ def _error_message(error: Any) -> str:
     return _clip_quoted(note)
 
 
-def frictionless_findings(folder: Path) -> list[Finding]:
-    """Gate 1: frictionless validation of the package, offline, as findings."""
+def frictionless_findings(
+    folder: Path, descriptor: Mapping[str, Any] | None = None, *, skip: Collection[str] = ()
+) -> list[Finding]:
+    """Gate 1: frictionless validation of the package, offline, as findings.
+
+    frictionless reads the descriptor as `read_descriptor` gives it (`descriptor`, when the
+    caller has it), with its Table Schemas and dialects inlined and without what it must not
+    or cannot read: a resource with a file that `unsafe_path` refuses or a schema or dialect
+    that is not readable JSON, a pattern that is no regular expression, and the resources
+    named in `skip` (whose Table Schema or dialect fails its profile: frictionless may crash on
+    them); the other gates report each of them. Should frictionless fail all the same, that
+    is a finding (frictionless-error), not an exception."""
     from frictionless import FrictionlessException, system, validate
 
+    if descriptor is None:
+        descriptor = read_descriptor(folder)
     findings: list[Finding] = []
-    with system.use_context(http_session=_OfflineSession()):
+    with system.use_context(http_session=_OfflineSession()), _csv_field_limit():
         try:
-            report = validate(str(folder / DESCRIPTOR))
+            report = validate(
+                _for_frictionless(folder, descriptor, skip), type="package", basepath=str(folder)
+            )
         except FrictionlessException as exc:  # pragma: no cover - validate reports instead
             return [Finding("frictionless-error", "error", _clip_quoted(str(exc)), DESCRIPTOR)]
+        except Exception as exc:  # noqa: BLE001 - frictionless fails in any way on some damage
+            message = f"frictionless could not validate the package: {type(exc).__name__}: {exc}"
+            return [Finding("frictionless-error", "error", clip(message, 300), DESCRIPTOR)]
     for error in report.errors:
         findings.append(Finding(error.type, "error", _error_message(error), DESCRIPTOR))
     for task in report.tasks:
@@ -360,6 +455,93 @@ def frictionless_findings(folder: Path) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _for_frictionless(
+    folder: Path, descriptor: Mapping[str, Any], skip: Collection[str]
+) -> dict[str, Any]:
+    """A copy of the descriptor frictionless can read without crashing or leaving the package:
+    see `frictionless_findings`."""
+    read = _folder_reader(folder)
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        return copy.deepcopy(dict(descriptor))
+    kept: list[Any] = []
+    for index, resource in enumerate(resources):
+        if not isinstance(resource, dict):
+            kept.append(copy.deepcopy(resource))
+            continue
+        if str(resource.get("name", f"resources[{index}]")) in skip:
+            continue
+        if any(unsafe_path(folder, path) for path in _paths_of(resource)):
+            continue
+        resource = copy.deepcopy(resource)
+        for part in _PARTS:
+            if part in resource:
+                resource[part] = _load_part(read, resource[part])
+        if any(part in resource and not isinstance(resource[part], dict) for part in _PARTS):
+            continue
+        schema = resource.get("schema")
+        if isinstance(schema, dict):
+            resource["schema"] = _without_bad_patterns(schema)
+        kept.append(resource)
+    return {**copy.deepcopy(dict(descriptor)), "resources": kept}
+
+
+def _fields(schema: Any) -> list[dict[str, Any]]:
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    return [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+
+
+def _pattern_error(field: Mapping[str, Any]) -> str | None:
+    """Why a field's `pattern` constraint is no regular expression, or None."""
+    constraints = field.get("constraints")
+    pattern = constraints.get("pattern") if isinstance(constraints, dict) else None
+    if not isinstance(pattern, str):
+        return None  # none, or the profile reports its type
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
+        return f"pattern {clip(pattern)} is not a regular expression: {exc}"
+    return None
+
+
+def _without_bad_patterns(schema: dict[str, Any]) -> dict[str, Any]:
+    fields = schema.get("fields")
+    if not isinstance(fields, list):
+        return schema
+    fixed = []
+    for field in fields:
+        if isinstance(field, dict) and _pattern_error(field):
+            constraints = {k: v for k, v in field["constraints"].items() if k != "pattern"}
+            field = {**field, "constraints": constraints}
+        fixed.append(field)
+    return {**schema, "fields": fixed}
+
+
+def _pattern_findings(descriptor: Mapping[str, Any], load: Callable[[Any], Any]) -> list[Finding]:
+    """A finding for every `pattern` constraint that is not a regular expression."""
+    findings: list[Finding] = []
+    for resource in _resources(descriptor):
+        for field in _fields(load(resource.get("schema"))):
+            problem = _pattern_error(field)
+            if problem:
+                where = _at(str(resource.get("name")), str(field.get("name")))
+                findings.append(Finding("invalid-pattern", "error", problem, where))
+    return findings
+
+
+@contextlib.contextmanager
+def _csv_field_limit() -> Iterator[None]:
+    """The csv module's field size limit (131,072 characters) raised to the input bound for
+    the duration: a cell holds at most a source's text, and sources are bounded by
+    `textio.max_bytes`. The limit is process-wide; it is put back afterwards."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, max_bytes()))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 # --- gate 2: the v2 profiles ------------------------------------------------------------------
@@ -398,19 +580,20 @@ def _load_part(read: Reader, value: Any) -> Any:
     if _is_local(value):
         data = read(value)
         try:
-            return json.loads(data) if data is not None else None
-        except ValueError:
+            return load_json(data, value) if data is not None else None
+        except FgfError:
             return None
     return None
 
 
 def profile_findings(folder: Path, descriptor: Mapping[str, Any]) -> list[Finding]:
-    """Gate 2: the descriptor, every Table Schema and dialect against the v2.0 profiles."""
+    """Gate 2: the descriptor, every Table Schema and dialect against the v2.0 profiles, and
+    every `pattern` constraint a regular expression."""
+    read = _folder_reader(folder)
     return [
         *_descriptor_profile_findings(descriptor),
-        *_part_profile_findings(
-            descriptor, lambda value: _load_part(_folder_reader(folder), value)
-        ),
+        *_part_profile_findings(descriptor, lambda value: _load_part(read, value)),
+        *_pattern_findings(descriptor, lambda value: _load_part(read, value)),
     ]
 
 
@@ -499,29 +682,56 @@ class _Table:
     name: str
     columns: tuple[str, ...]
     rows: tuple[dict[str, str], ...]
+    """The rows with one cell per column; rows of another length are left out."""
+    numbers: tuple[int, ...]
+    """The row number of each row: the header is row 1."""
 
     def numbered(self) -> Iterator[tuple[int, dict[str, str]]]:
-        """(row number, row): the header is row 1."""
-        for index, row in enumerate(self.rows):
-            yield index + 2, row
+        """(row number, row) for every row."""
+        return zip(self.numbers, self.rows, strict=True)
 
     def ids(self, column: str = "id") -> set[str]:
         return {row[column] for row in self.rows if row.get(column)}
 
 
-def _read_table(read: Reader, resource: Mapping[str, Any]) -> _Table | None:
-    """The rows of a CSV resource as strings (None when frictionless has more to say)."""
+def _read_table(read: Reader, resource: Mapping[str, Any]) -> tuple[_Table | None, list[Finding]]:
+    """The rows of a CSV resource as strings (None when frictionless has more to say), and a
+    finding for each row that does not have one cell per column (blank, short or long) or
+    cannot be read as CSV; those rows are not checked further."""
+    name = str(resource.get("name"))
     data = read(str(resource.get("path")))
     try:
         text = data.decode("utf-8-sig") if data is not None else None
     except UnicodeDecodeError:
         text = None
     if text is None:
-        return None
+        return None, []
+    findings: list[Finding] = []
+    rows: list[dict[str, str]] = []
+    numbers: list[int] = []
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = tuple(next(reader, ()))
-    rows = tuple(dict(zip(header, row, strict=False)) for row in reader)
-    return _Table(str(resource.get("name")), header, rows)
+    header: tuple[str, ...] = ()
+    with _csv_field_limit():
+        try:
+            header = tuple(next(reader, ()))
+            for number, cells in enumerate(reader, 2):
+                if len(cells) == len(header):
+                    rows.append(dict(zip(header, cells, strict=True)))
+                    numbers.append(number)
+                    continue
+                code, problem = (
+                    ("blank-row", "the row is blank")
+                    if not any(cells)
+                    else ("missing-cell", f"the row has {len(cells)} of {len(header)} cells")
+                    if len(cells) < len(header)
+                    else ("extra-cell", f"the row has {len(cells)} cells, not {len(header)}")
+                )
+                findings.append(Finding(code, "error", problem, name, number))
+        except csv.Error as exc:
+            findings.append(
+                Finding("csv-error", "error", f"not readable as CSV: {exc}", name, reader.line_num)
+            )
+    return _Table(name, header, tuple(rows), tuple(numbers)), findings
 
 
 class _Rules:
@@ -748,23 +958,22 @@ def _span_problem(
 
 
 def project_findings(folder: Path, descriptor: Mapping[str, Any]) -> list[Finding]:
-    """Gate 3: the project's rules on the rows of the package's tables."""
-    return _project_findings(descriptor, _folder_reader(folder))
-
-
-def _project_findings(descriptor: Mapping[str, Any], read: Reader) -> list[Finding]:
-    tables, source, findings = _read_tables(descriptor, read)
+    """Gate 3: the project's rules on the rows of the package's tables. Rows without one cell
+    per column are left out, unreported: frictionless (gate 1) reports them."""
+    tables, source, findings, _rows = _read_tables(descriptor, _folder_reader(folder))
     names = {resource.get("name") for resource in _resources(descriptor)}
     return findings + _Rules(tables, source, names).run()
 
 
 def _read_tables(
     descriptor: Mapping[str, Any], read: Reader
-) -> tuple[dict[str, _Table], str | None, list[Finding]]:
-    """The tables and source text the descriptor lists, and a finding per unsafe path."""
+) -> tuple[dict[str, _Table], str | None, list[Finding], list[Finding]]:
+    """The tables and source text the descriptor lists, a finding per unsafe path, and a
+    finding per row that is not one cell per column."""
     tables: dict[str, _Table] = {}
     source: str | None = None
     findings: list[Finding] = []
+    row_findings: list[Finding] = []
     for resource in _resources(descriptor):
         name = resource.get("name")
         if not _is_local(resource.get("path")):
@@ -778,7 +987,8 @@ def _read_tables(
             )
             continue
         if resource.get("type") == "table" and isinstance(name, str):
-            table = _read_table(read, resource)
+            table, problems = _read_table(read, resource)
+            row_findings.extend(problems)
             if table is not None:
                 tables[name] = table
         elif name == "source":
@@ -787,7 +997,7 @@ def _read_tables(
                 source = data.decode("utf-8") if data is not None else None
             except UnicodeDecodeError:
                 source = None
-    return tables, source, findings
+    return tables, source, findings, row_findings
 
 
 # --- the build's gates -----------------------------------------------------------------------
@@ -883,16 +1093,16 @@ def check_built_package(files: Mapping[str, bytes], folder: Path | None = None) 
     and every foreign key on the rows, read from `files` (not from disk). Types and
     constraints are not re-checked: `package.table_csv` refused any value that did not fit
     its field when it wrote the cell. `validate_package` is the full gate, frictionless
-    included; `fgf validate` and CI run it. Raises `ExportError` without a readable descriptor.
+    included; `fgf validate` and CI run it. Raises `ExportError` without a descriptor,
+    `ParseError` when it is not JSON (`jsonload.load_json`).
     """
-    try:
-        descriptor = json.loads(files[DESCRIPTOR])
-    except (KeyError, ValueError) as exc:
-        raise ExportError(f"the package has no readable {DESCRIPTOR} ({exc})") from None
+    if DESCRIPTOR not in files:
+        raise ExportError(f"the package has no {DESCRIPTOR}")
+    descriptor = load_json(files[DESCRIPTOR], DESCRIPTOR)
     if not isinstance(descriptor, dict):
         raise ExportError(f"{DESCRIPTOR} is not a JSON object")
     in_memory: Reader = files.get
-    tables, source, findings = _read_tables(descriptor, in_memory)
+    tables, source, findings, row_findings = _read_tables(descriptor, in_memory)
     names = {resource.get("name") for resource in _resources(descriptor)}
     findings = [
         *_descriptor_profile_findings(_without_inline_parts(descriptor)),
@@ -901,6 +1111,7 @@ def check_built_package(files: Mapping[str, bytes], folder: Path | None = None) 
         ),
         *_file_findings(descriptor, files, _folder_reader(folder) if folder else in_memory),
         *findings,
+        *row_findings,
         *_foreign_key_findings(descriptor, tables),
         *_Rules(tables, source, names).run(),
     ]
@@ -910,32 +1121,63 @@ def check_built_package(files: Mapping[str, bytes], folder: Path | None = None) 
 
 def validate_package(folder: str | Path, *, linked: bool = False) -> PackageReport:
     """The tabular gates on a package folder, plus the RDF gate (`linked_findings`: pyshacl,
-    round trips) when `linked` is true, as `fgf validate` asks; raises `ExportError` when the
-    folder cannot be read."""
+    round trips) when `linked` is true, as `fgf validate` asks.
+
+    Content problems, however broken the files, are findings; a link out of the package is
+    one (`link_findings`) and is never read through. Raises `ExportError` when the folder or
+    its `datapackage.json` cannot be read, `ParseError` when that is not JSON."""
     path = Path(folder)
     descriptor = read_descriptor(path)
+    profiles = profile_findings(path, descriptor)
+    broken = {f.where for f in profiles if f.code in _PART_PROFILE_ERRORS}
     findings = [
-        *frictionless_findings(path),
-        *profile_findings(path, descriptor),
+        *link_findings(path, descriptor),
+        *frictionless_findings(path, descriptor, skip=broken),
+        *profiles,
         *project_findings(path, descriptor),
         *(linked_findings(path) if linked else ()),
     ]
     return PackageReport(str(folder), tuple(findings), len(_resources(descriptor)))
 
 
+_PART_PROFILE_ERRORS = ("table-schema-profile-error", "dialect-profile-error")
+_LINKED_FILES = ("linked/plan.ttl", "linked/plan.jsonld", "linked/catalog.ttl", "plan.json")
+_JSON_FILES = ("linked/plan.jsonld", "plan.json")
+
+
 def linked_findings(folder: Path) -> list[Finding]:
     """Gate 4: a single plan's RDF files with pyshacl (the project's shapes on the plan graph,
     DCAT-AP 3.0.1 on the catalogue), Turtle against JSON-LD, and the graph read back against
-    plan.json. Packages without `linked/plan.ttl` (a corpus, a package without RDF) skip it."""
-    if not (folder / "linked" / "plan.ttl").is_file():
+    plan.json. Packages without `linked/plan.ttl` (a corpus, a package without RDF) skip it.
+    A file that `unsafe_path` refuses is left out (`link_findings` reports it); a JSON file
+    that `load_json` refuses is reported here and left out."""
+    read = _folder_reader(folder)
+    if read("linked/plan.ttl") is None:
         return []
     from .shacl import check_linked
 
-    names = ("linked/plan.ttl", "linked/plan.jsonld", "linked/catalog.ttl", "plan.json")
-    files = {name: (folder / name).read_bytes() for name in names if (folder / name).is_file()}
+    files = {name: data for name in _LINKED_FILES if (data := read(name)) is not None}
+    refused: list[Finding] = []
+    for name in _JSON_FILES:
+        try:
+            if name in files:
+                load_json(files[name], name)
+        except FgfError as exc:
+            refused.append(Finding("invalid-json", "error", str(exc), _resource_name(name)))
+            del files[name]
+    left_out = {f.where for f in refused}
+    try:
+        checked = check_linked(files)
+    except RecursionError:
+        message = "the RDF files nest too deeply to be read"
+        return [*refused, Finding("linked-file-unreadable", "error", message, "linked-plan-ttl")]
+    except Exception as exc:  # noqa: BLE001 - rdflib fails in any way on a damaged graph
+        # (compare.isomorphic raises a bare Exception on an IRI with spaces): still a finding.
+        message = f"the RDF files cannot be checked: {type(exc).__name__}: {clip(exc, 200)}"
+        return [*refused, Finding("linked-file-unreadable", "error", message, "linked-plan-ttl")]
     # Findings name the focus node by IRI; the report's `where` is resource/field, so name the
     # file (the resource) and keep the IRI in the message.
-    return [
+    return refused + [
         replace(
             finding,
             where=_linked_resource(finding.code),
@@ -943,7 +1185,8 @@ def linked_findings(folder: Path) -> list[Finding]:
             if "://" in finding.where
             else finding.message,
         )
-        for finding in check_linked(files)
+        for finding in checked
+        if not (finding.code == "linked-file-missing" and _resource_name(finding.where) in left_out)
     ]
 
 

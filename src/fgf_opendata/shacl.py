@@ -94,8 +94,8 @@ def check_linked(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
             continue
         try:
             graphs[path] = parse(files[path])
-        except (SyntaxError, ValueError, ExportError) as exc:
-            message = f"{path} does not parse: {exc}".splitlines()[0]
+        except Exception as exc:  # noqa: BLE001 - rdflib parsers raise IndexError, ... too
+            message = f"{path} does not parse: {exc}".splitlines()[0][:300]
             findings.append(Finding("linked-file-unreadable", "error", message, path))
     if PLAN_TURTLE in graphs:
         findings.extend(check_plan_graph(graphs[PLAN_TURTLE]))

@@ -72,6 +72,11 @@ class DecodedText:
     bom: bytes = b""
 
 
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file or a folder is, from its `st_mode`."""
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
 def max_bytes() -> int:
     """The size bound in force: FGF_MAX_BYTES when set, else `DEFAULT_MAX_BYTES`."""
     value = os.environ.get("FGF_MAX_BYTES", "")
