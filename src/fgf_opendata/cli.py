@@ -3,19 +3,24 @@
 Exit codes: 0 ok; 1 the plan or package is invalid (failed `validate`, findings under
 `--strict`, a stale package under `build --check`); 2 input that cannot be read or parsed, or
 bad arguments; 3 an internal error (a bug: rerun with `--debug` and report the traceback).
-Errors are caught in one place (`_Group.invoke`) and printed as one line on stderr.
+Errors are caught in one place (`_Group.invoke`) and printed as one line on stderr,
+`fgf: error: <file>: <where>: <what> [<code>]` (a parse error adds its line with a caret).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .errors import FgfError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,10 +45,10 @@ class _Group(click.Group):
         except FgfError as exc:
             if ctx.meta.get("fgf.debug"):
                 raise
-            click.echo(f"fgf: error: {exc}", err=True)
+            click.echo(f"fgf: error: {_one_line(exc)}", err=True)
             if isinstance(exc, ParseError) and exc.source_line:
                 click.echo(_indent(exc.get_context()), err=True)
-            ctx.exit(getattr(exc, "exit_code", 2))
+            ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
@@ -58,6 +63,28 @@ class _Group(click.Group):
                 err=True,
             )
             ctx.exit(3)
+
+
+def _one_line(exc: FgfError) -> str:
+    """The error's message on one line, ending with its code in brackets (once)."""
+    message = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    suffix = f"[{exc.code}]"
+    return message if message.endswith(suffix) else f"{message} {suffix}"
+
+
+@contextmanager
+def _naming(name: str | Path) -> Iterator[None]:
+    """Parse errors raised inside name `name`, the file their text was read from.
+
+    The parser sees text only; the command that read the file knows its name.
+    """
+    from .errors import ParseError
+
+    try:
+        yield
+    except ParseError as exc:
+        exc.with_path(name)
+        raise
 
 
 def _indent(text: str) -> str:
@@ -119,12 +146,13 @@ def _read_diff_side(path: str, encoding: str | None, max_bytes: int | None) -> A
     from .diff import read_plan
     from .errors import DecodeError
 
-    try:
-        return read_plan(path, limit=max_bytes)
-    except DecodeError:
-        if not encoding:
-            raise
-    return read_plan(path, encoding=encoding, limit=max_bytes)
+    with _naming(path):
+        try:
+            return read_plan(path, limit=max_bytes)
+        except DecodeError:
+            if not encoding:
+                raise
+        return read_plan(path, encoding=encoding, limit=max_bytes)
 
 
 @main.command()
@@ -147,7 +175,8 @@ def parse(
 
     decoded = _read_plan_source(source, encoding, max_bytes)
     registry = default_registry()
-    plan = parse_plan(decoded.text, registry=registry)
+    with _naming(source or REFERENCE_SOURCE):
+        plan = parse_plan(decoded.text, registry=registry)
     findings = check_plan(plan, registry, decoded.text)
     _report_findings(findings, source or REFERENCE_SOURCE)
     data = plan_to_json(plan)
@@ -235,14 +264,16 @@ def build_command(
     decoded = _read_plan_source(source, encoding, max_bytes)
     target = Path(output)
     if check:
-        stale = check_build(decoded.text, target)
+        with _naming(source or REFERENCE_SOURCE):
+            stale = check_build(decoded.text, target)
         if stale:
             click.echo(f"{target} is stale; run `fgf build`:\n{stale_summary(stale)}", nl=False)
             sys.exit(1)
         if not quiet:
             click.echo(f"{target} is up to date")
         return
-    result = build_package(decoded.text, target, strict=strict)
+    with _naming(source or REFERENCE_SOURCE):
+        result = build_package(decoded.text, target, strict=strict)
     _report_findings(result.outputs.findings, source or REFERENCE_SOURCE)
     if not result.written:
         click.echo(f"fgf: findings under --strict: {target} was not written", err=True)
