@@ -109,7 +109,7 @@ def input_options(func: F) -> F:
     """
     func = click.option(
         "--max-bytes",
-        type=click.IntRange(min=1),
+        type=click.IntRange(min=1, max=sys.maxsize - 1),  # a read takes at most this plus one
         default=None,
         help="Refuse inputs larger than this (default 16 MiB, or FGF_MAX_BYTES).",
     )(func)

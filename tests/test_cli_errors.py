@@ -1,0 +1,305 @@
+"""The error contract of the whole CLI: every error names its file and carries a stable code,
+and no argument vector or input file, however odd, gets an exit code other than 0, 1 or 2.
+
+The property test draws argument vectors from the real commands and options (read from the
+click group, so a new command or option is exercised without a change here) and small input
+files (plan texts, JSON, garbage), and runs each in a fresh folder.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pkgutil
+import re
+import tempfile
+from pathlib import Path
+from typing import NamedTuple
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+import fgf_opendata
+from conftest import REFERENCE, ROOT
+from fgf_opendata.cli import main
+from fgf_opendata.errors import FgfError, ParseError
+
+CODE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+ERROR_LINE = re.compile(r"fgf: error: .+ \[([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\]")
+MEMO = "关于召开会议的通知\n请准时参加。\n"
+
+
+def _error_classes() -> set[type[FgfError]]:
+    for module in pkgutil.iter_modules(fgf_opendata.__path__):
+        if module.name != "__main__":  # importing it runs the CLI
+            importlib.import_module(f"fgf_opendata.{module.name}")
+    found: set[type[FgfError]] = set()
+    todo: list[type[FgfError]] = [FgfError]
+    while todo:
+        cls = todo.pop()
+        found.add(cls)
+        todo += cls.__subclasses__()
+    return found
+
+
+def test_every_error_class_has_its_own_stable_code() -> None:
+    classes = _error_classes()
+    assert len(classes) > 8  # every module was imported: query's errors are among them
+    for cls in classes:
+        assert "code" in vars(cls), f"{cls.__qualname__} has no code of its own"
+        assert CODE.fullmatch(cls.code), (cls.__qualname__, cls.code)
+        assert cls.exit_code in (1, 2), cls.__qualname__
+
+
+def test_with_path_names_the_file_once() -> None:
+    error = ParseError("task number skipped", text="一、\n（二）x\n", offset=3, code="x-y")
+    assert str(error) == "line 2, column 1: task number skipped"
+    assert error.with_path(Path("tasks.txt")) is error
+    assert error.path == "tasks.txt"
+    assert str(error) == "tasks.txt: line 2, column 1: task number skipped"
+    error.with_path("outer.txt")  # the innermost name is the precise one: it stays
+    assert str(error) == "tasks.txt: line 2, column 1: task number skipped"
+    assert str(FgfError("plain")) == "plain"
+
+
+def _first_error_line(result: Result) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.startswith("fgf: error:")]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def memo(tmp_path: Path) -> Path:
+    path = tmp_path / "memo.txt"
+    path.write_text(MEMO, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["parse", "{memo}"],
+        ["build", "{memo}", "-o", "{out}"],
+        ["build", "--check", "{memo}", "-o", "{out}"],
+        ["diff", str(REFERENCE), "{memo}"],
+        ["diff", "{memo}", str(REFERENCE)],
+    ],
+    ids=["parse", "build", "build-check", "diff-new", "diff-old"],
+)
+def test_a_parse_error_names_the_file_that_failed(
+    argv: list[str], memo: Path, tmp_path: Path
+) -> None:
+    args = [a.format(memo=memo, out=tmp_path / "out") for a in argv]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert _first_error_line(result) == (
+        f"fgf: error: {memo}: line 1, column 1: no plan structure: no section heading 一、 found"
+        " [no-plan-structure]"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_plan_json_error_names_its_file_once(tmp_path: Path) -> None:
+    broken = tmp_path / "plan.json"
+    broken.write_text('{"id": "x"', encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", str(REFERENCE), str(broken)])
+    assert result.exit_code == 2
+    line = _first_error_line(result)
+    assert line.startswith(f"fgf: error: {broken}: line 1, column 11: not valid JSON")
+    assert line.count(str(broken)) == 1
+    assert line.endswith(" [invalid-json]")
+
+
+def test_an_error_is_one_line_with_its_code(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["parse", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"fgf: error: cannot read {tmp_path / 'nope.txt'}: it does not exist [file-not-found]\n"
+    )
+
+
+# --- exit codes under random argument vectors and inputs ----------------------------------------
+
+_GENRE = sorted((ROOT / "tests" / "cases" / "genre").glob("*.txt"))
+_PLAN_TEXTS = {p.stem: p.read_text(encoding="utf-8") for p in _GENRE}
+_NAMES = ("a.txt", "b.json", "c.bin", "q.rq", "g.ttl", "h.jsonld", "folder", "pkg")
+_OUTSIDE = ("missing.txt", "out", "out.json", "-", "folder/a.txt", "pkg/datapackage.json")
+_ENCODINGS = ("utf-8", "gb18030", "utf-16", "utf-32", "latin-1", "rot13", "base64", "nope")
+_QUERIES = (
+    "SELECT * WHERE { ?s ?p ?o }",
+    "ASK { ?s ?p ?o }",
+    "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 2",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "SELECT (REGEX(STR(?o), '(') AS ?r) WHERE { ?s ?p ?o }",
+    "SELECT * WHERE {",
+)
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=12,
+)
+
+
+class _Edit(NamedTuple):
+    """A small plan (a genre case) with one line dropped, doubled or cut short, or left whole;
+    described, not spelled out, so a failing example reads in one line."""
+
+    case: str
+    how: str
+    at: int
+    keep: int
+    encoding: str
+
+    def render(self) -> bytes:
+        lines = _PLAN_TEXTS[self.case].split("\n")
+        at = self.at % len(lines)
+        if self.how == "drop":
+            del lines[at]
+        elif self.how == "double":
+            lines.insert(at, lines[at])
+        elif self.how == "cut":
+            lines[at] = lines[at][: self.keep]
+        return "\n".join(lines).encode(self.encoding)
+
+
+class _Linked(NamedTuple):
+    """The graph of the first genre case, as `fgf query` reads it: `turtle` or `jsonld`."""
+
+    syntax: str
+
+    def render(self) -> bytes:
+        from fgf_opendata.parse import parse_plan
+        from fgf_opendata.rdf import serialize_jsonld, serialize_turtle, to_graph
+
+        graph = to_graph(parse_plan(next(iter(_PLAN_TEXTS.values()))))
+        return serialize_turtle(graph) if self.syntax == "turtle" else serialize_jsonld(graph)
+
+
+_Content = bytes | _Edit | _Linked
+
+_plans: st.SearchStrategy[_Content] = st.builds(
+    _Edit,
+    case=st.sampled_from(sorted(_PLAN_TEXTS)),
+    how=st.sampled_from(["keep", "drop", "double", "cut"]),
+    at=st.integers(0, 200),
+    keep=st.integers(0, 40),
+    encoding=st.sampled_from(["utf-8", "utf-8", "gb18030"]),
+)
+_json_bytes: st.SearchStrategy[_Content] = _json.map(
+    lambda v: json.dumps(v, ensure_ascii=False).encode("utf-8")
+)
+_anything: st.SearchStrategy[_Content] = st.one_of(
+    _plans,
+    _json_bytes,
+    st.text(max_size=60).map(lambda t: t.encode("utf-8")),
+    st.binary(max_size=60),
+)
+
+
+def _mostly(kind: st.SearchStrategy[_Content]) -> st.SearchStrategy[_Content]:
+    """What the file's name promises, three times in four; anything else otherwise."""
+    return st.one_of(kind, kind, kind, _anything)
+
+
+_files = st.tuples(
+    _mostly(_plans),  # a.txt
+    _mostly(_json_bytes),  # b.json
+    st.binary(max_size=60),  # c.bin
+    _mostly(st.sampled_from(_QUERIES).map(str.encode)),  # q.rq
+    _mostly(st.just(_Linked("turtle"))),  # g.ttl
+    _mostly(st.just(_Linked("jsonld"))),  # h.jsonld
+    _mostly(_plans),  # folder/a.txt
+    _mostly(_json_bytes),  # pkg/datapackage.json
+)
+
+
+def _value(param: click.Parameter, draw: st.DrawFn) -> str:
+    kind = param.type
+    if isinstance(kind, click.Choice):
+        return draw(st.sampled_from([*map(str, kind.choices), "bogus"]))
+    if isinstance(kind, click.types.IntParamType | click.types.FloatParamType):
+        return str(draw(st.sampled_from([-1, 0, 1, 2, 64, 10**6, 10**30])))
+    if isinstance(kind, click.Path):  # mostly an input that exists
+        return draw(st.sampled_from(_NAMES) | st.sampled_from(_NAMES) | st.sampled_from(_OUTSIDE))
+    if param.name == "encoding":
+        return draw(st.sampled_from(_ENCODINGS))
+    if param.name == "sparql":
+        return draw(st.sampled_from((*_QUERIES, "q.rq", "missing.rq")))
+    return draw(st.sampled_from(("lead-ranking", "due-by-2021", "nope", "", "x" * 40)))
+
+
+@st.composite
+def _argv(draw: st.DrawFn) -> list[str]:
+    name = draw(st.sampled_from(sorted(main.commands)))
+    command = main.commands[name]
+    argv = [name]
+    for param in command.params:
+        if isinstance(param, click.Option):
+            if draw(st.integers(0, 3)) == 0:  # most runs leave an option out
+                argv.append(draw(st.sampled_from(param.opts)))
+                if not param.is_flag:
+                    argv.append(_value(param, draw))
+        else:
+            count = draw(st.sampled_from([0, 1, 1, 2, 3] if param.nargs == -1 else [0, 1, 1]))
+            argv += [_value(param, draw) for _ in range(count)]
+    return argv
+
+
+def _lay_out(folder: Path, contents: tuple[_Content, ...]) -> None:
+    """The named inputs, in a fresh folder: files, a folder of *.txt, a would-be package."""
+    files = [c if isinstance(c, bytes) else c.render() for c in contents]
+    names = ("a.txt", "b.json", "c.bin", "q.rq", "g.ttl", "h.jsonld")
+    for name, data in zip(names, files, strict=False):
+        (folder / name).write_bytes(data)
+    (folder / "folder").mkdir()
+    (folder / "folder" / "a.txt").write_bytes(files[6])
+    (folder / "pkg").mkdir()
+    (folder / "pkg" / "datapackage.json").write_bytes(files[7])
+
+
+def _check_contract(argv: list[str], files: tuple[_Content, ...]) -> None:
+    with tempfile.TemporaryDirectory(prefix="fgf-cli-") as tmp:
+        _lay_out(Path(tmp), files)
+        cwd = os.getcwd()
+        os.chdir(tmp)
+        try:
+            result = CliRunner().invoke(main, argv)
+        finally:
+            os.chdir(cwd)
+    shown = f"fgf {' '.join(argv)}\n{result.stderr}"
+    event(f"fgf {argv[0]}: exit {result.exit_code}")  # --hypothesis-show-statistics
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(shown) from result.exception
+    assert result.exit_code in (0, 1, 2), shown
+    assert "Traceback" not in result.stderr, shown
+    assert "internal error" not in result.stderr, shown
+    for line in result.stderr.splitlines():
+        if line.startswith("fgf: error"):
+            assert ERROR_LINE.fullmatch(line), shown
+
+
+_cases = given(argv=_argv(), files=_files)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+@_cases
+def test_no_argument_vector_gets_another_exit_code(
+    argv: list[str], files: tuple[_Content, ...]
+) -> None:
+    _check_contract(argv, files)
+
+
+@pytest.mark.slow
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@_cases
+def test_no_argument_vector_gets_another_exit_code_long(
+    argv: list[str], files: tuple[_Content, ...]
+) -> None:
+    _check_contract(argv, files)
