@@ -204,3 +204,25 @@ def test_the_program_prints_what_the_readme_quotes(
             assert _pattern(want).fullmatch(line), (want, line)
     else:
         assert _pattern(expected).search(printed), printed
+
+
+def test_every_documented_code_is_one_the_program_has() -> None:
+    source = "\n".join(
+        path.read_text(encoding="utf-8") for path in (ROOT / "src" / "fgf_opendata").rglob("*.py")
+    )
+    section = _section("When things go wrong")
+    documented = set(re.findall(r"`([a-z][a-z0-9]*(?:-[a-z0-9]+)+)`", section))
+    assert len(documented) > 20
+
+    def in_source(code: str) -> bool:  # a literal, or the end of one: f"{kind}-without-…"
+        ends = (code[i:] for i, ch in enumerate(code) if ch == "-")
+        return f'"{code}"' in source or any(f'}}{end}"' in source for end in ends)
+
+    assert not {code for code in documented if not in_source(code)}
+
+
+def test_every_error_class_code_is_documented() -> None:
+    from test_cli_errors import _error_classes
+
+    codes = {cls.code for cls in _error_classes()} - {"fgf-error"}
+    assert not {code for code in codes if f"`{code}`" not in README}
