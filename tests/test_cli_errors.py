@@ -8,6 +8,7 @@ files (plan texts, JSON, garbage), and runs each in a fresh folder.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -127,6 +128,13 @@ def test_an_error_is_one_line_with_its_code(tmp_path: Path) -> None:
 _GENRE = sorted((ROOT / "tests" / "cases" / "genre").glob("*.txt"))
 _PLAN_TEXTS = {p.stem: p.read_text(encoding="utf-8") for p in _GENRE}
 _NAMES = ("a.txt", "b.json", "c.bin", "q.rq", "g.ttl", "h.jsonld", "folder", "pkg")
+_ODD_FILES = {  # always there, the same in every run: see _Odd
+    "deep.json": "deep-json",
+    "long.json": "long-integer",
+    "deep.ttl": "deep-turtle",
+    "u32.txt": "utf32",
+    "nul.txt": "nul",
+}
 _OUTSIDE = ("missing.txt", "out", "out.json", "-", "folder/a.txt", "pkg/datapackage.json")
 _ENCODINGS = ("utf-8", "gb18030", "utf-16", "utf-32", "latin-1", "rot13", "base64", "nope")
 _QUERIES = (
@@ -180,7 +188,32 @@ class _Linked(NamedTuple):
         return serialize_turtle(graph) if self.syntax == "turtle" else serialize_jsonld(graph)
 
 
-_Content = bytes | _Edit | _Linked
+class _Odd(NamedTuple):
+    """An input that once crashed a reader: nesting past the recursion limit, an integer past
+    Python's 4,300 digits, a text in UTF-32 without a byte-order mark, NUL bytes."""
+
+    kind: str
+
+    def render(self) -> bytes:
+        deep = 100_000
+        if self.kind == "deep-json":
+            return b"[" * deep + b"]" * deep
+        if self.kind == "deep-turtle":
+            return b"<http://x/a> <http://x/b> " + b"( " * deep + b")" * deep + b" ."
+        if self.kind == "long-integer":
+            return b'{"id": ' + b"9" * 5000 + b"}"
+        if self.kind == "utf32":
+            return next(iter(_PLAN_TEXTS.values())).encode("utf-32-le")
+        return b"\x00" * 64
+
+
+_Content = bytes | _Edit | _Linked | _Odd
+
+
+@functools.cache
+def _odd_bytes(kind: str) -> bytes:
+    return _Odd(kind).render()
+
 
 _plans: st.SearchStrategy[_Content] = st.builds(
     _Edit,
@@ -193,8 +226,12 @@ _plans: st.SearchStrategy[_Content] = st.builds(
 _json_bytes: st.SearchStrategy[_Content] = _json.map(
     lambda v: json.dumps(v, ensure_ascii=False).encode("utf-8")
 )
+_odd: st.SearchStrategy[_Content] = st.sampled_from(
+    ["deep-json", "deep-turtle", "long-integer", "utf32", "nul"]
+).map(_Odd)
 _anything: st.SearchStrategy[_Content] = st.one_of(
     _plans,
+    _odd,
     _json_bytes,
     st.text(max_size=60).map(lambda t: t.encode("utf-8")),
     st.binary(max_size=60),
@@ -202,8 +239,8 @@ _anything: st.SearchStrategy[_Content] = st.one_of(
 
 
 def _mostly(kind: st.SearchStrategy[_Content]) -> st.SearchStrategy[_Content]:
-    """What the file's name promises, three times in four; anything else otherwise."""
-    return st.one_of(kind, kind, kind, _anything)
+    """What the file's name promises, three times in five; odd or anything else otherwise."""
+    return st.one_of(kind, kind, kind, _odd, _anything)
 
 
 _files = st.tuples(
@@ -225,7 +262,10 @@ def _value(param: click.Parameter, draw: st.DrawFn) -> str:
     if isinstance(kind, click.types.IntParamType | click.types.FloatParamType):
         return str(draw(st.sampled_from([-1, 0, 1, 2, 64, 10**6, 10**30])))
     if isinstance(kind, click.Path):  # mostly an input that exists
-        return draw(st.sampled_from(_NAMES) | st.sampled_from(_NAMES) | st.sampled_from(_OUTSIDE))
+        inputs = st.sampled_from(_NAMES)
+        return draw(
+            inputs | inputs | st.sampled_from(sorted(_ODD_FILES)) | st.sampled_from(_OUTSIDE)
+        )
     if param.name == "encoding":
         return draw(st.sampled_from(_ENCODINGS))
     if param.name == "sparql":
@@ -245,7 +285,7 @@ def _argv(draw: st.DrawFn) -> list[str]:
                 if not param.is_flag:
                     argv.append(_value(param, draw))
         else:
-            count = draw(st.sampled_from([0, 1, 1, 2, 3] if param.nargs == -1 else [0, 1, 1]))
+            count = draw(st.sampled_from([0, 1, 1, 2, 3] if param.nargs == -1 else [0, 1, 1, 1]))
             argv += [_value(param, draw) for _ in range(count)]
     return argv
 
@@ -260,19 +300,46 @@ def _lay_out(folder: Path, contents: tuple[_Content, ...]) -> None:
     (folder / "folder" / "a.txt").write_bytes(files[6])
     (folder / "pkg").mkdir()
     (folder / "pkg" / "datapackage.json").write_bytes(files[7])
+    for name, kind in _ODD_FILES.items():
+        (folder / name).write_bytes(_odd_bytes(kind))
 
 
-def _check_contract(argv: list[str], files: tuple[_Content, ...]) -> None:
+# Crashes this test found in modules other engineers own, until they are fixed there: the
+# command, an argument vector that shows it, and what its message says. The property test lets an
+# example that shows exactly this crash pass; `test_known_crash_is_still_open` reproduces each
+# one as a strict xfail, which fails once the crash is gone: then delete its entry.
+KNOWN_CRASHES = {
+    "diff: a plan JSON with an integer over 4,300 digits (diff.py _plan_from_json)": (
+        ["diff", "long.json", "a.txt"],
+        "ValueError: Exceeds the limit (4300 digits)",
+    ),
+}
+
+
+def _run(argv: list[str], files: tuple[_Content, ...]) -> Result:
     with tempfile.TemporaryDirectory(prefix="fgf-cli-") as tmp:
         _lay_out(Path(tmp), files)
         cwd = os.getcwd()
         os.chdir(tmp)
         try:
-            result = CliRunner().invoke(main, argv)
+            return CliRunner().invoke(main, argv)
         finally:
             os.chdir(cwd)
+
+
+def _known_crash(argv: list[str], result: Result) -> bool:
+    return result.exit_code == 3 and any(
+        argv[0] == known[0] and message in result.stderr
+        for known, message in KNOWN_CRASHES.values()
+    )
+
+
+def _check_contract(argv: list[str], files: tuple[_Content, ...]) -> None:
+    result = _run(argv, files)
     shown = f"fgf {' '.join(argv)}\n{result.stderr}"
     event(f"fgf {argv[0]}: exit {result.exit_code}")  # --hypothesis-show-statistics
+    if _known_crash(argv, result):
+        return
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(shown) from result.exception
     assert result.exit_code in (0, 1, 2), shown
@@ -297,9 +364,19 @@ def test_no_argument_vector_gets_another_exit_code(
 
 
 @pytest.mark.slow
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @_cases
 def test_no_argument_vector_gets_another_exit_code_long(
     argv: list[str], files: tuple[_Content, ...]
 ) -> None:
     _check_contract(argv, files)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="a crash in a module another engineer owns: see KNOWN_CRASHES"
+)
+@pytest.mark.parametrize("name", list(KNOWN_CRASHES))
+def test_known_crash_is_still_open(name: str) -> None:
+    argv, _ = KNOWN_CRASHES[name]
+    result = _run(argv, (b"",) * 8)
+    assert result.exit_code in (0, 1, 2), result.stderr
