@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 
 import fgf_opendata
 from conftest import REFERENCE, ROOT
-from fgf_opendata.cli import main
-from fgf_opendata.errors import FgfError, ParseError
+from fgf_opendata.cli import _Group, main
+from fgf_opendata.errors import FgfError, InvalidPackageError, ParseError
 
 CODE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 ERROR_LINE = re.compile(r"fgf: error: .+ \[([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\]")
@@ -65,6 +65,50 @@ def test_with_path_names_the_file_once() -> None:
     error.with_path("outer.txt")  # the innermost name is the precise one: it stays
     assert str(error) == "tasks.txt: line 2, column 1: task number skipped"
     assert str(FgfError("plain")) == "plain"
+
+
+def _group_raising(error: Exception) -> click.Group:
+    """A group with `fgf`'s error handling and one command, `boom`, that raises `error`."""
+
+    @click.group(cls=_Group)
+    def group() -> None:
+        pass
+
+    @group.command()
+    def boom() -> None:
+        raise error
+
+    return group
+
+
+@pytest.mark.parametrize(
+    ("error", "line", "code"),
+    [
+        (FgfError("two\nlines"), "fgf: error: two lines [fgf-error]", 2),
+        (InvalidPackageError("bad"), "fgf: error: bad [invalid-package]", 1),
+        (
+            ParseError("x", code="y-z").with_path("f.txt"),
+            "fgf: error: f.txt: line 1, column 1: x [y-z]",
+            2,
+        ),
+        (
+            KeyError("k"),
+            "fgf: internal error: KeyError: 'k' (a bug; rerun with --debug and report the traceback)",
+            3,
+        ),
+    ],
+)
+def test_one_place_turns_an_error_into_one_line_and_an_exit_code(
+    error: Exception, line: str, code: int
+) -> None:
+    result = CliRunner().invoke(_group_raising(error), ["boom"])
+    assert (result.stderr, result.exit_code) == (line + "\n", code)
+
+
+def test_a_code_already_at_the_end_of_the_message_is_not_repeated() -> None:
+    error = FgfError("q.rq: query file not found [fgf-error]")
+    result = CliRunner().invoke(_group_raising(error), ["boom"])
+    assert result.stderr == "fgf: error: q.rq: query file not found [fgf-error]\n"
 
 
 def _first_error_line(result: Result) -> str:
