@@ -83,7 +83,7 @@ def test_csv_rows_are_sorted_by_id() -> None:
     with DATA.open(encoding="utf-8", newline="") as stream:
         ids = [row["id"] for row in csv.DictReader(stream)]
     assert ids == sorted(ids)
-    assert 120 <= len(ids) <= 160
+    assert 150 <= len(ids) <= 200
 
 
 def test_no_name_names_two_agencies(registry: Registry) -> None:
@@ -147,10 +147,60 @@ def test_cnipa_keeps_its_2021_status(registry: Registry) -> None:
         ("国家网信办", "cac"),
         ("各省、自治区、直辖市人民政府", "provincial-governments"),
         ("国务院有关部门", "sc-relevant-departments"),
+        ("各有关单位", "all-relevant-units"),
+        ("网信办", "cac"),
+        ("全国总工会", "acftu"),
+        ("共青团中央", "cylc"),
+        ("全国妇联", "acwf"),
+        ("中国残联", "cdpf"),
+        ("供销合作总社", "acfsmc"),
+        ("中华全国供销合作总社", "acfsmc"),
+        ("北京冬奥组委", "bocog"),
+        ("空管委办公室", "atc-commission-office"),
+        ("中国铁路总公司", "china-railway-corporation"),
+        ("试点城市政府", "pilot-city-governments"),
+        ("各省级人民政府", "provincial-governments"),
+        ("国务院职能转变协调办", "sc-function-transformation-office"),
+        ("国务院食品安全办", "sc-food-safety-office"),
+        ("国务院安委会办公室", "sc-work-safety-office"),
+        ("国务院农民工工作领导小组办公室", "sc-migrant-workers-office"),
+        ("国务院农民工办", "sc-migrant-workers-office"),
     ],
 )
 def test_aliases(registry: Registry, name: str, agency_id: str) -> None:
     assert registry.resolve(name).id == agency_id
+
+
+@pytest.mark.parametrize(
+    ("name", "agency_id"),
+    [("标准委", "samr"), ("邮政局", "spb"), ("铁路局", "nra"), ("粮食和储备局", "nfsra"),
+     ("海洋局", "soa"), ("版权局", "cpc-publicity-department"), ("统计局", "nbs")],
+)  # fmt: skip
+def test_lists_drop_the_state_prefix(registry: Registry, name: str, agency_id: str) -> None:
+    # 国发〔2018〕38号 and 国办发〔2018〕121号 cite 铁路局, 标准委 ... for 国家铁路局, 国家标准委.
+    assert registry.resolve(name).id == agency_id
+
+
+def test_the_state_prefix_is_tried_once_only(registry: Registry) -> None:
+    assert registry.lookup("国家国家铁路局") is None
+    assert registry.lookup("家铁路局") is None
+    assert registry.lookup("") is None
+
+
+def test_coordination_bodies_belong_to_the_state_council(registry: Registry) -> None:
+    bodies = [a for a in registry if a.category == "coordination-body"]
+    assert len(bodies) >= 9
+    for agency in bodies:
+        assert agency.source, agency.id
+        parent = registry.get(agency.parent_id or "")
+        assert parent is not None, agency.id
+        assert parent.id == "state-council" or parent.category == "coordination-body", agency.id
+    assert registry.resolve("国务院安委会办公室").parent_id == "sc-work-safety-commission"
+
+
+def test_china_railway_corporation_became_the_group(registry: Registry) -> None:
+    crc = registry.resolve("中国铁路总公司")
+    assert (crc.dissolved, crc.successor_id) == (2019, "china-railway")
 
 
 def test_lookup_ignores_outer_space_and_width(registry: Registry) -> None:

@@ -150,12 +150,15 @@ QUOTED: dict[str, Case] = {
     "[unknown-agency]": Case(
         ("parse", "p.txt"), {"p.txt": _edited("（税务总局负责）", "（市场监管总负责）")}
     ),
-    "datapackage is stale; run …": Case(("build", "--check"), setup=_stale_package),
+    "datapackage is stale; run `fgf build`:": Case(("build", "--check"), setup=_stale_package),
     "differs: tasks.csv": Case(("build", "--check"), setup=_stale_package),
+    "DIR is not a data package folder fgf wrote (important.txt is not one of its files); not "
+    "replacing it: …": Case(("build", "-o", "DIR"), {"DIR/important.txt": b"keep me"}),
 }
 
-# Spans in the section that quote no message: commands, options, names in the Python API.
-_MENTIONS = re.compile(r"fgf |--|[\w./()-]+$")
+# Spans in the section that quote no message: commands (`fgf build`, `parse -o`), options,
+# codes, file names and names in the Python API.
+_MENTIONS = re.compile(rf"fgf |--|({'|'.join(main.commands)}) -|[\w./()*-]+$")
 
 
 def _quotes() -> dict[str, str | list[str]]:
@@ -188,6 +191,7 @@ def test_the_program_prints_what_the_readme_quotes(
 ) -> None:
     case = QUOTED[quoted]
     for name, data in case.files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(data)
     if case.setup is not None:
         case.setup(tmp_path)

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from conftest import REFERENCE, ROOT
 from fgf_opendata import __version__, build, package_check
+from fgf_opendata import files as file_output
 from fgf_opendata.agencies import Registry
 from fgf_opendata.build import (
     StaleFile,
@@ -288,7 +289,9 @@ def test_table_schemas(package: Path) -> None:
             assert field["type"], field  # profile bug #1147
             assert len(field["description"]) > 10, field
     role = next(f for f in table_schemas()["responsibilities"]["fields"] if f["name"] == "role")
-    assert role["categories"] == role["constraints"]["enum"] == ["lead", "responsible", "shared"]
+    assert role["categories"] == role["constraints"]["enum"] == [
+        "lead", "responsible", "shared", "guiding", "participating", "supporting", "joint"
+    ]  # fmt: skip
 
 
 def test_profiles_are_the_upstream_files() -> None:
@@ -375,7 +378,9 @@ def test_cli_build_then_check(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes().replace(b"2021-11-30", b"2021-11-29", 1))
     result = runner.invoke(main, ["build", "--check", "--quiet", "-o", str(target)])
     assert result.exit_code == 1
-    assert result.stdout == f"{target} is stale; run `fgf build`:\n  differs: deadlines.csv\n"
+    assert result.stdout == (
+        f"{target} is stale; run `fgf build -o {target}`:\n  differs: deadlines.csv\n"
+    )
     assert b"2021-11-29" in path.read_bytes()  # --check wrote nothing
 
 
@@ -472,7 +477,7 @@ def test_a_failure_while_writing_leaves_the_old_package(
         real_fsync(fd)
 
     monkeypatch.setattr(build.os, "fsync", failing_fsync)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(ExportError, match="No space"):
         build_package(reference_text.replace("完善常态化", "完善", 1), copy, linked=_no_linked)
     assert len(written) == 5
     assert _snapshot(copy) == before
@@ -610,11 +615,19 @@ def test_tolerated_findings_do_not_stop_the_build(copy: Path) -> None:
     assert (copy / "notes.txt").read_bytes() == b"new\n"
 
 
+def _add_stale_file(package: Path) -> None:
+    """A file an older build wrote (its descriptor lists it) that this build does not."""
+    (package / "stale.txt").write_text("old", encoding="utf-8")
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"].append({"name": "stale", "path": "stale.txt"})
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+
 def test_swap_without_renameat2(
     copy: Path, reference_text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(build, "_exchange", lambda a, b: False)
-    (copy / "stale.txt").write_text("old", encoding="utf-8")
+    monkeypatch.setattr(file_output, "_exchange", lambda a, b: False)
+    _add_stale_file(copy)
     build_package(reference_text, copy, linked=_no_linked)
     assert not (copy / "stale.txt").exists()
     assert check_build(reference_text, copy, linked=_no_linked) == ()
@@ -625,14 +638,14 @@ def test_swap_with_renameat2_when_available(
     copy: Path, reference_text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     swaps: list[bool] = []
-    exchange = build._exchange
+    exchange = file_output._exchange
 
     def spy(a: Path, b: Path) -> bool:
         swaps.append(exchange(a, b))
         return swaps[-1]
 
-    monkeypatch.setattr(build, "_exchange", spy)
-    (copy / "stale.txt").write_text("old", encoding="utf-8")
+    monkeypatch.setattr(file_output, "_exchange", spy)
+    _add_stale_file(copy)
     build_package(reference_text, copy, linked=_no_linked)
     assert swaps == [sys.platform.startswith("linux")]
     assert check_build(reference_text, copy, linked=_no_linked) == ()

@@ -2,7 +2,9 @@
 
 `ResponsibilityReader` cuts a list of actors with one regex built from
 `Registry.name_pattern()`. These tests hold it to the character-by-character scan it replaced:
-separators, 以及, 等, the longest known name, else an unknown name up to the next 、 及 等 与.
+separators, 以及, 等 (with 部门, 单位 or 部门和单位 after it), the longest known name that a
+separator, 等, the end or another known name follows, else an unknown name up to the next
+、 及 等 与.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from fgf_opendata.responsibility import ResponsibilityReader, parse_responsibili
 REGISTRY: Registry = default_registry()
 _SEPARATORS = frozenset("、，,及和与 \u3000")
 _UNKNOWN_STOP = frozenset("、，,及等与")
+# What may follow a registry name for it to count: a separator, 等, 以 (以及) or the end.
+_NAME_ENDS = _SEPARATORS | frozenset("等以")
 
 
 def _scan(names: str, registry: Registry) -> tuple[list[str], bool]:
@@ -28,6 +32,10 @@ def _scan(names: str, registry: Registry) -> tuple[list[str], bool]:
     tokens: list[str] = []
     open_ended = False
     pos, size = 0, len(names)
+
+    def starts_a_name(at: int) -> bool:
+        return any(names[at : at + n] in known for n in range(1, longest + 1))
+
     while pos < size:
         if names.startswith("以及", pos):
             pos += 2
@@ -38,10 +46,16 @@ def _scan(names: str, registry: Registry) -> tuple[list[str], bool]:
             continue
         if ch == "等":
             open_ended = True
-            pos += 1
+            for tail in ("部门和单位", "部门及单位", "部门", "单位", ""):
+                if names.startswith(tail, pos + 1):
+                    pos += 1 + len(tail)
+                    break
             continue
         for length in range(min(longest, size - pos), 0, -1):
-            if names[pos : pos + length] in known:
+            after = pos + length
+            if names[pos:after] in known and (
+                after == size or names[after] in _NAME_ENDS or starts_a_name(after)
+            ):
                 tokens.append(names[pos : pos + length])
                 pos += length
                 break
@@ -67,7 +81,9 @@ def _scan(names: str, registry: Registry) -> tuple[list[str], bool]:
 # Names, their pieces and the characters that matter to the scan, then anything.
 _NAMES = sorted(REGISTRY.name_set())
 pieces = st.sampled_from(_NAMES) | st.sampled_from([n[: len(n) // 2] for n in _NAMES if len(n) > 1])
-specials = st.sampled_from([*"、，,及和与等以 \u3000", "以及", "相关", "地区", "x", "(", "\\"])
+specials = st.sampled_from(
+    [*"、，,及和与等以 \u3000", "以及", "相关", "地区", "部门", "单位", "x", "(", "\\"]
+)
 actor_lists = st.lists(pieces | specials | st.text(max_size=3), max_size=12).map("".join)
 
 
@@ -98,7 +114,15 @@ def test_names_with_regex_characters_and_shared_prefixes() -> None:
         (agency("a", "甲(乙)部", "甲.部"), agency("b", "甲"), agency("c", "甲(乙)部办公室"))
     )
     reader = ResponsibilityReader(registry)
-    for text in ("甲(乙)部办公室、甲(乙)部及甲.部和甲", "甲x部、甲(乙部", "甲甲(乙)部办"):
+    for text in (
+        "甲(乙)部办公室、甲(乙)部及甲.部和甲",
+        "甲x部、甲(乙部",
+        "甲甲(乙)部办",
+        "甲、甲等部门",
+        "甲(乙)部甲.部",
+        "甲(乙)部x",
+        "甲等部门和单位乙",
+    ):
         assert reader._tokenise(text) == _scan(text, registry)
     parsed = parse_responsibility("甲(乙)部办公室牵头，甲.部负责", registry)
     assert [(a.agency, a.agency_id, a.role) for a in parsed.assignments] == [

@@ -3,8 +3,9 @@
 The data lives in `data/agencies.csv` inside the package: one row per agency, its columns the fields
 of `fgf_opendata.model.Agency`, `aliases` separated by `|`, sorted by id. It covers the State
 Council's structure across the 2018 and 2023 reforms (bodies dissolved since keep their row, with
-`dissolved` and `successor_id`), the Party Central Committee bodies and people's organisations
-that co-sign plans, and collectives such as 各地区 or 国务院相关部门.
+`dissolved` and `successor_id`), the State Council's coordination bodies (议事协调机构) and their
+offices, the Party Central Committee bodies and people's organisations that co-sign plans, and
+collectives such as 各地区, 国务院相关部门 or 试点城市政府.
 
 `category` records a body's place in the structure when the reference plan was issued (2021), or
 in its last form for a body dissolved before then, or its first form for one created after.
@@ -45,6 +46,7 @@ CATEGORIES = (
     "special-body",  # 国务院直属特设机构 (国务院国资委)
     "directly-affiliated",  # 国务院直属机构
     "office",  # 国务院办事机构
+    "coordination-body",  # 国务院议事协调机构 and their offices (国务院安委会办公室)
     "institution",  # 国务院直属事业单位
     "ministry-administered",  # 部委管理的国家局
     "party-central",  # bodies of the Party Central Committee
@@ -56,6 +58,7 @@ CATEGORIES = (
 _ID = re.compile(r"[a-z0-9-]+")
 _FIELDS = tuple(Agency.model_fields)
 _CUTOFF = 0.5
+_STATE = "国家"  # the prefix lists drop: 标准委 for 国家标准委
 
 
 def _key(name: str) -> str:
@@ -143,10 +146,18 @@ class Registry:
     def lookup(self, name: str) -> Agency | None:
         """The agency cited by this name (short, full or alias), or None.
 
-        Surrounding whitespace and full-width/half-width differences are ignored.
+        Surrounding whitespace and full-width/half-width differences are ignored, and so is a
+        dropped 国家: State Council documents list 标准委, 邮政局, 粮食和储备局 for 国家标准委,
+        国家邮政局, 国家粮食和储备局, so a name not found is tried once more with 国家 before it.
         """
         agency = self._by_name.get(name)  # a name as printed: no normalising needed
-        return agency if agency is not None else self._by_key.get(_key(name))
+        if agency is not None:
+            return agency
+        key = _key(name)
+        agency = self._by_key.get(key)
+        if agency is None and key and not key.startswith(_STATE):
+            agency = self._by_key.get(_STATE + key)
+        return agency
 
     def resolve(self, name: str) -> Agency:
         """The agency cited by this name; raises `UnknownAgencyError` with close matches."""
@@ -184,6 +195,14 @@ class Registry:
     @functools.cached_property
     def _name_pattern(self) -> str:
         return _trie_pattern(self._names)
+
+    def collective_ids(self) -> frozenset[str]:
+        """The ids of the collectives (各地区, 相关单位): open sets of actors, not bodies."""
+        return self._collective_ids
+
+    @functools.cached_property
+    def _collective_ids(self) -> frozenset[str]:
+        return frozenset(a.id for a in self.agencies if a.kind == "collective")
 
     def ids_by_name(self) -> Mapping[str, str]:
         """The id each name and alias (as printed) cites, for many exact lookups at once.

@@ -7,7 +7,8 @@ all), write them into a temporary folder beside the target, run the build's gate
 only then swap it in for the target. A failure at any stage, or a kill, leaves the previous
 package byte-identical: on Linux the swap is one `renameat2(RENAME_EXCHANGE)`; elsewhere it is
 two renames, and a kill between them leaves the old package whole in `.<target>.old-*` beside
-the target.
+the target. Which folders a build may replace, and how the temporary folders a kill leaves are
+cleaned up by the next build, is `files`' business (`check_replaceable`, `stage`, `publish`).
 
 Two gates, split on purpose:
 
@@ -30,12 +31,8 @@ nothing and runs no gate: the files are compared, not judged.
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import os
-import shutil
-import sys
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +40,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from .agencies import Registry, default_registry
 from .errors import ExportError, InvalidPackageError
+from .files import check_replaceable, discard, os_error, publish, stage
 from .model import Plan
 from .package import (
     DESCRIPTOR,
@@ -171,66 +169,6 @@ def _write_tree(folder: Path, files: Mapping[str, bytes]) -> None:
             os.fsync(handle.fileno())
 
 
-def _check_replaceable(target: Path) -> Path:
-    """The target as an absolute path, when it may be replaced: a package folder, an empty
-    folder or nothing yet. Anything else is refused: `-o ~` is a typo, not a wish."""
-    target = Path(os.path.abspath(target))  # "." and ".." have no parent to work beside
-    if target == target.parent:
-        raise ExportError(f"{target} cannot be replaced by a package folder")
-    if not os.path.lexists(target):
-        return target
-    if not target.is_dir() or target.is_symlink():
-        raise ExportError(f"{target} exists and is not a folder; not replacing it")
-    if any(target.iterdir()) and not (target / DESCRIPTOR).is_file():
-        raise ExportError(
-            f"{target} is not a data package folder (no {DESCRIPTOR}); not replacing it"
-        )
-    return target
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swaps two folders in one step (Linux renameat2); False when the system cannot."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [
-        ctypes.c_int,
-        ctypes.c_char_p,
-        ctypes.c_int,
-        ctypes.c_char_p,
-        ctypes.c_uint,
-    ]
-    renameat2.restype = ctypes.c_int
-    done = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return bool(done == 0)
-
-
-def _swap_in(new: Path, target: Path) -> None:
-    """Puts folder `new` at `target`; the previous target, if any, is removed afterwards."""
-    if not os.path.lexists(target):
-        os.rename(new, target)
-        return
-    if _exchange(new, target):
-        shutil.rmtree(new)  # it now holds the previous package
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    os.rename(target, old)  # onto the empty folder mkdtemp made
-    try:
-        os.rename(new, target)
-    except BaseException:
-        os.rename(old, target)
-        raise
-    shutil.rmtree(old)
-
-
 def write_package(
     files: Mapping[str, bytes],
     target: Path,
@@ -250,10 +188,8 @@ def write_package(
     """
     from .package_check import PackageReport, check_built_package, format_report
 
-    target = _check_replaceable(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode & 0o7777 if target.is_dir() else 0o755
-    new = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    target = check_replaceable(target)
+    new = stage(target)
     try:
         _write_tree(new, files)
         report = check(new) if check is not None else check_built_package(files, new)
@@ -264,11 +200,12 @@ def write_package(
                 "the built package does not validate; nothing was written:\n"
                 + format_report(shown, limit=3).rstrip()
             )
-        os.chmod(new, mode)
-        _swap_in(new, target)
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
+    except BaseException as exc:
+        discard(new)
+        if isinstance(exc, OSError):
+            raise os_error(exc, f"cannot write the package {target}") from exc
         raise
+    publish(new, target)
     return report
 
 
@@ -299,7 +236,7 @@ def build_package(
     written and `InvalidPackageError` (an `ExportError`) when it does not validate; the
     previous package is then left as it was.
     """
-    _check_replaceable(target)  # before any work: `-o ~` is refused at once
+    check_replaceable(target)  # before any work: `-o ~` is refused at once
     registry = registry if registry is not None else default_registry()
     plan, findings = _parse(text, registry)
     if strict and findings:

@@ -9,14 +9,24 @@ dataset is not the plan: it points to the plan document with `prov:wasDerivedFro
 DCAT-AP's range shapes check `sh:class` without inference, so every object from a controlled
 vocabulary is typed here (languages, country, media and file types, theme, licence, frequency)
 and the publisher is typed `foaf:Agent` explicitly (design notes §7).
+
+What CKAN keeps when ckanext-dcat (profiles `euro_dcat_ap_2`, `euro_dcat_ap_3`) harvests it is
+shaped here too: the licence IRI is the URL of `cc-by` in CKAN's default licence list (so
+`license_id` is filled), each media type carries its name as `rdfs:label` (ckanext-dcat reads
+the label of an IRI object, so `mimetype` is `text/csv` and CKAN's format list turns it into
+`CSV`), and the dates are dates of the source, never of the build (builds are byte-identical).
+
+`dataset_jsonld` describes the same dataset in schema.org terms for search engines.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
@@ -24,7 +34,7 @@ from . import __version__
 from .agencies import Registry, default_registry
 from .errors import ExportError
 from .model import Plan
-from .package import DESCRIPTOR, PACKAGE_PROFILE, PLAN_JSON, SOURCES
+from .package import DESCRIPTOR, PACKAGE_PROFILE, PLAN_JSON, SOURCES, SourceInfo
 from .rdf import DEFAULT_BASE, EN, ZH, bind_prefixes, check_base, plan_iri
 from .vocab import (
     DCAT,
@@ -48,11 +58,25 @@ from .vocab import (
     XSD,
 )
 
-__all__ = ["FILE_FORMATS", "LICENSE", "catalog_graph", "distribution_slug"]
+__all__ = [
+    "EU_LICENSE",
+    "FILE_FORMATS",
+    "LANDING_PAGE",
+    "LICENSE",
+    "catalog_graph",
+    "dataset_jsonld",
+    "distribution_slug",
+]
 
-LICENSE = URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
-"""CC BY 4.0 in the EU licence list (the IRI DCAT-AP's vocabulary checks expect)."""
-_CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
+LICENSE = URIRef("http://www.opendefinition.org/licenses/cc-by")
+"""CC BY 4.0 by the URL of `cc-by` ("Creative Commons Attribution") in CKAN's default licence
+list: ckanext-dcat matches a distribution's `dct:license` against those URLs, then titles."""
+EU_LICENSE = URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
+"""CC BY 4.0 in the EU licence list, linked from `LICENSE` with `rdfs:seeAlso`."""
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+_CC_BY = URIRef(CC_BY)
+LANDING_PAGE = "site/index.html"
+"""The package's landing page, when the package has one; else the package folder is."""
 _ATTRIBUTION = URIRef("http://purl.org/adms/licencetype/Attribution")
 _LICENCE_TYPES = URIRef("http://purl.org/adms/licencetype/1.0")
 _THEMES = URIRef("http://publications.europa.eu/resource/authority/data-theme")
@@ -62,14 +86,25 @@ _STABLE = URIRef(f"{_AVAILABILITIES}/STABLE")
 
 FILE_FORMATS: Mapping[str, tuple[str, str | None]] = MappingProxyType(
     {
+        ".cff": ("application/yaml", "YAML"),
+        ".css": ("text/css", "CSS"),
         ".csv": ("text/csv", "CSV"),
+        ".html": ("text/html", "HTML"),
+        ".js": ("text/javascript", "JS"),
         ".json": ("application/json", "JSON"),
         ".jsonld": ("application/ld+json", "JSON_LD"),
+        ".md": ("text/markdown", "TXT"),
+        ".sqlite": ("application/vnd.sqlite3", "BIN"),
+        ".svg": ("image/svg+xml", "SVG"),
         ".ttl": ("text/turtle", "RDF_TURTLE"),
         ".txt": ("text/plain", "TXT"),
+        ".yaml": ("application/yaml", "YAML"),
+        "LICENSE": ("text/plain", "TXT"),
     }
 )
-"""File suffix -> (IANA media type, EU file type); anything else is application/octet-stream."""
+"""File suffix (or a whole name without one) -> (IANA media type, EU file type); anything else
+is application/octet-stream. The EU file-type list has no Markdown (plain text, TXT) and no
+SQLite (binary data, BIN)."""
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -86,18 +121,96 @@ def distribution_slug(path: str) -> str:
 
 def _suffix(path: str) -> str:
     name = path.rsplit("/", 1)[-1]
-    return name[name.rfind(".") :] if "." in name else ""
+    return name[name.rfind(".") :] if "." in name else name
+
+
+def file_format(path: str) -> tuple[str, str | None]:
+    """A file's (IANA media type, EU file type or None), from its suffix."""
+    return FILE_FORMATS.get(_suffix(path), ("application/octet-stream", None))
+
+
+def package_url(plan: Plan, base: str) -> str:
+    """Where the package's files are published: its folder, ending in a slash."""
+    return f"{base}/package/{plan.id}/"
+
+
+def landing_page(plan: Plan, files: Mapping[str, bytes], base: str) -> str:
+    """The package's landing page (`site/index.html`) when it has one, else its folder."""
+    folder = package_url(plan, base)
+    return folder + LANDING_PAGE if LANDING_PAGE in files else folder
+
+
+def dataset_dates(plan: Plan, source: SourceInfo | None) -> tuple[dt.date | None, dt.date | None]:
+    """(issued, modified): the plan's date of issue, and the date its source was published,
+    which is the date of issue when the source's own date is not known."""
+    published = source.published if source is not None else None
+    return plan.issued, published or plan.issued
+
+
+def temporal_range(plan: Plan) -> tuple[dt.date | None, dt.date | None]:
+    """From the date of issue to the last deadline, each None when the plan does not say."""
+    dates = [d.date for d in plan.deadlines]
+    for section in plan.sections:
+        for task in section.tasks:
+            dates.extend(d.date for d in task.deadlines)
+            dates.extend(d.date for m in task.measures for d in m.deadlines)
+    return plan.issued, max(dates) if dates else None
+
+
+def dataset_keywords(plan: Plan, source: SourceInfo | None) -> tuple[str, ...]:
+    """The dataset's keywords, Chinese and English, without repeats."""
+    words = (
+        "重点任务分工",
+        "国务院",
+        *(source.keywords if source else ()),
+        *([plan.doc_number] if plan.doc_number else []),
+        "State Council of China",
+        "key tasks",
+        "division of responsibilities",
+    )
+    return tuple(dict.fromkeys(words))
+
+
+def _titles(plan: Plan) -> tuple[str, str]:
+    name = plan.plan_title or plan.title
+    cited = plan.doc_number or plan.id
+    return (
+        f"{name}（{cited}）：重点任务、具体措施和责任分工",
+        f"Key tasks, measures and responsibilities of {cited}",
+    )
+
+
+def _descriptions(plan: Plan, registry: Registry) -> tuple[str, str]:
+    name = plan.plan_title or plan.title
+    cited = plan.doc_number or plan.id
+    issuer = registry.lookup(plan.issuer) if plan.issuer else None
+    issuer_en = issuer.name_en if issuer else "the State Council"
+    zh = (
+        f"《{name}》（{cited}）的结构化数据：部分、重点任务、具体措施、"
+        "牵头和参与单位、完成时限和量化目标，每项注明其在原文中的位置。"
+    )
+    en = (
+        f"Structured data from a key-task division plan issued by the {issuer_en} "
+        f"({cited}): sections, key tasks, measures, the agencies that lead or take "
+        "part, deadlines and quantified targets, each with its place in the source "
+        "text. Derived from a state document of an administrative nature (outside "
+        "copyright under Art. 5 of the Copyright Law of the PRC); CC BY 4.0."
+    )
+    return zh, en
 
 
 class _Catalogue:
-    def __init__(self, plan: Plan, registry: Registry, base: str) -> None:
+    def __init__(
+        self, plan: Plan, registry: Registry, base: str, source: SourceInfo | None
+    ) -> None:
         self.graph = Graph(bind_namespaces="none")
         self.add = self.graph.add
         self.plan = plan
         self.registry = registry
         self.base = base
+        self.source = source
         self.dataset = URIRef(f"{base}/dataset/{plan.id}")
-        self.package = f"{base}/package/{plan.id}/"
+        self.package = package_url(plan, base)
 
     def concept(self, node: URIRef, label: str, scheme: URIRef, scheme_title: str) -> None:
         add = self.add
@@ -126,6 +239,7 @@ class _Catalogue:
         add((LICENSE, DCT.identifier, Literal("CC-BY-4.0")))
         add((LICENSE, DCT.type, _ATTRIBUTION))
         add((LICENSE, RDFS.seeAlso, _CC_BY))
+        add((LICENSE, RDFS.seeAlso, EU_LICENSE))
         self.concept(_ATTRIBUTION, "Attribution", _LICENCE_TYPES, "ADMS licence type")
         for code in ("ZHO", "ENG"):
             add((EU_LANGUAGE[code], RDF.type, DCT.LinguisticSystem))
@@ -178,50 +292,29 @@ class _Catalogue:
         add((catalog, DCAT.themeTaxonomy, _THEMES))
         add((catalog, DCAT.dataset, self.dataset))
 
-    def dataset_node(self, publisher: URIRef, keywords: tuple[str, ...]) -> None:
+    def dataset_node(
+        self, publisher: URIRef, keywords: tuple[str, ...], files: Mapping[str, bytes]
+    ) -> None:
         add = self.add
         plan = self.plan
         node = self.dataset
         document = URIRef(plan_iri(plan, self.base))
-        name = plan.plan_title or plan.title
-        cited = plan.doc_number or plan.id
-        issuer = self.registry.lookup(plan.issuer) if plan.issuer else None
-        issuer_en = issuer.name_en if issuer else "the State Council"
+        title_zh, title_en = _titles(plan)
+        description_zh, description_en = _descriptions(plan, self.registry)
         add((node, RDF.type, DCAT.Dataset))
         add((node, DCT.identifier, Literal(plan.id)))
-        add((node, DCT.title, Literal(f"{name}（{cited}）：重点任务、具体措施和责任分工", lang=ZH)))
-        add(
-            (
-                node,
-                DCT.title,
-                Literal(f"Key tasks, measures and responsibilities of {cited}", lang=EN),
-            )
-        )
-        add(
-            (
-                node,
-                DCT.description,
-                Literal(
-                    f"《{name}》（{cited}）的结构化数据：部分、重点任务、具体措施、"
-                    "牵头和参与单位、完成时限和量化目标，每项注明其在原文中的位置。",
-                    lang=ZH,
-                ),
-            )
-        )
-        add(
-            (
-                node,
-                DCT.description,
-                Literal(
-                    f"Structured data from a key-task division plan issued by the {issuer_en} "
-                    f"({cited}): sections, key tasks, measures, the agencies that lead or take "
-                    "part, deadlines and quantified targets, each with its place in the source "
-                    "text. Derived from a state document of an administrative nature (outside "
-                    "copyright under Art. 5 of the Copyright Law of the PRC); CC BY 4.0.",
-                    lang=EN,
-                ),
-            )
-        )
+        add((node, DCT.title, Literal(title_zh, lang=ZH)))
+        add((node, DCT.title, Literal(title_en, lang=EN)))
+        add((node, DCT.description, Literal(description_zh, lang=ZH)))
+        add((node, DCT.description, Literal(description_en, lang=EN)))
+        issued, modified = dataset_dates(plan, self.source)
+        if issued is not None:
+            add((node, DCT.issued, Literal(issued)))
+        if modified is not None:
+            add((node, DCT.modified, Literal(modified)))
+        page = URIRef(landing_page(plan, files, self.base))
+        add((node, DCAT.landingPage, page))
+        add((page, RDF.type, FOAF.Document))
         add((node, DCT.publisher, publisher))
         add((node, DCT.language, EU_LANGUAGE["ZHO"]))
         add((node, DCT.spatial, EU_COUNTRY["CHN"]))
@@ -238,6 +331,9 @@ class _Catalogue:
         add((contact, RDF.type, VCARD.Kind))
         add((contact, RDF.type, VCARD.Organization))
         add((contact, VCARD.fn, Literal("fgf-opendata")))
+        # The project's home page: the only contact the project has; no e-mail address is
+        # published, and the State Council answers for the plan, not for this data.
+        add((contact, VCARD.hasURL, URIRef(self.base)))
         # The dataset is derived from the plan document, which is not itself a dcat:Dataset.
         add((node, PROV.wasDerivedFrom, document))
         add((node, DCT.relation, document))
@@ -245,9 +341,8 @@ class _Catalogue:
         add((document, DCT.title, Literal(plan.title, lang=ZH)))
         if plan.doc_number:
             add((document, ELI.id_local, Literal(plan.doc_number)))
-        source = SOURCES.get(plan.id)
-        if source is not None:
-            add((document, SDO.url, URIRef(source.url)))
+        if self.source is not None:
+            add((document, SDO.url, URIRef(self.source.url)))
         build = URIRef(f"{node}/build")
         software = URIRef(f"{self.base}/software/fgf-opendata/{__version__}")
         add((node, PROV.wasGeneratedBy, build))
@@ -259,21 +354,16 @@ class _Catalogue:
 
     def temporal(self, node: URIRef) -> None:
         """From the date of issue to the last deadline, when the plan states them."""
-        plan = self.plan
-        dates = [d.date for d in plan.deadlines]
-        for section in plan.sections:
-            for task in section.tasks:
-                dates.extend(d.date for d in task.deadlines)
-                dates.extend(d.date for m in task.measures for d in m.deadlines)
-        if plan.issued is None and not dates:
+        start, end = temporal_range(self.plan)
+        if start is None and end is None:
             return
         period = URIRef(f"{node}/temporal")
         self.add((node, DCT.temporal, period))
         self.add((period, RDF.type, DCT.PeriodOfTime))
-        if plan.issued is not None:
-            self.add((period, DCAT.startDate, Literal(plan.issued)))
-        if dates:
-            self.add((period, DCAT.endDate, Literal(max(dates))))
+        if start is not None:
+            self.add((period, DCAT.startDate, Literal(start)))
+        if end is not None:
+            self.add((period, DCAT.endDate, Literal(end)))
 
     def conforms_to(self, path: str) -> URIRef | None:
         name = path.rsplit("/", 1)[-1]
@@ -296,7 +386,7 @@ class _Catalogue:
     def distribution(self, path: str, data: bytes | None, license_: URIRef) -> URIRef:
         add = self.add
         node = URIRef(f"{self.dataset}/dist/{distribution_slug(path)}")
-        media, file_type = FILE_FORMATS.get(_suffix(path), ("application/octet-stream", None))
+        media, file_type = file_format(path)
         add((node, RDF.type, DCAT.Distribution))
         add((node, DCT.title, Literal(path)))
         add((node, DCT.description, Literal(_describe(path, file_type), lang=EN)))
@@ -304,6 +394,8 @@ class _Catalogue:
         add((node, DCAT.downloadURL, URIRef(self.package + path)))
         add((node, DCAT.mediaType, IANA_MEDIA_TYPE[media]))
         add((IANA_MEDIA_TYPE[media], RDF.type, DCT.MediaType))
+        # ckanext-dcat reads an IRI's rdfs:label as its value: `mimetype` becomes "text/csv".
+        add((IANA_MEDIA_TYPE[media], RDFS.label, Literal(media)))
         if file_type is not None:
             add((node, DCT.format, EU_FILE_TYPE[file_type]))
             add((EU_FILE_TYPE[file_type], RDF.type, DCT.MediaTypeOrExtent))
@@ -347,30 +439,23 @@ def catalog_graph(
     *,
     registry: Registry | None = None,
     base: str = DEFAULT_BASE,
+    source: SourceInfo | None = None,
 ) -> Graph:
     """The DCAT catalogue of a plan's package.
 
     `files` maps each published path to its bytes (size and checksum come from them);
     datapackage.json is listed too, without size or checksum, since it lists this catalogue in
-    turn. Raises `ExportError` when two paths would get the same distribution IRI.
+    turn. `source` (default: `SOURCES[plan.id]`) gives the official URL, keywords and date.
+    Raises `ExportError` when two paths would get the same distribution IRI.
     """
     registry = registry if registry is not None else default_registry()
     base = check_base(base)
-    writer = _Catalogue(plan, registry, base)
+    source = source if source is not None else SOURCES.get(plan.id)
+    writer = _Catalogue(plan, registry, base, source)
     bind_prefixes(writer.graph, {"dist": f"{writer.dataset}/dist/"})
     publisher, license_ = writer.shared_nodes()
     writer.catalogue(publisher)
-    source = SOURCES.get(plan.id)
-    keywords = (
-        "重点任务分工",
-        "国务院",
-        *(source.keywords if source else ()),
-        *([plan.doc_number] if plan.doc_number else []),
-        "State Council of China",
-        "key tasks",
-        "division of responsibilities",
-    )
-    writer.dataset_node(publisher, tuple(dict.fromkeys(keywords)))
+    writer.dataset_node(publisher, dataset_keywords(plan, source), files)
     slugs: dict[str, str] = {}
     listed: dict[str, bytes | None] = {**files, DESCRIPTOR: None}
     for path in sorted(listed):
@@ -379,3 +464,114 @@ def catalog_graph(
             raise ExportError(f"files {other!r} and {path!r} would share a distribution IRI")
         writer.distribution(path, listed[path], license_)
     return writer.graph
+
+
+# --- schema.org -----------------------------------------------------------------------------
+
+
+def _organization(
+    name: str, url: str | None = None, alternate: str | None = None
+) -> dict[str, Any]:
+    node: dict[str, Any] = {"@type": "Organization", "name": name}
+    if alternate:
+        node["alternateName"] = alternate
+    if url:
+        node["url"] = url
+    return node
+
+
+def dataset_jsonld(
+    plan: Plan,
+    files: Mapping[str, bytes],
+    *,
+    registry: Registry | None = None,
+    base: str = DEFAULT_BASE,
+    source: SourceInfo | None = None,
+) -> dict[str, Any]:
+    """The package as a schema.org `Dataset` (JSON-LD), the markup search engines read.
+
+    The same dataset as the DCAT catalogue describes, with the properties Google documents
+    for Dataset: names and keywords in Chinese and English, licence, creators, temporal
+    and spatial coverage, the source it is based on and one `DataDownload` per file of
+    `files` (the package's files; the landing page's own files under `site/` are not
+    downloads). Pure: no clock, no I/O; `json.dumps` of it is the file or the
+    `<script type="application/ld+json">` content (escape `<` when embedding in HTML).
+    """
+    registry = registry if registry is not None else default_registry()
+    base = check_base(base)
+    source = source if source is not None else SOURCES.get(plan.id)
+    title_zh, title_en = _titles(plan)
+    description_zh, description_en = _descriptions(plan, registry)
+    issued, modified = dataset_dates(plan, source)
+    start, end = temporal_range(plan)
+    folder = package_url(plan, base)
+    issuer = registry.lookup(plan.issuer) if plan.issuer else None
+    project = _organization("fgf-opendata", base)
+    creators = [project]
+    document: dict[str, Any] = {
+        "@type": "CreativeWork",
+        "name": plan.title,
+        "inLanguage": "zh-Hans",
+    }
+    if plan.doc_number:
+        document["identifier"] = plan.doc_number
+    if issued is not None:
+        document["datePublished"] = issued.isoformat()
+    if source is not None:
+        document["url"] = source.url
+    if plan.issuer:
+        author = _organization(plan.issuer, alternate=issuer.name_en if issuer else None)
+        document["author"] = author
+        creators.insert(0, author)
+    doc: dict[str, Any] = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "@id": f"{base}/dataset/{plan.id}",
+        "name": title_zh,
+        "alternateName": title_en,
+        "description": f"{description_en}\n\n{description_zh}",
+        "url": landing_page(plan, files, base),
+        "identifier": [f"{base}/dataset/{plan.id}", plan.id],
+        "inLanguage": "zh-Hans",
+        "keywords": list(dataset_keywords(plan, source)),
+        "license": CC_BY,
+        "isAccessibleForFree": True,
+        "creator": creators,
+        "publisher": project,
+        "isBasedOn": document,
+        "version": __version__,
+        "measurementTechnique": (
+            "Parsed from the published text by fgf-opendata; every row keeps its place "
+            "(line and character offsets) in the source text."
+        ),
+        "variableMeasured": [
+            "key tasks (重点任务)",
+            "measures (具体措施)",
+            "lead and participating agencies (责任分工)",
+            "deadlines (完成时限)",
+            "quantified targets (量化目标)",
+        ],
+        "spatialCoverage": {"@type": "Country", "name": "China", "alternateName": "中国"},
+        "includedInDataCatalog": {
+            "@type": "DataCatalog",
+            "name": "fgf-opendata: State Council key-task division plans",
+            "url": base,
+        },
+    }
+    if issued is not None:
+        doc["datePublished"] = issued.isoformat()
+    if modified is not None:
+        doc["dateModified"] = modified.isoformat()
+    if start is not None or end is not None:
+        doc["temporalCoverage"] = "/".join(d.isoformat() if d else ".." for d in (start, end))
+    doc["distribution"] = [
+        {
+            "@type": "DataDownload",
+            "name": path,
+            "contentUrl": folder + path,
+            "encodingFormat": file_format(path)[0],
+        }
+        for path in sorted({*files, DESCRIPTOR})
+        if not path.startswith("site/")
+    ]
+    return doc

@@ -263,16 +263,16 @@ def build_command(
     source = sources[0] if sources else None
     decoded = _read_plan_source(source, encoding, max_bytes)
     target = Path(output)
-    if check:
-        with _naming(source or REFERENCE_SOURCE):
-            stale = check_build(decoded.text, target)
-        if stale:
-            click.echo(f"{target} is stale; run `fgf build`:\n{stale_summary(stale)}", nl=False)
-            sys.exit(1)
-        if not quiet:
-            click.echo(f"{target} is up to date")
-        return
     with _naming(source or REFERENCE_SOURCE):
+        if check:
+            stale = check_build(decoded.text, target)
+            if stale:
+                command = _build_command(source, output, encoding)
+                click.echo(f"{target} is stale; run `{command}`:\n{stale_summary(stale)}", nl=False)
+                sys.exit(1)
+            if not quiet:
+                click.echo(f"{target} is up to date")
+            return
         result = build_package(decoded.text, target, strict=strict)
     _report_findings(result.outputs.findings, source or REFERENCE_SOURCE)
     if not result.written:
@@ -280,6 +280,20 @@ def build_command(
         sys.exit(1)
     if not quiet:
         click.echo(f"wrote {target} ({len(result.outputs.files)} files)")
+
+
+def _build_command(source: str | None, output: str, encoding: str | None) -> str:
+    """The `fgf build` command that rewrites OUTPUT from SOURCE, as the user would type it."""
+    import shlex
+
+    words = ["fgf", "build"]
+    if source is not None:
+        words.append(source)
+    if output != "datapackage":
+        words += ["-o", output]
+    if encoding is not None:
+        words += ["--encoding", encoding]
+    return shlex.join(words)
 
 
 def _build_corpus(
@@ -294,7 +308,8 @@ def _build_corpus(
     for skipped in result.skipped:
         click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
     if not quiet:
-        click.echo(f"wrote {target} ({len(result.plans)} plans, {len(result.skipped)} skipped)")
+        plans = f"{len(result.plans)} plan{'' if len(result.plans) == 1 else 's'}"
+        click.echo(f"wrote {target} ({plans}, {len(result.skipped)} skipped)")
 
 
 class _Progress:

@@ -19,11 +19,12 @@ gate.
 from __future__ import annotations
 
 import csv
+import ctypes
 import hashlib
 import io
 import os
-import shutil
-import tempfile
+import signal
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -122,9 +123,8 @@ class _Chunk:
 
 def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> _Chunk:
     """Parse one source and produce its rows and triples (runs in a worker process)."""
-    from .package import check_plan_id, plan_rows, table_csv
+    from .package import check_plan_id, plan_json_bytes, plan_rows, table_csv
     from .parse import parse_plan
-    from .serialize import plan_to_json
     from .textio import read_source
     from .validate import check_plan
 
@@ -145,7 +145,7 @@ def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> 
         plan.id,
         tables=tables,
         agency_ids=agency_ids,
-        plan_json=plan_to_json(plan).encode("utf-8"),
+        plan_json=plan_json_bytes(plan),
         text=text.encode("utf-8"),
         triples=_triples(plan, registry) if graph else b"",
         findings=tuple(f.message for f in check_plan(plan, registry, text)),
@@ -178,7 +178,11 @@ class _Sink:
         self.size += len(data)
 
     def close(self) -> tuple[int, str]:
-        self.handle.close()
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())  # on disk before the folder is swapped in
+        finally:
+            self.handle.close()
         return self.size, f"sha256:{self.digest.hexdigest()}"
 
 
@@ -192,6 +196,22 @@ def _header(schema: Mapping[str, Any]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the build does: a killed build leaves no worker waiting forever."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:  # the build died before the line above
+        os._exit(1)
+    except PermissionError:
+        pass
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _chunks(
     paths: Sequence[Path], encoding: str | None, limit: int | None, graph: bool, jobs: int
 ) -> Iterator[_Chunk]:
@@ -199,7 +219,9 @@ def _chunks(
         for path in paths:
             yield _chunk(path, encoding, limit, graph)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         n = len(paths)
         yield from pool.map(
             _chunk,
@@ -223,16 +245,15 @@ def build_corpus(
     progress: Progress | None = None,
 ) -> CorpusResult:
     """Publish every plan among `sources` as one package in `target` (replaced whole)."""
-    from .build import _check_replaceable, _swap_in
+    from .files import check_replaceable, discard, os_error, publish, stage
     from .package import TABLES, check_plan_id
 
     registry = registry if registry is not None else default_registry()
     paths = expand_sources(sources)
     if not paths:
         raise ExportError("no sources: give plan text files or folders of *.txt files")
-    target = _check_replaceable(Path(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    target = check_replaceable(Path(target))
+    staging = stage(target)
     sinks: dict[str, _Sink] = {}
     try:
         schemas = corpus_schemas()
@@ -286,14 +307,17 @@ def build_corpus(
         _check_descriptor(descriptor)
         from .serialize import dumps
 
-        (staging / DESCRIPTOR).write_text(dumps(descriptor), encoding="utf-8")
-        os.chmod(staging, 0o755)
-        _swap_in(staging, target)
-    except BaseException:
+        sinks[DESCRIPTOR] = descriptor_sink = _Sink(staging / DESCRIPTOR)
+        descriptor_sink.write(dumps(descriptor).encode("utf-8"))
+        descriptor_sink.close()
+    except BaseException as exc:
         for sink in sinks.values():
             sink.handle.close()
-        shutil.rmtree(staging, ignore_errors=True)
+        discard(staging)
+        if isinstance(exc, OSError):
+            raise os_error(exc, f"cannot write the package {target}") from exc
         raise
+    publish(staging, target)
     return CorpusResult(target, tuple(plans), tuple(skipped), tuple(findings))
 
 

@@ -9,6 +9,13 @@ what the previous passes left unmatched:
 2. the same parent and number, when the texts are similar (difflib ratio >= `SIMILARITY`);
 3. the most similar remaining pairs first, greedily, above the same threshold
    (`real_quick_ratio` and `quick_ratio` discard most pairs before a full ratio is computed).
+   This pass is bounded: it compares every remaining old node with every remaining new one
+   only while that is at most `PAIR_LIMIT` pairs. Beyond that, each remaining new node is
+   compared with the remaining old nodes nearest its place (the remaining nodes of each plan
+   in document order, aligned in proportion, as many on either side as keep the total under
+   `PAIR_LIMIT`, and at least `MIN_REACH`), so a diff takes time linear in the plans' size
+   (at most `PAIR_LIMIT` or 2 x `MIN_REACH` + 1 pairs per new node); a node both reworded and
+   moved far while thousands of others also changed is then reported as removed and added.
 
 Unmatched nodes are added or removed. A matched pair is moved when its parent changed or when it
 left the longest run of pairs that kept their relative order under the same parent (so swapping two
@@ -37,7 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -52,6 +59,8 @@ from .model import Assignment, Deadline, Measure, Plan, Responsibility, Role, Se
 from .serialize import plan_from_json
 
 __all__ = [
+    "MIN_REACH",
+    "PAIR_LIMIT",
     "SIMILARITY",
     "AgencyChange",
     "Change",
@@ -70,6 +79,14 @@ __all__ = [
 
 SIMILARITY = 0.6
 """Least difflib ratio at which two texts are taken for versions of one another."""
+
+PAIR_LIMIT = 200_000
+"""Most text pairs the similarity pass of one level compares (about a second and a half here):
+within it, every remaining pair; beyond it, a window around each node's place."""
+
+MIN_REACH = 2
+"""Least number of old nodes on either side of a new node's place that its window holds, however
+many nodes remain (a node pushed down by a few inserted before it is still found)."""
 
 Level = Literal["plan", "section", "task", "measure"]
 ChangeKind = Literal[
@@ -327,21 +344,34 @@ def _match(old: Sequence[_Node], new: Sequence[_Node]) -> dict[int, tuple[int, f
         pairs[o.index] = (n.index, ratio)
         used.add(n.index)
 
-    by_text: dict[str, list[_Node]] = {}
+    # Pass 1: queues of new nodes by text (and parent, number, both or neither), in document
+    # order; a used node leaves a queue when next seen at its head, so the pass is linear.
+    queues: dict[tuple[str, str | None, int | None], deque[_Node]] = {}
     for n in new:
-        by_text.setdefault(n.text, []).append(n)
+        for key in (
+            (n.text, n.group, n.number),
+            (n.text, n.group, None),
+            (n.text, None, n.number),
+            (n.text, None, None),
+        ):
+            queues.setdefault(key, deque()).append(n)
+
+    def first_unused(text: str, group: str | None, number: int | None) -> _Node | None:
+        queue = queues.get((text, group, number))
+        while queue and queue[0].index in used:
+            queue.popleft()
+        return queue[0] if queue else None
+
     for same_group in (True, False):
         for o in old:
             if o.index in pairs:
                 continue
-            same_text = [
-                n
-                for n in by_text.get(o.text, ())
-                if n.index not in used and (not same_group or n.group == o.group)
-            ]
-            if same_text:
-                pair(o, min(same_text, key=lambda n: (n.number != o.number, n.index)), 1.0)
+            group = o.group if same_group else None
+            found = first_unused(o.text, group, o.number) or first_unused(o.text, group, None)
+            if found is not None:
+                pair(o, found, 1.0)
 
+    # Pass 2: the same slot, when similar.
     by_slot = {(n.group, n.number): n for n in new}
     for o in old:
         slot = by_slot.get((o.group, o.number))
@@ -350,14 +380,14 @@ def _match(old: Sequence[_Node], new: Sequence[_Node]) -> dict[int, tuple[int, f
             if ratio >= SIMILARITY:
                 pair(o, slot, ratio)
 
+    # Pass 3: the most similar of the rest first, among at most PAIR_LIMIT pairs.
     rest_old = [o for o in old if o.index not in pairs]
+    rest_new = [n for n in new if n.index not in used]
     candidates: list[tuple[float, bool, int, int]] = []
     matcher = SequenceMatcher(None, autojunk=False)
-    for n in new:
-        if n.index in used or not rest_old:
-            continue
+    for n, olds in _windows(rest_old, rest_new):
         matcher.set_seq2(n.text)  # b2j and the b counts are cached across set_seq1
-        for o in rest_old:
+        for o in olds:
             matcher.set_seq1(o.text)
             if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
                 continue
@@ -370,6 +400,26 @@ def _match(old: Sequence[_Node], new: Sequence[_Node]) -> dict[int, tuple[int, f
         if o_index not in pairs and n_index not in used:
             pair(old_by_index[o_index], new_by_index[n_index], -negative)
     return pairs
+
+
+def _windows(
+    old: Sequence[_Node], new: Sequence[_Node], limit: int | None = None
+) -> Iterator[tuple[_Node, Sequence[_Node]]]:
+    """Each new node with the old nodes pass 3 compares it with: all of them while the pairs
+    number at most `limit` (default `PAIR_LIMIT`), else those nearest its place in proportion,
+    `reach` on either side, so that at most `limit` pairs (or, with many new nodes, 2 x
+    `MIN_REACH` + 1 per new node) are compared."""
+    limit = PAIR_LIMIT if limit is None else limit
+    if not old:
+        return
+    if len(old) * len(new) <= limit:
+        for n in new:
+            yield n, old
+        return
+    reach = max(MIN_REACH, (limit // len(new) - 1) // 2)
+    for position, n in enumerate(new):
+        centre = position * len(old) // len(new)
+        yield n, old[max(0, centre - reach) : centre + reach + 1]
 
 
 def _increasing(values: Sequence[int]) -> set[int]:

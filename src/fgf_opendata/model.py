@@ -38,7 +38,7 @@ __all__ = [
     "UnitCode",
 ]
 
-Role = Literal["lead", "responsible", "shared"]
+Role = Literal["lead", "responsible", "shared", "guiding", "participating", "supporting", "joint"]
 Precision = Literal["year", "month", "day"]
 Recurrence = Literal["yearly"]
 Comparator = Literal["<=", ">=", "="]
@@ -169,7 +169,7 @@ class Assignment(_Frozen):
     agency_id: str | None
     """The registry id the name resolves to; null when the registry does not know the name."""
     role: Role
-    """lead (before 牵头), responsible (负责), or shared (按职责分工负责, or listed after a lead)."""
+    """lead (牵头), responsible (负责), shared (按职责分工负责), guiding (指导), participating (参与), supporting (配合), joint (会同)."""
     position: int = Field(ge=0)
     """0-based order of the actor in the line."""
 

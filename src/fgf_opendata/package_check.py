@@ -23,6 +23,7 @@ break). An unreadable folder (missing, no `datapackage.json`, broken JSON) raise
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import functools
@@ -709,12 +710,14 @@ class _Rules:
             "targets": lambda r: r.get("text"),
             "responsibilities": lambda r: None,
         }
+        # Offsets of the line breaks, found once: counting them per row is quadratic.
+        breaks = [match.start() for match in re.finditer("\n", self.source)]
         for name, text_of in expected.items():
             table = self.tables.get(name)
             if table is None or not {"line", "start", "end"} <= set(table.columns):
                 continue
             for number, row in table.numbered():
-                problem = _span_problem(self.source, row, text_of(row))
+                problem = _span_problem(self.source, breaks, row, text_of(row))
                 if problem:
                     self.add("span-mismatch", problem, name, number, "start")
 
@@ -726,15 +729,18 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
-def _span_problem(source: str, row: Mapping[str, str], text: str | None) -> str | None:
-    """What is wrong with a row's span, or None: in range, on its line, slicing to its text."""
+def _span_problem(
+    source: str, breaks: Sequence[int], row: Mapping[str, str], text: str | None
+) -> str | None:
+    """What is wrong with a row's span, or None: in range, on its line, slicing to its text.
+    `breaks` are the offsets of the source's line breaks, in order."""
     try:
         line, start, end = int(row["line"]), int(row["start"]), int(row["end"])
     except ValueError:
         return None  # frictionless reports the type error
     if not 0 <= start <= end <= len(source):
         return f"span {start}-{end} is outside the source text ({len(source)} characters)"
-    if source.count("\n", 0, start) + 1 != line:
+    if bisect.bisect_left(breaks, start) + 1 != line:
         return f"offset {start} is not on line {line}"
     if text is not None and source[start:end] != text:
         return f"the source at {start}-{end} reads {clip(source[start:end])}, not {clip(text)}"

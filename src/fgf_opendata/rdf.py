@@ -29,6 +29,7 @@ name a remote context.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 import warnings
@@ -37,7 +38,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from types import MappingProxyType, SimpleNamespace
-from typing import Any, TypeVar, cast, get_args
+from typing import Any, NamedTuple, TypeVar, cast, get_args
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -67,6 +68,7 @@ from .model import (
     Task,
     UnitCode,
 )
+from .package import cycle_collection_paused
 from .vocab import (
     BLOCK_KINDS,
     CV,
@@ -126,7 +128,11 @@ ROLE_LABELS: Mapping[Role, tuple[str, str]] = MappingProxyType(
     {
         "lead": ("牵头", "lead"),
         "responsible": ("负责", "responsible"),
-        "shared": ("按职责分工负责", "shared / participating"),
+        "shared": ("按职责分工负责", "shared"),
+        "guiding": ("指导", "guiding"),
+        "participating": ("参与", "participating"),
+        "supporting": ("配合", "supporting"),
+        "joint": ("会同", "joint"),
     }
 )
 """Role -> (zh-Hans, en) labels; data/fgf.ttl carries the same (a test keeps them equal)."""
@@ -155,9 +161,12 @@ def check_base(base: str) -> str:
     return base
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
+
+
 def _segment(value: str) -> str:
     """A model id as one IRI path segment (ids are ASCII already; anything else is escaped)."""
-    return quote(value, safe="-._~")
+    return value if _UNRESERVED.fullmatch(value) else quote(value, safe="-._~")
 
 
 def plan_iri(plan: Plan, base: str = DEFAULT_BASE) -> str:
@@ -226,11 +235,17 @@ def _resolved(namespace: type[DefinedNamespace]) -> Any:
 )
 
 
+def _iri(value: str) -> URIRef:
+    """An rdflib IRI made without rdflib's check: the writer's IRIs are a checked base and
+    `_segment`s, and the check (a regex per IRI) cost a fifth of the writer's time."""
+    return str.__new__(URIRef, value)
+
+
 class _Writer:
     """Adds the triples of one plan to a graph, one `add` per triple.
 
     IRIs are rdflib `URIRef`s; literals come from `lit`, with rdflib's signature: rdflib's
-    `Literal` for `to_graph`, or `_ox_literal`, which makes oxigraph's literals directly for
+    `Literal` for `to_graph`, or `_plain_literal`, which keeps the strings oxigraph needs for
     the files (an rdflib literal costs some 3 µs to make and as much to convert).
     """
 
@@ -247,8 +262,9 @@ class _Writer:
         self.registry = registry
         self.base = base
         self.plan_iri = plan_iri(plan, base)
-        self.source = URIRef(f"{self.plan_iri}/zho/txt")
+        self.source = _iri(f"{self.plan_iri}/zho/txt")
         self.agents: dict[str, URIRef] = {}
+        self.roles_cited: set[Role] = set()
 
     def zh(self, text: str) -> Any:
         return self.lit(text, lang=ZH)
@@ -264,9 +280,9 @@ class _Writer:
 
     def span(self, node: URIRef, span: Span, exact: str) -> None:
         add = self.add
-        resource = URIRef(f"{node}/span")
-        position = URIRef(f"{node}/span/position")
-        quoted = URIRef(f"{node}/span/quote")
+        resource = _iri(f"{node}/span")
+        position = _iri(f"{node}/span/position")
+        quoted = _iri(f"{node}/span/quote")
         add((node, _PROV.wasDerivedFrom, resource))
         add((resource, _RDF.type, _OA.SpecificResource))
         add((resource, _OA.hasSource, self.source))
@@ -291,7 +307,7 @@ class _Writer:
     def deadlines(self, owner: URIRef, deadlines: tuple[Deadline, ...]) -> None:
         add = self.add
         for i, deadline in enumerate(deadlines, 1):
-            node = URIRef(f"{owner}/deadline_{i}")
+            node = _iri(f"{owner}/deadline_{i}")
             add((owner, _FGF.hasDeadline, node))
             add((node, _RDF.type, _TIME.Instant))
             add((node, _SDO.position, self.lit(i)))
@@ -310,7 +326,7 @@ class _Writer:
     def targets(self, owner: URIRef, targets: tuple[Target, ...]) -> None:
         add = self.add
         for i, target in enumerate(targets, 1):
-            node = URIRef(f"{owner}/target_{i}")
+            node = _iri(f"{owner}/target_{i}")
             add((owner, _FGF.hasTarget, node))
             add((node, _SDO.position, self.lit(i)))
             add((node, _RDFS.label, self.zh(target.text)))
@@ -319,7 +335,7 @@ class _Writer:
             add((node, _COMPARATOR_PROPERTY[target.comparator], self.decimal(target.value)))
             self.unit(node, target.unit, target.unit_text)
             if target.baseline is not None:
-                baseline = URIRef(f"{node}/baseline")
+                baseline = _iri(f"{node}/baseline")
                 add((node, _FGF.baseline, baseline))
                 add((baseline, _SDO.value, self.decimal(target.baseline)))
                 self.unit(baseline, target.unit, target.unit_text)
@@ -338,7 +354,7 @@ class _Writer:
         if resp is None:
             return
         add = self.add
-        statement = URIRef(f"{owner}/responsibility")
+        statement = _iri(f"{owner}/responsibility")
         add((owner, _FGF.responsibility, statement))
         add((statement, _RDF.type, _FGF.ResponsibilityStatement))
         add((statement, _DCT.description, self.zh(resp.text)))
@@ -346,7 +362,7 @@ class _Writer:
         add((statement, _FGF.gap, self.lit(resp.gap)))
         self.span(statement, resp.span, resp.text)
         for i, assignment in enumerate(resp.assignments, 1):
-            self.attribution(owner, URIRef(f"{owner}/resp_{i}"), assignment)
+            self.attribution(owner, _iri(f"{owner}/resp_{i}"), assignment)
 
     def attribution(self, owner: URIRef, node: URIRef, assignment: Assignment) -> None:
         add = self.add
@@ -356,6 +372,7 @@ class _Writer:
         add((node, _RDF.type, _PROV.Attribution))
         add((node, _PROV.agent, agent))
         add((node, _DCAT.hadRole, ROLES[assignment.role]))
+        self.roles_cited.add(assignment.role)
         add((node, _FGF.citedName, self.zh(assignment.agency)))
         add((node, _SDO.position, self.lit(assignment.position + 1)))
 
@@ -363,7 +380,7 @@ class _Writer:
         if assignment.agency_id is not None:
             return self.known_agent(assignment.agency_id)
         # A name the registry does not know is still an agent, but only of this line.
-        node = URIRef(f"{attribution}/agent")
+        node = _iri(f"{attribution}/agent")
         self.add((node, _RDF.type, _PROV.Agent))
         self.add((node, _RDF.type, _FOAF.Agent))
         self.add((node, _FOAF.name, self.zh(assignment.agency)))
@@ -372,7 +389,7 @@ class _Writer:
     def known_agent(self, agency_id: str) -> URIRef:
         node = self.agents.get(agency_id)
         if node is None:
-            node = self.agents[agency_id] = URIRef(_agent_iri(agency_id, self.registry, self.base))
+            node = self.agents[agency_id] = _iri(_agent_iri(agency_id, self.registry, self.base))
         return node
 
     def subdivision(
@@ -389,7 +406,7 @@ class _Writer:
             add((node, _ELI.number, self.lit(label)))
 
     def section(self, plan: URIRef, section: Section) -> None:
-        node = URIRef(f"{self.plan_iri}/{_segment(section.id)}")
+        node = _iri(f"{self.plan_iri}/{_segment(section.id)}")
         self.subdivision(node, plan, "section", section.id, section.label, section.number)
         if section.title:
             self.add((node, _DCT.title, self.zh(section.title)))
@@ -400,7 +417,7 @@ class _Writer:
 
     def task(self, section: URIRef, task: Task) -> None:
         add = self.add
-        node = URIRef(f"{self.plan_iri}/{_segment(task.id)}")
+        node = _iri(f"{self.plan_iri}/{_segment(task.id)}")
         self.subdivision(node, section, "task", task.id, task.label, task.number)
         add((node, _DCT.description, self.zh(task.text)))
         add((node, _FGF.gap, self.lit(task.gap)))
@@ -409,7 +426,7 @@ class _Writer:
         self.deadlines(node, task.deadlines)
         self.targets(node, task.targets)
         if task.measures_heading is not None:
-            heading = URIRef(f"{node}/measures_heading")
+            heading = _iri(f"{node}/measures_heading")
             add((node, _FGF.measuresHeading, heading))
             self.block(heading, task.measures_heading, 1)
         for measure in task.measures:
@@ -417,7 +434,7 @@ class _Writer:
 
     def measure(self, task: URIRef, measure: Measure) -> None:
         add = self.add
-        node = URIRef(f"{self.plan_iri}/{_segment(measure.id)}")
+        node = _iri(f"{self.plan_iri}/{_segment(measure.id)}")
         self.subdivision(node, task, "measure", measure.id, measure.label, measure.number)
         add((node, _FGF.numbered, self.lit(measure.numbered)))
         add((node, _DCT.description, self.zh(measure.text)))
@@ -429,8 +446,8 @@ class _Writer:
 
     def plan(self, plan: Plan) -> None:
         add = self.add
-        node = URIRef(self.plan_iri)
-        expression = URIRef(f"{self.plan_iri}/zho")
+        node = _iri(self.plan_iri)
+        expression = _iri(f"{self.plan_iri}/zho")
         add((node, _RDF.type, _ELI.LegalResource))
         add((node, _RDF.type, _SDO.Legislation))
         add((node, _ELI.type_document, DOCUMENT_TYPE))
@@ -467,13 +484,13 @@ class _Writer:
         add((self.source, _ELI.embodies, expression))
         add((self.source, _ELI.format, IANA_MEDIA_TYPE["text/plain"]))
         for i, block in enumerate(plan.front, 1):
-            front = URIRef(f"{self.plan_iri}/front_{i}")
+            front = _iri(f"{self.plan_iri}/front_{i}")
             add((node, _FGF.frontMatter, front))
             self.block(front, block, i)
         for section in plan.sections:
             self.section(node, section)
         for i, block in enumerate(plan.back, 1):
-            back = URIRef(f"{self.plan_iri}/back_{i}")
+            back = _iri(f"{self.plan_iri}/back_{i}")
             add((node, _FGF.backMatter, back))
             self.block(back, block, i)
         self.deadlines(node, plan.deadlines)
@@ -484,6 +501,8 @@ class _Writer:
         add((ROLE_SCHEME, _DCT.title, self.en("Roles in a responsibility line")))
         add((ROLE_SCHEME, _DCT.title, self.zh("责任分工角色")))
         for role, concept in ROLES.items():
+            if role not in self.roles_cited:
+                continue  # the scheme in full is in data/fgf.ttl; a plan describes what it cites
             zh, en = ROLE_LABELS[role]
             add((concept, _RDF.type, _SKOS.Concept))
             add((concept, _RDF.type, _DCAT.Role))
@@ -537,7 +556,7 @@ class _Writer:
             add((node, _SDO.sameAs, URIRef(f"http://www.wikidata.org/entity/{agency.wikidata}")))
         if agency.successor_id is not None:
             # The 2021 body stays the agent of record; the reform is an event between bodies.
-            event = URIRef(f"{node}/change")
+            event = _iri(f"{node}/change")
             successor = self.known_agent(agency.successor_id)
             add((node, _ORG.changedBy, event))
             add((event, _RDF.type, _ORG.ChangeEvent))
@@ -566,29 +585,63 @@ def _plan_prefixes(plan_iri: str, base: str) -> dict[str, str]:
     }
 
 
-_XSD_BOOLEAN = ox.NamedNode(XSD.boolean)
-_XSD_INTEGER = ox.NamedNode(XSD.integer)
-_XSD_DATE = ox.NamedNode(XSD.date)
+class _Lit(NamedTuple):
+    """A literal the writer makes for oxigraph, kept as plain strings until it is serialised:
+    an oxigraph literal holds its own copy of the text and costs some hundreds of bytes, and
+    a plan of 100,000 tasks has two million literals; the text here is the model's own."""
+
+    lexical: str
+    language: str | None
+    datatype: str | None
+
+
+_XSD_BOOLEAN = str(XSD.boolean)
+_XSD_INTEGER = str(XSD.integer)
+_XSD_DATE = str(XSD.date)
+
+
+def _plain_literal(value: object, lang: str | None = None, datatype: URIRef | None = None) -> _Lit:
+    """The lexical form, language and datatype rdflib's `Literal` gives the same arguments,
+    for the Python types the writer uses (str, bool, int, date)."""
+    if lang is not None:
+        return _Lit(cast(str, value), lang, None)
+    if datatype is not None:
+        return _Lit(str(value), None, str(datatype))
+    if isinstance(value, str):
+        return _Lit(value, None, None)
+    if isinstance(value, bool):
+        return _Lit("true" if value else "false", None, _XSD_BOOLEAN)
+    if isinstance(value, int):
+        return _Lit(str(value), None, _XSD_INTEGER)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return _Lit(value.isoformat(), None, _XSD_DATE)
+    raise ExportError(f"no RDF literal for {type(value).__name__} {value!r}")
 
 
 def _ox_literal(
     value: object, lang: str | None = None, datatype: URIRef | None = None
 ) -> ox.Literal:
-    """An oxigraph literal with the lexical form and datatype rdflib's `Literal` gives the same
-    arguments, for the Python types the writer uses (str, bool, int, date)."""
-    if lang is not None:
-        return ox.Literal(cast(str, value), language=lang)
-    if datatype is not None:
-        return ox.Literal(str(value), datatype=ox.NamedNode(datatype))
-    if isinstance(value, str):
-        return ox.Literal(value)
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=_XSD_BOOLEAN)
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=_XSD_INTEGER)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return ox.Literal(value.isoformat(), datatype=_XSD_DATE)
-    raise ExportError(f"no RDF literal for {type(value).__name__} {value!r}")
+    """The oxigraph literal of `_plain_literal`."""
+    return cast(ox.Literal, _converter()(_plain_literal(value, lang, datatype)))
+
+
+def _triples(
+    plan: Plan,
+    registry: Registry | None,
+    base: str,
+    lit: Callable[..., Any] = Literal,
+    add: Callable[[Triple], object] | None = None,
+) -> tuple[list[Triple], str]:
+    """The plan's triples in writing order, duplicates included; and the plan's IRI. `base`
+    has been through `check_base`. With `add`, the triples go there instead (the list is empty).
+    """
+    registry = registry if registry is not None else default_registry()
+    triples: list[Triple] = []
+    writer = _Writer(add or triples.append, plan, registry, base, lit)
+    writer.plan(plan)
+    writer.roles()
+    writer.agencies()
+    return triples, writer.plan_iri
 
 
 def _write(
@@ -596,13 +649,8 @@ def _write(
 ) -> tuple[list[Triple], str]:
     """The plan's triples, duplicates dropped, in writing order; and the plan's IRI. `base`
     has been through `check_base`."""
-    registry = registry if registry is not None else default_registry()
-    triples: list[Triple] = []
-    writer = _Writer(triples.append, plan, registry, base, lit)
-    writer.plan(plan)
-    writer.roles()
-    writer.agencies()
-    return list(dict.fromkeys(triples)), writer.plan_iri
+    triples, iri = _triples(plan, registry, base, lit)
+    return list(dict.fromkeys(triples)), iri
 
 
 def to_graph(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_BASE) -> Graph:
@@ -623,9 +671,9 @@ def to_graph(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_B
 def plan_ntriples(plan: Plan, registry: Registry | None = None, base: str = DEFAULT_BASE) -> bytes:
     """The triples of `to_graph(plan)` as canonical N-Triples in writing order, without
     building a graph: what a corpus build streams, plan by plan."""
-    triples, _ = _write(plan, registry, check_base(base), _ox_literal)
+    triples, _ = _write(plan, registry, check_base(base), _plain_literal)
     # Line-based: no subject blocks to group, and the writing order is deterministic already.
-    return _serialize(_ox_rows(triples, ordered=False), ox.RdfFormat.N_TRIPLES)
+    return _serialize(_ox_rows(triples), ox.RdfFormat.N_TRIPLES)
 
 
 # --- Graph -> Plan -------------------------------------------------------------------------------
@@ -894,42 +942,118 @@ def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise ExportError(f"{term!r} is not an RDF term that can be serialised")
 
 
-def _ox_rows(triples: Iterable[Triple], *, ordered: bool = True) -> list[ox.Triple]:
-    """The triples (rdflib terms, or oxigraph literals from `_ox_literal`) as oxigraph triples,
-    in N-Triples order unless `ordered` is false, so the bytes written from them depend only on
-    the set of triples. Each distinct IRI is converted once: subjects, predicates and classes
-    recur many times."""
-    iris: dict[Node, ox.NamedNode] = {}
-
-    def term(node: Any) -> Any:
-        kind = type(node)
-        if kind is URIRef:
-            found = iris.get(node)
-            if found is None:
-                found = iris[node] = ox.NamedNode(node)
-            return found
-        return node if kind is ox.Literal else _ox_term(node)
-
+def _ox_rows(triples: Iterable[Triple]) -> list[ox.Triple]:
+    """The triples (rdflib terms, or literals from `_plain_literal`) as oxigraph triples,
+    in the order given (`_in_order` sorts them)."""
+    term = _converter()
     try:
-        rows = [ox.Triple(term(s), term(p), term(o)) for s, p, o in triples]
+        return [ox.Triple(term(s), term(p), term(o)) for s, p, o in triples]
     except ValueError as error:
         raise ExportError(f"cannot serialise the graph: {error}") from None
-    if ordered:
-        rows.sort(key=str)
-    return rows
+
+
+def _converter() -> Callable[[Any], Any]:
+    """rdflib terms and `_Lit`s to oxigraph terms; each distinct IRI (datatypes included) is
+    converted once: subjects, predicates and classes recur many times."""
+    iris: dict[Node | str, ox.NamedNode] = {}
+
+    def named(iri: Any) -> ox.NamedNode:
+        found = iris.get(iri)
+        if found is None:
+            found = iris[iri] = ox.NamedNode(iri)
+        return found
+
+    def term(node: Any) -> Any:
+        found = iris.get(node)  # most terms are IRIs seen before: one lookup
+        if found is not None:
+            return found
+        kind = type(node)
+        if kind is URIRef:
+            return named(node)
+        if kind is _Lit:
+            if node.language is not None:
+                return ox.Literal(node.lexical, language=node.language)
+            if node.datatype is not None:
+                return ox.Literal(node.lexical, datatype=named(node.datatype))
+            return ox.Literal(node.lexical)
+        return _ox_term(node)
+
+    return term
+
+
+_Groups = dict[Node, list[Any]]
+"""Subject -> its predicates and objects, flat: [p1, o1, p2, o2, ...] (a tuple per triple
+would cost four times the memory of the two references)."""
+
+
+def _grouper(groups: _Groups) -> Callable[[Triple], None]:
+    """An `add` that puts each triple into `groups`, in the order given."""
+
+    def add(triple: Triple) -> None:
+        subject, predicate, value = triple
+        group = groups.get(subject)
+        if group is None:
+            groups[subject] = [predicate, value]
+        else:
+            group += (predicate, value)
+
+    return add
+
+
+def _by_subject(triples: Iterable[Triple]) -> _Groups:
+    groups: _Groups = {}
+    add = _grouper(groups)
+    for triple in triples:
+        add(triple)
+    return groups
+
+
+def _in_order(groups: _Groups) -> Iterator[ox.Triple]:
+    """The triples of the groups (`_grouper`), without duplicates, as oxigraph triples in
+    N-Triples order, consuming the groups.
+
+    N-Triples order is the order of the lines `<s> <p> o .`; since no subject's N-Triples form
+    is a proper prefix of another's (an IRI ends at its `>`, a blank node label before a
+    space), it is the order of the subjects' forms, then of the lines within each subject.
+    So only the subjects are sorted as a whole, and each subject's triples become oxigraph
+    triples (each holding copies of its three terms) only when their turn comes: a plan of
+    100,000 tasks has some five million triples, which would not fit in memory at once.
+    """
+    term = _converter()
+    try:
+        subjects = sorted(groups, key=lambda subject: str(term(subject)))
+        for subject in subjects:
+            node = term(subject)
+            flat = groups.pop(subject)
+            rows = [
+                ox.Triple(node, term(p), term(o))
+                for p, o in dict.fromkeys(zip(flat[::2], flat[1::2], strict=True))
+            ]
+            rows.sort(key=str)
+            yield from rows
+    except ValueError as error:
+        raise ExportError(f"cannot serialise the graph: {error}") from None
 
 
 def _serialize(
-    rows: list[ox.Triple], format: ox.RdfFormat, prefixes: Mapping[str, str] | None = None
+    rows: Iterable[ox.Triple] | Iterable[ox.Quad],
+    format: ox.RdfFormat,
+    prefixes: Mapping[str, str] | None = None,
 ) -> bytes:
-    """Rows of `_ox_rows` through oxigraph's serializer for `format`."""
-    return cast(bytes, ox.serialize(rows, format=format, prefixes=dict(prefixes or {})))
+    """Triples (`_ox_rows`, `_in_order`) through oxigraph's serializer for `format`.
+
+    Written into a `BytesIO`, whose bytes `getvalue` hands over without a copy: the bytes oxigraph
+    returns itself are copied out of its buffer, twice the file (600 MB of JSON-LD for a plan of
+    100,000 tasks) at once."""
+    out = io.BytesIO()
+    ox.serialize(rows, out, format=format, prefixes=dict(prefixes or {}))
+    return out.getvalue()
 
 
 def serialize_turtle(graph: Graph) -> bytes:
     """Turtle, UTF-8: one block per subject, sorted; the graph's bound prefixes are used."""
     prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
-    return _serialize(_ox_rows(graph), ox.RdfFormat.TURTLE, prefixes)
+    return _serialize(_in_order(_by_subject(graph)), ox.RdfFormat.TURTLE, prefixes)
 
 
 def serialize_jsonld(graph: Graph) -> bytes:
@@ -937,7 +1061,7 @@ def serialize_jsonld(graph: Graph) -> bytes:
     N-Triples order of the subjects, full IRIs and no `@context`, so reading it needs no
     context document and fetches nothing. `jsonld_context()` compacts it for people who
     prefer prefixed names."""
-    return _serialize(_ox_rows(graph), ox.RdfFormat.JSON_LD)
+    return _serialize(_in_order(_by_subject(graph)), ox.RdfFormat.JSON_LD)
 
 
 def parse_turtle(data: bytes | str) -> Graph:
@@ -1017,12 +1141,14 @@ def linked_outputs(
     from .catalog import catalog_graph
 
     base = check_base(base)
-    triples, iri = _write(plan, registry, base, _ox_literal)
-    rows = _ox_rows(triples)  # converted and sorted once, written twice
-    outputs = {
-        PLAN_TURTLE: _serialize(rows, ox.RdfFormat.TURTLE, _plan_prefixes(iri, base)),
-        PLAN_JSONLD: _serialize(rows, ox.RdfFormat.JSON_LD),
-    }
+    with cycle_collection_paused():
+        groups: _Groups = {}
+        _, iri = _triples(plan, registry, base, _plain_literal, _grouper(groups))
+        turtle = _serialize(_in_order(groups), ox.RdfFormat.TURTLE, _plan_prefixes(iri, base))
+        # JSON-LD from the Turtle just written: oxigraph reads it back in the order it was
+        # written (that of `_in_order`) with the same terms, faster than converting again.
+        jsonld = _serialize(ox.parse(turtle, format=ox.RdfFormat.TURTLE), ox.RdfFormat.JSON_LD)
+    outputs = {PLAN_TURTLE: turtle, PLAN_JSONLD: jsonld}
     catalog = catalog_graph(plan, {**files, **outputs}, registry=registry, base=base)
     outputs[CATALOG_TURTLE] = serialize_turtle(catalog)
     return outputs

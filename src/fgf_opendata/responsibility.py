@@ -1,12 +1,35 @@
 """Responsibility lines: （财政部牵头，审计署等国务院相关部门及各地区按职责分工负责）.
 
-A line is split into clauses at full-width commas and semicolons. Each clause names actors and
-ends in a verb that gives their role: 牵头 (lead), 按职责分工负责 (shared), 负责 (responsible);
-参与 and 配合 also read as shared. A clause that is only a time limit (年内持续推进,
-2021年底前完成) names no actor; its deadlines go to the task or measure.
+What the reader accepts, inside the parentheses:
+
+- Clauses split at full-width commas, semicolons and full stops. A clause names actors and ends
+  in a verb that gives their role: 牵头 (lead), 负责 / 负责落实 (responsible), 按职责分工负责
+  (shared), 指导 (guiding), 参与 / 参加 (participating), 配合 / 协助 (supporting). Within a
+  sentence, a clause with no verb takes the verb of the next clause that has one
+  (商务部、交通运输部，国家发展改革委按职责分工负责); the last ones take the default
+  (responsible, or shared when the document marks the lead by position).
+- 会同 inside a clause: the actors after it act jointly with those before it (joint);
+  a leading 由 (由财政部负责) is not part of the name.
+- The label form （负责部门：A、B；适用范围：…）: a label names the role of its field
+  (负责部门 / 责任单位: responsible, 牵头部门: lead, 参与部门: participating, 配合部门: supporting,
+  指导部门: guiding); a time label (完成时限：…) gives a time clause; any other label
+  (适用范围：…) opens a field that is not about actors, up to the next label.
+- Two document-level rules, as clauses of their own: 列第一位者为牵头单位 (the first actor of this
+  line leads; followed by 下同 it also holds for every later line: `declares_lead_by_position`)
+  and 以下均需试点城市政府落实 (followed by 不再列出 or not: `standing`, assignments for every later
+  item, which the parser applies).
+- A clause that only states a time limit (年内持续推进, 2021年底前完成) names no actor; its
+  deadlines go to the node.
 
 Actor names are cut by longest match against the agency registry, so names that contain 和 or
-及 (工业和信息化部) stay whole; unknown names are kept as cited, with no registry id.
+及 (工业和信息化部) stay whole; a registry name counts only where a separator, 等 or the end
+follows it, so 国务院职能转变协调办 is never cut into 国务院 and a remainder. A name the registry
+does not know is kept as cited, with no registry id (a finding for `check_plan`). 等 and 等部门
+leave the list open; 相关单位及地区 reads as 相关单位 and 相关地区, 各有关部门和单位 as
+各有关部门 and 各有关单位.
+
+`parse` reads any content it is given; `looks_like` is the strict test of whether a
+parenthesis reads as a responsibility line at all (see its docstring).
 """
 
 from __future__ import annotations
@@ -29,29 +52,79 @@ __all__ = [
 _CLAUSE_SPLIT = re.compile(r"[，,；;]")
 _ROLE_SUFFIXES: tuple[tuple[str, Role], ...] = (
     ("按职责分工负责", "shared"),
+    ("按照职责分工负责", "shared"),
+    ("根据职责分工负责", "shared"),
+    ("按职能分工负责", "shared"),
+    ("按职责分工落实", "shared"),
+    ("按职责分别负责", "shared"),
     ("按职责负责", "shared"),
     ("分工负责", "shared"),
     ("牵头负责", "lead"),
+    ("牵头落实", "lead"),
     ("牵头", "lead"),
+    ("负责落实", "responsible"),
+    ("抓好落实", "responsible"),
+    ("具体负责", "responsible"),
     ("分别负责", "responsible"),
     ("共同负责", "responsible"),
     ("负责", "responsible"),
-    ("参与", "shared"),
-    ("配合", "shared"),
-    ("参加", "shared"),
+    ("落实", "responsible"),
+    ("指导", "guiding"),
+    ("参与落实", "participating"),
+    ("参与", "participating"),
+    ("参加", "participating"),
+    ("配合落实", "supporting"),
+    ("配合", "supporting"),
+    ("协助", "supporting"),
 )
-_ROLE_BY_SUFFIX = dict(_ROLE_SUFFIXES)
-# The leftmost match that reaches the end is the longest suffix: where one suffix ends another
-# (负责, 按职责分工负责) the longer one wins, as it comes first in the list above.
-_ROLE_SUFFIX = re.compile("(?:" + "|".join(re.escape(s) for s, _ in _ROLE_SUFFIXES) + r")\Z")
+# A clause's verb is read from the clause reversed, matched at its start: one step per
+# character of the verb, however long the clause. Longest first, so where one verb ends another
+# (负责, 按职责分工负责) the longer one wins.
+_ROLE_BY_REVERSED: dict[str, Role] = {verb[::-1]: role for verb, role in _ROLE_SUFFIXES}
+_ROLE_REVERSED = re.compile(
+    "|".join(re.escape(v) for v in sorted(_ROLE_BY_REVERSED, key=len, reverse=True))
+)
 _TIME_CLAUSE = re.compile(
     r"(\d{4}年|年底|年内|月底|日前|每年|持续推进|长期坚持|持续实施|持续开展|逐步推进|按期完成)"
 )
+# 负责部门：…, 适用范围：… ; a label is a short run of Han characters before a colon.
+_LABEL = re.compile(r"([\u4e00-\u9fff]{2,8})[：:]\s*")
+_LABEL_ROLES: dict[str, Role] = {
+    **dict.fromkeys(
+        ("负责部门", "负责单位", "负责机构", "责任部门", "责任单位", "主管部门", "实施部门",
+         "实施单位", "承办部门", "承办单位"),
+        "responsible",
+    ),
+    **dict.fromkeys(("牵头部门", "牵头单位", "牵头机构"), "lead"),
+    **dict.fromkeys(("参与部门", "参与单位", "参加部门", "参加单位"), "participating"),
+    **dict.fromkeys(("配合部门", "配合单位", "协办部门", "协办单位"), "supporting"),
+    **dict.fromkeys(("指导部门", "指导单位"), "guiding"),
+}  # fmt: skip
+_TIME_LABELS = frozenset({"完成时限", "完成时间", "时间要求", "时限要求", "时间进度"})
+# The document-level rules (clauses of their own).
+_RULE_STARTS = frozenset("列排居下后以不")
+# A clause that starts with one of these may state a rule or start with 由: the general path.
+_SPECIAL_STARTS = _RULE_STARTS | {"由"}
+_LEAD_RULE = re.compile(
+    r"(?:列|排|居)在?(?:第一位|首位)(?:者|的)?[^，。；]{0,6}(?:为|是)牵头(?:单位|部门)?"
+)
+_CARRIES_OVER = re.compile(r"(?:以下|下文|下|后)(?:均|皆)?同")
+_STANDING = re.compile(
+    r"以下(?:各项|任务|措施|工作)*(?:均|都|皆|一律)?(?:需要|需|须|要|应|由)?"
+    r"(.+?)(负责落实|负责|落实|牵头)"
+)
+_NOT_LISTED = re.compile(r"不再(?:一一|单独|另行)?列出|不另列出")
 _SEPARATORS = frozenset("、，,及和与 \u3000")
 _SEPARATOR_CLASS = "".join(re.escape(ch) for ch in sorted(_SEPARATORS))
-# A bare 地区 after 相关单位及 means 相关地区: the prefix distributes over the conjunction.
+# A bare noun after a name that ends in one shares its prefix: 相关单位及地区 -> 相关地区,
+# 各有关部门和单位 -> 各有关单位.
 _DISTRIBUTED_PREFIXES = ("相关", "有关", "各")
-_BARE_NOUNS = frozenset({"地区", "部门", "单位", "地方"})
+_BARE_NOUNS = ("地区", "部门", "单位", "地方")
+_BARE_NOUN_SET = frozenset(_BARE_NOUNS)
+# What an actor name the registry does not know must look like for `looks_like`: Han only,
+# ending in a character organisations end in, with none of the words of a sentence inside.
+_NAME_SHAPE = re.compile(r"[\u4e00-\u9fff]{1,29}[部委局署办会院行社府门位室组司厅团心所站队军区方]")
+_NOT_A_NAME = re.compile(r"由|的|内|在|对|将|按|以下|简称|含|包括|其中|试行|是|为|除|时")
 
 
 @dataclass(frozen=True)
@@ -62,14 +135,22 @@ class ParsedResponsibility:
     open_ended: bool
     time_clauses: tuple[tuple[int, str], ...]
     """(offset within the content, clause) for clauses that only state a time limit."""
+    declares_lead_by_position: bool = False
+    """The line also sets the rule for the rest of the document: the first actor listed leads (列第一位者为牵头单位，下同)."""
+    standing: tuple[Assignment, ...] = ()
+    """Assignments the line says hold for every later item too (以下均需试点城市政府落实，不再列出)."""
 
 
-def _role_of(clause: str) -> tuple[str, Role | None]:
-    """The clause without its role verb, and the role (None when it ends in no role verb)."""
-    match = _ROLE_SUFFIX.search(clause)
-    if match is None:
-        return clause, None
-    return clause[: match.start()], _ROLE_BY_SUFFIX[match.group()]
+def _sentences(content: str) -> list[tuple[int, str]]:
+    """(offset, text) of each sentence of a line's content: the parts between two 。."""
+    if "。" not in content:
+        return [(0, content)]
+    out: list[tuple[int, str]] = []
+    start = 0
+    for text in content.split("。"):
+        out.append((start, text))
+        start += len(text) + 1
+    return out
 
 
 def _split_unknown(chunk: str, known: frozenset[str], longest: int) -> list[str]:
@@ -88,17 +169,34 @@ def _split_unknown(chunk: str, known: frozenset[str], longest: int) -> list[str]
 
 
 def _distributed(name: str, previous: str, known: frozenset[str]) -> str:
-    """A name as cited: a bare 地区 after 相关单位 takes the prefix (相关地区) when known."""
-    if name in _BARE_NOUNS:
+    """A bare noun as cited after `previous`: 单位 after 各有关部门 is 各有关单位, when known."""
+    if name in _BARE_NOUN_SET:
+        for noun in _BARE_NOUNS:
+            if previous.endswith(noun) and len(previous) > len(noun):
+                candidate = previous[: -len(noun)] + name
+                if candidate in known:
+                    return candidate
         for prefix in _DISTRIBUTED_PREFIXES:
             if previous.startswith(prefix) and prefix + name in known:
                 return prefix + name
     return name
 
 
+def _name_shaped(name: str) -> bool:
+    """Whether an unknown actor reads as the name of a body (试点城市政府), not as prose."""
+    return _NAME_SHAPE.fullmatch(name) is not None and _NOT_A_NAME.search(name) is None
+
+
 def names_a_role(content: str) -> bool:
-    """Whether some clause of a parenthesised text ends in a role verb (牵头, 负责, ...)."""
-    return any(_role_of(c.strip())[1] is not None for c in _CLAUSE_SPLIT.split(content))
+    """Whether some clause of a parenthesised text ends in a role verb or has a role label."""
+    for piece in _CLAUSE_SPLIT.split(content.replace("。", "，")):
+        clause = piece.strip()
+        if _ROLE_REVERSED.match(clause[::-1]) is not None:
+            return True
+        label = _LABEL.match(clause)
+        if label is not None and label.group(1) in _LABEL_ROLES:
+            return True
+    return False
 
 
 def looks_like_responsibility(content: str, registry: Registry) -> bool:
@@ -117,11 +215,18 @@ def parse_responsibility(
 def _tokens_pattern(names: str) -> re.Pattern[str]:
     """The pattern that cuts a list of actors, given the registry's name pattern.
 
-    Each match skips separators (、 及 和 以及 ...) and takes one token: 等 (group 1), the
-    longest known name (group 2) or, failing both, an unknown name up to the next 、 及 等 与
-    (group 3). The separators are taken possessively, so an unknown name never starts at one.
+    Each match skips separators (、 及 和 以及 ...) and takes one token: 等, 等部门, 等单位 or
+    等部门和单位 (group 1); the longest known name that a separator, 等, the end or another known
+    name follows (group 2: 各地区各部门 is two names, 国务院职能转变协调办 is not 国务院 and a
+    remainder); or, failing both, an unknown name up to the next 、 及 等 与 (group 3). The
+    separators are taken possessively, so an unknown name never starts at one.
     """
-    return re.compile(rf"(?:以及|[{_SEPARATOR_CLASS}])*+(?:(等)|({names})|([\s\S][^、，,及等与]*))")
+    return re.compile(
+        rf"(?:以及|[{_SEPARATOR_CLASS}])*+"
+        rf"(?:(等(?:部门(?:[和及]单位)?|单位)?)"
+        rf"|({names})(?:(?![^{_SEPARATOR_CLASS}等以])|(?={names}))"
+        r"|([\s\S][^、，,及等与]*))"
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -153,8 +258,11 @@ class ResponsibilityReader:
         self._known = registry.name_set()
         self._longest = registry.longest_name()
         self._ids_by_name = registry.ids_by_name()
-        self._default: Role = "shared" if lead_by_position else "responsible"
-        self._read: dict[str, ParsedResponsibility] = {}
+        self._collectives = registry.collective_ids()
+        # Content -> (what it says, whether it reads as a responsibility line), read with the
+        # reader's lead_by_position; _read_other for lines read with the other setting.
+        self._read: dict[str, tuple[ParsedResponsibility, bool]] = {}
+        self._read_other: dict[str, tuple[ParsedResponsibility, bool]] = {}
         self._ids: dict[str, str | None] = {}
 
     def _tokenise(self, names: str) -> tuple[list[str], bool]:
@@ -171,45 +279,79 @@ class ResponsibilityReader:
         return tokens, open_ended
 
     def looks_like(self, content: str) -> bool:
-        """Whether a parenthesised text reads as a responsibility line rather than a remark."""
-        clauses = [c.strip() for c in _CLAUSE_SPLIT.split(content) if c.strip()]
-        if not clauses:
-            return False
-        if any(_role_of(c)[1] is not None for c in clauses):
-            return True
-        # A bare list of known actors (documents that mark the lead by position).
-        names, _ = self._tokenise(clauses[0])
-        return bool(names) and all(n in self._known for n in names)
+        """Whether a parenthesised text reads as a responsibility line rather than a remark.
 
-    def parse(self, content: str) -> ParsedResponsibility:
-        """The assignments of one responsibility line's content (inside the parentheses)."""
-        parsed = self._read.get(content)
-        if parsed is None:
-            parsed = self._read[content] = self._parse(content)
-        return parsed
+        True when all of these hold: (1) read as a responsibility line, the content cites at
+        least one actor; (2) every actor is a registry name (as `Registry.lookup` finds it) or
+        is shaped like the name of a body: Han characters only, ending in a character such as
+        部 委 局 署 办 会 院 行 社 府 门 位 室 组 司, with no 由 的 内 在 对 将 按 以下 简称 含 包括 其中
+        试行 是 为 除 时 inside; (3) some clause ends in a role verb or stands under a role label
+        (负责部门：…), unless every actor is a registry name and one at least is a body, not a
+        collective (a bare list, in documents that mark the lead by position: （财政部、商务部）).
+        Any other sentence of the content must be a time limit, a non-actor label field
+        (适用范围：…) or one of the two document rules, or it fails (2). Hence （以下简称…）,
+        （含…）, （试行）, （此件公开发布）, （共23项）, （单位：毫米）, （二）, （地区）, dates, and asides
+        such as （技工院校内由人力资源社会保障行政部门负责） are not.
+        """
+        reading = self._read.get(content)
+        if reading is None:
+            reading = self._read[content] = self._parse(content, self.lead_by_position)
+        return self._looks(*reading)
 
-    def _parse(self, content: str) -> ParsedResponsibility:
+    def parse(self, content: str, *, lead_by_position: bool | None = None) -> ParsedResponsibility:
+        """The assignments of one responsibility line's content (inside the parentheses).
+
+        `lead_by_position` overrides the reader's setting for this line (the parser sets it
+        for the lines after one that `declares_lead_by_position`).
+        """
+        if lead_by_position is None or lead_by_position == self.lead_by_position:
+            memory = self._read
+            lead = self.lead_by_position
+        else:
+            memory = self._read_other
+            lead = lead_by_position
+        reading = memory.get(content)
+        if reading is None:
+            reading = memory[content] = self._parse(content, lead)
+        return reading[0]
+
+    def _parse(self, content: str, lead_by_position: bool) -> tuple[ParsedResponsibility, bool]:
+        """What the content says, and whether a clause has a role verb or label."""
+        if "。" in content or "：" in content or ":" in content or "会同" in content:
+            return self._parse_general(content, lead_by_position)
+        return self._parse_plain(content, lead_by_position) or self._parse_general(
+            content, lead_by_position
+        )
+
+    def _parse_plain(
+        self, content: str, lead_by_position: bool
+    ) -> tuple[ParsedResponsibility, bool] | None:
+        """`_parse` for a line of one sentence with no label, rule, 由 or 会同: most lines.
+
+        None when a clause starts as a rule or with 由 (the general path reads those)."""
         offsets: list[int] = []
         clauses: list[str] = []
         names_parts: list[str] = []
         verbs: list[Role | None] = []
+        has_role = False
         pos = 0
         for piece in _CLAUSE_SPLIT.split(content):
             clause = piece.strip()
             if clause:
+                if clause[0] in _SPECIAL_STARTS:
+                    return None
                 offsets.append(pos if clause is piece else pos + piece.index(clause))
                 clauses.append(clause)
-                match = _ROLE_SUFFIX.search(clause)
+                match = _ROLE_REVERSED.match(clause[::-1])
                 if match is None:
                     names_parts.append(clause)
                     verbs.append(None)
                 else:
-                    names_parts.append(clause[: match.start()])
-                    verbs.append(_ROLE_BY_SUFFIX[match.group()])
+                    names_parts.append(clause[: len(clause) - match.end()])
+                    verbs.append(_ROLE_BY_REVERSED[match.group()])
+                    has_role = True
             pos += len(piece) + 1
-        # Groups separated by a comma share the verb of the group that follows them:
-        # 商务部、交通运输部，国家发展改革委按职责分工负责 -> all shared.
-        role = self._default
+        role: Role = "shared" if lead_by_position else "responsible"
         roles: list[Role] = [role] * len(verbs)
         for i in range(len(verbs) - 1, -1, -1):
             verb = verbs[i]
@@ -223,18 +365,16 @@ class ResponsibilityReader:
         ids_by_name = self._ids_by_name
         findall = self._tokens.findall
         for i, names_part in enumerate(names_parts):
-            # _tokenise and the citing of each name in one loop: most of a line's time goes
-            # here. A clause that names no known actor and states a time is taken back.
+            # _cite inline: most of a line's time goes here.
             role = roles[i]
             first = len(assignments)
-            named = False
-            open_list = False
+            named = open_list = False
             previous = ""
             for _, name, unknown in findall(names_part):
-                if name:  # a registry name, as printed: the common case, inline
+                if name:  # a registry name, as printed: the common case
                     named = True
                     cited = name
-                    if name in _BARE_NOUNS:
+                    if name in _BARE_NOUN_SET:
                         cited = _distributed(name, previous, known)
                     agency_id = ids_by_name.get(cited)
                     if agency_id is None:
@@ -242,22 +382,182 @@ class ResponsibilityReader:
                     assignments.append(_assignment(cited, agency_id, role, len(assignments)))
                     previous = name
                 elif unknown:
-                    for part in _split_unknown(unknown, known, self._longest):
-                        named = named or part in known
-                        cited = _distributed(part, previous, known)
-                        agency_id = self._id(cited)
-                        assignments.append(_assignment(cited, agency_id, role, len(assignments)))
-                        previous = part
+                    previous = self._cite_unknown(unknown, previous, role, assignments)
+                    named = named or assignments[-1].agency_id is not None
                 else:
                     open_list = True
+            # A clause that names no known actor and states a time is taken back.
             if not named and _TIME_CLAUSE.search(clauses[i]):
                 del assignments[first:]
                 time_clauses.append((offsets[i], clauses[i]))
             elif open_list:
                 open_ended = True
-        if self.lead_by_position and assignments:
-            assignments[0] = assignments[0].model_copy(update={"role": "lead"})
-        return ParsedResponsibility(tuple(assignments), open_ended, tuple(time_clauses))
+        if lead_by_position and assignments and assignments[0].role != "lead":
+            first_actor = assignments[0]
+            assignments[0] = _assignment(first_actor.agency, first_actor.agency_id, "lead", 0)
+        parsed = ParsedResponsibility(tuple(assignments), open_ended, tuple(time_clauses))
+        return parsed, has_role
+
+    def _parse_general(
+        self, content: str, lead_by_position: bool
+    ) -> tuple[ParsedResponsibility, bool]:
+        """`_parse` for any line: sentences, labels, document rules, 由, 会同."""
+        # Pass 1: classify the clauses. Actor clauses are grouped by sentence, with their
+        # offset, the text, the names part and the role their verb or label gives.
+        sentences: list[list[tuple[int, str, str, Role | None]]] = []
+        time_clauses: list[tuple[int, str]] = []
+        standing_names: list[tuple[str, Role]] = []
+        lead_here = declares = has_role = False
+        last_rule = ""
+        role_verb = _ROLE_REVERSED.match
+        for base, text in _sentences(content):
+            sentence: list[tuple[int, str, str, Role | None]] = []
+            sentences.append(sentence)
+            in_other_field = False  # inside 适用范围：… up to the next label
+            pos = base
+            for piece in _CLAUSE_SPLIT.split(text):
+                clause = piece.strip()
+                if clause:
+                    offset = pos if clause is piece else pos + piece.index(clause)
+                    rule = ""
+                    if clause[0] in _RULE_STARTS:
+                        rule = self._rule(clause, last_rule, standing_names)
+                        if rule == "lead":
+                            lead_here = True
+                        elif rule == "declares":
+                            declares = True
+                    last_rule = rule
+                    if not rule:
+                        verb: Role | None = None
+                        if "：" in clause or ":" in clause:
+                            label = _LABEL.match(clause)
+                            if label is not None:
+                                name = label.group(1)
+                                in_other_field = name not in _LABEL_ROLES
+                                if name in _TIME_LABELS:
+                                    time_clauses.append(
+                                        (offset + label.end(), clause[label.end() :])
+                                    )
+                                    in_other_field = False
+                                    clause = ""
+                                elif not in_other_field:
+                                    verb = _LABEL_ROLES[name]
+                                    offset += label.end()
+                                    clause = clause[label.end() :]
+                        if clause and not in_other_field:
+                            found = role_verb(clause[::-1])
+                            if found is None:
+                                names = clause
+                            else:
+                                names = clause[: len(clause) - found.end()]
+                                verb = _ROLE_BY_REVERSED[found.group()]
+                                has_role = True
+                            sentence.append((offset, clause, names, verb))
+                pos += len(piece) + 1
+        # Pass 2: roles. Within a sentence, a clause with no verb takes the verb of the next
+        # one that has one: 商务部、交通运输部，国家发展改革委按职责分工负责 -> all shared.
+        by_position = lead_by_position or lead_here
+        default: Role = "shared" if by_position else "responsible"
+        assignments: list[Assignment] = []
+        open_ended = False
+        for sentence in sentences:
+            role = default
+            roles: list[Role] = [role] * len(sentence)
+            for i in range(len(sentence) - 1, -1, -1):
+                verb = sentence[i][3]
+                if verb is not None:
+                    role = verb
+                roles[i] = role
+            for i, (offset, clause, names, _) in enumerate(sentence):
+                first = len(assignments)
+                names = names.removeprefix("由")
+                joint = names.find("会同")
+                if joint > 0:
+                    named, open_list = self._cite(names[:joint], roles[i], assignments)
+                    named2, open2 = self._cite(names[joint + 2 :], "joint", assignments)
+                    named, open_list = named or named2, open_list or open2
+                else:
+                    named, open_list = self._cite(names, roles[i], assignments)
+                # A clause that names no known actor and states a time is taken back.
+                if not named and _TIME_CLAUSE.search(clause):
+                    del assignments[first:]
+                    time_clauses.append((offset, clause))
+                elif open_list:
+                    open_ended = True
+        if by_position and assignments and assignments[0].role != "lead":
+            first_actor = assignments[0]
+            assignments[0] = _assignment(first_actor.agency, first_actor.agency_id, "lead", 0)
+        standing: list[Assignment] = []
+        for names, role in standing_names:
+            self._cite(names, role, standing)
+        if len(time_clauses) > 1:
+            time_clauses.sort()
+        parsed = ParsedResponsibility(
+            tuple(assignments),
+            open_ended,
+            tuple(time_clauses),
+            declares,
+            tuple(standing),
+        )
+        return parsed, has_role
+
+    def _looks(self, parsed: ParsedResponsibility, has_role: bool) -> bool:
+        """Whether the actors read make the content a responsibility line (see `looks_like`)."""
+        assignments = parsed.assignments
+        if not assignments:
+            return False
+        unknown = [a.agency for a in (*assignments, *parsed.standing) if a.agency_id is None]
+        if has_role:
+            return all(_name_shaped(name) for name in unknown)
+        # A bare list (documents that mark the lead by position) names known bodies;
+        # 外国（地区）企业 names a collective only and is a remark.
+        collectives = self._collectives
+        return not unknown and any(a.agency_id not in collectives for a in assignments)
+
+    def _rule(self, clause: str, last_rule: str, standing_names: list[tuple[str, Role]]) -> str:
+        """Which document rule a clause states ('' for none); a standing rule's actors are
+        added to `standing_names`."""
+        if _LEAD_RULE.fullmatch(clause):
+            return "lead"
+        if last_rule == "lead" and _CARRIES_OVER.fullmatch(clause):
+            return "declares"
+        if clause.startswith("以下"):
+            match = _STANDING.fullmatch(clause)
+            if match is not None:
+                role: Role = "lead" if match.group(2) == "牵头" else "responsible"
+                standing_names.append((match.group(1), role))
+                return "standing"
+        if last_rule == "standing" and _NOT_LISTED.fullmatch(clause):
+            return "not-listed"
+        return ""
+
+    def _cite(self, names: str, role: Role, out: list[Assignment]) -> tuple[bool, bool]:
+        """Append an assignment for each actor in `names`; whether one was a registry name,
+        and whether 等 left the list open."""
+        named = False
+        open_list = False
+        previous = ""
+        for _, name, unknown in self._tokens.findall(names):
+            if name:
+                named = True
+                cited = _distributed(name, previous, self._known)
+                agency_id = self._ids_by_name.get(cited) or self._id(cited)
+                out.append(_assignment(cited, agency_id, role, len(out)))
+                previous = name
+            elif unknown:
+                previous = self._cite_unknown(unknown, previous, role, out)
+                named = named or out[-1].agency_id is not None
+            else:
+                open_list = True
+        return named, open_list
+
+    def _cite_unknown(self, chunk: str, previous: str, role: Role, out: list[Assignment]) -> str:
+        """Append the actors of a chunk the name pattern did not match; the last one cited."""
+        known = self._known
+        for part in _split_unknown(chunk, known, self._longest):
+            previous = _distributed(part, previous, known)
+            out.append(_assignment(previous, self._id(previous), role, len(out)))
+        return previous
 
     def _id(self, name: str) -> str | None:
         """The registry id a cited name resolves to (None when unknown), looked up once."""

@@ -1,0 +1,152 @@
+"""Large plans for the cost bounds of issue 16, generated deterministically, and a runner.
+
+    python3 benchmarks/scale.py tasks 99900 OUT.txt     # write a source of 99,900 tasks
+    python3 benchmarks/scale.py measures 100000 OUT.txt # one task with 100,000 measures
+    python3 benchmarks/scale.py reworded 8000 OUT.txt   # the 8,000 tasks reworded, one added
+    python3 benchmarks/scale.py build 99900             # time and peak memory of `fgf build`
+    python3 benchmarks/scale.py diff 8000               # time of `fgf diff`, every text reworded
+
+The sources keep task numbering under 九百九十九 by restarting it in every section (the parser
+accepts both numbering schemes), so 99,900 tasks are 100 sections of 999. `build` and `diff`
+run the installed code in a child process and print its wall-clock and CPU seconds (user +
+system: on a shared machine the wall clock grows with whatever else runs) and its peak RSS.
+
+Where the memory of a build of 99,900 tasks goes (10.7 MB of source, 4.8 million triples),
+measured by sampling the RSS of `build_package`: the parsed plan about 400 MB; the CSVs, plan.json
+(108 MB) and the source 220 MB more; the triples, grouped by subject, 550 MB more; the Turtle
+(200 MB) and JSON-LD (590 MB) the serialisers write. The build holds every file of the package
+in memory until it has written and checked them all, and the build's gate then reads each
+written file back whole to hash it (another 590 MB for plan.jsonld): 2.4 GB at the peak. A
+bound of 1 GB needs the build to write each file as it is made and hash it in chunks.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from fgf_opendata.numerals import to_chinese
+
+_HEADER = (
+    "国务院办公厅关于印发大型测试分工方案的通知\n"
+    "国办发〔2021〕99号\n\n"
+    "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+    "《大型测试分工方案》已经国务院同意，现印发给你们，请认真贯彻落实。\n"
+    "国务院办公厅\n"
+    "2021年7月11日\n"
+    "（此件公开发布）\n\n"
+    "大型测试分工方案\n\n"
+    "为确保会议确定的重点任务落到实处，现制定如下分工方案。\n"
+)
+_CLOSING = "各地区、各部门要抓好各项改革任务落地。\n"
+_BODIES = (
+    "深化行政审批制度改革",
+    "完善常态化财政资金直达机制",
+    "健全企业合理诉求解决机制",
+    "加强事中事后监管",
+    "优化公证服务",
+    "推进公平竞争审查全覆盖",
+)
+_LINES = (
+    "（市场监管总局负责）",
+    "（财政部牵头，审计署负责）",
+    "（人民银行、银保监会牵头，各地区按职责分工负责）",
+    "（税务总局负责）",
+)
+
+
+def _body(index: int, reworded: bool = False) -> str:
+    body = _BODIES[index % len(_BODIES)]
+    return f"进一步{body}，抓好第{index}项落实。" if reworded else f"{body}第{index}项。"
+
+
+def tasks_source(
+    n_tasks: int, per_section: int = 999, *, reworded: bool = False, inserted: bool = False
+) -> str:
+    """A plan of `n_tasks` tasks without measures, `per_section` to a section (numbering
+    restarts in each), each task a short sentence and a responsibility line (~100 bytes).
+
+    `reworded` rewords every task's text (same words, some added); `inserted` puts a new task
+    at the head of every section, so every other task moves down one number and no task keeps
+    both its number and its text.
+    """
+    parts = [_HEADER]
+    done = 0
+    section = 0
+    while done < n_tasks:
+        section += 1
+        parts.append(f"{to_chinese(section)}、着力打造市场化法治化国际化营商环境\n")
+        count = min(per_section, n_tasks - done)
+        bodies = [_body(done + k, reworded) for k in range(1, count + 1)]
+        if inserted:
+            bodies = ["新增一项跨部门协同任务。", *bodies[:-1]]
+        for number, body in enumerate(bodies, 1):
+            done += 1
+            parts.append(f"（{to_chinese(number)}）{body}\n{_LINES[done % len(_LINES)]}\n")
+    parts.append(_CLOSING)
+    return "".join(parts)
+
+
+def measures_source(n_measures: int) -> str:
+    """A plan of one task with `n_measures` numbered measures."""
+    parts = [
+        _HEADER,
+        "一、着力打造市场化法治化国际化营商环境\n",
+        f"（一）{_body(0)}\n",
+        "具体措施：\n",
+    ]
+    for number in range(1, n_measures + 1):
+        parts.append(f"{number}．{_body(number)}\n{_LINES[number % len(_LINES)]}\n")
+    parts.append(_CLOSING)
+    return "".join(parts)
+
+
+_MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run([sys.executable, "-m", "fgf_opendata", *sys.argv[1:]], capture_output=True)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"exit": done.returncode, "wall_s": round(time.perf_counter() - start, 1),
+                  "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+                  "peak_rss_mb": usage.ru_maxrss // 1024}))
+"""
+
+
+def measure(args: list[str]) -> dict[str, object]:
+    """Runs `fgf ARGS` in a child and returns its exit code, seconds and peak RSS."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *args], capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(done.stdout))
+
+
+def main(argv: list[str]) -> None:
+    if argv[0] in ("build", "diff"):
+        n = int(argv[1])
+        with tempfile.TemporaryDirectory() as folder:
+            old = Path(folder, "old.txt")
+            old.write_text(tasks_source(n), encoding="utf-8")
+            if argv[0] == "build":
+                print(measure(["build", str(old), "-o", str(Path(folder, "package"))]))
+            else:
+                new = Path(folder, "new.txt")
+                new.write_text(tasks_source(n, reworded=True, inserted=True), encoding="utf-8")
+                print(measure(["diff", str(old), str(new), "--json"]))
+        return
+    kind, arg, out = argv
+    if kind == "tasks":
+        text = tasks_source(int(arg))
+    elif kind == "measures":
+        text = measures_source(int(arg))
+    elif kind == "reworded":
+        text = tasks_source(int(arg), reworded=True, inserted=True)
+    else:
+        raise SystemExit(f"unknown kind {kind!r}")
+    Path(out).write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
