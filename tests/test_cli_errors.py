@@ -84,7 +84,7 @@ def _group_raising(error: Exception) -> click.Group:
 @pytest.mark.parametrize(
     ("error", "line", "code"),
     [
-        (FgfError("two\nlines"), "fgf: error: two lines [fgf-error]", 2),
+        (FgfError("two\nlines"), "fgf: error: two [fgf-error]\n    lines", 2),
         (InvalidPackageError("bad"), "fgf: error: bad [invalid-package]", 1),
         (
             ParseError("x", code="y-z").with_path("f.txt"),

@@ -4,7 +4,8 @@ Exit codes: 0 ok; 1 the plan or package is invalid (failed `validate`, findings 
 `--strict`, a stale package under `build --check`); 2 input that cannot be read or parsed, or
 bad arguments; 3 an internal error (a bug: rerun with `--debug` and report the traceback).
 Errors are caught in one place (`_Group.invoke`) and printed as one line on stderr,
-`fgf: error: <file>: <where>: <what> [<code>]` (a parse error adds its line with a caret).
+`fgf: error: <file>: <where>: <what> [<code>]`; a parse error adds its line with a caret, and
+an error that carries a report (a build's failed gates) adds it indented.
 """
 
 from __future__ import annotations
@@ -13,14 +14,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-
-if TYPE_CHECKING:
-    from .errors import FgfError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,7 +43,10 @@ class _Group(click.Group):
         except FgfError as exc:
             if ctx.meta.get("fgf.debug"):
                 raise
-            click.echo(f"fgf: error: {_one_line(exc)}", err=True)
+            first, *details = str(exc).splitlines() or [""]
+            click.echo(f"fgf: error: {_with_code(first, exc.code)}", err=True)
+            if details:  # a report under the line (a build's failed gates), indented
+                click.echo(_indent("\n".join(details)), err=True)
             if isinstance(exc, ParseError) and exc.source_line:
                 click.echo(_indent(exc.get_context()), err=True)
             ctx.exit(exc.exit_code)
@@ -65,11 +66,10 @@ class _Group(click.Group):
             ctx.exit(3)
 
 
-def _one_line(exc: FgfError) -> str:
-    """The error's message on one line, ending with its code in brackets (once)."""
-    message = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
-    suffix = f"[{exc.code}]"
-    return message if message.endswith(suffix) else f"{message} {suffix}"
+def _with_code(line: str, code: str) -> str:
+    """The error's line, ending with its code in brackets (once: a message may carry it)."""
+    suffix = f"[{code}]"
+    return line if line.endswith(suffix) else f"{line} {suffix}"
 
 
 @contextmanager
