@@ -58,7 +58,10 @@ def test_not_a_plan_is_exit_2_with_location_and_caret(runner: CliRunner, tmp_pat
     result = runner.invoke(main, ["parse", str(path)])
     assert result.exit_code == 2
     first, context, caret = result.stderr.splitlines()
-    assert first == "fgf: error: line 1, column 1: no plan structure: no section heading 一、 found"
+    assert first == (
+        f"fgf: error: {path}: line 1, column 1: no plan structure: no section heading 一、 found"
+        " [no-plan-structure]"
+    )
     assert context.strip() == "关于召开会议的通知"
     assert caret.strip() == "^"
 

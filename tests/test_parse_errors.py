@@ -99,8 +99,9 @@ def test_malformed_plan_through_the_cli(path: Path, spec: dict[str, Any], tmp_pa
     assert result.exit_code == 2
     assert result.stdout == ""
     first, *context = result.stderr.splitlines()
-    assert first.startswith(f"fgf: error: line {spec['line']}, column {spec['column']}: ")
+    assert first.startswith(f"fgf: error: {path}: line {spec['line']}, column {spec['column']}: ")
     assert spec["message"] in first
+    assert first.endswith(f" [{spec['code']}]")
     source_line = path.read_text(encoding="utf-8").split("\n")[spec["line"] - 1]
     if context:  # the offending line and the caret; an empty input has no line to show
         shown, caret = context

@@ -106,8 +106,14 @@ def test_rows_after_a_bad_row_keep_their_numbers(package: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[" * 100_000 + "]" * 100_000, "datapackage.json nests deeper than 64 levels"),
-        ('{"resources": ' + "9" * 5000 + "}", "datapackage.json has an integer of 5,000 digits"),
+        (
+            "[" * 100_000 + "]" * 100_000,
+            "datapackage.json: line 1, column 65: JSON nested deeper than 64 levels",
+        ),
+        (
+            '{"resources": ' + "9" * 5000 + "}",
+            "datapackage.json: line 1, column 15: an integer of 5,000 digits",
+        ),
     ],
     ids=["deep", "long-integer"],
 )

@@ -26,7 +26,9 @@ def test_nesting_100000_deep_is_a_located_error_not_a_recursion_error() -> None:
     error = caught.value
     assert error.code == "invalid-json"
     assert (error.line, error.column) == (2, MAX_DEPTH + 1)
-    assert "pkg/datapackage.json nests deeper than 64 levels" in str(error)
+    assert "pkg/datapackage.json: line 2, column 65: JSON nested deeper than 64 levels" in str(
+        error
+    )
 
 
 def test_nesting_up_to_the_bound_is_accepted() -> None:
@@ -41,7 +43,9 @@ def test_an_integer_over_4300_digits_is_a_located_error(sign: str) -> None:
     text = '{"bytes": ' + sign + "9" * 5000 + "}"
     with pytest.raises(ParseError) as caught:
         load_json(text, "datapackage.json")
-    assert "datapackage.json has an integer of 5,000 digits (at most 4,300)" in str(caught.value)
+    assert "datapackage.json: line 1, column 11: an integer of 5,000 digits (at most 4,300)" in str(
+        caught.value
+    )
     assert caught.value.column == 11
 
 
@@ -56,10 +60,10 @@ def test_long_digit_runs_that_are_no_long_integer_are_read(text: str) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ("{", "x.json is not valid JSON: Expecting property name"),
-        ("[NaN]", "is not valid JSON: NaN is not a JSON value"),
-        (b'{"a": "\xff"}', "x.json is not UTF-8 (byte 0xff at offset 7)"),
-        ('{"a": 1} x', "x.json is not valid JSON: Extra data"),
+        ("{", "x.json: line 1, column 2: not valid JSON: Expecting property name"),
+        ("[NaN]", "not valid JSON: NaN is not a JSON value"),
+        (b'{"a": "\xff"}', "x.json: line 1, column 8: not UTF-8 (byte 0xff at offset 7)"),
+        ('{"a": 1} x', "x.json: line 1, column 10: not valid JSON: Extra data"),
     ],
 )
 def test_broken_json_is_a_parse_error_naming_the_file(data: str | bytes, message: str) -> None:
@@ -104,8 +108,11 @@ def test_any_text_reads_as_the_json_module_reads_it_or_is_a_parse_error(text: st
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('{"sections": ' + "[" * 100_000 + "]" * 100_000 + "}", "nests deeper than 64 levels"),
-        ('{"sections": [], "n": ' + "9" * 5000 + "}", "has an integer of 5,000 digits"),
+        (
+            '{"sections": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "JSON nested deeper than 64 levels",
+        ),
+        ('{"sections": [], "n": ' + "9" * 5000 + "}", "an integer of 5,000 digits"),
     ],
     ids=["deep", "long-integer"],
 )
@@ -121,5 +128,6 @@ def test_diff_refuses_a_hostile_plan_json_with_exit_2(
     plan.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, ["diff", str(plan), str(REFERENCE)])
     assert result.exit_code == 2, result.stderr
-    assert f"{plan} {message}" in result.stderr
+    assert result.stderr.startswith(f"fgf: error: {plan}: line 1, column ")
+    assert message in result.stderr
     assert "internal error" not in result.stderr

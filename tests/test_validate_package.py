@@ -282,7 +282,7 @@ def test_a_missing_folder_is_exit_2(tmp_path: Path, make: str | None, message: s
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(None, "has no datapackage.json"), ("{", "is not valid JSON"), ("[]", "not a JSON object")],
+    [(None, "has no datapackage.json"), ("{", "not valid JSON"), ("[]", "not a JSON object")],
 )
 def test_an_unreadable_descriptor_is_exit_2(
     tmp_path: Path, content: str | None, message: str

@@ -3,22 +3,22 @@
 Exit codes: 0 ok; 1 the plan or package is invalid (failed `validate`, findings under
 `--strict`, a stale package under `build --check`); 2 input that cannot be read or parsed, or
 bad arguments; 3 an internal error (a bug: rerun with `--debug` and report the traceback).
-Errors are caught in one place (`_Group.invoke`) and printed as one line on stderr.
+Errors are caught in one place (`_Group.invoke`) and printed as one line on stderr,
+`fgf: error: <file>: <where>: <what> [<code>]`; a parse error adds its line with a caret, and
+an error that carries a report (a build's failed gates) adds it indented.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-
-if TYPE_CHECKING:
-    from .errors import ParseError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,10 +43,13 @@ class _Group(click.Group):
         except FgfError as exc:
             if ctx.meta.get("fgf.debug"):
                 raise
-            click.echo(f"fgf: error: {exc}", err=True)
+            first, *details = str(exc).splitlines() or [""]
+            click.echo(f"fgf: error: {_with_code(first, exc.code)}", err=True)
+            if details:  # a report under the line (a build's failed gates), indented
+                click.echo(_indent("\n".join(details)), err=True)
             if isinstance(exc, ParseError) and exc.source_line:
                 click.echo(_indent(exc.get_context()), err=True)
-            ctx.exit(getattr(exc, "exit_code", 2))
+            ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
@@ -61,6 +64,27 @@ class _Group(click.Group):
                 err=True,
             )
             ctx.exit(3)
+
+
+def _with_code(line: str, code: str) -> str:
+    """The error's line, ending with its code in brackets (once: a message may carry it)."""
+    suffix = f"[{code}]"
+    return line if line.endswith(suffix) else f"{line} {suffix}"
+
+
+@contextmanager
+def _naming(name: str | Path) -> Iterator[None]:
+    """Parse errors raised inside name `name`, the file their text was read from.
+
+    The parser sees text only; the command that read the file knows its name.
+    """
+    from .errors import ParseError
+
+    try:
+        yield
+    except ParseError as exc:
+        exc.with_path(name)
+        raise
 
 
 def _indent(text: str) -> str:
@@ -85,7 +109,7 @@ def input_options(func: F) -> F:
     """
     func = click.option(
         "--max-bytes",
-        type=click.IntRange(min=1),
+        type=click.IntRange(min=1, max=sys.maxsize - 1),  # a read takes at most this plus one
         default=None,
         help="Refuse inputs larger than this (default 16 MiB, or FGF_MAX_BYTES).",
     )(func)
@@ -122,12 +146,13 @@ def _read_diff_side(path: str, encoding: str | None, max_bytes: int | None) -> A
     from .diff import read_plan
     from .errors import DecodeError
 
-    try:
-        return read_plan(path, limit=max_bytes)
-    except DecodeError:
-        if not encoding:
-            raise
-    return read_plan(path, encoding=encoding, limit=max_bytes)
+    with _naming(path):
+        try:
+            return read_plan(path, limit=max_bytes)
+        except DecodeError:
+            if not encoding:
+                raise
+        return read_plan(path, encoding=encoding, limit=max_bytes)
 
 
 @main.command()
@@ -150,7 +175,8 @@ def parse(
 
     decoded = _read_plan_source(source, encoding, max_bytes)
     registry = default_registry()
-    plan = parse_plan(decoded.text, registry=registry)
+    with _naming(source or REFERENCE_SOURCE):
+        plan = parse_plan(decoded.text, registry=registry)
     findings = check_plan(plan, registry, decoded.text)
     _report_findings(findings, source or REFERENCE_SOURCE)
     data = plan_to_json(plan)
@@ -234,12 +260,10 @@ def build_command(
             raise click.UsageError("--check and --strict work on a single source")
         _build_corpus(sources, Path(output), quiet, encoding, max_bytes)
         return
-    from .errors import ParseError
-
     source = sources[0] if sources else None
     decoded = _read_plan_source(source, encoding, max_bytes)
     target = Path(output)
-    try:
+    with _naming(source or REFERENCE_SOURCE):
         if check:
             stale = check_build(decoded.text, target)
             if stale:
@@ -250,8 +274,6 @@ def build_command(
                 click.echo(f"{target} is up to date")
             return
         result = build_package(decoded.text, target, strict=strict)
-    except ParseError as exc:
-        raise _in_file(exc, source or REFERENCE_SOURCE) from None
     _report_findings(result.outputs.findings, source or REFERENCE_SOURCE)
     if not result.written:
         click.echo(f"fgf: findings under --strict: {target} was not written", err=True)
@@ -272,12 +294,6 @@ def _build_command(source: str | None, output: str, encoding: str | None) -> str
     if encoding is not None:
         words += ["--encoding", encoding]
     return shlex.join(words)
-
-
-def _in_file(exc: ParseError, name: str) -> ParseError:
-    """The same `ParseError`, its message prefixed by the file it is in."""
-    exc.args = (f"{name}: {exc}",)
-    return exc
 
 
 def _build_corpus(

@@ -950,14 +950,15 @@ def _plan_from_json(text: str, name: str) -> Plan:
 
     data = load_json(text, name)  # bounded: ParseError, never RecursionError or ValueError
     if not isinstance(data, dict):
-        raise ParseError(f"{name} is not a plan JSON (not an object)", code="invalid-plan-json")
+        raise ParseError("not a plan JSON (not an object)", code="invalid-plan-json").with_path(
+            name
+        )
     try:
         return plan_from_json(text)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top)"
         raise ParseError(
-            f"{name} is not a plan JSON ({exc.error_count()} problems; first at {where}: "
-            f"{first['msg']})",
+            f"not a plan JSON ({exc.error_count()} problems; first at {where}: {first['msg']})",
             code="invalid-plan-json",
-        ) from None
+        ).with_path(name) from None

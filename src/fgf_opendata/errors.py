@@ -7,6 +7,9 @@ registry does not know, a measure without a responsibility line) are findings, r
 
 from __future__ import annotations
 
+import os
+from typing import Self
+
 __all__ = [
     "DecodeError",
     "ExportError",
@@ -20,16 +23,40 @@ __all__ = [
 
 
 class FgfError(Exception):
-    """Root of every error fgf-opendata raises on purpose; the CLI turns it into one line."""
+    """Root of every error fgf-opendata raises on purpose; the CLI turns it into one line.
 
-    code = "fgf-error"
+    Every error has a stable kebab-case `code` (its class's, or one given per instance, as
+    `ParseError`'s) and may name the file it is about in `path`, set where the file is known
+    (`with_path`); `str(error)` then starts with that file. The CLI prints
+    `fgf: error: <str(error)> [<code>]` and exits with `exit_code` (2: bad input or arguments).
+    """
+
+    code: str = "fgf-error"
+    exit_code: int = 2
+    path: str | None = None
+
+    def with_path(self, path: str | os.PathLike[str]) -> Self:
+        """Name the file this error is about, unless it names one already, and return it.
+
+        Like `BaseException.with_traceback`, it changes the error in place, so it can be
+        re-raised: `except ParseError as exc: raise exc.with_path(name)`.
+        """
+        if self.path is None:
+            self.path = os.fspath(path)
+        return self
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{self.path}: {message}" if self.path else message
 
 
 class ParseError(FgfError):
     """Raised when a text cannot be read as a plan: the structure is broken or missing.
 
     Carries the 1-based `line` and `column` of the problem and shows the offending line with a
-    caret under the column.
+    caret under the column. The parser sees text, not files: whoever read the text names the
+    file with `with_path` (the CLI does), and `str(error)` is then
+    `<path>: line <line>, column <column>: <message>`.
     """
 
     code = "parse-error"

@@ -42,12 +42,12 @@ def _bounds_problem(text: str, max_depth: int, max_digits: int) -> tuple[str, in
         if first in "[{":
             depth += 1
             if depth > max_depth:
-                return f"nests deeper than {max_depth} levels", match.start()
+                return f"JSON nested deeper than {max_depth} levels", match.start()
         elif first in "]}":
             depth -= 1
         elif first != '"':
             digits = len(token.lstrip("-"))
-            return f"has an integer of {digits:,} digits (at most {max_digits:,})", match.start()
+            return f"an integer of {digits:,} digits (at most {max_digits:,})", match.start()
     return None
 
 
@@ -67,25 +67,25 @@ def load_json(data: str | bytes, name: str, *, max_depth: int = MAX_DEPTH) -> An
         except UnicodeDecodeError as exc:
             prefix = data[: exc.start].decode("utf-8")
             raise ParseError(
-                f"{name} is not UTF-8 (byte {data[exc.start]:#04x} at offset {exc.start})",
+                f"not UTF-8 (byte {data[exc.start]:#04x} at offset {exc.start})",
                 text=prefix,
                 offset=len(prefix),
                 code="invalid-json",
-            ) from None
+            ).with_path(name) from None
     else:
         text = data
     max_digits = sys.get_int_max_str_digits()
     problem = _bounds_problem(text, max_depth, max_digits)
     if problem is not None:
         message, offset = problem
-        raise ParseError(f"{name} {message}", text=text, offset=offset, code="invalid-json")
+        raise ParseError(message, text=text, offset=offset, code="invalid-json").with_path(name)
     try:
         return json.loads(text, parse_constant=_not_json)
     except json.JSONDecodeError as exc:
         raise ParseError(
-            f"{name} is not valid JSON: {exc.msg}", text=text, offset=exc.pos, code="invalid-json"
-        ) from None
+            f"not valid JSON: {exc.msg}", text=text, offset=exc.pos, code="invalid-json"
+        ).with_path(name) from None
     except (ValueError, RecursionError) as exc:  # NaN/Infinity; a bound the scan missed
-        raise ParseError(
-            f"{name} is not valid JSON: {exc}", text=text, code="invalid-json"
+        raise ParseError(f"not valid JSON: {exc}", text=text, code="invalid-json").with_path(
+            name
         ) from None

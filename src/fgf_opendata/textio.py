@@ -19,6 +19,7 @@ import codecs
 import errno
 import os
 import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -137,7 +138,7 @@ def read_file(path: str | Path, *, limit: int | None) -> bytes:
                 f"{path} is {size:,} bytes, over the limit of {limit:,} bytes ({_LIMIT_HINT})"
             )
         # The size a file reports can be 0 (/proc) or grow while it is read: bound the read.
-        data = file.read(limit + 1)
+        data = file.read(min(limit, sys.maxsize - 1) + 1)  # a read takes an index-sized count
     if len(data) > limit:
         raise InputTooLargeError(
             f"{path} is over the limit of {limit:,} bytes; it reported {size:,} ({_LIMIT_HINT})"
