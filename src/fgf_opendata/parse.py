@@ -49,7 +49,7 @@ from .model import (
     Task,
     construct_checked,
 )
-from .numerals import from_chinese, to_chinese
+from .numerals import LIMIT, from_chinese, to_chinese
 from .phrases import date_problem, find_deadlines, find_targets
 from .render import render_plan
 from .responsibility import ResponsibilityReader, names_a_role
@@ -57,15 +57,15 @@ from .source import Source
 
 __all__ = ["parse_plan"]
 
-_CN = "〇○零一二三四五六七八九十百"
-# Up to five numerals: 九百九十九 (a plan numbers its tasks across sections, past 一百一十一).
-_SECTION = re.compile(rf"([{_CN}]{{1,5}})、")
-_TASK = re.compile(rf"[（(]([{_CN}]{{1,5}})[）)]")
-_MEASURE = re.compile(r"(\d{1,3})([．、]|\.(?!\d))")
+_CN = "〇○零一二三四五六七八九十百千"
+# Up to seven numerals: 九千九百九十九 (a plan numbers its tasks across sections).
+_SECTION = re.compile(rf"([{_CN}]{{1,7}})、")
+_TASK = re.compile(rf"[（(]([{_CN}]{{1,7}})[）)]")
+_MEASURE = re.compile(r"(\d{1,6})([．、]|\.(?!\d))")
 _HEADING = re.compile(r"(?:具体|主要)(?:措施|举措)[：:]")
 # Whitespace, then a section, task or measure marker if one starts there (groups 2, 3, 4).
 _GAP_AND_MARKER = re.compile(
-    rf"(\s*)(?:([{_CN}]{{1,5}})、|[（(]([{_CN}]{{1,5}})[）)]|(\d{{1,3}})(?:[．、]|\.(?!\d)))?"
+    rf"(\s*)(?:([{_CN}]{{1,7}})、|[（(]([{_CN}]{{1,7}})[）)]|(\d{{1,6}})(?:[．、]|\.(?!\d)))?"
 )
 _OPEN, _CLOSE = "（(", "）)"
 # A heading may start a new paragraph inside a line after one of these (text scraped from a
@@ -77,6 +77,12 @@ _PAREN = re.compile(r"[（(）)]")
 _KIND = {1: "section", 2: "task", 3: "measure"}
 _DATE = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,2})月"
                    r"(\d{1,2}|[一二三四五六七八九十]{1,3})日")  # fmt: skip
+# The start of a paragraph that looks like a numbered heading the body did not take: a marker
+# with a parenthesis missing (二十五）, （二十五), a numeral past the supported ones (（一万）),
+# or any marker form at all (25）, 1．) after the last item.
+_HEADING_LIKE = re.compile(
+    rf"[（(]?[{_CN}万]+[）)、]|[（(][{_CN}万]+(?![{_CN}万])|[（(]?\d+(?:[）)．、]|\.(?!\d))"
+)
 _NOTE = re.compile(r"[（(]此件[^）)]{1,20}[）)]")
 _LEAD_BY_POSITION = re.compile(r"(列|排|居)(在)?(第一位|首位)(者|的)?[^，。；]{0,6}(为|是)牵头")
 
@@ -142,6 +148,7 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
     reader = ResponsibilityReader(registry, lead_by_position=lead_by_position)
     items, back_start = _read_body(source, front[-1].span.end if front else 0, reader)
     back, tail = _back_blocks(source, back_start)
+    _check_closing(source, back, items, reader)
     back_header = _read_back(back)
     if issued is None:
         issued = _date_of(back_header.block("date"), source)
@@ -279,7 +286,7 @@ def _expected(level: int, state: _State) -> tuple[int, ...]:
 def _label(level: int, number: int, state: _State | None = None) -> str:
     """A heading as a message names it; a measure takes the dot its siblings are printed with."""
     if level != 3:
-        numeral = to_chinese(number) if number < 1000 else str(number)  # past 九百九十九
+        numeral = to_chinese(number) if number < LIMIT else str(number)
         return f"{numeral}、" if level == 1 else f"（{numeral}）"
     siblings = state.parent.children if state is not None and state.parent is not None else []
     dot = siblings[-1].label[-1] if siblings and siblings[-1].label else "．"
@@ -673,6 +680,50 @@ def _attach_responsibility(
     if parsed.time_clauses:
         item.time_clauses = tuple((pos + 1 + off, clause) for off, clause in parsed.time_clauses)
     return close + 1
+
+
+def _check_closing(
+    source: Source, back: tuple[Block, ...], items: list[_Item], reader: ResponsibilityReader
+) -> None:
+    """Refuse a closing paragraph that looks like plan structure: it would be lost silently.
+
+    After the last item, a paragraph that starts like a numbered heading (a parenthesis lost,
+    a numeral out of range) or that is a responsibility line is a damaged item, not prose.
+    """
+    text = source.text
+    last = _last_item(items)
+    after = f" after {_describe(last)}" if last is not None else ""
+    for block in back:
+        if block.kind != "closing":
+            continue
+        start = block.span.start
+        if (
+            block.text[0] in _OPEN
+            and source.matching_close(start) == block.span.end - 1
+            and reader.looks_like(block.text[1:-1])
+        ):
+            raise source.error(
+                f"responsibility line in the closing{after}: expected it right after the "
+                "text of the item it belongs to",
+                start,
+                "misplaced-responsibility",
+            )
+        match = _HEADING_LIKE.match(text, start)
+        if match is not None and match.end() > start and _starts_paragraph(text, start):
+            raise source.error(
+                f"text{after} looks like a numbered heading the parser cannot read: "
+                f"found {_clip(text, start)!r}; expected a heading such as "
+                "一、, （一） or 1． printed whole, or prose",
+                start,
+                "unexpected-text",
+            )
+
+
+def _last_item(items: list[_Item]) -> _Item | None:
+    item = items[-1] if items else None
+    while item is not None and item.children:
+        item = item.children[-1]
+    return item
 
 
 # --- building the tree ---------------------------------------------------------------------
