@@ -26,6 +26,7 @@ __all__ = [
     "Comparator",
     "Deadline",
     "Measure",
+    "Paragraph",
     "Plan",
     "Precision",
     "Recurrence",
@@ -56,6 +57,7 @@ BlockKind = Literal[
     "preamble",
     "closing",
     "measures-heading",
+    "annex",
 ]
 
 
@@ -189,6 +191,32 @@ class Responsibility(_Frozen):
     """Where the line stands in the source."""
 
 
+class Paragraph(_Frozen):
+    """Prose under a section, task or measure, and the assignment that closes it, if any.
+
+    Either a paragraph of its own (its `gap` holds the line break), or a sentence group that
+    goes on in the same paragraph after an assignment closed the text before it (`gap` empty):
+    in …骨干企业。（工业和信息化部指导）以政府为责任主体…（…）, the text from 以政府 to the next
+    assignment is such a segment, and that assignment is its `responsibility`.
+    """
+
+    id: str
+    """Stable id: the owner's id, `__para_` and the ordinal under it (task_5__para_2)."""
+    text: str
+    """The prose as printed, without the responsibility line that closes it."""
+    responsibility: Responsibility | None = None
+    """The assignment that closes this text; null for prose that assigns nothing."""
+    deadlines: tuple[Deadline, ...] = ()
+    """Deadlines stated in the text or its responsibility line."""
+    targets: tuple[Target, ...] = ()
+    """Quantified commitments stated in the text."""
+    gap: str = "\n"
+    """Whitespace between the previous element and this text (empty for a segment that goes
+    on in the same line)."""
+    span: Span
+    """Where the text (without its responsibility line) stands in the source."""
+
+
 class Measure(_Frozen):
     """A concrete measure (具体措施) under a key task."""
 
@@ -208,6 +236,8 @@ class Measure(_Frozen):
     """Deadlines stated in the measure's text or responsibility line."""
     targets: tuple[Target, ...] = ()
     """Quantified commitments stated in the measure's text."""
+    paragraphs: tuple[Paragraph, ...] = ()
+    """Prose after the measure's text (and responsibility line), in document order."""
     gap: str = "\n"
     """Whitespace between the previous element and this measure."""
     span: Span
@@ -231,6 +261,8 @@ class Task(_Frozen):
     """Deadlines stated in the task's text or responsibility line."""
     targets: tuple[Target, ...] = ()
     """Quantified commitments stated in the task's text."""
+    paragraphs: tuple[Paragraph, ...] = ()
+    """Prose after the task's text (and responsibility line), before its measures."""
     measures_heading: Block | None = None
     """The 具体措施： line that introduces the measures, when printed."""
     measures: tuple[Measure, ...] = ()
@@ -252,6 +284,8 @@ class Section(_Frozen):
     """The number as printed ("一、"); empty for an implicit section."""
     title: str
     """The heading after the number; empty for an implicit section."""
+    paragraphs: tuple[Paragraph, ...] = ()
+    """Prose after the heading, before the first task."""
     tasks: tuple[Task, ...]
     """The key tasks of the section."""
     gap: str = "\n"

@@ -36,12 +36,13 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from .agencies import Registry, default_registry
-from .docnumber import DOC_NUMBER, split_doc_number
+from .docnumber import DOC_NUMBER, DOC_NUMBER_IN_TEXT, split_doc_number
 from .model import (
     Block,
     BlockKind,
     Deadline,
     Measure,
+    Paragraph,
     Plan,
     Responsibility,
     Section,
@@ -52,7 +53,7 @@ from .model import (
 from .numerals import LIMIT, from_chinese, to_chinese
 from .phrases import date_problem, find_deadlines, find_targets
 from .render import render_plan
-from .responsibility import ResponsibilityReader, names_a_role
+from .responsibility import ResponsibilityReader
 from .source import Source
 
 __all__ = ["parse_plan"]
@@ -72,7 +73,8 @@ _OPEN, _CLOSE = "（(", "）)"
 # web page loses its line breaks); anywhere else 一、 or 1． is part of a sentence.
 _BOUNDARY = frozenset("。；;！？!?：:）)”」』")
 _SENTENCE_END = frozenset("。；;！？!?")
-_INLINE_STOP = re.compile(r"[（(。；;！？!?：:）)”」』]")
+_INLINE_STOP = re.compile(r"[（(。；;！？!?：:）)”」』]|[ \u3000\u00a0]{2,}")
+_CONTINUES = frozenset("，、,")
 _PAREN = re.compile(r"[（(）)]")
 _KIND = {1: "section", 2: "task", 3: "measure"}
 _DATE = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,2})月"
@@ -83,8 +85,30 @@ _DATE = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})年(\d{1,2
 _HEADING_LIKE = re.compile(
     rf"[（(]?[{_CN}万]+[）)、]|[（(][{_CN}万]+(?![{_CN}万])|[（(]?\d+(?:[）)．、]|\.(?!\d))"
 )
+_DAMAGED_TASK = re.compile(rf"(?:[（(]([{_CN}]{{1,7}})(?![{_CN}）)])|([{_CN}]{{1,7}})[）)])")
+_PAREN_DATE = re.compile(r"[（(](?:\d{4}|[〇○零一二三四五六七八九]{4})年[^）)]{1,12}日[）)]")
+_ADDRESSEES_END = re.compile(r"各[^。：:\n]{1,60}[：:]")
+_ANNEX = re.compile(r"附件\s*\d*\s*[:：]?\s*(?:\n|$)")
+_FIRST_SECTION = re.compile(r"一、")
+_FIRST_TASK = re.compile(r"[（(]一[）)]")
+_FIRST_MEASURE = re.compile(r"1(?:[．、]|\.(?!\d))")
+# Two or more spaces inside a line (U+3000 indents survive there when line breaks are lost)
+# start a new paragraph.
+_INDENT = re.compile(r"[ \u3000\u00a0]{2,}")
 _NOTE = re.compile(r"[（(]此件[^）)]{1,20}[）)]")
 _LEAD_BY_POSITION = re.compile(r"(列|排|居)(在)?(第一位|首位)(者|的)?[^，。；]{0,6}(为|是)牵头")
+
+
+@dataclass(slots=True)
+class _Para:
+    """A run of prose under an item while the body is read; becomes a Paragraph."""
+
+    text: str
+    gap: str
+    start: int
+    end: int
+    responsibility: Responsibility | None = None
+    time_clauses: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -104,6 +128,7 @@ class _Item:
     """(offset in the source, clause) for time limits inside the responsibility line."""
     heading: Block | None = None
     children: list[_Item] = field(default_factory=list)
+    paragraphs: list[_Para] = field(default_factory=list)
 
 
 @dataclass
@@ -117,6 +142,7 @@ class _State:
     measure: int = 0
     parent: _Item | None = None  # the item measures attach to
     last: _Item | None = None
+    top: int = 1  # the level of the document's top items: 1 一、, 2 （一）, 3 1．
 
 
 @dataclass(frozen=True)
@@ -136,7 +162,7 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
     """
     registry = registry if registry is not None else default_registry()
     source = Source(text)
-    body_start = _find_body_start(source)
+    body_start, top = _find_body_start(source)
     front = _blocks(source, 0, body_start)
     header = _read_front(front)
     doc_year = _doc_year(header.block("doc-number"), source)
@@ -146,8 +172,9 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
     # a provisional year first only when the front has none.
     issue_year = issued.year if issued else doc_year
     reader = ResponsibilityReader(registry, lead_by_position=lead_by_position)
-    items, back_start = _read_body(source, front[-1].span.end if front else 0, reader)
-    back, tail = _back_blocks(source, back_start)
+    items, body_end, annex = _read_body(source, front[-1].span.end if front else 0, reader, top)
+    back_start = _split_back(items, body_end)
+    back, tail = _back_blocks(source, back_start, annex)
     _check_closing(source, back, items, reader)
     back_header = _read_back(back)
     if issued is None:
@@ -161,7 +188,7 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
             "no-issue-year",
         )
     ctx = _Context(source, registry, issue_year, issued, lead_by_position)
-    sections = _build_sections(items, ctx)
+    sections = _build_sections(items, ctx, top)
     closing_blocks = [b for b in back if b.kind == "closing"]
     deadlines: list[Deadline] = []
     for block in closing_blocks:
@@ -193,29 +220,38 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
 # --- the body -------------------------------------------------------------------------------
 
 
-def _find_body_start(source: Source) -> int:
-    """Offset of the first section heading 一、 (or first task （一）) that starts a paragraph."""
+def _find_body_start(source: Source) -> tuple[int, int]:
+    """Where the numbered body starts, and the level of its top items.
+
+    The top is 一、 when a paragraph starts with it (a （一） before it is then refused as a task
+    outside a section), else （一）, else 1． (or 1. / 1、) at the start of a line.
+    """
     text = source.text
-    best = -1
-    for pattern in (re.compile(r"一、"), re.compile(r"[（(]一[）)]")):
+    first: dict[int, int] = {}
+    for level, pattern in ((1, _FIRST_SECTION), (2, _FIRST_TASK), (3, _FIRST_MEASURE)):
         for match in pattern.finditer(text):
             pos = match.start()
-            if _starts_paragraph(text, pos):
-                if best < 0 or pos < best:
-                    best = pos
+            if (_starts_paragraph if level < 3 else _starts_line)(text, pos):
+                first[level] = pos
                 break
-    if best < 0:
-        if not text.strip():
-            found = "the input is empty" if not text else "the input holds only whitespace"
-            raise source.error(
-                f"no plan structure: {found} (no section heading 一、 found)",
-                0,
-                "no-plan-structure",
-            )
+    if 1 in first:
+        return min(first[1], first.get(2, first[1])), 1
+    for level in (2, 3):
+        if level in first:
+            return first[level], level
+    if not text.strip():
+        found = "the input is empty" if not text else "the input holds only whitespace"
         raise source.error(
-            "no plan structure: no section heading 一、 found", 0, "no-plan-structure"
+            f"no plan structure: {found} (no section heading 一、 found)",
+            0,
+            "no-plan-structure",
         )
-    return best
+    raise source.error(
+        "no plan structure: no section heading 一、 found, nor a numbered item （一） or 1． "
+        "starting a paragraph; the text is not an official document with numbered parts",
+        0,
+        "no-plan-structure",
+    )
 
 
 def _starts_paragraph(text: str, pos: int) -> bool:
@@ -226,7 +262,7 @@ def _starts_paragraph(text: str, pos: int) -> bool:
     return back < 0 or text[back] == "\n" or text[back] in _BOUNDARY
 
 
-def _at_line_start(text: str, pos: int) -> bool:
+def _starts_line(text: str, pos: int) -> bool:
     back = pos - 1
     while back >= 0 and text[back] != "\n" and text[back].isspace():
         back -= 1
@@ -268,9 +304,14 @@ def _marker_at(text: str, pos: int) -> tuple[int, int, int] | None:
 
 def _expected(level: int, state: _State) -> tuple[int, ...]:
     """The printed numbers a heading of `level` may carry next."""
+    top = state.top
+    if level < top:
+        return ()
     if level == 1:
         return (state.section + 1,)
     if level == 2:
+        if top == 2:
+            return (state.task + 1,)
         if state.section == 0 and state.task == 0:
             return (1,)
         if state.restarting is True:
@@ -278,6 +319,8 @@ def _expected(level: int, state: _State) -> tuple[int, ...]:
         if state.restarting is False:
             return (state.task + 1,)
         return tuple(sorted({state.task + 1, state.task_in_section + 1}))
+    if top == 3:
+        return (state.measure + 1,)
     if state.parent is None or (state.parent.children and not state.parent.children[-1].numbered):
         return ()
     return (state.measure + 1,)
@@ -316,11 +359,19 @@ def _next_labels(state: _State) -> str:
     return ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else labels[0]
 
 
-def _read_body(source: Source, start: int, reader: ResponsibilityReader) -> tuple[list[_Item], int]:
-    """Read numbered items from `start`; return them and where the back matter begins."""
+def _read_body(
+    source: Source, start: int, reader: ResponsibilityReader, top: int
+) -> tuple[list[_Item], int, int]:
+    """Read numbered items and the prose under them from `start`.
+
+    Returns the items, where the body ends, and where an annex starts (the length of the text
+    when there is none): a line 附件 or a top heading numbered 1 again at the start of a line
+    (an attached document, or a second one transmitted with the first) begins an annex, kept
+    verbatim; its own structure is not read.
+    """
     text = source.text
     size = len(text)
-    state = _State()
+    state = _State(top=top)
     items: list[_Item] = []
     pos = start
     next_item = _GAP_AND_MARKER.match
@@ -332,7 +383,7 @@ def _read_body(source: Source, start: int, reader: ResponsibilityReader) -> tupl
         assert found is not None  # the pattern matches the empty string
         pos = found.end(1)
         if pos >= size:
-            return items, gap_start
+            return items, gap_start, size
         gap = found.group(1)
         marker: tuple[int, int, int] | None = None
         numeral = found.lastindex
@@ -344,7 +395,7 @@ def _read_body(source: Source, start: int, reader: ResponsibilityReader) -> tupl
                 marker = 1 if numeral == 2 else 2, value, found.end()
         if _is_expected(marker, state):
             assert marker is not None
-            if marker[0] == 2 and state.section == 0:
+            if marker[0] == 2 and state.section == 0 and top == 1:
                 raise source.error(
                     f"task {text[pos : marker[2]]} comes before the first section heading: "
                     "expected a section heading 一、 before it",
@@ -353,10 +404,29 @@ def _read_body(source: Source, start: int, reader: ResponsibilityReader) -> tupl
                 )
             pos = _open_item(source, marker, pos, gap, state, items, reader)
             continue
-        if marker is not None and _at_line_start(text, pos):
+        if marker is not None and marker[0] >= state.top and _starts_line(text, pos):
+            if marker[0] == state.top and marker[1] == 1 and len(items) >= 2:
+                return items, gap_start, pos  # the numbering starts again: an annex
             _raise_out_of_sequence(source, marker, pos, state)
+        if text[pos] == "附" and _ANNEX.match(text, pos) and _starts_line(text, pos):
+            return items, gap_start, pos
         last = state.last
-        if text[pos] in _OPEN and last is not None:
+        if text[pos] in _OPEN and last is not None and last.paragraphs:
+            para = last.paragraphs[-1]
+            close = source.matching_close(pos)
+            if close >= 0 and reader.looks_like(text[pos + 1 : close]):
+                if para.responsibility is not None:
+                    raise source.error(
+                        f"a second responsibility line for the paragraph on line "
+                        f"{source.line_of(para.start)} under {_describe(last)}, which already "
+                        f"has {para.responsibility.text}: expected prose or "
+                        f"{_next_labels(state)}",
+                        pos,
+                        "duplicate-responsibility",
+                    )
+                pos = _attach_responsibility(source, para, pos, gap, reader)
+                continue
+        elif text[pos] in _OPEN and last is not None:
             if (
                 last.responsibility is not None
                 or last.heading is not None
@@ -398,24 +468,17 @@ def _read_body(source: Source, start: int, reader: ResponsibilityReader) -> tupl
             state.last = item
             state.measure = 1
             continue
-        line_end = _line_end(text, pos)
-        stray = source.unmatched_close(pos, line_end)
-        more = _more_items_follow(text, pos, state)
-        if stray >= 0 and (more or stray == pos or reader.looks_like(text[pos:stray])):
-            raise source.error(
-                "unbalanced parentheses: found ） with no matching （ before it on the line",
-                stray,
-                "unbalanced-parenthesis",
-            )
-        if more:
-            after = f" after {_describe(last)}" if last is not None else ""
-            raise source.error(
-                f"unexpected text{after}: expected {_next_labels(state)}, "
-                f"found {_clip(text, pos)!r}",
-                pos,
-                "unexpected-text",
-            )
-        return items, gap_start
+        assert last is not None  # the body starts at a heading
+        if "\n" in gap or pos == start or text[pos] in _CLOSE:
+            stray = source.unmatched_close(pos, _line_end(text, pos))
+            if stray >= 0 and (stray == pos or reader.looks_like(text[pos:stray])):
+                raise source.error(
+                    "unbalanced parentheses: found ） with no matching （ before it on the line",
+                    stray,
+                    "unbalanced-parenthesis",
+                )
+        _check_damaged_heading(source, pos, state)
+        pos = _open_paragraph(source, last, pos, gap, state, reader)
 
 
 def _check_responsibility_place(
@@ -488,16 +551,77 @@ def _raise_out_of_sequence(
     raise source.error(message, pos, "number-out-of-sequence")
 
 
-def _more_items_follow(text: str, pos: int, state: _State) -> bool:
-    """Whether a numbered item that could come next starts a paragraph after `pos`."""
-    nxt = text.find("\n", pos)
-    while nxt >= 0:
-        start = _skip_space(text, nxt)
-        marker = _marker_at(text, start)
-        if marker is not None and (_is_expected(marker, state) or marker[0] <= 2):
+def _check_damaged_heading(source: Source, pos: int, state: _State) -> None:
+    """Refuse prose that starts with a heading the reader expects, printed with a parenthesis
+    missing (二十五） or （二十五 for （二十五）): taken as prose, the item would be lost."""
+    text = source.text
+    if text[pos] not in _CN and text[pos] not in _OPEN:
+        return
+    match = _DAMAGED_TASK.match(text, pos)
+    if match is None or not _starts_paragraph(text, pos):
+        return
+    value = from_chinese(match.group(1) or match.group(2))
+    if value is not None and value in _expected(2, state):
+        raise source.error(
+            f"task {_label(2, value)} is printed with a parenthesis missing: expected "
+            f"{_label(2, value)}, found {_clip(text, pos)!r}",
+            pos,
+            "unexpected-text",
+        )
+
+
+def _open_paragraph(
+    source: Source, owner: _Item, pos: int, gap: str, state: _State, reader: ResponsibilityReader
+) -> int:
+    """Read a run of prose under `owner` from `pos`; return the offset after it."""
+    text = source.text
+    end = _inline_end(source, owner, pos, _line_end(text, pos), state, reader)
+    body = text[pos:end].rstrip()
+    owner.paragraphs.append(_Para(body, gap, pos, pos + len(body)))
+    return pos + len(body)
+
+
+def _split_back(items: list[_Item], end: int) -> int:
+    """Where the back matter starts: the prose after the last item that is not the item's.
+
+    The signature (issuer, date, 此件公开发布) at the end is back matter. So is the prose after
+    the last item when that item is closed by a responsibility line and no item of the
+    document goes on after its responsibility (the closing of a division plan); otherwise
+    it stays the last item's, as in documents whose items are prose throughout.
+    """
+    owner = _last_item(items)
+    if owner is None or not owner.paragraphs:
+        return end
+    paras = owner.paragraphs
+    cut = len(paras)
+    if cut and paras[cut - 1].responsibility is None and _NOTE.fullmatch(paras[cut - 1].text):
+        cut -= 1
+    if cut and paras[cut - 1].responsibility is None and _is_date_line(paras[cut - 1].text):
+        cut -= 1
+        if cut and paras[cut - 1].responsibility is None and _is_issuer(paras[cut - 1].text):
+            cut -= 1
+    if owner.responsibility is not None and not _has_prose(items, owner):
+        cut = 0
+    if cut == len(paras):
+        return end
+    first = paras[cut]
+    del paras[cut:]
+    return first.start - len(first.gap)
+
+
+def _has_prose(items: list[_Item], but: _Item) -> bool:
+    """Whether any item other than `but` holds prose."""
+    stack = list(items)
+    while stack:
+        item = stack.pop()
+        if item.paragraphs and item is not but:
             return True
-        nxt = text.find("\n", start)
+        stack.extend(item.children)
     return False
+
+
+def _is_date_line(line: str) -> bool:
+    return bool(_DATE.fullmatch(line) or _PAREN_DATE.fullmatch(line))
 
 
 def _open_item(
@@ -529,6 +653,9 @@ def _open_item(
             items[-1].children.append(item)
         else:
             items.append(item)
+    elif state.top == 3:
+        state.measure = number
+        items.append(item)
     else:
         assert state.parent is not None
         state.measure = number
@@ -578,6 +705,10 @@ def _inline_end(
     heading_level = item.level == 1
     for stop in _INLINE_STOP.finditer(text, first.start(), line_end):
         pos = stop.start()
+        if text[pos].isspace():
+            if stop.end() < line_end:
+                return pos  # an indent inside the line: a paragraph whose break was lost
+            continue
         if text[pos] in _OPEN:
             if pos == content:
                 continue
@@ -622,9 +753,12 @@ def _responsibility_ends_paragraph(
     inside = text[pos + 1 : close]
     if ends_paragraph and reader.looks_like(inside):
         return True
-    # After a full stop, a parenthesis that names a role ends the item even when more text
-    # follows on the line (the closing paragraph of one-line text).
-    return text[pos - 1] in _SENTENCE_END and names_a_role(inside)
+    # After a full stop, an assignment closes the text before it even when more text follows
+    # on the line: the next sentence group is a segment of its own. Inside a sentence, or
+    # when the sentence goes on after it (，), the parenthesis is an aside.
+    if text[pos - 1] not in _SENTENCE_END or text[close + 1 : close + 2] in _CONTINUES:
+        return False
+    return reader.looks_like(inside)
 
 
 def _next_inline(text: str, pos: int, state: _State, item: _Item) -> bool:
@@ -645,7 +779,7 @@ def _next_inline(text: str, pos: int, state: _State, item: _Item) -> bool:
 
 
 def _attach_responsibility(
-    source: Source, item: _Item, pos: int, gap: str, reader: ResponsibilityReader
+    source: Source, item: _Item | _Para, pos: int, gap: str, reader: ResponsibilityReader
 ) -> int:
     text = source.text
     close = source.matching_close(pos)
@@ -747,11 +881,37 @@ def _subject_phrases(item: _Item, ctx: _Context) -> tuple[tuple[Deadline, ...], 
     return deadlines, find_targets(text, content, source=source)
 
 
+def _paragraphs(item: _Item, owner_id: str, ctx: _Context) -> tuple[Paragraph, ...]:
+    out = []
+    source = ctx.source
+    for number, para in enumerate(item.paragraphs, 1):
+        text = para.text
+        deadlines = find_deadlines(
+            text, para.start, issue_year=ctx.issue_year, source=source, issued=ctx.issued
+        )
+        for offset, clause in para.time_clauses:
+            deadlines += _deadlines(clause, offset, ctx)
+        out.append(
+            construct_checked(
+                Paragraph,
+                id=f"{owner_id}__para_{number}",
+                text=text,
+                responsibility=para.responsibility,
+                deadlines=deadlines,
+                targets=find_targets(text, para.start, source=source),
+                gap=para.gap,
+                span=source.span(para.start, para.end),
+            )
+        )
+    return tuple(out)
+
+
 def _measure(item: _Item, task_id: str, ctx: _Context) -> Measure:
     deadlines, targets = _subject_phrases(item, ctx)
+    measure_id = f"{task_id}__meas_{item.number}"
     return construct_checked(
         Measure,
-        id=f"{task_id}__meas_{item.number}",
+        id=measure_id,
         number=item.number,
         numbered=item.numbered,
         label=item.label,
@@ -759,6 +919,7 @@ def _measure(item: _Item, task_id: str, ctx: _Context) -> Measure:
         responsibility=item.responsibility,
         deadlines=deadlines,
         targets=targets,
+        paragraphs=_paragraphs(item, measure_id, ctx),
         gap=item.gap,
         span=ctx.source.span(item.start, item.end),
     )
@@ -776,6 +937,7 @@ def _task(item: _Item, number: int, ctx: _Context) -> Task:
         responsibility=item.responsibility,
         deadlines=deadlines,
         targets=targets,
+        paragraphs=_paragraphs(item, task_id, ctx),
         measures_heading=item.heading,
         measures=tuple(_measure(child, task_id, ctx) for child in item.children),
         gap=item.gap,
@@ -783,18 +945,16 @@ def _task(item: _Item, number: int, ctx: _Context) -> Task:
     )
 
 
-def _build_sections(items: list[_Item], ctx: _Context) -> tuple[Section, ...]:
-    nested = any(child.level == 2 for item in items for child in item.children) or any(
-        item.level == 2 for item in items
-    )
+def _build_sections(items: list[_Item], ctx: _Context, top: int) -> tuple[Section, ...]:
+    nested = top == 1 and any(child.level == 2 for item in items for child in item.children)
     if not nested:
         # Items numbered 一、 directly: each is a task, in one implicit section.
         flat = tuple(_task(item, i, ctx) for i, item in enumerate(items, 1))
         first = items[0].start
         return (
             construct_checked(
-                Section, id="sec_1", number=1, label="", title="", tasks=flat, gap="",
-                span=ctx.source.span(first, first),
+                Section, id="sec_1", number=1, label="", title="", paragraphs=(), tasks=flat,
+                gap="", span=ctx.source.span(first, first),
             ),
         )  # fmt: skip
     sections: list[Section] = []
@@ -826,13 +986,15 @@ def _build_sections(items: list[_Item], ctx: _Context) -> tuple[Section, ...]:
                 )
             counter += 1
             tasks.append(_task(child, counter, ctx))
+        section_id = f"sec_{item.number}"
         sections.append(
             construct_checked(
                 Section,
-                id=f"sec_{item.number}",
+                id=section_id,
                 number=item.number,
                 label=item.label,
                 title=item.text,
+                paragraphs=_paragraphs(item, section_id, ctx),
                 tasks=tuple(tasks),
                 gap=item.gap,
                 span=ctx.source.span(item.start, item.end),
@@ -879,10 +1041,37 @@ def _pieces(source: Source, start: int, end: int) -> list[tuple[int, int]]:
             line_end = end
         line = text[pos:line_end]
         if line.strip():
-            cut = (DOC_NUMBER.search(line) or _DATE.search(line)) and len(line.split()) > 1
-            parts = re.finditer(r"\S+", line) if cut else re.finditer(r"\S(?:.*\S)?", line)
-            out.extend((pos + m.start(), pos + m.end()) for m in parts)
+            out.extend((pos + a, pos + b) for a, b in _line_pieces(line))
         pos = line_end + 1
+    return out
+
+
+def _line_pieces(line: str) -> list[tuple[int, int]]:
+    """(start, end) of the parts of one line of front or back matter, whitespace trimmed.
+
+    A line that holds a doc number among other text is cut around it (a title and its number
+    on one line); one that holds a signature date is cut at its whitespace; a run of spaces
+    (the indent of a paragraph whose line break was lost) and the colon that closes an
+    addressees line (各…：) end a part too.
+    """
+    found = DOC_NUMBER_IN_TEXT.search(line)
+    if found is not None and not DOC_NUMBER.fullmatch(line.strip()):
+        cuts = [(0, found.start()), (found.start(), found.end()), (found.end(), len(line))]
+    elif (DOC_NUMBER.search(line) or _DATE.search(line)) and len(line.split()) > 1:
+        return [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+    else:
+        cuts = [(0, len(line))]
+    out: list[tuple[int, int]] = []
+    for start, end in cuts:
+        for part in re.finditer(r"\S(?:.*?\S)?(?=[ \u3000\u00a0]{2,}|\s*$)", line[start:end]):
+            a, b = start + part.start(), start + part.end()
+            colon = _ADDRESSEES_END.match(line, a, b)
+            if colon is not None and colon.end() < b:
+                out.append((a, colon.end()))
+                a = colon.end()
+                while a < b and line[a].isspace():
+                    a += 1
+            out.append((a, b))
     return out
 
 
@@ -942,7 +1131,7 @@ def _classify_front(
     if i < len(lines) and lines[i].endswith(("：", ":")) and "。" not in lines[i]:
         kinds[i] = "addressees"
         i += 1
-    date = next((k for k in range(i, len(lines)) if _DATE.fullmatch(lines[k])), None)
+    date = next((k for k in range(i, len(lines)) if _is_date_line(lines[k])), None)
     if date is None:
         return kinds  # an 意见 issued directly: the rest is preamble
     issuer = date - 1 if date - 1 >= i and _is_issuer(lines[date - 1]) else None
@@ -965,12 +1154,16 @@ def _is_issuer(line: str) -> bool:
     return len(line) <= 30 and "。" not in line and "，" not in line
 
 
-def _back_blocks(source: Source, start: int) -> tuple[tuple[Block, ...], str]:
-    """The back matter as classified blocks, and the whitespace after the last one."""
+def _back_blocks(source: Source, start: int, annex: int) -> tuple[tuple[Block, ...], str]:
+    """The back matter as classified blocks, and the whitespace after the last one.
+
+    Paragraphs from `annex` on are kept verbatim as kind annex.
+    """
     text = source.text
     pieces = _pieces(source, start, len(text))
-    lines = [text[a:b] for a, b in pieces]
-    kinds: list[BlockKind] = ["closing"] * len(lines)
+    own = sum(1 for a, _ in pieces if a < annex)
+    lines = [text[a:b] for a, b in pieces[:own]]
+    kinds: list[BlockKind] = ["closing"] * len(lines) + ["annex"] * (len(pieces) - own)
     date = next((k for k in range(len(lines) - 1, -1, -1) if _DATE.fullmatch(lines[k])), None)
     if date is not None and date >= len(lines) - 2:
         kinds[date] = "date"
@@ -1008,7 +1201,7 @@ def _doc_year(block: Block | None, source: Source) -> int | None:
 
 def _date_of(block: Block | None, source: Source) -> dt.date | None:
     """The date a signature line states; an impossible one (2021年2月30日) is an error."""
-    match = _DATE.fullmatch(block.text) if block is not None else None
+    match = _DATE.fullmatch(block.text.strip("（）()")) if block is not None else None
     if block is None or match is None:
         return None
     year, month, day = (int(p) if p.isdigit() else from_chinese(p) for p in match.groups())
