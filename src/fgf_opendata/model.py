@@ -327,6 +327,10 @@ class Plan(_Frozen):
     """Whitespace after the last paragraph (usually one line break)."""
     lead_by_position: bool = False
     """True when the document says the first-named agency leads (列第一位者为牵头单位)."""
+    standing: tuple[Responsibility, ...] = ()
+    """Assignments a responsibility line says hold for every later item too
+    (以下均需试点城市政府落实，不再列出): kept once, with the span of the line that states
+    them, not copied into the items."""
 
     def subjects(self) -> Iterator[Task | Measure]:
         """Every task and measure, in document order (each task before its measures)."""

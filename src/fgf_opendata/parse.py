@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from .agencies import Registry, default_registry
 from .docnumber import DOC_NUMBER, DOC_NUMBER_IN_TEXT, split_doc_number
@@ -89,6 +89,7 @@ _DAMAGED_TASK = re.compile(rf"(?:[（(]([{_CN}]{{1,7}})(?![{_CN}）)])|([{_CN}]{
 _PAREN_DATE = re.compile(r"[（(](?:\d{4}|[〇○零一二三四五六七八九]{4})年[^）)]{1,12}日[）)]")
 _ADDRESSEES_END = re.compile(r"各[^。：:\n]{1,60}[：:]")
 _ANNEX = re.compile(r"附件\s*\d*\s*[:：]?\s*(?:\n|$)")
+_ARTICLES = re.compile(r"(?:^|\n|[ \u3000]{2})(第一[章节条])")
 _FIRST_SECTION = re.compile(r"一、")
 _FIRST_TASK = re.compile(r"[（(]一[）)]")
 _FIRST_MEASURE = re.compile(r"1(?:[．、]|\.(?!\d))")
@@ -145,6 +146,19 @@ class _State:
     top: int = 1  # the level of the document's top items: 1 一、, 2 （一）, 3 1．
 
 
+class _Body(NamedTuple):
+    """What `_read_body` found."""
+
+    items: list[_Item]
+    end: int
+    """Where the body's last element ends."""
+    annex: int
+    """Where an annex starts (the length of the text when there is none)."""
+    standing: tuple[Responsibility, ...]
+    lead_by_position: bool
+    """Whether the reader ended reading the first-named actor as the lead."""
+
+
 @dataclass(frozen=True)
 class _Context:
     source: Source
@@ -172,9 +186,10 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
     # a provisional year first only when the front has none.
     issue_year = issued.year if issued else doc_year
     reader = ResponsibilityReader(registry, lead_by_position=lead_by_position)
-    items, body_end, annex = _read_body(source, front[-1].span.end if front else 0, reader, top)
-    back_start = _split_back(items, body_end)
-    back, tail = _back_blocks(source, back_start, annex)
+    body = _read_body(source, front[-1].span.end if front else 0, reader, top)
+    items = body.items
+    back_start = _split_back(items, body.end)
+    back, tail = _back_blocks(source, back_start, body.annex)
     _check_closing(source, back, items, reader)
     back_header = _read_back(back)
     if issued is None:
@@ -210,7 +225,8 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
         front=front,
         back=back,
         tail=tail,
-        lead_by_position=lead_by_position,
+        lead_by_position=body.lead_by_position,
+        standing=body.standing,
     )
     if render_plan(plan) != text:  # pragma: no cover - a parser bug, never bad input
         raise source.error("the text could not be represented exactly", 0, "unrepresentable")
@@ -246,9 +262,15 @@ def _find_body_start(source: Source) -> tuple[int, int]:
             0,
             "no-plan-structure",
         )
+    articles = _ARTICLES.search(text)
+    what = (
+        f"its parts are numbered {articles.group(1)}…, which this parser does not read"
+        if articles is not None
+        else "the text is not an official document with numbered parts"
+    )
     raise source.error(
         "no plan structure: no section heading 一、 found, nor a numbered item （一） or 1． "
-        "starting a paragraph; the text is not an official document with numbered parts",
+        f"starting a paragraph; {what}",
         0,
         "no-plan-structure",
     )
@@ -359,19 +381,17 @@ def _next_labels(state: _State) -> str:
     return ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else labels[0]
 
 
-def _read_body(
-    source: Source, start: int, reader: ResponsibilityReader, top: int
-) -> tuple[list[_Item], int, int]:
+def _read_body(source: Source, start: int, reader: ResponsibilityReader, top: int) -> _Body:
     """Read numbered items and the prose under them from `start`.
 
-    Returns the items, where the body ends, and where an annex starts (the length of the text
-    when there is none): a line 附件 or a top heading numbered 1 again at the start of a line
-    (an attached document, or a second one transmitted with the first) begins an annex, kept
-    verbatim; its own structure is not read.
+    An annex begins at a line 附件 or at a top heading numbered 1 again at the start of a
+    line (an attached document, or a second one transmitted with the first); it is kept
+    verbatim, its own structure is not read.
     """
     text = source.text
     size = len(text)
     state = _State(top=top)
+    standing: list[Responsibility] = []
     items: list[_Item] = []
     pos = start
     next_item = _GAP_AND_MARKER.match
@@ -383,7 +403,7 @@ def _read_body(
         assert found is not None  # the pattern matches the empty string
         pos = found.end(1)
         if pos >= size:
-            return items, gap_start, size
+            return _Body(items, gap_start, size, tuple(standing), reader.lead_by_position)
         gap = found.group(1)
         marker: tuple[int, int, int] | None = None
         numeral = found.lastindex
@@ -406,10 +426,10 @@ def _read_body(
             continue
         if marker is not None and marker[0] >= state.top and _starts_line(text, pos):
             if marker[0] == state.top and marker[1] == 1 and len(items) >= 2:
-                return items, gap_start, pos  # the numbering starts again: an annex
+                return _Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
             _raise_out_of_sequence(source, marker, pos, state)
         if text[pos] == "附" and _ANNEX.match(text, pos) and _starts_line(text, pos):
-            return items, gap_start, pos
+            return _Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
         last = state.last
         if text[pos] in _OPEN and last is not None and last.paragraphs:
             para = last.paragraphs[-1]
@@ -424,7 +444,7 @@ def _read_body(
                         pos,
                         "duplicate-responsibility",
                     )
-                pos = _attach_responsibility(source, para, pos, gap, reader)
+                pos, reader = _attach_responsibility(source, para, pos, gap, reader, standing)
                 continue
         elif text[pos] in _OPEN and last is not None:
             if (
@@ -437,8 +457,9 @@ def _read_body(
                 last.responsibility is None
                 and last.heading is None
                 and not (last.level == 1 and state.restarting is not None)
+                and _meant_as_responsibility(source, pos, reader)
             ):
-                pos = _attach_responsibility(source, last, pos, gap, reader)
+                pos, reader = _attach_responsibility(source, last, pos, gap, reader, standing)
                 continue
         heading = _HEADING.match(text, pos)
         parent = state.parent
@@ -479,6 +500,24 @@ def _read_body(
                 )
         _check_damaged_heading(source, pos, state)
         pos = _open_paragraph(source, last, pos, gap, state, reader)
+
+
+def _meant_as_responsibility(source: Source, pos: int, reader: ResponsibilityReader) -> bool:
+    """Whether the parenthesis at `pos`, right after an item, is meant as its responsibility.
+
+    It is when it reads as one, or when it is a line of its own (a broken responsibility line,
+    reported as such); not when prose follows it on its line (（1）…, an aside) or when it is
+    the note 此件公开发布.
+    """
+    text = source.text
+    line_end = _line_end(text, pos)
+    close = source.matching_close(pos)
+    if close < 0:
+        return "。" not in text[pos:line_end] or reader.looks_like(text[pos + 1 : line_end])
+    if reader.looks_like(text[pos + 1 : close]):
+        return True
+    own_line = not text[close + 1 : line_end].strip()
+    return own_line and not _NOTE.fullmatch(text[pos : close + 1])
 
 
 def _check_responsibility_place(
@@ -779,8 +818,20 @@ def _next_inline(text: str, pos: int, state: _State, item: _Item) -> bool:
 
 
 def _attach_responsibility(
-    source: Source, item: _Item | _Para, pos: int, gap: str, reader: ResponsibilityReader
-) -> int:
+    source: Source,
+    item: _Item | _Para,
+    pos: int,
+    gap: str,
+    reader: ResponsibilityReader,
+    standing: list[Responsibility],
+) -> tuple[int, ResponsibilityReader]:
+    """Attach the responsibility line at `pos` to `item`; return the offset after it and the
+    reader for the lines after it.
+
+    A line that declares the first-named actor the lead for the rest of the document
+    (列第一位者为牵头单位，下同) switches the reader; assignments it says hold for every later
+    item (以下均需…落实，不再列出) are collected once, with the line's span, in `standing`.
+    """
     text = source.text
     close = source.matching_close(pos)
     if close < 0:
@@ -813,7 +864,20 @@ def _attach_responsibility(
     )
     if parsed.time_clauses:
         item.time_clauses = tuple((pos + 1 + off, clause) for off, clause in parsed.time_clauses)
-    return close + 1
+    if parsed.standing:
+        standing.append(
+            construct_checked(
+                Responsibility,
+                text=text[pos : close + 1],
+                open_ended=False,
+                assignments=parsed.standing,
+                gap="",
+                span=source.span(pos, close + 1),
+            )
+        )
+    if parsed.declares_lead_by_position and not reader.lead_by_position:
+        reader = ResponsibilityReader(reader.registry, lead_by_position=True)
+    return close + 1, reader
 
 
 def _check_closing(
@@ -1163,7 +1227,9 @@ def _back_blocks(source: Source, start: int, annex: int) -> tuple[tuple[Block, .
     pieces = _pieces(source, start, len(text))
     own = sum(1 for a, _ in pieces if a < annex)
     lines = [text[a:b] for a, b in pieces[:own]]
-    kinds: list[BlockKind] = ["closing"] * len(lines) + ["annex"] * (len(pieces) - own)
+    closing: list[BlockKind] = ["closing"]
+    annexed: list[BlockKind] = ["annex"]
+    kinds = closing * len(lines) + annexed * (len(pieces) - own)
     date = next((k for k in range(len(lines) - 1, -1, -1) if _DATE.fullmatch(lines[k])), None)
     if date is not None and date >= len(lines) - 2:
         kinds[date] = "date"

@@ -62,6 +62,10 @@ class ParsedResponsibility:
     open_ended: bool
     time_clauses: tuple[tuple[int, str], ...]
     """(offset within the content, clause) for clauses that only state a time limit."""
+    declares_lead_by_position: bool = False
+    """The line also sets the rule for the rest of the document: the first actor listed leads (列第一位者为牵头单位，下同)."""
+    standing: tuple[Assignment, ...] = ()
+    """Assignments the line says hold for every later item too (以下均需试点城市政府落实，不再列出)."""
 
 
 def _role_of(clause: str) -> tuple[str, Role | None]:
