@@ -163,7 +163,7 @@ class _Body(NamedTuple):
 class _Context:
     source: Source
     registry: Registry
-    issue_year: int
+    issue_year: int | None
     issued: dt.date | None
     lead_by_position: bool
 
@@ -196,12 +196,6 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
         issued = _date_of(back_header.block("date"), source)
     if issue_year is None:
         issue_year = issued.year if issued else None
-    if issue_year is None:
-        raise source.error(
-            "cannot tell the year of the plan: no doc number (〔2021〕) and no date of issue",
-            0,
-            "no-issue-year",
-        )
     ctx = _Context(source, registry, issue_year, issued, lead_by_position)
     sections = _build_sections(items, ctx, top)
     closing_blocks = [b for b in back if b.kind == "closing"]
