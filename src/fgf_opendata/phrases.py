@@ -50,6 +50,9 @@ _FORM_GROUPS = {
     "bare_within": ("", "", ""),
 }
 _SENTENCE_END = re.compile(r"[。；;！？]")
+# A phrase followed by a short verb and 的 qualifies a noun (2004年年底前投运的电厂): it says
+# which things are meant, it sets no time limit.
+_ATTRIBUTIVE = re.compile(r"[\u4e00-\u9fff]{1,4}的")
 _DATED_FORMS = frozenset({"day", "month", "year_end", "within_year"})
 """The forms that print their own year."""
 _DIGIT = re.compile(r"\d")
@@ -94,7 +97,8 @@ def find_deadlines(
 ) -> tuple[Deadline, ...]:
     """Every deadline phrase in `text`, which stands at `offset` in `source`.
 
-    A 年底前 without a year takes `issue_year`; an M月底前 without a year takes the year of the
+    A phrase that qualifies a noun (…年底前投运的电厂) is not a deadline. A 年底前 without a
+    year takes `issue_year`; an M月底前 without a year takes the year of the
     nearest earlier deadline in the same sentence, else `issue_year`. An impossible or
     implausible date raises `ParseError` at the phrase, and so does a phrase that needs
     `issue_year` when it is None (a document with no doc number and no date of issue).
@@ -107,6 +111,8 @@ def find_deadlines(
     for start, end, expression, form, number, new_sentence in _deadline_phrases(text):
         if new_sentence:
             sentence_year = None
+        if _ATTRIBUTIVE.match(text, end):
+            continue  # 2004年年底前投运的电厂: which plants, not a time limit
         recurrence = None
         day: int | None = None
         precision: Precision = "month"
