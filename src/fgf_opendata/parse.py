@@ -73,7 +73,10 @@ _OPEN, _CLOSE = "（(", "）)"
 # web page loses its line breaks); anywhere else 一、 or 1． is part of a sentence.
 _BOUNDARY = frozenset("。；;！？!?：:）)”」』")
 _SENTENCE_END = frozenset("。；;！？!?")
-_INLINE_STOP = re.compile(r"[（(。；;！？!?：:）)”」』]|[ \u3000\u00a0]{2,}")
+# One character class, so that the scan stays a fast one; a space stops it only as the first
+# of a run (an indent whose line break was lost).
+_INLINE_STOP = re.compile(r"[（(。；;！？!?：:）)”」』 \u3000\u00a0]")
+_SPACES = " \u3000\u00a0"
 _CONTINUES = frozenset("，、,")
 _PAREN = re.compile(r"[（(）)]")
 _KIND = {1: "section", 2: "task", 3: "measure"}
@@ -239,6 +242,8 @@ def _find_body_start(source: Source) -> tuple[int, int]:
     text = source.text
     first: dict[int, int] = {}
     for level, pattern in ((1, _FIRST_SECTION), (2, _FIRST_TASK), (3, _FIRST_MEASURE)):
+        if level == 3 and first:
+            break  # 1． starts the body only when nothing above it does
         for match in pattern.finditer(text):
             pos = match.start()
             if (_starts_paragraph if level < 3 else _starts_line)(text, pos):
@@ -290,11 +295,6 @@ def _skip_space(text: str, pos: int) -> int:
     while pos < size and text[pos].isspace():
         pos += 1
     return pos
-
-
-def _line_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    return end if end >= 0 else len(text)
 
 
 def _marker_at(text: str, pos: int) -> tuple[int, int, int] | None:
@@ -485,7 +485,7 @@ def _read_body(source: Source, start: int, reader: ResponsibilityReader, top: in
             continue
         assert last is not None  # the body starts at a heading
         if "\n" in gap or pos == start or text[pos] in _CLOSE:
-            stray = source.unmatched_close(pos, _line_end(text, pos))
+            stray = source.unmatched_close(pos, source.line_end(pos))
             if stray >= 0 and (stray == pos or reader.looks_like(text[pos:stray])):
                 raise source.error(
                     "unbalanced parentheses: found ） with no matching （ before it on the line",
@@ -504,14 +504,13 @@ def _meant_as_responsibility(source: Source, pos: int, reader: ResponsibilityRea
     the note 此件公开发布.
     """
     text = source.text
-    line_end = _line_end(text, pos)
+    line_end = source.line_end(pos)
     close = source.matching_close(pos)
     if close < 0:
         return "。" not in text[pos:line_end] or reader.looks_like(text[pos + 1 : line_end])
-    if reader.looks_like(text[pos + 1 : close]):
-        return True
-    own_line = not text[close + 1 : line_end].strip()
-    return own_line and not _NOTE.fullmatch(text[pos : close + 1])
+    if close + 1 == line_end or not text[close + 1 : line_end].strip():
+        return text[pos + 1] != "此" or not _NOTE.fullmatch(text[pos : close + 1])
+    return reader.looks_like(text[pos + 1 : close])
 
 
 def _check_responsibility_place(
@@ -608,7 +607,7 @@ def _open_paragraph(
 ) -> int:
     """Read a run of prose under `owner` from `pos`; return the offset after it."""
     text = source.text
-    end = _inline_end(source, owner, pos, _line_end(text, pos), state, reader)
+    end = _inline_end(source, owner, pos, source.line_end(pos), state, reader)
     body = text[pos:end].rstrip()
     owner.paragraphs.append(_Para(body, gap, pos, pos + len(body)))
     return pos + len(body)
@@ -702,7 +701,7 @@ def _close_item(
 ) -> int:
     """Find where the item's paragraph ends and record its text; return the offset after it."""
     text = source.text
-    line_end = _line_end(text, content)
+    line_end = source.line_end(content)
     end = _inline_end(source, item, content, line_end, state, reader)
     body = text[content:end].rstrip()
     if not body and item.numbered:
@@ -738,9 +737,13 @@ def _inline_end(
     heading_level = item.level == 1
     for stop in _INLINE_STOP.finditer(text, first.start(), line_end):
         pos = stop.start()
-        if text[pos].isspace():
-            if stop.end() < line_end:
-                return pos  # an indent inside the line: a paragraph whose break was lost
+        if text[pos] in _SPACES:
+            if pos + 1 < line_end and text[pos + 1] in _SPACES and text[pos - 1] not in _SPACES:
+                run = pos + 2
+                while run < line_end and text[run] in _SPACES:
+                    run += 1
+                if run < line_end:
+                    return pos  # an indent inside the line: a paragraph whose break was lost
             continue
         if text[pos] in _OPEN:
             if pos == content:
@@ -829,7 +832,7 @@ def _attach_responsibility(
     text = source.text
     close = source.matching_close(pos)
     if close < 0:
-        line = text[pos : _line_end(text, pos)]
+        line = text[pos : source.line_end(pos)]
         opened, closed = sum(line.count(c) for c in _OPEN), sum(line.count(c) for c in _CLOSE)
         counts = f" (the line has {opened} （ and {closed} ）)" if closed else ""
         raise source.error(
@@ -940,6 +943,8 @@ def _subject_phrases(item: _Item, ctx: _Context) -> tuple[tuple[Deadline, ...], 
 
 
 def _paragraphs(item: _Item, owner_id: str, ctx: _Context) -> tuple[Paragraph, ...]:
+    if not item.paragraphs:
+        return ()
     out = []
     source = ctx.source
     for number, para in enumerate(item.paragraphs, 1):

@@ -41,12 +41,14 @@ def _pieces(plan: Plan) -> Iterator[tuple[str, str, object]]:
         yield block.gap, block.text, block
     for section in plan.sections:
         yield section.gap, section.label + section.title, section
-        yield from _prose(section.paragraphs)
+        if section.paragraphs:
+            yield from _prose(section.paragraphs)
         for task in section.tasks:
             yield task.gap, task.label + task.text, task
             if task.responsibility is not None:
                 yield task.responsibility.gap, task.responsibility.text, task.responsibility
-            yield from _prose(task.paragraphs)
+            if task.paragraphs:
+                yield from _prose(task.paragraphs)
             if task.measures_heading is not None:
                 yield task.measures_heading.gap, task.measures_heading.text, task.measures_heading
             for measure in task.measures:
@@ -54,7 +56,8 @@ def _pieces(plan: Plan) -> Iterator[tuple[str, str, object]]:
                 if measure.responsibility is not None:
                     resp = measure.responsibility
                     yield resp.gap, resp.text, resp
-                yield from _prose(measure.paragraphs)
+                if measure.paragraphs:
+                    yield from _prose(measure.paragraphs)
     for block in plan.back:
         yield block.gap, block.text, block
     yield plan.tail, "", None
