@@ -22,12 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from fgf_opendata import parse as parse_module
 from fgf_opendata.agencies import default_registry
 from fgf_opendata.errors import ParseError
 from fgf_opendata.model import Paragraph, Plan, Responsibility, Section
-from fgf_opendata.parse import parse_plan
-from fgf_opendata.render import render_plan
+from fgf_opendata.parsing import parse as parse_module
+from fgf_opendata.parsing import parse_plan, render_plan
 from fgf_opendata.responsibility import ParsedResponsibility, ResponsibilityReader
 
 CORPUS = Path(__file__).parent / "corpus"

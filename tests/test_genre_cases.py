@@ -16,12 +16,17 @@ import pytest
 from conftest import check_golden
 from fgf_opendata.agencies import Registry
 from fgf_opendata.model import Deadline, Measure, Paragraph, Plan, Responsibility, Target, Task
-from fgf_opendata.parse import parse_plan
-from fgf_opendata.render import render_plan
+from fgf_opendata.parsing import parse_plan, render_plan
 from fgf_opendata.serialize import dumps
 from fgf_opendata.validate import check_plan
 
-CASES = sorted((Path(__file__).parent / "cases" / "genre").glob("*.txt"))
+# cases/layout: the reference cut down, with prose under items or tasks at the top level;
+# kept apart from cases/genre, whose plans must not resemble the reference (test_diff).
+CASES = sorted(
+    path
+    for folder in ("genre", "layout")
+    for path in (Path(__file__).parent / "cases" / folder).glob("*.txt")
+)
 
 
 def _resp(resp: Responsibility | None) -> dict[str, Any] | None:

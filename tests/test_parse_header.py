@@ -6,8 +6,7 @@ numbering-like text inside a sentence (第一、, a quoted （一）, 1.5倍) st
 
 from __future__ import annotations
 
-from fgf_opendata.parse import parse_plan
-from fgf_opendata.render import render_plan
+from fgf_opendata.parsing import parse_plan, render_plan
 
 BODY = (
     "一、总体要求\n（一）指导思想。坚持稳中求进。\n（二）基本原则。坚持问题导向。\n"

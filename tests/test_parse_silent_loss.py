@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from fgf_opendata.errors import ParseError
-from fgf_opendata.numerals import from_chinese, to_chinese
-from fgf_opendata.parse import parse_plan
-from fgf_opendata.render import render_plan
+from fgf_opendata.parsing import parse_plan, render_plan
+from fgf_opendata.parsing.numerals import from_chinese, to_chinese
 
 REFERENCE = (Path(__file__).parents[1] / "sources" / "guobanfa-2021-25.txt").read_text(
     encoding="utf-8"

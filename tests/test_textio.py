@@ -7,8 +7,7 @@ import codecs
 import pytest
 
 from fgf_opendata.errors import DecodeError, InputTooLargeError
-from fgf_opendata.parse import parse_plan
-from fgf_opendata.render import render_plan
+from fgf_opendata.parsing import parse_plan, render_plan
 from fgf_opendata.textio import decode, encode, read_source
 
 

@@ -51,7 +51,7 @@ from .package import (
     descriptor_bytes,
     package_descriptor,
 )
-from .parse import parse_plan
+from .parsing import parse_plan
 from .validate import Finding, check_plan
 
 if TYPE_CHECKING:  # the gates are imported where they run: `--check` needs none of them

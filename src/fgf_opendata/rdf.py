@@ -47,7 +47,6 @@ from rdflib.namespace import DefinedNamespace
 from rdflib.term import Node
 
 from .agencies import Registry, default_registry
-from .docnumber import split_doc_number
 from .errors import ExportError
 from .model import (
     Agency,
@@ -67,6 +66,7 @@ from .model import (
     Task,
     UnitCode,
 )
+from .parsing.docnumber import split_doc_number
 from .vocab import (
     BLOCK_KINDS,
     CV,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from .model import (
+from ..model import (
     Block,
     Deadline,
     Measure,

@@ -12,8 +12,8 @@ import functools
 import re
 from decimal import Decimal
 
-from .errors import ParseError
-from .model import Comparator, Deadline, Precision, Target, UnitCode, construct_checked
+from ..errors import ParseError
+from ..model import Comparator, Deadline, Precision, Target, UnitCode, construct_checked
 from .source import Source
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "date_problem", "find_deadlines", "find_targets"]

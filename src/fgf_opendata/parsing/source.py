@@ -12,8 +12,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .errors import ParseError
-from .model import Span, construct_checked
+from ..errors import ParseError
+from ..model import Span, construct_checked
 
 __all__ = ["Source"]
 

@@ -1,106 +1,110 @@
-"""Text -> Plan: the parser for key-task division plans (重点任务分工方案) and their kin.
+"""The numbered body of an official document, read line by line into items and prose.
 
-Accepts the genre as the State Council and its General Office publish it: a 通知 that transmits a
-plan (title, doc number, addressees, notice, signature, plan title, preamble) or an 意见 issued
-directly (signature at the end); a body of sections 一、, key tasks （一） (numbered across the
-plan or restarting in each section), measures 1． / 1. / 1、 (or a single unnumbered one after
-具体措施：), or items numbered 一、 directly; responsibility lines in parentheses on a line of
-their own or at the end of the paragraph; and text whose line breaks were lost, where the
-structure is recovered from the numbering alone.
-
-Every character of the input ends up in the plan: each node keeps its span, and the whitespace
-between nodes is kept as `gap`, so `render_plan(parse_plan(text)) == text`.
-
-Malformed input raises `ParseError` instead of being silently under-parsed, and nothing else
-escapes `parse_plan`. The error is located (line, column, the line with a caret) at the
-offending text, says what was expected and what was found, and carries a stable `code`:
-no-plan-structure (no 一、 at all, an empty text), number-out-of-sequence (a section, task or
-measure number skipped, duplicated or out of order), task-outside-section,
-measure-outside-task, empty-item, unexpected-text (a paragraph between items),
-unbalanced-parenthesis, responsibility-without-agency, duplicate-responsibility,
-misplaced-responsibility, misplaced-heading (具体措施： twice or out of place),
-impossible-deadline (2021年13月底前), impossible-date (the date of issue or the doc number's
-year) and no-issue-year. Content problems that do not stop parsing (a measure without a
-responsibility line, an unknown agency) are left for `fgf_opendata.validate` to report.
-
-Parsing time is linear in the input: a （ closes at the next parenthesis when that is a ）
-on its line, and nested ones are paired once per text (`Source`); a paragraph's end is found
-by jumping between the few characters that can end it.
+A state machine over the numbering (`_State`): a heading is taken when its number is the one
+expected next at its level (so 一、 or 1． inside a sentence stays text), a number out of
+sequence at the start of a line is an error, and everything else is prose under the last
+item, closed by a responsibility parenthetical when one stands after a sentence end or at the
+end of the paragraph. One cohesive reader, longer than the package's other modules for that
+reason.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple, NoReturn
 
-from .agencies import Registry, default_registry
-from .docnumber import DOC_NUMBER, DOC_NUMBER_IN_TEXT, split_doc_number
-from .model import (
-    Block,
-    BlockKind,
-    Deadline,
-    Measure,
-    Paragraph,
-    Plan,
-    Responsibility,
-    Section,
-    Target,
-    Task,
-    construct_checked,
-)
+from ..model import Block, Responsibility, construct_checked
+from ..responsibility import ResponsibilityReader
+from .header import NOTE, is_date_line, is_issuer
 from .numerals import LIMIT, from_chinese, to_chinese
-from .phrases import date_problem, find_deadlines, find_targets
-from .render import render_plan
-from .responsibility import ResponsibilityReader
 from .source import Source
 
-__all__ = ["parse_plan"]
+__all__ = [
+    "Body",
+    "Item",
+    "check_closing",
+    "clip",
+    "describe",
+    "find_body_start",
+    "read_body",
+    "split_back",
+]
 
 _CN = "〇○零一二三四五六七八九十百千"
+
+
 # Up to seven numerals: 九千九百九十九 (a plan numbers its tasks across sections).
 _SECTION = re.compile(rf"([{_CN}]{{1,7}})、")
+
+
 _TASK = re.compile(rf"[（(]([{_CN}]{{1,7}})[）)]")
+
+
 _MEASURE = re.compile(r"(\d{1,6})([．、]|\.(?!\d))")
+
+
 _HEADING = re.compile(r"(?:具体|主要)(?:措施|举措)[：:]")
+
+
 # Whitespace, then a section, task or measure marker if one starts there (groups 2, 3, 4).
 _GAP_AND_MARKER = re.compile(
     rf"(\s*)(?:([{_CN}]{{1,7}})、|[（(]([{_CN}]{{1,7}})[）)]|(\d{{1,6}})(?:[．、]|\.(?!\d)))?"
 )
+
+
 _OPEN, _CLOSE = "（(", "）)"
+
+
 # A heading may start a new paragraph inside a line after one of these (text scraped from a
 # web page loses its line breaks); anywhere else 一、 or 1． is part of a sentence.
 _BOUNDARY = frozenset("。；;！？!?：:）)”」』")
+
+
 _SENTENCE_END = frozenset("。；;！？!?")
+
+
 # One character class, so that the scan stays a fast one; a space stops it only as the first
 # of a run (an indent whose line break was lost).
 _INLINE_STOP = re.compile(r"[（(。；;！？!?：:）)”」』 \u3000\u00a0]")
+
+
 _SPACES = " \u3000\u00a0"
+
+
 _CONTINUES = frozenset("，、,")
+
+
 _PAREN = re.compile(r"[（(）)]")
+
+
 _KIND = {1: "section", 2: "task", 3: "measure"}
-_DATE = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,2})月"
-                   r"(\d{1,2}|[一二三四五六七八九十]{1,3})日")  # fmt: skip
+
+
 # The start of a paragraph that looks like a numbered heading the body did not take: a marker
 # with a parenthesis missing (二十五）, （二十五), a numeral past the supported ones (（一万）),
 # or any marker form at all (25）, 1．) after the last item.
 _HEADING_LIKE = re.compile(
     rf"[（(]?[{_CN}万]+[）)、]|[（(][{_CN}万]+(?![{_CN}万])|[（(]?\d+(?:[）)．、]|\.(?!\d))"
 )
+
+
 _DAMAGED_TASK = re.compile(rf"(?:[（(]([{_CN}]{{1,7}})(?![{_CN}）)])|([{_CN}]{{1,7}})[）)])")
-_PAREN_DATE = re.compile(r"[（(](?:\d{4}|[〇○零一二三四五六七八九]{4})年[^）)]{1,12}日[）)]")
-_ADDRESSEES_END = re.compile(r"各[^。：:\n]{1,60}[：:]")
+
+
 _ANNEX = re.compile(r"附件\s*\d*\s*[:：]?\s*(?:\n|$)")
+
+
 _ARTICLES = re.compile(r"(?:^|\n|[ \u3000]{2})(第一[章节条])")
+
+
 _FIRST_SECTION = re.compile(r"一、")
+
+
 _FIRST_TASK = re.compile(r"[（(]一[）)]")
+
+
 _FIRST_MEASURE = re.compile(r"1(?:[．、]|\.(?!\d))")
-# Two or more spaces inside a line (U+3000 indents survive there when line breaks are lost)
-# start a new paragraph.
-_INDENT = re.compile(r"[ \u3000\u00a0]{2,}")
-_NOTE = re.compile(r"[（(]此件[^）)]{1,20}[）)]")
-_LEAD_BY_POSITION = re.compile(r"(列|排|居)(在)?(第一位|首位)(者|的)?[^，。；]{0,6}(为|是)牵头")
 
 
 @dataclass(slots=True)
@@ -116,7 +120,7 @@ class _Para:
 
 
 @dataclass(slots=True)
-class _Item:
+class Item:
     """A numbered paragraph while the body is read; becomes a Section, Task or Measure."""
 
     level: int  # 1: 一、  2: （一）  3: 1．
@@ -131,7 +135,7 @@ class _Item:
     time_clauses: tuple[tuple[int, str], ...] = ()
     """(offset in the source, clause) for time limits inside the responsibility line."""
     heading: Block | None = None
-    children: list[_Item] = field(default_factory=list)
+    children: list[Item] = field(default_factory=list)
     paragraphs: list[_Para] = field(default_factory=list)
 
 
@@ -144,15 +148,15 @@ class _State:
     task_in_section: int = 0
     restarting: bool | None = None
     measure: int = 0
-    parent: _Item | None = None  # the item measures attach to
-    last: _Item | None = None
+    parent: Item | None = None  # the item measures attach to
+    last: Item | None = None
     top: int = 1  # the level of the document's top items: 1 一、, 2 （一）, 3 1．
 
 
-class _Body(NamedTuple):
-    """What `_read_body` found."""
+class Body(NamedTuple):
+    """What `read_body` found."""
 
-    items: list[_Item]
+    items: list[Item]
     end: int
     """Where the body's last element ends."""
     annex: int
@@ -162,78 +166,7 @@ class _Body(NamedTuple):
     """Whether the reader ended reading the first-named actor as the lead."""
 
 
-@dataclass(frozen=True)
-class _Context:
-    source: Source
-    registry: Registry
-    issue_year: int | None
-    issued: dt.date | None
-    lead_by_position: bool
-
-
-def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | None = None) -> Plan:
-    """Parse the text of a plan into the canonical model.
-
-    `registry` resolves agency names (default: the bundled registry); `plan_id` overrides the
-    id derived from the doc number. Raises `ParseError` when the text is not a plan.
-    """
-    registry = registry if registry is not None else default_registry()
-    source = Source(text)
-    body_start, top = _find_body_start(source)
-    front = _blocks(source, 0, body_start)
-    header = _read_front(front)
-    doc_year = _doc_year(header.block("doc-number"), source)
-    issued = _date_of(header.block("date"), source)
-    lead_by_position = bool(_LEAD_BY_POSITION.search(text, 0, body_start))
-    # The back matter may carry the signature (an 意见 issued directly), so read the body with
-    # a provisional year first only when the front has none.
-    issue_year = issued.year if issued else doc_year
-    reader = ResponsibilityReader(registry, lead_by_position=lead_by_position)
-    body = _read_body(source, front[-1].span.end if front else 0, reader, top)
-    items = body.items
-    back_start = _split_back(items, body.end)
-    back, tail = _back_blocks(source, back_start, body.annex)
-    _check_closing(source, back, items, reader)
-    back_header = _read_back(back)
-    if issued is None:
-        issued = _date_of(back_header.block("date"), source)
-    if issue_year is None:
-        issue_year = issued.year if issued else None
-    ctx = _Context(source, registry, issue_year, issued, lead_by_position)
-    sections = _build_sections(items, ctx, top)
-    closing_blocks = [b for b in back if b.kind == "closing"]
-    deadlines: list[Deadline] = []
-    for block in closing_blocks:
-        deadlines.extend(_deadlines(block.text, block.span.start, ctx))
-    doc_number = header.get("doc-number")
-    plan = construct_checked(
-        Plan,
-        id=plan_id or _plan_id(doc_number, issued),
-        doc_number=doc_number,
-        title="".join(header.get_all("title")),
-        issuer=header.get("issuer") or back_header.get("issuer"),
-        issued=issued,
-        addressees=_strip_colon(header.get("addressees")),
-        plan_title="".join(header.get_all("plan-title")) or None,
-        preamble="\n".join(header.get_all("preamble")) or None,
-        closing="\n".join(b.text for b in closing_blocks) or None,
-        deadlines=tuple(deadlines),
-        sections=sections,
-        front=front,
-        back=back,
-        tail=tail,
-        lead_by_position=body.lead_by_position,
-        standing=body.standing,
-    )
-    if render_plan(plan) != text:  # pragma: no cover - a parser bug, never bad input
-        raise source.error("the text could not be represented exactly", 0, "unrepresentable")
-    return plan
-
-
-# --- the body -------------------------------------------------------------------------------
-
-
-def _find_body_start(source: Source) -> tuple[int, int]:
+def find_body_start(source: Source) -> tuple[int, int]:
     """Where the numbered body starts, and the level of its top items.
 
     The top is 一、 when a paragraph starts with it (a （一） before it is then refused as a task
@@ -261,15 +194,17 @@ def _find_body_start(source: Source) -> tuple[int, int]:
             0,
             "no-plan-structure",
         )
+    # The sentence the CLI has always printed, and what else was looked for only when the
+    # text has parts numbered in another way (第一章), which is worth saying.
     articles = _ARTICLES.search(text)
     what = (
-        f"its parts are numbered {articles.group(1)}…, which this parser does not read"
+        f", nor （一） or 1． starting a paragraph: its parts are numbered "
+        f"{articles.group(1)}…, which this parser does not read"
         if articles is not None
-        else "the text is not an official document with numbered parts"
+        else ""
     )
     raise source.error(
-        "no plan structure: no section heading 一、 found, nor a numbered item （一） or 1． "
-        f"starting a paragraph; {what}",
+        f"no plan structure: no section heading 一、 found{what}",
         0,
         "no-plan-structure",
     )
@@ -356,7 +291,7 @@ def _is_expected(marker: tuple[int, int, int] | None, state: _State) -> bool:
     return marker is not None and marker[1] in _expected(marker[0], state)
 
 
-def _describe(item: _Item) -> str:
+def describe(item: Item) -> str:
     """How a message names an item: "task （二）", "measure 3．", "the unnumbered measure"."""
     return (
         f"{_KIND[item.level]} {item.label}" if item.label else f"the unnumbered {_KIND[item.level]}"
@@ -375,7 +310,7 @@ def _next_labels(state: _State) -> str:
     return ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else labels[0]
 
 
-def _read_body(source: Source, start: int, reader: ResponsibilityReader, top: int) -> _Body:
+def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int) -> Body:
     """Read numbered items and the prose under them from `start`.
 
     An annex begins at a line 附件 or at a top heading numbered 1 again at the start of a
@@ -386,7 +321,7 @@ def _read_body(source: Source, start: int, reader: ResponsibilityReader, top: in
     size = len(text)
     state = _State(top=top)
     standing: list[Responsibility] = []
-    items: list[_Item] = []
+    items: list[Item] = []
     pos = start
     next_item = _GAP_AND_MARKER.match
     while True:
@@ -397,7 +332,7 @@ def _read_body(source: Source, start: int, reader: ResponsibilityReader, top: in
         assert found is not None  # the pattern matches the empty string
         pos = found.end(1)
         if pos >= size:
-            return _Body(items, gap_start, size, tuple(standing), reader.lead_by_position)
+            return Body(items, gap_start, size, tuple(standing), reader.lead_by_position)
         gap = found.group(1)
         marker: tuple[int, int, int] | None = None
         numeral = found.lastindex
@@ -420,10 +355,10 @@ def _read_body(source: Source, start: int, reader: ResponsibilityReader, top: in
             continue
         if marker is not None and marker[0] >= state.top and _starts_line(text, pos):
             if marker[0] == state.top and marker[1] == 1 and len(items) >= 2:
-                return _Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
+                return Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
             _raise_out_of_sequence(source, marker, pos, state)
         if text[pos] == "附" and _ANNEX.match(text, pos) and _starts_line(text, pos):
-            return _Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
+            return Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
         last = state.last
         if text[pos] in _OPEN and last is not None and last.paragraphs:
             para = last.paragraphs[-1]
@@ -432,7 +367,7 @@ def _read_body(source: Source, start: int, reader: ResponsibilityReader, top: in
                 if para.responsibility is not None:
                     raise source.error(
                         f"a second responsibility line for the paragraph on line "
-                        f"{source.line_of(para.start)} under {_describe(last)}, which already "
+                        f"{source.line_of(para.start)} under {describe(last)}, which already "
                         f"has {para.responsibility.text}: expected prose or "
                         f"{_next_labels(state)}",
                         pos,
@@ -470,14 +405,14 @@ def _read_body(source: Source, start: int, reader: ResponsibilityReader, top: in
                 continue
             where = "twice for" if not parent.children else "after the measures of"
             raise source.error(
-                f"{heading.group(0)} {where} {_describe(parent)}: expected it once, right "
+                f"{heading.group(0)} {where} {describe(parent)}: expected it once, right "
                 f"after the {_KIND[parent.level]}'s responsibility line",
                 pos,
                 "misplaced-heading",
             )
         if parent is not None and parent.heading is not None and not parent.children:
             # 具体措施： followed by a paragraph with no number: the single unnumbered measure.
-            item = _Item(3, 1, "", "", gap, pos, pos, numbered=False)
+            item = Item(3, 1, "", "", gap, pos, pos, numbered=False)
             pos = _close_item(source, item, pos, state, reader)
             parent.children.append(item)
             state.last = item
@@ -509,12 +444,12 @@ def _meant_as_responsibility(source: Source, pos: int, reader: ResponsibilityRea
     if close < 0:
         return "。" not in text[pos:line_end] or reader.looks_like(text[pos + 1 : line_end])
     if close + 1 == line_end or not text[close + 1 : line_end].strip():
-        return text[pos + 1] != "此" or not _NOTE.fullmatch(text[pos : close + 1])
+        return text[pos + 1] != "此" or not NOTE.fullmatch(text[pos : close + 1])
     return reader.looks_like(text[pos + 1 : close])
 
 
 def _check_responsibility_place(
-    source: Source, last: _Item, pos: int, state: _State, reader: ResponsibilityReader
+    source: Source, last: Item, pos: int, state: _State, reader: ResponsibilityReader
 ) -> None:
     """Refuse a parenthesised line that reads as responsibility where none may stand."""
     close = source.matching_close(pos)
@@ -525,7 +460,7 @@ def _check_responsibility_place(
         return
     if last.responsibility is not None:
         raise source.error(
-            f"a second responsibility line for {_describe(last)}, which already has "
+            f"a second responsibility line for {describe(last)}, which already has "
             f"{last.responsibility.text} on line {last.responsibility.span.line}: expected "
             f"{_next_labels(state)}",
             pos,
@@ -533,7 +468,7 @@ def _check_responsibility_place(
         )
     if last.heading is not None:
         raise source.error(
-            f"responsibility line after {last.heading.text} of {_describe(last)}: expected it "
+            f"responsibility line after {last.heading.text} of {describe(last)}: expected it "
             f"right after the {_KIND[last.level]}'s text, before {last.heading.text}",
             pos,
             "misplaced-responsibility",
@@ -541,7 +476,7 @@ def _check_responsibility_place(
     if last.level == 1 and state.task > 0:
         tasks = " or ".join(_label(2, n) for n in _expected(2, state))
         raise source.error(
-            f"responsibility line under {_describe(last)}: a section heading carries none; "
+            f"responsibility line under {describe(last)}: a section heading carries none; "
             f"expected a task {tasks} before it",
             pos,
             "misplaced-responsibility",
@@ -558,7 +493,7 @@ def _raise_out_of_sequence(
     if not expected:
         parent = state.parent
         message = (
-            f"measure {found} after the unnumbered measure of {_describe(parent)}: expected "
+            f"measure {found} after the unnumbered measure of {describe(parent)}: expected "
             "every measure of a task numbered, or none"
             if parent is not None
             else f"{kind} {found} is not inside a task"
@@ -596,14 +531,14 @@ def _check_damaged_heading(source: Source, pos: int, state: _State) -> None:
     if value is not None and value in _expected(2, state):
         raise source.error(
             f"task {_label(2, value)} is printed with a parenthesis missing: expected "
-            f"{_label(2, value)}, found {_clip(text, pos)!r}",
+            f"{_label(2, value)}, found {clip(text, pos)!r}",
             pos,
             "unexpected-text",
         )
 
 
 def _open_paragraph(
-    source: Source, owner: _Item, pos: int, gap: str, state: _State, reader: ResponsibilityReader
+    source: Source, owner: Item, pos: int, gap: str, state: _State, reader: ResponsibilityReader
 ) -> int:
     """Read a run of prose under `owner` from `pos`; return the offset after it."""
     text = source.text
@@ -613,7 +548,7 @@ def _open_paragraph(
     return pos + len(body)
 
 
-def _split_back(items: list[_Item], end: int) -> int:
+def split_back(items: list[Item], end: int) -> int:
     """Where the back matter starts: the prose after the last item that is not the item's.
 
     The signature (issuer, date, 此件公开发布) at the end is back matter. So is the prose after
@@ -626,11 +561,11 @@ def _split_back(items: list[_Item], end: int) -> int:
         return end
     paras = owner.paragraphs
     cut = len(paras)
-    if cut and paras[cut - 1].responsibility is None and _NOTE.fullmatch(paras[cut - 1].text):
+    if cut and paras[cut - 1].responsibility is None and NOTE.fullmatch(paras[cut - 1].text):
         cut -= 1
-    if cut and paras[cut - 1].responsibility is None and _is_date_line(paras[cut - 1].text):
+    if cut and paras[cut - 1].responsibility is None and is_date_line(paras[cut - 1].text):
         cut -= 1
-        if cut and paras[cut - 1].responsibility is None and _is_issuer(paras[cut - 1].text):
+        if cut and paras[cut - 1].responsibility is None and is_issuer(paras[cut - 1].text):
             cut -= 1
     if owner.responsibility is not None and not _has_prose(items, owner):
         cut = 0
@@ -641,7 +576,7 @@ def _split_back(items: list[_Item], end: int) -> int:
     return first.start - len(first.gap)
 
 
-def _has_prose(items: list[_Item], but: _Item) -> bool:
+def _has_prose(items: list[Item], but: Item) -> bool:
     """Whether any item other than `but` holds prose."""
     stack = list(items)
     while stack:
@@ -652,22 +587,18 @@ def _has_prose(items: list[_Item], but: _Item) -> bool:
     return False
 
 
-def _is_date_line(line: str) -> bool:
-    return bool(_DATE.fullmatch(line) or _PAREN_DATE.fullmatch(line))
-
-
 def _open_item(
     source: Source,
     marker: tuple[int, int, int],
     pos: int,
     gap: str,
     state: _State,
-    items: list[_Item],
+    items: list[Item],
     reader: ResponsibilityReader,
 ) -> int:
     level, number, label_end = marker
     text = source.text
-    item = _Item(level, number, text[pos:label_end], "", gap, pos, label_end)
+    item = Item(level, number, text[pos:label_end], "", gap, pos, label_end)
     if level == 1:
         state.section = number
         state.task_in_section = 0
@@ -697,7 +628,7 @@ def _open_item(
 
 
 def _close_item(
-    source: Source, item: _Item, content: int, state: _State, reader: ResponsibilityReader
+    source: Source, item: Item, content: int, state: _State, reader: ResponsibilityReader
 ) -> int:
     """Find where the item's paragraph ends and record its text; return the offset after it."""
     text = source.text
@@ -706,7 +637,7 @@ def _close_item(
     body = text[content:end].rstrip()
     if not body and item.numbered:
         raise source.error(
-            f"{_describe(item)} has no text: expected its text after {item.label}",
+            f"{describe(item)} has no text: expected its text after {item.label}",
             item.start,
             "empty-item",
         )
@@ -717,7 +648,7 @@ def _close_item(
 
 def _inline_end(
     source: Source,
-    item: _Item,
+    item: Item,
     content: int,
     line_end: int,
     state: _State,
@@ -797,7 +728,7 @@ def _responsibility_ends_paragraph(
     return reader.looks_like(inside)
 
 
-def _next_inline(text: str, pos: int, state: _State, item: _Item) -> bool:
+def _next_inline(text: str, pos: int, state: _State, item: Item) -> bool:
     """Whether a heading the reader would accept next starts at `pos` inside a line.
 
     `state` is the reader's state with `item` open; `item` becomes the last item of the probe.
@@ -816,7 +747,7 @@ def _next_inline(text: str, pos: int, state: _State, item: _Item) -> bool:
 
 def _attach_responsibility(
     source: Source,
-    item: _Item | _Para,
+    item: Item | _Para,
     pos: int,
     gap: str,
     reader: ResponsibilityReader,
@@ -877,8 +808,8 @@ def _attach_responsibility(
     return close + 1, reader
 
 
-def _check_closing(
-    source: Source, back: tuple[Block, ...], items: list[_Item], reader: ResponsibilityReader
+def check_closing(
+    source: Source, back: tuple[Block, ...], items: list[Item], reader: ResponsibilityReader
 ) -> None:
     """Refuse a closing paragraph that looks like plan structure: it would be lost silently.
 
@@ -887,7 +818,7 @@ def _check_closing(
     """
     text = source.text
     last = _last_item(items)
-    after = f" after {_describe(last)}" if last is not None else ""
+    after = f" after {describe(last)}" if last is not None else ""
     for block in back:
         if block.kind != "closing":
             continue
@@ -907,391 +838,21 @@ def _check_closing(
         if match is not None and match.end() > start and _starts_paragraph(text, start):
             raise source.error(
                 f"text{after} looks like a numbered heading the parser cannot read: "
-                f"found {_clip(text, start)!r}; expected a heading such as "
+                f"found {clip(text, start)!r}; expected a heading such as "
                 "一、, （一） or 1． printed whole, or prose",
                 start,
                 "unexpected-text",
             )
 
 
-def _last_item(items: list[_Item]) -> _Item | None:
+def _last_item(items: list[Item]) -> Item | None:
     item = items[-1] if items else None
     while item is not None and item.children:
         item = item.children[-1]
     return item
 
 
-# --- building the tree ---------------------------------------------------------------------
-
-
-def _deadlines(text: str, offset: int, ctx: _Context) -> tuple[Deadline, ...]:
-    return find_deadlines(
-        text, offset, issue_year=ctx.issue_year, source=ctx.source, issued=ctx.issued
-    )
-
-
-def _subject_phrases(item: _Item, ctx: _Context) -> tuple[tuple[Deadline, ...], tuple[Target, ...]]:
-    text = item.text
-    content = item.end - len(text)
-    source = ctx.source
-    deadlines = find_deadlines(
-        text, content, issue_year=ctx.issue_year, source=source, issued=ctx.issued
-    )
-    for offset, clause in item.time_clauses:
-        deadlines += _deadlines(clause, offset, ctx)
-    return deadlines, find_targets(text, content, source=source)
-
-
-def _paragraphs(item: _Item, owner_id: str, ctx: _Context) -> tuple[Paragraph, ...]:
-    if not item.paragraphs:
-        return ()
-    out = []
-    source = ctx.source
-    for number, para in enumerate(item.paragraphs, 1):
-        text = para.text
-        deadlines = find_deadlines(
-            text, para.start, issue_year=ctx.issue_year, source=source, issued=ctx.issued
-        )
-        for offset, clause in para.time_clauses:
-            deadlines += _deadlines(clause, offset, ctx)
-        out.append(
-            construct_checked(
-                Paragraph,
-                id=f"{owner_id}__para_{number}",
-                text=text,
-                responsibility=para.responsibility,
-                deadlines=deadlines,
-                targets=find_targets(text, para.start, source=source),
-                gap=para.gap,
-                span=source.span(para.start, para.end),
-            )
-        )
-    return tuple(out)
-
-
-def _measure(item: _Item, task_id: str, ctx: _Context) -> Measure:
-    deadlines, targets = _subject_phrases(item, ctx)
-    measure_id = f"{task_id}__meas_{item.number}"
-    return construct_checked(
-        Measure,
-        id=measure_id,
-        number=item.number,
-        numbered=item.numbered,
-        label=item.label,
-        text=item.text,
-        responsibility=item.responsibility,
-        deadlines=deadlines,
-        targets=targets,
-        paragraphs=_paragraphs(item, measure_id, ctx),
-        gap=item.gap,
-        span=ctx.source.span(item.start, item.end),
-    )
-
-
-def _task(item: _Item, number: int, ctx: _Context) -> Task:
-    task_id = f"task_{number}"
-    deadlines, targets = _subject_phrases(item, ctx)
-    return construct_checked(
-        Task,
-        id=task_id,
-        number=number,
-        label=item.label,
-        text=item.text,
-        responsibility=item.responsibility,
-        deadlines=deadlines,
-        targets=targets,
-        paragraphs=_paragraphs(item, task_id, ctx),
-        measures_heading=item.heading,
-        measures=tuple(_measure(child, task_id, ctx) for child in item.children),
-        gap=item.gap,
-        span=ctx.source.span(item.start, item.end),
-    )
-
-
-def _build_sections(items: list[_Item], ctx: _Context, top: int) -> tuple[Section, ...]:
-    nested = top == 1 and any(child.level == 2 for item in items for child in item.children)
-    if not nested:
-        # Items numbered 一、 directly: each is a task, in one implicit section.
-        flat = tuple(_task(item, i, ctx) for i, item in enumerate(items, 1))
-        first = items[0].start
-        return (
-            construct_checked(
-                Section, id="sec_1", number=1, label="", title="", paragraphs=(), tasks=flat,
-                gap="", span=ctx.source.span(first, first),
-            ),
-        )  # fmt: skip
-    sections: list[Section] = []
-    counter = 0
-    for item in items:
-        # _read_body refuses a task before the first section, so every item is a section.
-        if item.responsibility is not None:
-            raise ctx.source.error(
-                f"responsibility line under section {item.label}: a section heading carries "
-                "none; expected a task （…） before it",
-                item.responsibility.span.start,
-                "misplaced-responsibility",
-            )
-        if item.heading is not None:
-            raise ctx.source.error(
-                f"{item.heading.text} under section {item.label}: measures belong to a task; "
-                "expected a task （…） before it",
-                item.heading.span.start,
-                "misplaced-heading",
-            )
-        tasks: list[Task] = []
-        for child in item.children:
-            if child.level != 2:
-                raise ctx.source.error(
-                    f"{_describe(child)} is not inside a task: expected a task （…） between "
-                    f"section {item.label} and it",
-                    child.start,
-                    "measure-outside-task",
-                )
-            counter += 1
-            tasks.append(_task(child, counter, ctx))
-        section_id = f"sec_{item.number}"
-        sections.append(
-            construct_checked(
-                Section,
-                id=section_id,
-                number=item.number,
-                label=item.label,
-                title=item.text,
-                paragraphs=_paragraphs(item, section_id, ctx),
-                tasks=tuple(tasks),
-                gap=item.gap,
-                span=ctx.source.span(item.start, item.end),
-            )
-        )
-    return tuple(sections)
-
-
-# --- front and back matter -----------------------------------------------------------------
-
-
-class _Header:
-    """Classified front or back blocks, looked up by kind."""
-
-    def __init__(self, blocks: tuple[Block, ...]) -> None:
-        self.blocks = blocks
-
-    def block(self, kind: BlockKind) -> Block | None:
-        for block in self.blocks:
-            if block.kind == kind:
-                return block
-        return None
-
-    def get(self, kind: BlockKind) -> str | None:
-        block = self.block(kind)
-        return block.text if block is not None else None
-
-    def get_all(self, kind: BlockKind) -> list[str]:
-        return [b.text for b in self.blocks if b.kind == kind]
-
-
-def _pieces(source: Source, start: int, end: int) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph between `start` and `end`, whitespace trimmed.
-
-    A line that holds a doc number or a signature date among other text (scraped pages) is cut
-    at its whitespace so that each part can be classified.
-    """
-    text = source.text
-    out: list[tuple[int, int]] = []
-    pos = start
-    while pos < end:
-        line_end = text.find("\n", pos, end)
-        if line_end < 0:
-            line_end = end
-        line = text[pos:line_end]
-        if line.strip():
-            out.extend((pos + a, pos + b) for a, b in _line_pieces(line))
-        pos = line_end + 1
-    return out
-
-
-def _line_pieces(line: str) -> list[tuple[int, int]]:
-    """(start, end) of the parts of one line of front or back matter, whitespace trimmed.
-
-    A line that holds a doc number among other text is cut around it (a title and its number
-    on one line); one that holds a signature date is cut at its whitespace; a run of spaces
-    (the indent of a paragraph whose line break was lost) and the colon that closes an
-    addressees line (各…：) end a part too.
-    """
-    found = DOC_NUMBER_IN_TEXT.search(line)
-    if found is not None and not DOC_NUMBER.fullmatch(line.strip()):
-        cuts = [(0, found.start()), (found.start(), found.end()), (found.end(), len(line))]
-    elif (DOC_NUMBER.search(line) or _DATE.search(line)) and len(line.split()) > 1:
-        return [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
-    else:
-        cuts = [(0, len(line))]
-    out: list[tuple[int, int]] = []
-    for start, end in cuts:
-        for part in re.finditer(r"\S(?:.*?\S)?(?=[ \u3000\u00a0]{2,}|\s*$)", line[start:end]):
-            a, b = start + part.start(), start + part.end()
-            colon = _ADDRESSEES_END.match(line, a, b)
-            if colon is not None and colon.end() < b:
-                out.append((a, colon.end()))
-                a = colon.end()
-                while a < b and line[a].isspace():
-                    a += 1
-            out.append((a, b))
-    return out
-
-
-def _blocks(source: Source, start: int, end: int) -> tuple[Block, ...]:
-    """The front matter as classified blocks; trailing whitespace is left to the body."""
-    pieces = _pieces(source, start, end)
-    kinds = _classify_front([source.text[a:b] for a, b in pieces], source, pieces)
-    return _make_blocks(source, start, pieces, kinds)
-
-
-def _make_blocks(
-    source: Source, start: int, pieces: list[tuple[int, int]], kinds: list[BlockKind]
-) -> tuple[Block, ...]:
-    blocks = []
-    previous = start
-    for (a, b), kind in zip(pieces, kinds, strict=True):
-        blocks.append(
-            construct_checked(
-                Block,
-                kind=kind,
-                text=source.text[a:b],
-                gap=source.text[previous:a],
-                span=source.span(a, b),
-            )
-        )
-        previous = b
-    return tuple(blocks)
-
-
-def _classify_front(
-    lines: list[str], source: Source, pieces: list[tuple[int, int]]
-) -> list[BlockKind]:
-    kinds: list[BlockKind] = ["preamble"] * len(lines)
-    if not lines:
-        return kinds
-    i = 0
-    doc = next((k for k, line in enumerate(lines[:8]) if DOC_NUMBER.fullmatch(line)), None)
-    if doc is not None:
-        for k in range(doc):
-            kinds[k] = "title"
-        kinds[doc] = "doc-number"
-        i = doc + 1
-    elif "。" not in lines[0] and not lines[0].endswith(("：", ":")):
-        kinds[0] = "title"
-        i = 1
-        text = source.text
-        while (
-            i < len(lines)
-            and "\n\n" not in text[pieces[i - 1][1] : pieces[i][0]].replace(" ", "")
-            and "。" not in lines[i]
-            and not lines[i].endswith(("：", ":"))
-            and not _DATE.fullmatch(lines[i])
-            and len(lines[i]) <= 40
-        ):
-            kinds[i] = "title"
-            i += 1
-    if i < len(lines) and lines[i].endswith(("：", ":")) and "。" not in lines[i]:
-        kinds[i] = "addressees"
-        i += 1
-    date = next((k for k in range(i, len(lines)) if _is_date_line(lines[k])), None)
-    if date is None:
-        return kinds  # an 意见 issued directly: the rest is preamble
-    issuer = date - 1 if date - 1 >= i and _is_issuer(lines[date - 1]) else None
-    for k in range(i, issuer if issuer is not None else date):
-        kinds[k] = "body"
-    if issuer is not None:
-        kinds[issuer] = "issuer"
-    kinds[date] = "date"
-    k = date + 1
-    if k < len(lines) and _NOTE.fullmatch(lines[k]):
-        kinds[k] = "note"
-        k += 1
-    while k < len(lines) and "。" not in lines[k] and len(lines[k]) <= 60:
-        kinds[k] = "plan-title"
-        k += 1
-    return kinds
-
-
-def _is_issuer(line: str) -> bool:
-    return len(line) <= 30 and "。" not in line and "，" not in line
-
-
-def _back_blocks(source: Source, start: int, annex: int) -> tuple[tuple[Block, ...], str]:
-    """The back matter as classified blocks, and the whitespace after the last one.
-
-    Paragraphs from `annex` on are kept verbatim as kind annex.
-    """
-    text = source.text
-    pieces = _pieces(source, start, len(text))
-    own = sum(1 for a, _ in pieces if a < annex)
-    lines = [text[a:b] for a, b in pieces[:own]]
-    closing: list[BlockKind] = ["closing"]
-    annexed: list[BlockKind] = ["annex"]
-    kinds = closing * len(lines) + annexed * (len(pieces) - own)
-    date = next((k for k in range(len(lines) - 1, -1, -1) if _DATE.fullmatch(lines[k])), None)
-    if date is not None and date >= len(lines) - 2:
-        kinds[date] = "date"
-        if date + 1 < len(lines) and _NOTE.fullmatch(lines[date + 1]):
-            kinds[date + 1] = "note"
-        if date >= 1 and _is_issuer(lines[date - 1]):
-            kinds[date - 1] = "issuer"
-    end = pieces[-1][1] if pieces else start
-    blocks = _make_blocks(source, start, pieces, kinds)
-    return blocks, text[end:]
-
-
-def _read_front(blocks: tuple[Block, ...]) -> _Header:
-    return _Header(blocks)
-
-
-def _read_back(blocks: tuple[Block, ...]) -> _Header:
-    return _Header(blocks)
-
-
-def _doc_year(block: Block | None, source: Source) -> int | None:
-    match = DOC_NUMBER.search(block.text) if block is not None else None
-    if block is None or match is None:
-        return None
-    year = int(match.group(2))
-    problem = date_problem(year, 1)
-    if problem:
-        raise source.error(
-            f"impossible year in doc number {block.text}: {problem}",
-            block.span.start + match.start(2),
-            "impossible-date",
-        )
-    return year
-
-
-def _date_of(block: Block | None, source: Source) -> dt.date | None:
-    """The date a signature line states; an impossible one (2021年2月30日) is an error."""
-    match = _DATE.fullmatch(block.text.strip("（）()")) if block is not None else None
-    if block is None or match is None:
-        return None
-    year, month, day = (int(p) if p.isdigit() else from_chinese(p) for p in match.groups())
-    problem: str | None = "expected numerals such as 二〇二一年七月十一日"
-    if year is not None and month is not None and day is not None:
-        problem = date_problem(year, month, day)
-        if problem is None:
-            return dt.date(year, month, day)
-    raise source.error(
-        f"impossible date of issue {block.text}: {problem}", block.span.start, "impossible-date"
-    )
-
-
-def _strip_colon(line: str | None) -> str | None:
-    return line.rstrip("：:") if line else None
-
-
-def _plan_id(doc_number: str | None, issued: dt.date | None) -> str:
-    parts = split_doc_number(doc_number)
-    if parts is not None:
-        return f"{parts.series or 'doc'}-{parts.year}-{parts.number}"
-    return f"plan-{issued.isoformat()}" if issued else "plan"
-
-
-def _clip(text: str, pos: int, width: int = 20) -> str:
+def clip(text: str, pos: int, width: int = 20) -> str:
     line_end = text.find("\n", pos)
     chunk = text[pos : line_end if line_end >= 0 else len(text)]
     return chunk if len(chunk) <= width else chunk[:width] + "…"
