@@ -28,6 +28,7 @@ __all__ = [
     "Measure",
     "Paragraph",
     "Plan",
+    "Point",
     "Precision",
     "Recurrence",
     "Responsibility",
@@ -217,6 +218,31 @@ class Paragraph(_Frozen):
     """Where the text (without its responsibility line) stands in the source."""
 
 
+class Point(_Frozen):
+    """A numbered point （1） under a measure, the lowest level of an official document."""
+
+    id: str
+    """Stable id: the measure's id, `__point_` and the number (task_5__meas_2__point_1)."""
+    number: int = Field(ge=1)
+    """The printed number."""
+    label: str
+    """The number as printed, with its parentheses ("（1）")."""
+    text: str
+    """The point's text, without its number."""
+    responsibility: Responsibility | None
+    """Who carries it out; null when the source gives no responsibility line."""
+    deadlines: tuple[Deadline, ...] = ()
+    """Deadlines stated in the point's text or responsibility line."""
+    targets: tuple[Target, ...] = ()
+    """Quantified commitments stated in the point's text."""
+    paragraphs: tuple[Paragraph, ...] = ()
+    """Prose after the point's text (and responsibility line)."""
+    gap: str = "\n"
+    """Whitespace between the previous element and this point."""
+    span: Span
+    """Where the point (number and text) stands in the source."""
+
+
 class Measure(_Frozen):
     """A concrete measure (具体措施) under a key task."""
 
@@ -238,6 +264,8 @@ class Measure(_Frozen):
     """Quantified commitments stated in the measure's text."""
     paragraphs: tuple[Paragraph, ...] = ()
     """Prose after the measure's text (and responsibility line), in document order."""
+    points: tuple[Point, ...] = ()
+    """The numbered points （1）, （2）, ... under the measure."""
     gap: str = "\n"
     """Whitespace between the previous element and this measure."""
     span: Span

@@ -47,9 +47,12 @@ _MEASURE = re.compile(r"(\d{1,6})([．、]|\.(?!\d))")
 _HEADING = re.compile(r"(?:具体|主要)(?:措施|举措)[：:]")
 
 
-# Whitespace, then a section, task or measure marker if one starts there (groups 2, 3, 4).
+_POINT = re.compile(r"[（(](\d{1,3})[）)]")
+# Whitespace, then a section, task, measure or point marker if one starts there (groups 2, 3,
+# 4, 5).
 _GAP_AND_MARKER = re.compile(
-    rf"(\s*)(?:([{_CN}]{{1,7}})、|[（(]([{_CN}]{{1,7}})[）)]|(\d{{1,6}})(?:[．、]|\.(?!\d)))?"
+    rf"(\s*)(?:([{_CN}]{{1,7}})、|[（(]([{_CN}]{{1,7}})[）)]|(\d{{1,6}})(?:[．、]|\.(?!\d))"
+    r"|[（(](\d{1,3})[）)])?"
 )
 
 
@@ -78,7 +81,7 @@ _CONTINUES = frozenset("，、,")
 _PAREN = re.compile(r"[（(）)]")
 
 
-_KIND = {1: "section", 2: "task", 3: "measure"}
+_KIND = {1: "section", 2: "task", 3: "measure", 4: "point"}
 
 
 # The start of a paragraph that looks like a numbered heading the body did not take: a marker
@@ -151,6 +154,8 @@ class _State:
     parent: Item | None = None  # the item measures attach to
     last: Item | None = None
     top: int = 1  # the level of the document's top items: 1 一、, 2 （一）, 3 1．
+    point: int = 0
+    holder: Item | None = None  # the item points （1） attach to: the last task or measure
 
 
 class Body(NamedTuple):
@@ -242,6 +247,9 @@ def _marker_at(text: str, pos: int) -> tuple[int, int, int] | None:
         match = _TASK.match(text, pos)
         if match and (value := from_chinese(match.group(1))) is not None:
             return 2, value, match.end()
+        match = _POINT.match(text, pos)
+        if match:
+            return 4, int(match.group(1)), match.end()
     elif ch.isdigit():
         match = _MEASURE.match(text, pos)
         if match:
@@ -258,6 +266,8 @@ def _expected(level: int, state: _State) -> tuple[int, ...]:
     top = state.top
     if level < top:
         return ()
+    if level == 4:
+        return (state.point + 1,) if state.holder is not None else ()
     if level == 1:
         return (state.section + 1,)
     if level == 2:
@@ -279,6 +289,8 @@ def _expected(level: int, state: _State) -> tuple[int, ...]:
 
 def _label(level: int, number: int, state: _State | None = None) -> str:
     """A heading as a message names it; a measure takes the dot its siblings are printed with."""
+    if level == 4:
+        return f"（{number}）"
     if level != 3:
         numeral = to_chinese(number) if number < LIMIT else str(number)
         return f"{numeral}、" if level == 1 else f"（{numeral}）"
@@ -300,7 +312,7 @@ def describe(item: Item) -> str:
 
 def _next_labels(state: _State) -> str:
     """The headings the reader would accept next, for a message: "3．, （二） or 二、"."""
-    labels = [_label(level, n, state) for level in (3, 2, 1) for n in _expected(level, state)]
+    labels = [_label(level, n, state) for level in (4, 3, 2, 1) for n in _expected(level, state)]
     parent = state.parent
     if parent is not None and parent.heading is None and not parent.children:
         labels.insert(0, "具体措施：")
@@ -338,6 +350,8 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
         numeral = found.lastindex
         if numeral == 4:
             marker = 3, int(found.group(4)), found.end()
+        elif numeral == 5:
+            marker = 4, int(found.group(5)), found.end()
         elif numeral is not None and numeral > 1:
             value = from_chinese(found.group(numeral))
             if value is not None:
@@ -353,7 +367,14 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
                 )
             pos = _open_item(source, marker, pos, gap, state, items, reader)
             continue
-        if marker is not None and marker[0] >= state.top and _starts_line(text, pos):
+        # A point （n） out of sequence is an error only inside a list of points: elsewhere a
+        # line may well open with a parenthesised figure.
+        if (
+            marker is not None
+            and state.top <= marker[0]
+            and (marker[0] < 4 or (state.point > 0 and state.last is not None))
+            and _starts_line(text, pos)
+        ):
             if marker[0] == state.top and marker[1] == 1 and len(items) >= 2:
                 return Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
             _raise_out_of_sequence(source, marker, pos, state)
@@ -599,6 +620,16 @@ def _open_item(
     level, number, label_end = marker
     text = source.text
     item = Item(level, number, text[pos:label_end], "", gap, pos, label_end)
+    if level == 4:
+        assert state.holder is not None
+        state.point = number
+        state.holder.children.append(item)
+        state.last = item
+        return _close_item(source, item, label_end, state, reader)
+    # Points （1） go under a task or a measure; under a section only while the document has
+    # no tasks （一） (then its sections are its tasks).
+    state.holder = item if level > 1 or state.task == 0 else None
+    state.point = 0
     if level == 1:
         state.section = number
         state.task_in_section = 0

@@ -16,6 +16,7 @@ from ..model import (
     Measure,
     Paragraph,
     Plan,
+    Point,
     Responsibility,
     Section,
     Span,
@@ -25,7 +26,7 @@ from ..model import (
 
 __all__ = ["layout_plan", "render_plan"]
 
-_Node = TypeVar("_Node", Block, Responsibility, Measure, Task, Section, Paragraph)
+_Node = TypeVar("_Node", Block, Responsibility, Measure, Task, Section, Paragraph, Point)
 
 
 def _prose(paragraphs: tuple[Paragraph, ...]) -> Iterator[tuple[str, str, object]]:
@@ -58,6 +59,16 @@ def _pieces(plan: Plan) -> Iterator[tuple[str, str, object]]:
                     yield resp.gap, resp.text, resp
                 if measure.paragraphs:
                     yield from _prose(measure.paragraphs)
+                for point in measure.points:
+                    yield point.gap, point.label + point.text, point
+                    if point.responsibility is not None:
+                        yield (
+                            point.responsibility.gap,
+                            point.responsibility.text,
+                            point.responsibility,
+                        )
+                    if point.paragraphs:
+                        yield from _prose(point.paragraphs)
     for block in plan.back:
         yield block.gap, block.text, block
     yield plan.tail, "", None
@@ -103,7 +114,7 @@ def layout_plan(plan: Plan) -> Plan:
             cursor = found + 1
         return tuple(out)
 
-    def where(owner: Task | Measure) -> tuple[Any, int, str]:
+    def where(owner: Task | Measure | Point) -> tuple[Any, int, str]:
         return owner, owner.span.start + len(owner.label), owner.text
 
     def resp(node: Responsibility | None) -> Responsibility | None:
@@ -124,9 +135,23 @@ def layout_plan(plan: Plan) -> Plan:
             )
         return tuple(out)
 
-    def measure(node: Measure) -> Measure:
+    def point(node: Point) -> Point:
         relocated = relocate(
             node, responsibility=resp(node.responsibility), paragraphs=prose(node.paragraphs)
+        )
+        return relocated.model_copy(
+            update={
+                "deadlines": phrases(node.deadlines, *where(relocated)),
+                "targets": phrases(node.targets, *where(relocated)),
+            }
+        )
+
+    def measure(node: Measure) -> Measure:
+        relocated = relocate(
+            node,
+            responsibility=resp(node.responsibility),
+            paragraphs=prose(node.paragraphs),
+            points=tuple(point(p) for p in node.points),
         )
         return relocated.model_copy(
             update={

@@ -11,7 +11,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..agencies import Registry
-from ..model import Deadline, Measure, Paragraph, Section, Target, Task, construct_checked
+from ..model import (
+    Deadline,
+    Measure,
+    Paragraph,
+    Point,
+    Section,
+    Target,
+    Task,
+    construct_checked,
+)
 from .body import Item, describe
 from .phrases import find_deadlines, find_targets
 from .source import Source
@@ -87,6 +96,25 @@ def _measure(item: Item, task_id: str, ctx: Context) -> Measure:
         deadlines=deadlines,
         targets=targets,
         paragraphs=_paragraphs(item, measure_id, ctx),
+        points=tuple(_point(child, measure_id, ctx) for child in item.children),
+        gap=item.gap,
+        span=ctx.source.span(item.start, item.end),
+    )
+
+
+def _point(item: Item, measure_id: str, ctx: Context) -> Point:
+    deadlines, targets = _subject_phrases(item, ctx)
+    point_id = f"{measure_id}__point_{item.number}"
+    return construct_checked(
+        Point,
+        id=point_id,
+        number=item.number,
+        label=item.label,
+        text=item.text,
+        responsibility=item.responsibility,
+        deadlines=deadlines,
+        targets=targets,
+        paragraphs=_paragraphs(item, point_id, ctx),
         gap=item.gap,
         span=ctx.source.span(item.start, item.end),
     )
