@@ -73,3 +73,17 @@ def test_section_numbers_still_in_sequence() -> None:
     with pytest.raises(ParseError) as caught:
         parse_plan(text)
     assert caught.value.code == "number-out-of-sequence"
+
+
+def test_a_section_whose_items_are_numbered_1() -> None:
+    text = HEAD + (
+        "一、总体要求\n（一）指导思想。坚持稳中求进。\n（二）基本原则。坚持问题导向。\n"
+        "二、主要任务\n1．完善制度。\n2．强化执法。\n三、保障措施\n（三）加强领导。\n"
+    )
+    plan = _parse(text)
+    assert [[t.label for t in s.tasks] for s in plan.sections] == [
+        ["（一）", "（二）"],
+        ["1．", "2．"],
+        ["（三）"],
+    ]
+    assert [t.id for s in plan.sections for t in s.tasks] == [f"task_{n}" for n in range(1, 6)]

@@ -171,8 +171,11 @@ def build_sections(items: list[Item], ctx: Context, top: int) -> tuple[Section, 
                 "misplaced-heading",
             )
         tasks: list[Task] = []
+        # A section whose items are numbered 1． (or （1）) rather than （一） holds them as its
+        # tasks; one that mixes them with tasks （一） has a measure outside a task.
+        by_level = any(child.level == 2 for child in item.children)
         for child in item.children:
-            if child.level != 2:
+            if by_level and child.level != 2:
                 raise ctx.source.error(
                     f"{describe(child)} is not inside a task: expected a task （…） between "
                     f"section {item.label} and it",
