@@ -57,6 +57,8 @@ _GAP_AND_MARKER = re.compile(
 
 
 _OPEN, _CLOSE = "（(", "）)"
+# Nothing but spaces up to the end of the line (a match costs the spaces, not the line).
+_ENDS_LINE = re.compile(r"[^\S\n]*(?:\n|\Z)")
 
 
 # A heading may start a new paragraph inside a line after one of these (text scraped from a
@@ -464,7 +466,7 @@ def _meant_as_responsibility(source: Source, pos: int, reader: ResponsibilityRea
     close = source.matching_close(pos)
     if close < 0:
         return "。" not in text[pos:line_end] or reader.looks_like(text[pos + 1 : line_end])
-    if close + 1 == line_end or not text[close + 1 : line_end].strip():
+    if _ENDS_LINE.match(text, close + 1):
         return text[pos + 1] != "此" or not NOTE.fullmatch(text[pos : close + 1])
     return reader.looks_like(text[pos + 1 : close])
 
