@@ -87,3 +87,29 @@ def test_a_section_whose_items_are_numbered_1() -> None:
         ["（三）"],
     ]
     assert [t.id for s in plan.sections for t in s.tasks] == [f"task_{n}" for n in range(1, 6)]
+
+
+def test_a_responsibility_line_after_the_measures_heading_is_misplaced() -> None:
+    # Found by the fuzzer: prose under a task, 具体措施：, then a responsibility line.
+    text = HEAD + "一、推进标准化\n（一）编制目录。\n鼓励探索。\n具体措施：\n（国务院办公厅负责）\n"
+    with pytest.raises(ParseError) as caught:
+        parse_plan(text)
+    assert caught.value.code == "misplaced-responsibility"
+    assert caught.value.line == text.count("\n")
+
+
+def test_points_and_measures_under_one_task_are_an_error() -> None:
+    text = HEAD + "（一）加强监管。\n（1）修订办法。\n1．完善制度。\n"
+    with pytest.raises(ParseError) as caught:
+        parse_plan(text)
+    assert caught.value.code == "measure-outside-task"
+    assert caught.value.line == text.count("\n") - 1
+
+
+def test_prose_before_a_last_measures_heading_stays_in_place() -> None:
+    # Found by the fuzzer: the prose before 具体措施： is not the closing.
+    text = HEAD + "一、推进标准化\n（一）编制目录。\n（国务院办公厅负责）\n鼓励探索。\n具体措施：\n"
+    plan = _parse(text)
+    task = plan.sections[0].tasks[0]
+    assert [p.text for p in task.paragraphs] == ["鼓励探索。"]
+    assert plan.closing is None

@@ -383,7 +383,7 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
         if text[pos] == "附" and _ANNEX.match(text, pos) and _starts_line(text, pos):
             return Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
         last = state.last
-        if text[pos] in _OPEN and last is not None and last.paragraphs:
+        if text[pos] in _OPEN and last is not None and last.paragraphs and last.heading is None:
             para = last.paragraphs[-1]
             close = source.matching_close(pos)
             if close >= 0 and reader.looks_like(text[pos + 1 : close]):
@@ -580,8 +580,8 @@ def split_back(items: list[Item], end: int) -> int:
     it stays the last item's, as in documents whose items are prose throughout.
     """
     owner = _last_item(items)
-    if owner is None or not owner.paragraphs:
-        return end
+    if owner is None or not owner.paragraphs or owner.heading is not None:
+        return end  # a 具体措施： after the prose keeps the prose in its place
     paras = owner.paragraphs
     cut = len(paras)
     if cut and paras[cut - 1].responsibility is None and NOTE.fullmatch(paras[cut - 1].text):

@@ -4,7 +4,7 @@ plan semantics of key-task division plans (重点任务分工方案) on top.
 It reads the structure of an official document in general: a header (title, doc number,
 addressees, a transmitting notice with its signature, 此件公开发布, a plan title) whose fields
 may be missing or run together on one line; a body of numbered levels (一、 / （一） / 1． 1.
-1、), whose top may be any of them, with prose paragraphs under any item; the closing, the
+1、 / （1）), whose top may be any of the first three, with prose paragraphs under any item; the closing, the
 signature of a document issued directly, and annexes (附件, or a second document whose
 numbering starts again), kept verbatim. On top of that structure it reads the plan: the
 responsibility parenthetical that closes an item or a sentence group (…。（A牵头，B负责）),

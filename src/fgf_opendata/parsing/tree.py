@@ -122,6 +122,16 @@ def _point(item: Item, measure_id: str, ctx: Context) -> Point:
 
 def _task(item: Item, number: int, ctx: Context) -> Task:
     task_id = f"task_{number}"
+    levels = {child.level for child in item.children}
+    if len(levels) > 1:
+        # Points （1） right under the task, and measures 1． too: the points belong nowhere.
+        stray = next(c for c in item.children if c.level == max(levels))
+        raise ctx.source.error(
+            f"{describe(stray)} is not inside a measure: expected a measure between "
+            f"{describe(item)} and it, or the task's points numbered one way",
+            stray.start,
+            "measure-outside-task",
+        )
     deadlines, targets = _subject_phrases(item, ctx)
     return construct_checked(
         Task,
