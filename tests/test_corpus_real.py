@@ -15,6 +15,7 @@ that rewords those forms into ones it knows, so the parser's side is tested eith
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from collections.abc import Iterator
@@ -250,3 +251,37 @@ def test_guofa_2018_42_the_declared_rule_holds_for_later_lines(forms_reader: Non
     several = [r for _, r in later if len(r.assignments) > 1]
     assert several
     assert all(r.assignments[0].role == "lead" for r in several)
+
+
+def _mutations(text: str, rng: random.Random, count: int) -> Iterator[str]:
+    """One-character and one-line edits of a real document (delete, insert, swap)."""
+    lines = text.split("\n")
+    for _ in range(count):
+        kind = rng.randrange(4)
+        at = rng.randrange(len(text))
+        if kind == 0:
+            yield text[:at] + text[at + 1 :]
+        elif kind == 1:
+            yield text[:at] + rng.choice("（）()一、1．。\n\u3000") + text[at:]
+        else:
+            i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+            edited = lines[:]
+            if kind == 2:
+                del edited[i]
+            else:
+                edited[i], edited[j] = edited[j], edited[i]
+            yield "\n".join(edited)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_edited_real_documents_parse_exactly_or_raise_parse_error(path: Path) -> None:
+    rng = random.Random(path.name)
+    codes: list[str] = []
+    for text in _mutations(path.read_text(encoding="utf-8"), rng, 15):
+        try:
+            plan = parse_plan(text)
+        except ParseError as error:
+            codes.append(error.code)
+            continue
+        assert render_plan(plan) == text
+    assert "unrepresentable" not in codes
