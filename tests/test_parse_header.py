@@ -92,3 +92,27 @@ def test_top_level_numbered_1() -> None:
     text = "国务院办公厅关于表扬的通报\n国办发〔2018〕108号\n各地区：\n现予以通报。\n1．北京市做法。\n2．天津市做法。\n"
     plan = _parse(text)
     assert [t.label for s in plan.sections for t in s.tasks] == ["1．", "2．"]
+
+
+def test_signature_of_a_merged_page_letter_spaced_with_debris_and_a_note() -> None:
+    text = (
+        "国务院关于加强监管的意见国发〔2011〕35号各地区：　　现提出以下意见。"
+        "　　一、总体要求　　（一）指导思想。坚持稳中求进。"
+        "\u3000\u3000\xa0 \xa0国\xa0 务\xa0 院\xa0 二○一一年十月十七日\n"
+    )
+    plan = _parse(text)
+    assert plan.issuer == "国\xa0 务\xa0 院"
+    assert plan.issued is not None
+    assert plan.issued.isoformat() == "2011-10-17"
+    assert [b.kind for b in plan.back] == ["issuer", "date"]
+
+
+def test_signature_debris_and_the_publishers_note() -> None:
+    text = (
+        "国务院办公厅关于加强监管的通知\n国办发〔2004〕7号\n各地区：\n" + BODY
+        + "国务院办公厅 \xa0 \xa0 &sp;\n二〇〇四年一月十六日\n（本文有删减）\n"
+    )  # fmt: skip
+    plan = _parse(text)
+    assert plan.issuer == "国务院办公厅"
+    assert plan.issued is not None
+    assert [b.kind for b in plan.back] == ["issuer", "closing", "date", "note"]

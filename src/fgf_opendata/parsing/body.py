@@ -16,7 +16,7 @@ from typing import NamedTuple, NoReturn
 
 from ..model import Block, Responsibility, construct_checked
 from ..responsibility import ResponsibilityReader
-from .header import NOTE, is_date_line, is_issuer
+from .header import NOTE, is_date_line, issuer_before
 from .numerals import LIMIT, from_chinese, to_chinese
 from .source import Source
 
@@ -588,8 +588,19 @@ def split_back(items: list[Item], end: int) -> int:
         cut -= 1
     if cut and paras[cut - 1].responsibility is None and is_date_line(paras[cut - 1].text):
         cut -= 1
-        if cut and paras[cut - 1].responsibility is None and is_issuer(paras[cut - 1].text):
-            cut -= 1
+        signer = issuer_before([p.text for p in paras[:cut]], cut, 0)
+        if signer is not None and all(p.responsibility is None for p in paras[signer:cut]):
+            cut = signer
+            # 国\xa0 务\xa0 院: an issuer printed letter-spaced came as one paragraph a letter.
+            while (
+                cut
+                and len(paras[cut].text) == 1
+                and len(paras[cut - 1].text) == 1
+                and paras[cut].gap.strip(" \u3000\u00a0") == ""
+                and len(paras[cut].gap) <= 3
+                and paras[cut - 1].responsibility is None
+            ):
+                cut -= 1
     if owner.responsibility is not None and not _has_prose(items, owner):
         cut = 0
     if cut == len(paras):

@@ -29,6 +29,7 @@ __all__ = [
     "front_blocks",
     "is_date_line",
     "is_issuer",
+    "issuer_before",
     "strip_colon",
 ]
 
@@ -42,7 +43,14 @@ _PAREN_DATE = re.compile(r"[（(](?:\d{4}|[〇○零一二三四五六七八九]
 _ADDRESSEES_END = re.compile(r"各[^。：:\n]{1,60}[：:]")
 
 
-NOTE = re.compile(r"[（(]此件[^）)]{1,20}[）)]")
+NOTE = re.compile(r"[（(](?:此件|本文)[^）)]{1,20}[）)]")
+# A part of a line: up to a run of two or more spaces (an indent whose line break was lost)
+# or the end; the shortest such part first, so that a letter-spaced name is cut letter by
+# letter and joined again by `_LETTER_GAP`.
+_PART = re.compile(r"\S(?:.*?\S)??(?=[ \u3000\u00a0]{2,}|\s*$)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LETTER_SPACED = re.compile(r"\S(?:[ \u3000\u00a0]{1,3}\S)*")
+_LETTER_GAP = re.compile(r"[ \u3000\u00a0]{1,3}")
 
 
 def is_date_line(line: str) -> bool:
@@ -93,27 +101,36 @@ def _line_pieces(line: str) -> list[tuple[int, int]]:
     """(start, end) of the parts of one line of front or back matter, whitespace trimmed.
 
     A line that holds a doc number among other text is cut around it (a title and its number
-    on one line); one that holds a signature date is cut at its whitespace; a run of spaces
+    on one line), and so is one that holds a signature date among other parts; a run of spaces
     (the indent of a paragraph whose line break was lost) and the colon that closes an
     addressees line (各…：) end a part too.
     """
     found = DOC_NUMBER_IN_TEXT.search(line)
     if found is not None and not DOC_NUMBER.fullmatch(line.strip()):
         cuts = [(0, found.start()), (found.start(), found.end()), (found.end(), len(line))]
-    elif (DOC_NUMBER.search(line) or DATE.search(line)) and len(line.split()) > 1:
-        return [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+    elif (dated := DOC_NUMBER.search(line) or DATE.search(line)) and len(line.split()) > 1:
+        cuts = [(0, dated.start()), (dated.start(), dated.end()), (dated.end(), len(line))]
     else:
         cuts = [(0, len(line))]
     out: list[tuple[int, int]] = []
     for start, end in cuts:
-        for part in re.finditer(r"\S(?:.*?\S)?(?=[ \u3000\u00a0]{2,}|\s*$)", line[start:end]):
-            a, b = start + part.start(), start + part.end()
+        for part in _PART.finditer(line, start, end):
+            a, b = part.start(), part.end()
             colon = _ADDRESSEES_END.match(line, a, b)
             if colon is not None and colon.end() < b:
                 out.append((a, colon.end()))
                 a = colon.end()
                 while a < b and line[a].isspace():
                     a += 1
+            if (
+                out
+                and b - a == 1
+                and _LETTER_GAP.fullmatch(line, out[-1][1], a)
+                and _LETTER_SPACED.fullmatch(line, *out[-1])
+            ):
+                # 国\xa0 务\xa0 院: a name printed letter-spaced stays one part.
+                out[-1] = (out[-1][0], b)
+                continue
             out.append((a, b))
     return out
 
@@ -177,7 +194,7 @@ def _classify_front(
     date = next((k for k in range(i, len(lines)) if is_date_line(lines[k])), None)
     if date is None:
         return kinds  # an 意见 issued directly: the rest is preamble
-    issuer = date - 1 if date - 1 >= i and is_issuer(lines[date - 1]) else None
+    issuer = issuer_before(lines, date, i)
     for k in range(i, issuer if issuer is not None else date):
         kinds[k] = "body"
     if issuer is not None:
@@ -193,8 +210,22 @@ def _classify_front(
     return kinds
 
 
+def issuer_before(lines: list[str], date: int, floor: int) -> int | None:
+    """The part that signs before the date at `date`, passing one part of markup debris
+    (&sp;) left by a scraper; None when there is none."""
+    for k in (date - 1, date - 2):
+        if k < floor:
+            return None
+        if is_issuer(lines[k]):
+            return k
+        if _CJK.search(lines[k]):
+            return None
+    return None
+
+
 def is_issuer(line: str) -> bool:
-    return len(line) <= 30 and "。" not in line and "，" not in line
+    """Whether a part reads as a signature's issuer: short, a name (CJK), no sentence."""
+    return len(line) <= 30 and "。" not in line and "，" not in line and bool(_CJK.search(line))
 
 
 def back_blocks(source: Source, start: int, annex: int) -> tuple[tuple[Block, ...], str]:
@@ -214,8 +245,9 @@ def back_blocks(source: Source, start: int, annex: int) -> tuple[tuple[Block, ..
         kinds[date] = "date"
         if date + 1 < len(lines) and NOTE.fullmatch(lines[date + 1]):
             kinds[date + 1] = "note"
-        if date >= 1 and is_issuer(lines[date - 1]):
-            kinds[date - 1] = "issuer"
+        issuer = issuer_before(lines, date, 0)
+        if issuer is not None:
+            kinds[issuer] = "issuer"
     end = pieces[-1][1] if pieces else start
     blocks = _make_blocks(source, start, pieces, kinds)
     return blocks, text[end:]
