@@ -77,7 +77,7 @@ def _fgf() -> list[str]:
 def make_corpus(folder: Path, count: int, seed: int = 2021) -> list[Path]:
     """`count` synthetic plans of the reference's shape, the same on every machine."""
     from fgf_opendata.agencies import default_registry
-    from fgf_opendata.render import render_plan
+    from fgf_opendata.parsing import render_plan
     from fgf_opendata.synth import build_plan, random_spec
 
     registry = default_registry()
@@ -174,7 +174,7 @@ def bench_startup(runs: int) -> list[Result]:
 def bench_parse(runs: int, corpus: list[Path]) -> list[Result]:
     """Parse throughput over a corpus, against reading and splitting the same text."""
     from fgf_opendata.agencies import default_registry
-    from fgf_opendata.parse import parse_plan
+    from fgf_opendata.parsing import parse_plan
 
     registry = default_registry()
     texts = [p.read_text(encoding="utf-8") for p in corpus]

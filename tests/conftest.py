@@ -10,7 +10,7 @@ import pytest
 
 from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.model import Plan
-from fgf_opendata.parse import parse_plan
+from fgf_opendata.parsing import parse_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "sources" / "guobanfa-2021-25.txt"

@@ -16,7 +16,7 @@ from conftest import REFERENCE, ROOT
 from fgf_opendata.cli import main
 from fgf_opendata.diff import diff_plans, format_diff, inline_diff
 from fgf_opendata.model import Plan
-from fgf_opendata.parse import parse_plan
+from fgf_opendata.parsing import parse_plan
 from fgf_opendata.serialize import plan_to_json
 
 

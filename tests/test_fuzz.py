@@ -27,9 +27,8 @@ from hypothesis import strategies as st
 from conftest import REFERENCE
 from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.errors import ParseError
-from fgf_opendata.numerals import to_chinese
-from fgf_opendata.parse import parse_plan
-from fgf_opendata.render import render_plan
+from fgf_opendata.parsing import parse_plan, render_plan
+from fgf_opendata.parsing.numerals import to_chinese
 from fgf_opendata.synth import build_plan, random_spec
 
 REGISTRY: Registry = default_registry()

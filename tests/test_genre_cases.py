@@ -15,13 +15,18 @@ import pytest
 
 from conftest import check_golden
 from fgf_opendata.agencies import Registry
-from fgf_opendata.model import Deadline, Measure, Plan, Responsibility, Target, Task
-from fgf_opendata.parse import parse_plan
-from fgf_opendata.render import render_plan
+from fgf_opendata.model import Deadline, Measure, Paragraph, Plan, Responsibility, Target, Task
+from fgf_opendata.parsing import parse_plan, render_plan
 from fgf_opendata.serialize import dumps
 from fgf_opendata.validate import check_plan
 
-CASES = sorted((Path(__file__).parent / "cases" / "genre").glob("*.txt"))
+# cases/layout: the reference cut down, with prose under items or tasks at the top level;
+# kept apart from cases/genre, whose plans must not resemble the reference (test_diff).
+CASES = sorted(
+    path
+    for folder in ("genre", "layout")
+    for path in (Path(__file__).parent / "cases" / folder).glob("*.txt")
+)
 
 
 def _resp(resp: Responsibility | None) -> dict[str, Any] | None:
@@ -43,6 +48,18 @@ def _target(t: Target) -> str:
     return f"{t.text}: {t.quantity or '-'} {t.comparator} {t.value} {t.unit}{base}"
 
 
+def _prose(paragraphs: tuple[Paragraph, ...]) -> list[dict[str, Any]]:
+    out = []
+    for para in paragraphs:
+        entry: dict[str, Any] = {"id": para.id, "text": para.text}
+        if para.responsibility is not None:
+            entry["responsibility"] = _resp(para.responsibility)
+        if para.deadlines:
+            entry["deadlines"] = [_deadline(d) for d in para.deadlines]
+        out.append(entry)
+    return out
+
+
 def _subject(node: Task | Measure) -> dict[str, Any]:
     out: dict[str, Any] = {"id": node.id, "label": node.label, "text": node.text}
     out["responsibility"] = _resp(node.responsibility)
@@ -50,6 +67,8 @@ def _subject(node: Task | Measure) -> dict[str, Any]:
         out["deadlines"] = [_deadline(d) for d in node.deadlines]
     if node.targets:
         out["targets"] = [_target(t) for t in node.targets]
+    if node.paragraphs:
+        out["paragraphs"] = _prose(node.paragraphs)
     if isinstance(node, Task) and node.measures:
         out["measures"] = [_subject(m) for m in node.measures]
     return out
@@ -73,6 +92,7 @@ def outline(plan: Plan) -> dict[str, Any]:
                 "id": s.id,
                 "label": s.label,
                 "title": s.title,
+                **({"paragraphs": _prose(s.paragraphs)} if s.paragraphs else {}),
                 "tasks": [_subject(t) for t in s.tasks],
             }
             for s in plan.sections

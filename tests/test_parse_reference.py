@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from conftest import GOLDEN, REFERENCE, ROOT, check_golden
 from fgf_opendata.model import Plan
-from fgf_opendata.render import render_plan
+from fgf_opendata.parsing import render_plan
 from fgf_opendata.serialize import plan_from_json, plan_to_json
 
 SHA256 = "d07fbedaf8f62168e0d3798fae875811a213d73c260ae2c70188ae92b5fad8f6"

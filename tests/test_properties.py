@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.model import Plan
-from fgf_opendata.parse import parse_plan
-from fgf_opendata.render import render_plan
+from fgf_opendata.parsing import parse_plan, render_plan
 from fgf_opendata.serialize import dumps, plan_from_json, plan_to_json
 from fgf_opendata.synth import (
     DEADLINE_FORMS,

@@ -366,7 +366,7 @@ def test_bytes_are_deterministic_across_processes() -> None:
             sys.modules["orjson"] = None
         from pathlib import Path
         from fgf_opendata.package import data_files
-        from fgf_opendata.parse import parse_plan
+        from fgf_opendata.parsing import parse_plan
         from fgf_opendata.agencies import default_registry
         from fgf_opendata.rdf import linked_outputs
         text = Path(sys.argv[2]).read_text(encoding="utf-8")
@@ -410,7 +410,7 @@ def test_building_and_validating_make_no_network_access(tmp_path: Path) -> None:
         from pathlib import Path
         from fgf_opendata.agencies import default_registry
         from fgf_opendata.package import data_files
-        from fgf_opendata.parse import parse_plan
+        from fgf_opendata.parsing import parse_plan
         from fgf_opendata.rdf import linked_outputs, parse_jsonld, parse_turtle
         from fgf_opendata.shacl import check_catalog, check_plan_graph
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fgf_opendata.source import Source
+from fgf_opendata.parsing.source import Source
 
 
 def _pairing(text: str) -> tuple[dict[int, int], list[int]]:

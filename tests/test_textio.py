@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fgf_opendata.errors import DecodeError, InputTooLargeError
-from fgf_opendata.parse import parse_plan
-from fgf_opendata.render import render_plan
+from fgf_opendata.parsing import parse_plan, render_plan
 from fgf_opendata.textio import decode, encode, read_source
 
 

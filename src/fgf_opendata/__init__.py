@@ -37,9 +37,9 @@ _EXPORTS = {
     "Registry": "agencies",
     "default_registry": "agencies",
     "load_registry": "agencies",
-    "parse_plan": "parse",
-    "render_plan": "render",
-    "layout_plan": "render",
+    "parse_plan": "parsing",
+    "render_plan": "parsing",
+    "layout_plan": "parsing",
     "Finding": "validate",
     "check_plan": "validate",
     "read_source": "textio",
@@ -124,9 +124,8 @@ if TYPE_CHECKING:
         Task,
     )
     from .package_check import validate_package
-    from .parse import parse_plan
+    from .parsing import layout_plan, parse_plan, render_plan
     from .rdf import from_graph, to_graph
-    from .render import layout_plan, render_plan
     from .serialize import plan_from_json, plan_to_json
     from .textio import read_source
     from .validate import Finding, check_plan

@@ -49,7 +49,7 @@ from .package import (
     descriptor_bytes,
     package_descriptor,
 )
-from .parse import parse_plan
+from .parsing import parse_plan
 from .textio import read_file
 from .validate import Finding, check_plan
 

@@ -169,7 +169,7 @@ def parse(
 ) -> None:
     """Parse SOURCE (default: the bundled reference plan) and print its canonical JSON."""
     from .agencies import default_registry
-    from .parse import parse_plan
+    from .parsing import parse_plan
     from .serialize import plan_to_json
     from .validate import check_plan
 

@@ -124,7 +124,7 @@ class _Chunk:
 def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> _Chunk:
     """Parse one source and produce its rows and triples (runs in a worker process)."""
     from .package import check_plan_id, plan_json_bytes, plan_rows, table_csv
-    from .parse import parse_plan
+    from .parsing import parse_plan
     from .textio import read_source
     from .validate import check_plan
 

@@ -917,7 +917,7 @@ def read_plan(
     folder (its plan.json). `encoding` applies to plan texts only: JSON is UTF-8 (RFC 8259).
     Raises `DecodeError`, `InputTooLargeError`, `ParseError`, or `ExportError` for a folder that
     holds no plan.json."""
-    from .parse import parse_plan
+    from .parsing import parse_plan
     from .textio import read_source
 
     path = Path(path)

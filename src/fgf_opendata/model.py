@@ -26,7 +26,9 @@ __all__ = [
     "Comparator",
     "Deadline",
     "Measure",
+    "Paragraph",
     "Plan",
+    "Point",
     "Precision",
     "Recurrence",
     "Responsibility",
@@ -56,6 +58,7 @@ BlockKind = Literal[
     "preamble",
     "closing",
     "measures-heading",
+    "annex",
 ]
 
 
@@ -189,6 +192,57 @@ class Responsibility(_Frozen):
     """Where the line stands in the source."""
 
 
+class Paragraph(_Frozen):
+    """Prose under a section, task or measure, and the assignment that closes it, if any.
+
+    Either a paragraph of its own (its `gap` holds the line break), or a sentence group that
+    goes on in the same paragraph after an assignment closed the text before it (`gap` empty):
+    in …骨干企业。（工业和信息化部指导）以政府为责任主体…（…）, the text from 以政府 to the next
+    assignment is such a segment, and that assignment is its `responsibility`.
+    """
+
+    id: str
+    """Stable id: the owner's id, `__para_` and the ordinal under it (task_5__para_2)."""
+    text: str
+    """The prose as printed, without the responsibility line that closes it."""
+    responsibility: Responsibility | None = None
+    """The assignment that closes this text; null for prose that assigns nothing."""
+    deadlines: tuple[Deadline, ...] = ()
+    """Deadlines stated in the text or its responsibility line."""
+    targets: tuple[Target, ...] = ()
+    """Quantified commitments stated in the text."""
+    gap: str = "\n"
+    """Whitespace between the previous element and this text (empty for a segment that goes
+    on in the same line)."""
+    span: Span
+    """Where the text (without its responsibility line) stands in the source."""
+
+
+class Point(_Frozen):
+    """A numbered point （1） under a measure, the lowest level of an official document."""
+
+    id: str
+    """Stable id: the measure's id, `__point_` and the number (task_5__meas_2__point_1)."""
+    number: int = Field(ge=1)
+    """The printed number."""
+    label: str
+    """The number as printed, with its parentheses ("（1）")."""
+    text: str
+    """The point's text, without its number."""
+    responsibility: Responsibility | None
+    """Who carries it out; null when the source gives no responsibility line."""
+    deadlines: tuple[Deadline, ...] = ()
+    """Deadlines stated in the point's text or responsibility line."""
+    targets: tuple[Target, ...] = ()
+    """Quantified commitments stated in the point's text."""
+    paragraphs: tuple[Paragraph, ...] = ()
+    """Prose after the point's text (and responsibility line)."""
+    gap: str = "\n"
+    """Whitespace between the previous element and this point."""
+    span: Span
+    """Where the point (number and text) stands in the source."""
+
+
 class Measure(_Frozen):
     """A concrete measure (具体措施) under a key task."""
 
@@ -208,6 +262,10 @@ class Measure(_Frozen):
     """Deadlines stated in the measure's text or responsibility line."""
     targets: tuple[Target, ...] = ()
     """Quantified commitments stated in the measure's text."""
+    paragraphs: tuple[Paragraph, ...] = ()
+    """Prose after the measure's text (and responsibility line), in document order."""
+    points: tuple[Point, ...] = ()
+    """The numbered points （1）, （2）, ... under the measure."""
     gap: str = "\n"
     """Whitespace between the previous element and this measure."""
     span: Span
@@ -231,6 +289,8 @@ class Task(_Frozen):
     """Deadlines stated in the task's text or responsibility line."""
     targets: tuple[Target, ...] = ()
     """Quantified commitments stated in the task's text."""
+    paragraphs: tuple[Paragraph, ...] = ()
+    """Prose after the task's text (and responsibility line), before its measures."""
     measures_heading: Block | None = None
     """The 具体措施： line that introduces the measures, when printed."""
     measures: tuple[Measure, ...] = ()
@@ -252,6 +312,8 @@ class Section(_Frozen):
     """The number as printed ("一、"); empty for an implicit section."""
     title: str
     """The heading after the number; empty for an implicit section."""
+    paragraphs: tuple[Paragraph, ...] = ()
+    """Prose after the heading, before the first task."""
     tasks: tuple[Task, ...]
     """The key tasks of the section."""
     gap: str = "\n"
@@ -293,6 +355,10 @@ class Plan(_Frozen):
     """Whitespace after the last paragraph (usually one line break)."""
     lead_by_position: bool = False
     """True when the document says the first-named agency leads (列第一位者为牵头单位)."""
+    standing: tuple[Responsibility, ...] = ()
+    """Assignments a responsibility line says hold for every later item too
+    (以下均需试点城市政府落实，不再列出): kept once, with the span of the line that states
+    them, not copied into the items."""
 
     def subjects(self) -> Iterator[Task | Measure]:
         """Every task and measure, in document order (each task before its measures)."""

@@ -832,12 +832,19 @@ class _Rules:
         measures_of: dict[str, list[str]] = defaultdict(list)
         for row in measures.rows:
             measures_of[row["task_id"]].append(row["id"])
+        # Only sections that assign something are held to coverage: real documents leave
+        # sections of prose unassigned (一、总体要求 of an 意见, or a whole 意见).
+        section_of = {row["id"]: row.get("section_id") for row in tasks.rows}
+        section_of.update({row["id"]: section_of.get(row["task_id"]) for row in measures.rows})
+        assigning = {section_of.get(subject) for subject in covered}
         for table, kind in ((tasks, "task"), (measures, "measure")):
             for number, row in table.numbered():
                 subject = row["id"]
                 children = measures_of.get(subject, []) if kind == "task" else []
                 # A task whose measures all carry responsibilities needs none of its own.
                 if subject in covered or (children and all(c in covered for c in children)):
+                    continue
+                if section_of.get(subject) not in assigning:
                     continue
                 self.add(
                     f"{kind}-without-responsibility",

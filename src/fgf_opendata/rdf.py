@@ -48,7 +48,6 @@ from rdflib.namespace import DefinedNamespace
 from rdflib.term import Node
 
 from .agencies import Registry, default_registry
-from .docnumber import split_doc_number
 from .errors import ExportError
 from .model import (
     Agency,
@@ -69,6 +68,7 @@ from .model import (
     UnitCode,
 )
 from .package import cycle_collection_paused
+from .parsing.docnumber import split_doc_number
 from .vocab import (
     BLOCK_KINDS,
     CV,

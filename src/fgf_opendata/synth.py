@@ -29,8 +29,8 @@ from .model import (
     Target,
     Task,
 )
-from .numerals import to_chinese
-from .render import layout_plan
+from .parsing import layout_plan
+from .parsing.numerals import to_chinese
 
 __all__ = [
     "DEADLINE_FORMS",

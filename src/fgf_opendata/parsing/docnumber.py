@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["DOC_NUMBER", "SERIES", "DocNumber", "split_doc_number"]
+__all__ = ["DOC_NUMBER", "DOC_NUMBER_IN_TEXT", "SERIES", "DocNumber", "split_doc_number"]
 
-DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})[〔\[［【](\d{4})[〕\]］】]第?(\d{1,4})号")
-"""A document number: issuing code, year in 〔〕 (or [], ［］, 【】), number, 号."""
+_PARTS = r"\s*[〔\[［【]\s*(\d{4})\s*[〕\]］】]\s*第?\s*(\d{1,4})\s*号"
+DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})" + _PARTS)
+"""A document number: issuing code, year in 〔〕 (or [], ［］, 【】), number, 号; spaces allowed
+between the parts (国发 〔2011〕 35 号)."""
 
 SERIES = {
     "国办发": "guobanfa",
@@ -25,6 +27,12 @@ SERIES = {
     "中发": "zhongfa",
 }
 """Issuing code -> ASCII series slug (pinyin), as used in ids and IRIs."""
+
+DOC_NUMBER_IN_TEXT = re.compile(
+    "(" + "|".join(sorted(SERIES, key=len, reverse=True)) + ")" + _PARTS
+)
+"""A document number of a known series inside other text (a title and its number on one
+line), where the issuing code cannot be told from the title by its characters alone."""
 
 
 class DocNumber(NamedTuple):

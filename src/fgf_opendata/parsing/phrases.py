@@ -12,8 +12,8 @@ import functools
 import re
 from decimal import Decimal
 
-from .errors import ParseError
-from .model import Comparator, Deadline, Precision, Target, UnitCode, construct_checked
+from ..errors import ParseError
+from ..model import Comparator, Deadline, Precision, Target, UnitCode, construct_checked
 from .source import Source
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "date_problem", "find_deadlines", "find_targets"]
@@ -50,6 +50,11 @@ _FORM_GROUPS = {
     "bare_within": ("", "", ""),
 }
 _SENTENCE_END = re.compile(r"[。；;！？]")
+# A phrase followed by a short verb and 的 qualifies a noun (2004年年底前投运的电厂): it says
+# which things are meant, it sets no time limit.
+_ATTRIBUTIVE = re.compile(r"[\u4e00-\u9fff]{1,4}的")
+_DATED_FORMS = frozenset({"day", "month", "year_end", "within_year"})
+"""The forms that print their own year."""
 _DIGIT = re.compile(r"\d")
 
 
@@ -83,13 +88,20 @@ def date_problem(year: int, month: int, day: int | None = None) -> str | None:
 
 
 def find_deadlines(
-    text: str, offset: int, *, issue_year: int, source: Source, issued: dt.date | None = None
+    text: str,
+    offset: int,
+    *,
+    issue_year: int | None,
+    source: Source,
+    issued: dt.date | None = None,
 ) -> tuple[Deadline, ...]:
     """Every deadline phrase in `text`, which stands at `offset` in `source`.
 
-    A 年底前 without a year takes `issue_year`; an M月底前 without a year takes the year of the
+    A phrase that qualifies a noun (…年底前投运的电厂) is not a deadline. A 年底前 without a
+    year takes `issue_year`; an M月底前 without a year takes the year of the
     nearest earlier deadline in the same sentence, else `issue_year`. An impossible or
-    implausible date raises `ParseError` at the phrase.
+    implausible date raises `ParseError` at the phrase, and so does a phrase that needs
+    `issue_year` when it is None (a document with no doc number and no date of issue).
     """
     # Every form holds one of these: most sentences hold none and need no regex at all.
     if _CUES.search(text) is None:
@@ -99,23 +111,38 @@ def find_deadlines(
     for start, end, expression, form, number, new_sentence in _deadline_phrases(text):
         if new_sentence:
             sentence_year = None
+        if _ATTRIBUTIVE.match(text, end):
+            continue  # 2004年年底前投运的电厂: which plants, not a time limit
         recurrence = None
         day: int | None = None
         precision: Precision = "month"
+        if (
+            issue_year is None
+            and form not in _DATED_FORMS
+            and not (form == "bare_month" and sentence_year is not None)
+        ):
+            raise ParseError(
+                f"cannot tell the year of {expression}: the document has no doc number "
+                "(〔2021〕) and no date of issue",
+                text=source.text,
+                offset=offset + start,
+                code="no-issue-year",
+            )
+        year_now = issue_year or 0  # set whenever a form below needs it
         if form == "day":
             year, month, day = number
             precision = "day"
         elif form == "yearly":
-            year, month, recurrence = issue_year, number[1], "yearly"
+            year, month, recurrence = year_now, number[1], "yearly"
         elif form == "month":
             year, month = number[0], number[1]
         elif form == "year_end":
             year, month, day, precision = number[0], 12, 31, "year"
         elif form == "bare_month":
-            year = sentence_year if sentence_year is not None else issue_year
+            year = sentence_year if sentence_year is not None else year_now
             month = number[1]
         else:
-            year, month, day, precision = issue_year, 12, 31, "year"
+            year, month, day, precision = year_now, 12, 31, "year"
         problem = date_problem(year, month, day)
         if problem is None:
             date = dt.date(year, month, day) if day is not None else _month_end(year, month)

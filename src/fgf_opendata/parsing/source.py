@@ -12,8 +12,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .errors import ParseError
-from .model import Span, construct_checked
+from ..errors import ParseError
+from ..model import Span, construct_checked
 
 __all__ = ["Source"]
 
@@ -39,6 +39,12 @@ class Source:
     def line_of(self, offset: int) -> int:
         """1-based line number of `offset`."""
         return bisect_right(self.line_starts, offset)
+
+    def line_end(self, offset: int) -> int:
+        """Offset of the line break that ends `offset`'s line (the text's length on the last)."""
+        starts = self.line_starts
+        line = bisect_right(starts, offset)
+        return starts[line] - 1 if line < len(starts) else len(self.text)
 
     def span(self, start: int, end: int) -> Span:
         """The span of text[start:end]."""

@@ -10,11 +10,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from .model import Block, Deadline, Measure, Plan, Responsibility, Section, Span, Target, Task
+from ..model import (
+    Block,
+    Deadline,
+    Measure,
+    Paragraph,
+    Plan,
+    Point,
+    Responsibility,
+    Section,
+    Span,
+    Target,
+    Task,
+)
 
 __all__ = ["layout_plan", "render_plan"]
 
-_Node = TypeVar("_Node", Block, Responsibility, Measure, Task, Section)
+_Node = TypeVar("_Node", Block, Responsibility, Measure, Task, Section, Paragraph, Point)
+
+
+def _prose(paragraphs: tuple[Paragraph, ...]) -> Iterator[tuple[str, str, object]]:
+    for para in paragraphs:
+        yield para.gap, para.text, para
+        if para.responsibility is not None:
+            yield para.responsibility.gap, para.responsibility.text, para.responsibility
 
 
 def _pieces(plan: Plan) -> Iterator[tuple[str, str, object]]:
@@ -23,10 +42,14 @@ def _pieces(plan: Plan) -> Iterator[tuple[str, str, object]]:
         yield block.gap, block.text, block
     for section in plan.sections:
         yield section.gap, section.label + section.title, section
+        if section.paragraphs:
+            yield from _prose(section.paragraphs)
         for task in section.tasks:
             yield task.gap, task.label + task.text, task
             if task.responsibility is not None:
                 yield task.responsibility.gap, task.responsibility.text, task.responsibility
+            if task.paragraphs:
+                yield from _prose(task.paragraphs)
             if task.measures_heading is not None:
                 yield task.measures_heading.gap, task.measures_heading.text, task.measures_heading
             for measure in task.measures:
@@ -34,6 +57,18 @@ def _pieces(plan: Plan) -> Iterator[tuple[str, str, object]]:
                 if measure.responsibility is not None:
                     resp = measure.responsibility
                     yield resp.gap, resp.text, resp
+                if measure.paragraphs:
+                    yield from _prose(measure.paragraphs)
+                for point in measure.points:
+                    yield point.gap, point.label + point.text, point
+                    if point.responsibility is not None:
+                        yield (
+                            point.responsibility.gap,
+                            point.responsibility.text,
+                            point.responsibility,
+                        )
+                    if point.paragraphs:
+                        yield from _prose(point.paragraphs)
     for block in plan.back:
         yield block.gap, block.text, block
     yield plan.tail, "", None
@@ -79,14 +114,45 @@ def layout_plan(plan: Plan) -> Plan:
             cursor = found + 1
         return tuple(out)
 
-    def where(owner: Task | Measure) -> tuple[Any, int, str]:
+    def where(owner: Task | Measure | Point) -> tuple[Any, int, str]:
         return owner, owner.span.start + len(owner.label), owner.text
 
     def resp(node: Responsibility | None) -> Responsibility | None:
         return None if node is None else relocate(node)
 
+    def prose(nodes: tuple[Paragraph, ...]) -> tuple[Paragraph, ...]:
+        out = []
+        for node in nodes:
+            relocated = relocate(node, responsibility=resp(node.responsibility))
+            base = relocated.span.start
+            out.append(
+                relocated.model_copy(
+                    update={
+                        "deadlines": phrases(node.deadlines, None, base, node.text),
+                        "targets": phrases(node.targets, None, base, node.text),
+                    }
+                )
+            )
+        return tuple(out)
+
+    def point(node: Point) -> Point:
+        relocated = relocate(
+            node, responsibility=resp(node.responsibility), paragraphs=prose(node.paragraphs)
+        )
+        return relocated.model_copy(
+            update={
+                "deadlines": phrases(node.deadlines, *where(relocated)),
+                "targets": phrases(node.targets, *where(relocated)),
+            }
+        )
+
     def measure(node: Measure) -> Measure:
-        relocated = relocate(node, responsibility=resp(node.responsibility))
+        relocated = relocate(
+            node,
+            responsibility=resp(node.responsibility),
+            paragraphs=prose(node.paragraphs),
+            points=tuple(point(p) for p in node.points),
+        )
         return relocated.model_copy(
             update={
                 "deadlines": phrases(node.deadlines, *where(relocated)),
@@ -99,6 +165,7 @@ def layout_plan(plan: Plan) -> Plan:
         relocated = relocate(
             node,
             responsibility=resp(node.responsibility),
+            paragraphs=prose(node.paragraphs),
             measures_heading=heading,
             measures=tuple(measure(m) for m in node.measures),
         )
@@ -110,7 +177,9 @@ def layout_plan(plan: Plan) -> Plan:
         )
 
     def section(node: Section) -> Section:
-        return relocate(node, tasks=tuple(task(t) for t in node.tasks))
+        return relocate(
+            node, paragraphs=prose(node.paragraphs), tasks=tuple(task(t) for t in node.tasks)
+        )
 
     def blocks(nodes: tuple[Block, ...]) -> tuple[Block, ...]:
         return tuple(relocate(b) for b in nodes)

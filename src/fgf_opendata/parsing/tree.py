@@ -1,0 +1,211 @@
+"""Items read from the body -> the model's sections, tasks, measures and paragraphs.
+
+The document's levels map onto the model: with sections 一、 and tasks （一）, 1． items are
+measures; a document whose top level is 一、 alone, （一） or 1． has one implicit section whose
+tasks are its top items and whose measures are the items under them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..agencies import Registry
+from ..model import (
+    Deadline,
+    Measure,
+    Paragraph,
+    Point,
+    Section,
+    Target,
+    Task,
+    construct_checked,
+)
+from .body import Item, describe
+from .phrases import find_deadlines, find_targets
+from .source import Source
+
+__all__ = ["Context", "build_sections", "find_deadlines_in"]
+
+
+@dataclass(frozen=True)
+class Context:
+    source: Source
+    registry: Registry
+    issue_year: int | None
+    issued: dt.date | None
+    lead_by_position: bool
+
+
+def find_deadlines_in(text: str, offset: int, ctx: Context) -> tuple[Deadline, ...]:
+    return find_deadlines(
+        text, offset, issue_year=ctx.issue_year, source=ctx.source, issued=ctx.issued
+    )
+
+
+def _subject_phrases(item: Item, ctx: Context) -> tuple[tuple[Deadline, ...], tuple[Target, ...]]:
+    text = item.text
+    content = item.end - len(text)
+    source = ctx.source
+    deadlines = find_deadlines(
+        text, content, issue_year=ctx.issue_year, source=source, issued=ctx.issued
+    )
+    for offset, clause in item.time_clauses:
+        deadlines += find_deadlines_in(clause, offset, ctx)
+    return deadlines, find_targets(text, content, source=source)
+
+
+def _paragraphs(item: Item, owner_id: str, ctx: Context) -> tuple[Paragraph, ...]:
+    if not item.paragraphs:
+        return ()
+    out = []
+    source = ctx.source
+    for number, para in enumerate(item.paragraphs, 1):
+        text = para.text
+        deadlines = find_deadlines(
+            text, para.start, issue_year=ctx.issue_year, source=source, issued=ctx.issued
+        )
+        for offset, clause in para.time_clauses:
+            deadlines += find_deadlines_in(clause, offset, ctx)
+        out.append(
+            construct_checked(
+                Paragraph,
+                id=f"{owner_id}__para_{number}",
+                text=text,
+                responsibility=para.responsibility,
+                deadlines=deadlines,
+                targets=find_targets(text, para.start, source=source),
+                gap=para.gap,
+                span=source.span(para.start, para.end),
+            )
+        )
+    return tuple(out)
+
+
+def _measure(item: Item, task_id: str, ctx: Context) -> Measure:
+    deadlines, targets = _subject_phrases(item, ctx)
+    measure_id = f"{task_id}__meas_{item.number}"
+    return construct_checked(
+        Measure,
+        id=measure_id,
+        number=item.number,
+        numbered=item.numbered,
+        label=item.label,
+        text=item.text,
+        responsibility=item.responsibility,
+        deadlines=deadlines,
+        targets=targets,
+        paragraphs=_paragraphs(item, measure_id, ctx),
+        points=tuple(_point(child, measure_id, ctx) for child in item.children),
+        gap=item.gap,
+        span=ctx.source.span(item.start, item.end),
+    )
+
+
+def _point(item: Item, measure_id: str, ctx: Context) -> Point:
+    deadlines, targets = _subject_phrases(item, ctx)
+    point_id = f"{measure_id}__point_{item.number}"
+    return construct_checked(
+        Point,
+        id=point_id,
+        number=item.number,
+        label=item.label,
+        text=item.text,
+        responsibility=item.responsibility,
+        deadlines=deadlines,
+        targets=targets,
+        paragraphs=_paragraphs(item, point_id, ctx),
+        gap=item.gap,
+        span=ctx.source.span(item.start, item.end),
+    )
+
+
+def _task(item: Item, number: int, ctx: Context) -> Task:
+    task_id = f"task_{number}"
+    levels = {child.level for child in item.children}
+    if len(levels) > 1:
+        # Points （1） right under the task, and measures 1． too: the points belong nowhere.
+        stray = next(c for c in item.children if c.level == max(levels))
+        raise ctx.source.error(
+            f"{describe(stray)} is not inside a measure: expected a measure between "
+            f"{describe(item)} and it, or the task's points numbered one way",
+            stray.start,
+            "measure-outside-task",
+        )
+    deadlines, targets = _subject_phrases(item, ctx)
+    return construct_checked(
+        Task,
+        id=task_id,
+        number=number,
+        label=item.label,
+        text=item.text,
+        responsibility=item.responsibility,
+        deadlines=deadlines,
+        targets=targets,
+        paragraphs=_paragraphs(item, task_id, ctx),
+        measures_heading=item.heading,
+        measures=tuple(_measure(child, task_id, ctx) for child in item.children),
+        gap=item.gap,
+        span=ctx.source.span(item.start, item.end),
+    )
+
+
+def build_sections(items: list[Item], ctx: Context, top: int) -> tuple[Section, ...]:
+    nested = top == 1 and any(child.level == 2 for item in items for child in item.children)
+    if not nested:
+        # Items numbered 一、 directly: each is a task, in one implicit section.
+        flat = tuple(_task(item, i, ctx) for i, item in enumerate(items, 1))
+        first = items[0].start
+        return (
+            construct_checked(
+                Section, id="sec_1", number=1, label="", title="", paragraphs=(), tasks=flat,
+                gap="", span=ctx.source.span(first, first),
+            ),
+        )  # fmt: skip
+    sections: list[Section] = []
+    counter = 0
+    for item in items:
+        # read_body refuses a task before the first section, so every item is a section.
+        if item.responsibility is not None:
+            raise ctx.source.error(
+                f"responsibility line under section {item.label}: a section heading carries "
+                "none; expected a task （…） before it",
+                item.responsibility.span.start,
+                "misplaced-responsibility",
+            )
+        if item.heading is not None:
+            raise ctx.source.error(
+                f"{item.heading.text} under section {item.label}: measures belong to a task; "
+                "expected a task （…） before it",
+                item.heading.span.start,
+                "misplaced-heading",
+            )
+        tasks: list[Task] = []
+        # A section whose items are numbered 1． (or （1）) rather than （一） holds them as its
+        # tasks; one that mixes them with tasks （一） has a measure outside a task.
+        by_level = any(child.level == 2 for child in item.children)
+        for child in item.children:
+            if by_level and child.level != 2:
+                raise ctx.source.error(
+                    f"{describe(child)} is not inside a task: expected a task （…） between "
+                    f"section {item.label} and it",
+                    child.start,
+                    "measure-outside-task",
+                )
+            counter += 1
+            tasks.append(_task(child, counter, ctx))
+        section_id = f"sec_{item.number}"
+        sections.append(
+            construct_checked(
+                Section,
+                id=section_id,
+                number=item.number,
+                label=item.label,
+                title=item.text,
+                paragraphs=_paragraphs(item, section_id, ctx),
+                tasks=tuple(tasks),
+                gap=item.gap,
+                span=ctx.source.span(item.start, item.end),
+            )
+        )
+    return tuple(sections)
