@@ -28,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from fgf_opendata.numerals import to_chinese
+from fgf_opendata.parsing.numerals import to_chinese
 
 _HEADER = (
     "国务院办公厅关于印发大型测试分工方案的通知\n"

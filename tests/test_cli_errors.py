@@ -226,7 +226,7 @@ class _Linked(NamedTuple):
     syntax: str
 
     def render(self) -> bytes:
-        from fgf_opendata.parse import parse_plan
+        from fgf_opendata.parsing import parse_plan
         from fgf_opendata.rdf import serialize_jsonld, serialize_turtle, to_graph
 
         graph = to_graph(parse_plan(next(iter(_PLAN_TEXTS.values()))))

@@ -36,7 +36,7 @@ from fgf_opendata.build import build_package
 from fgf_opendata.cli import main
 from fgf_opendata.errors import FgfError
 from fgf_opendata.package_check import linked_findings, validate_package
-from fgf_opendata.render import render_plan
+from fgf_opendata.parsing import render_plan
 from fgf_opendata.synth import build_plan, random_spec
 
 SECRET = "root:x:0:0:root:/root:/bin/bash"
