@@ -189,11 +189,10 @@ def corpus_site_files(
 
 
 def _descriptor(package_files: Mapping[str, bytes]) -> dict[str, Any]:
+    """What the landing page shows of the package's descriptor (each key there, maybe empty)."""
     data = package_files.get(DESCRIPTOR)
-    if data is None:
-        return {}
-    loaded: dict[str, Any] = json.loads(data)
-    return loaded
+    loaded: dict[str, Any] = json.loads(data) if data is not None else {}
+    return {key: loaded.get(key) for key in ("title", "version", "licenses", "sources")}
 
 
 def _short(agency_id: str, registry: Registry) -> str:
