@@ -209,9 +209,9 @@ def source_pieces(view: PlanView) -> tuple[SourcePiece, ...]:
             at = to
 
     for start, end, anchor in spans:
+        advance(start)
         if open_ends and end > open_ends[-1]:
             continue  # crosses the span that is open: not nested
-        advance(start)
         pieces.append(SourcePiece("open", anchor=anchor))
         open_ends.append(end)
     advance(len(text))

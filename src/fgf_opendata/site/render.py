@@ -160,8 +160,13 @@ def corpus_site_files(
     for agency_id, rows in entries.items():
         agency = registry.get(agency_id)
         files[f"agencies/{agency_id}.html"] = page(
-            "agency.html", 1, agency=agency, agency_id=agency_id, rows=rows,
+            "agency.html",
+            1,
+            agency=agency,
+            agency_id=agency_id,
+            rows=rows,
             load=next(load for load in loads if load.agency_id == agency_id),
+            cited=entries.keys(),
         )
 
     files["deadlines.html"] = page("deadlines.html", 0, deadlines=deadlines)
