@@ -3,6 +3,7 @@ the plan, agencies, deadlines and charts agreeing with the model, the same bytes
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import random
 import re
@@ -38,7 +39,9 @@ def package_files(reference_text: str) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def site(reference_plan: Plan, registry: Registry, package_files: dict[str, bytes]) -> dict[str, bytes]:
+def site(
+    reference_plan: Plan, registry: Registry, package_files: dict[str, bytes]
+) -> dict[str, bytes]:
     return site_files(reference_plan, registry, package_files)
 
 
@@ -70,8 +73,9 @@ def test_every_page_is_valid_html_with_the_basics_of_accessibility(
         assert tree.find("head/meta[@charset]").get("charset") == "utf-8", path
         assert text_of(tree.find("head/title")).strip(), path
         levels = [int(e.tag[1]) for e in tree.iter() if re.fullmatch(r"h[1-6]", str(e.tag))]
-        assert levels[0] == 1 and levels.count(1) == 1, (path, levels)
-        jumps = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+        assert levels[0] == 1, (path, levels)
+        assert levels.count(1) == 1, (path, levels)
+        jumps = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
         assert not jumps, f"{path}: heading levels skip {jumps}"
         for img in tree.iter("img"):
             assert (img.get("alt") or "").strip(), f"{path}: an image without alt text"
@@ -114,7 +118,11 @@ def test_the_plan_page_shows_every_task_and_measure(
         article = by_id[subject.id]
         own = text_of(article.find("div"))
         assert subject.text in own
-        cited = {a.agency_id for a in subject.responsibility.assignments} if subject.responsibility else set()
+        cited = (
+            {a.agency_id for a in subject.responsibility.assignments}
+            if subject.responsibility
+            else set()
+        )
         assigned = {t.split(":")[0] for t in article.get("data-assign").split()}
         assert assigned == cited - {None}
 
@@ -173,22 +181,27 @@ def test_the_charts_and_their_numbers(site: dict[str, bytes], reference_plan: Pl
         "charts/deadlines.svg",
         "charts/co-assignment.svg",
     ]
-    due = Counter(
-        d.date.strftime("%Y-%m") for s in reference_plan.subjects() for d in s.deadlines
-    )
+    due = Counter(d.date.strftime("%Y-%m") for s in reference_plan.subjects() for d in s.deadlines)
     assert {m: int(n) for m, n in _table(tree, "每月截止事项数")} == dict(due)
     pairs = Counter[tuple[str, str]]()
     for s in reference_plan.subjects():
-        ids = sorted({a.agency_id for a in s.responsibility.assignments if a.agency_id}) if s.responsibility else []
+        ids = (
+            sorted({a.agency_id for a in s.responsibility.assignments if a.agency_id})
+            if s.responsibility
+            else []
+        )
         pairs.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
     shown = _table(tree, "单位两两共同承担的事项数")
-    assert shown and all(int(n) > 0 for *_, n in shown)
+    assert shown
+    assert all(int(n) > 0 for *_, n in shown)
     assert int(shown[0][2]) == max(pairs.values())
     load = _table(tree, "各单位按角色的事项数")
     assert [r[0] for r in load][:2] == ["各地区", "国务院相关部门"]
 
 
-def test_the_deadline_page_holds_every_deadline(site: dict[str, bytes], reference_plan: Plan) -> None:
+def test_the_deadline_page_holds_every_deadline(
+    site: dict[str, bytes], reference_plan: Plan
+) -> None:
     tree = parse(site["deadlines.html"])
     listed = [t.get("datetime") for t in tree.iter("time")]
     expected = sorted(d.date.isoformat() for s in reference_plan.subjects() for d in s.deadlines)
@@ -214,7 +227,10 @@ def test_the_landing_page_lists_every_package_file(
 
 
 def test_the_site_is_the_same_bytes_twice(
-    site: dict[str, bytes], reference_plan: Plan, registry: Registry, package_files: dict[str, bytes]
+    site: dict[str, bytes],
+    reference_plan: Plan,
+    registry: Registry,
+    package_files: dict[str, bytes],
 ) -> None:
     assert site_files(reference_plan, registry, package_files) == site
 
@@ -294,9 +310,11 @@ def test_fgf_site_of_a_package_links_its_files(tmp_path: Path, reference_text: s
     assert result.exit_code == 0, result.output
     tree = parse((target / "index.html").read_bytes())
     hrefs = [a.get("href") for a in tree.iter("a") if a.get("href", "").endswith(".csv")]
-    assert hrefs and all((target / href).resolve().is_file() for href in hrefs)
+    assert hrefs
+    assert all((target / href).resolve().is_file() for href in hrefs)
     again = CliRunner().invoke(main, ["site", str(package), "-o", str(target), "-q"])
-    assert again.exit_code == 0 and again.output == ""
+    assert again.exit_code == 0
+    assert again.output == ""
 
 
 def test_fgf_site_of_a_source_and_a_refused_folder(tmp_path: Path) -> None:
@@ -313,7 +331,8 @@ def test_fgf_site_of_a_source_and_a_refused_folder(tmp_path: Path) -> None:
     assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep me"
     (target / "stray.txt").write_text("x", encoding="utf-8")
     stray = CliRunner().invoke(main, ["site", "-o", str(target)])
-    assert stray.exit_code == 2 and "stray.txt" in stray.stderr
+    assert stray.exit_code == 2
+    assert "stray.txt" in stray.stderr
 
 
 def test_without_a_chinese_font_the_charts_are_made_with_a_warning(

@@ -145,7 +145,8 @@ def test_charts_load_and_the_plan_reads_without_scripts(
 ) -> None:
     page.goto((site_folder / "charts.html").as_uri())
     widths = page.locator("img").evaluate_all("imgs => imgs.map(i => i.naturalWidth)")
-    assert len(widths) == 3 and all(w > 0 for w in widths)
+    assert len(widths) == 3
+    assert all(w > 0 for w in widths)
     shot(page, "charts")
     page.goto((site_folder / "deadlines.html").as_uri())
     shot(page, "deadlines")

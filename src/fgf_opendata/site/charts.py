@@ -79,7 +79,7 @@ def chinese_font() -> str | None:
     return None
 
 
-def _rc() -> dict[str, Any]:
+def _rc() -> Any:  # rcParams; matplotlib types the keys as a closed Literal
     family = chinese_font()
     return {
         "svg.hashsalt": _SALT,
@@ -118,7 +118,7 @@ def agency_load_svg(loads: Sequence[AgencyLoad], title: str) -> bytes:
             left = [a + b for a, b in zip(left, counts, strict=True)]
         ax.set_yticks(rows, [load.name for load in shown])
         ax.set_xlabel("事项数 (items)")
-        fig.text(0.01, 0.99, title, va="top", fontsize=11)  # not set_title: it lays out the axes again
+        fig.text(0.01, 0.99, title, va="top", fontsize=11)  # set_title lays out the axes again
         ax.legend(loc="lower right", frameon=False)
         ax.spines[["top", "right"]].set_visible(False)
         return _svg(fig, title)
@@ -136,7 +136,7 @@ def deadlines_svg(months: Sequence[tuple[str, int]], title: str) -> bytes:
         labels = [m for m, _ in months]
         ax.bar(labels, [n for _, n in months], color="#1b4f8a")
         ax.set_ylabel("截止事项数 (deadlines)")
-        fig.text(0.01, 0.99, title, va="top", fontsize=11)  # not set_title: it lays out the axes again
+        fig.text(0.01, 0.99, title, va="top", fontsize=11)  # set_title lays out the axes again
         ax.tick_params(axis="x", labelrotation=60)
         ax.spines[["top", "right"]].set_visible(False)
         return _svg(fig, title)
@@ -173,11 +173,14 @@ def co_assignment_svg(
         )
         nodes = sorted(names)
         ax.scatter(
-            [positions[n][0] for n in nodes], [positions[n][1] for n in nodes], s=60,
-            color="#1b4f8a", zorder=3,
+            [positions[n][0] for n in nodes],
+            [positions[n][1] for n in nodes],
+            s=60,
+            color="#1b4f8a",
+            zorder=3,
         )
         for node in nodes:
             ax.annotate(names[node], positions[node], xytext=(4, 4), textcoords="offset points")
-        fig.text(0.01, 0.99, title, va="top", fontsize=11)  # not set_title: it lays out the axes again
+        fig.text(0.01, 0.99, title, va="top", fontsize=11)  # set_title lays out the axes again
         ax.set_axis_off()
         return _svg(fig, title)

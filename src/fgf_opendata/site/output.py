@@ -56,8 +56,10 @@ def read_package(folder: Path, *, skip: Path | None = None) -> SiteInput:
             files[path.relative_to(folder).as_posix()] = read_file(path, limit=_LIMIT)
     except OSError as exc:
         raise os_error(exc, f"cannot read the package {folder}") from exc
-    names = ["plan.json"] if "plan.json" in files else sorted(
-        p for p in files if p.startswith("plans/") and p.endswith(".json")
+    names = (
+        ["plan.json"]
+        if "plan.json" in files
+        else sorted(p for p in files if p.startswith("plans/") and p.endswith(".json"))
     )
     if not names:
         raise InputFileError(f"{folder}: no plan.json nor plans/*.json: not a package fgf wrote")

@@ -103,9 +103,7 @@ def _children(node: Any) -> list[Any]:
 def item_of(node: Any) -> Item:
     """The `Item` of any node of the plan tree (section, task, measure, or a later kind)."""
     resp = getattr(node, "responsibility", None)
-    badges = tuple(
-        Badge(a.agency_id, a.agency, a.role) for a in (resp.assignments if resp else ())
-    )
+    badges = tuple(Badge(a.agency_id, a.agency, a.role) for a in (resp.assignments if resp else ()))
     kind = type(node).__name__.lower()
     text = node.title if kind == "section" else node.text
     return Item(
@@ -252,7 +250,10 @@ def agency_entries(views: Sequence[PlanView]) -> dict[str, tuple[AgencyRow, ...]
 def unknown_names(views: Sequence[PlanView]) -> tuple[tuple[str, int], ...]:
     """Names cited that the registry does not know, with how often, most cited first."""
     counts = Counter(
-        badge.name for view in views for item in view.items() for badge in item.badges
+        badge.name
+        for view in views
+        for item in view.items()
+        for badge in item.badges
         if badge.agency_id is None
     )
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -279,9 +280,7 @@ def agency_load(
     for agency_id, rows in entries.items():
         counts = Counter(row.role for row in rows)
         loads.append(
-            AgencyLoad(
-                agency_id, _name(agency_id, registry), {r: counts.get(r, 0) for r in ROLES}
-            )
+            AgencyLoad(agency_id, _name(agency_id, registry), {r: counts.get(r, 0) for r in ROLES})
         )
     return tuple(sorted(loads, key=lambda load: (-load.total, load.agency_id)))
 
