@@ -182,7 +182,11 @@ def test_the_charts_and_their_numbers(site: dict[str, bytes], reference_plan: Pl
         "charts/co-assignment.svg",
     ]
     due = Counter(d.date.strftime("%Y-%m") for s in reference_plan.subjects() for d in s.deadlines)
-    assert {m: int(n) for m, n in _table(tree, "每月截止事项数")} == dict(due)
+    series = {m: int(n) for m, n in _table(tree, "各时段截止事项数")}
+    assert {m: n for m, n in series.items() if n} == dict(due)
+    assert list(series) == ["2021-09", "2021-10", "2021-11", "2021-12", "2022-01"] + [
+        f"2022-{m:02d}" for m in range(2, 13)
+    ]  # every month from the first deadline to the last, empty ones as 0
     pairs = Counter[tuple[str, str]]()
     for s in reference_plan.subjects():
         ids = (
@@ -359,3 +363,25 @@ def test_without_a_chinese_font_the_charts_are_made_with_a_warning(
             assert charts.deadlines_svg([("2021-11", 3)], "截止").startswith(b"<?xml")
     finally:
         charts.chinese_font.cache_clear()
+
+
+def test_deadlines_over_many_years_are_counted_by_year(reference_plan: Plan) -> None:
+    from fgf_opendata.site.pages import DeadlineGroup, Deadlines, deadline_series
+
+    item = item_of(reference_plan.sections[0])
+    groups = tuple(
+        DeadlineGroup(year, month, ((reference_plan.id, item, None),) * n)  # type: ignore[arg-type]
+        for year, month, n in ((1990, 5, 2), (1990, 7, 1), (1993, 5, 4))
+    )
+    assert deadline_series(Deadlines(groups)) == (
+        ("1990", 3),
+        ("1991", 0),
+        ("1992", 0),
+        ("1993", 4),
+    )
+    assert deadline_series(Deadlines(groups[:2])) == (
+        ("1990-05", 2),
+        ("1990-06", 0),
+        ("1990-07", 1),
+    )
+    assert deadline_series(Deadlines(())) == ()

@@ -125,9 +125,10 @@ def agency_load_svg(loads: Sequence[AgencyLoad], title: str) -> bytes:
 
 
 def deadlines_svg(months: Sequence[tuple[str, int]], title: str) -> bytes:
-    """Bars: how many deadlines fall in each month (YYYY-MM), in time order."""
+    """Bars: how many deadlines fall in each period (YYYY-MM or YYYY), in time order."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     with rc_context(_rc()):
         fig = Figure(figsize=(7.5, 3.4))
@@ -136,6 +137,7 @@ def deadlines_svg(months: Sequence[tuple[str, int]], title: str) -> bytes:
         labels = [m for m, _ in months]
         ax.bar(labels, [n for _, n in months], color="#1b4f8a")
         ax.set_ylabel("截止事项数 (deadlines)")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         fig.text(0.01, 0.99, title, va="top", fontsize=11)  # set_title lays out the axes again
         ax.tick_params(axis="x", labelrotation=60)
         ax.spines[["top", "right"]].set_visible(False)

@@ -38,6 +38,7 @@ __all__ = [
     "agency_load",
     "co_assignments",
     "deadline_groups",
+    "deadline_series",
     "item_of",
     "plan_view",
     "source_pieces",
@@ -350,6 +351,27 @@ def deadline_groups(views: Sequence[PlanView]) -> Deadlines:
         for year, month in sorted(due)
     )
     return Deadlines(groups, tuple(undated))
+
+
+MONTHLY_SPAN = 36
+"""Up to this many months from the first deadline to the last the chart counts by month, else
+by year."""
+
+
+def deadline_series(deadlines: Deadlines) -> tuple[tuple[str, int], ...]:
+    """(period, deadlines due in it) from the first period to the last, empty ones included so
+    the time axis is even: months (YYYY-MM) over up to `MONTHLY_SPAN` months, else years."""
+    if not deadlines.groups:
+        return ()
+    counts = {(g.year, g.month): len(g.rows) for g in deadlines.groups}
+    (y0, m0), (y1, m1) = min(counts), max(counts)
+    if (y1 - y0) * 12 + m1 - m0 < MONTHLY_SPAN:
+        months = [divmod(i, 12) for i in range(y0 * 12 + m0 - 1, y1 * 12 + m1)]
+        return tuple((f"{y:04d}-{m + 1:02d}", counts.get((y, m + 1), 0)) for y, m in months)
+    years = Counter[int]()
+    for (year, _), n in counts.items():
+        years[year] += n
+    return tuple((f"{y:04d}", years[y]) for y in range(y0, y1 + 1))
 
 
 def _k(row: tuple[dt.date, int, str, Item, Deadline]) -> tuple[dt.date, int]:

@@ -35,6 +35,7 @@ from .pages import (
     agency_load,
     co_assignments,
     deadline_groups,
+    deadline_series,
     plan_view,
     source_anchors,
     source_pieces,
@@ -171,7 +172,7 @@ def corpus_site_files(
 
     files["deadlines.html"] = page("deadlines.html", 0, deadlines=deadlines)
 
-    months = [(group.key, len(group.rows)) for group in deadlines.groups]
+    months = deadline_series(deadlines)
     network_ids = _network_ids(pairs)
     network_pairs = [p for p in pairs if p[0] in network_ids and p[1] in network_ids]
     names = {agency_id: _short(agency_id, registry) for agency_id in network_ids}
