@@ -278,6 +278,9 @@ def test_new_kinds_of_node_show_without_changes_to_the_pages(reference_plan: Pla
     measure = Measure("m", "1．", "完善机制。", Span(line=1, start=0, end=8), None, (paragraph,))
     item = item_of(measure)
     assert [(i.kind, i.id) for i in walk([item])] == [("measure", "m"), ("paragraph", "m__para_1")]
+    assert item.children[0].counted  # an assignment segment counts; prose alone does not
+    prose = item_of(Paragraph("m__para_2", "背景说明", Span(line=3, start=30, end=34)))
+    assert not prose.counted
     assert item.children[0].agency_ids == tuple(
         sorted({a.agency_id for a in resp.assignments if a.agency_id})
     )

@@ -48,7 +48,8 @@ __all__ = [
 CHILD_FIELDS = ("paragraphs", "points", "tasks", "measures")
 """The fields of a node that hold its child nodes; children show in source order."""
 COUNTED_KINDS = frozenset({"task", "measure", "paragraph", "point"})
-"""Kinds of item that can carry a responsibility and count as a filtered item."""
+"""Kinds of item that can carry a responsibility; a paragraph counts only when it does (an
+assignment segment), prose that assigns nothing is context."""
 ROLES: tuple[Role, ...] = tuple(ROLE_LABELS)
 """Every role, in the order the badges and chart columns show them."""
 
@@ -89,6 +90,13 @@ class Item:
     deadlines: tuple[Deadline, ...]
     targets: tuple[Target, ...]
     children: tuple[Item, ...]
+
+    @property
+    def counted(self) -> bool:
+        """Whether the item counts among the plan's items (in the filter, the deadline page)."""
+        return self.kind in COUNTED_KINDS and (
+            self.kind != "paragraph" or bool(self.responsibility)
+        )
 
     @property
     def agency_ids(self) -> tuple[str, ...]:
@@ -342,7 +350,7 @@ def deadline_groups(views: Sequence[PlanView]) -> Deadlines:
             for deadline in item.deadlines:
                 key = (deadline.date.year, deadline.date.month)
                 due[key].append((deadline.date, order, view.id, item, deadline))
-            if not item.deadlines and item.kind in COUNTED_KINDS and item.badges:
+            if not item.deadlines and item.counted and item.badges:
                 undated.append((view.id, item))
     groups = tuple(
         DeadlineGroup(

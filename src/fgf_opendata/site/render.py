@@ -28,7 +28,6 @@ from ..model import Plan
 from ..package import source_path
 from . import charts
 from .pages import (
-    COUNTED_KINDS,
     ROLES,
     PlanView,
     agency_entries,
@@ -121,7 +120,6 @@ def corpus_site_files(
         "descriptor": descriptor,
         "roles": ROLES,
         "registry": registry,
-        "counted": COUNTED_KINDS,
     }
 
     def page(template: str, depth: int, **values: Any) -> bytes:
