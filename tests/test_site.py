@@ -388,3 +388,26 @@ def test_deadlines_over_many_years_are_counted_by_year(reference_plan: Plan) -> 
         ("1990-07", 1),
     )
     assert deadline_series(Deadlines(())) == ()
+
+
+def test_fgf_site_of_a_corpus_package_links_agencies_across_plans(
+    tmp_path: Path, reference_text: str, reference_plan: Plan, registry: Registry
+) -> None:
+    other = build_plan(random_spec(random.Random(11), registry, size=0.5), registry)
+    (tmp_path / "a.txt").write_text(reference_text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(render_plan(other), encoding="utf-8")
+    package = tmp_path / "corpus"
+    built = CliRunner().invoke(
+        main, ["build", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(package), "-q"]
+    )
+    assert built.exit_code == 0, built.output
+    target = tmp_path / "site"
+    result = CliRunner().invoke(main, ["site", str(package), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    plan_pages = sorted(p.name for p in (target / "plans").iterdir())
+    assert plan_pages == sorted(["guobanfa-2021-25.html", f"{other.id}.html"])
+    shared = sorted(item_of_agencies(other) & item_of_agencies(reference_plan))
+    assert shared
+    page = parse((target / "agencies" / f"{shared[0]}.html").read_bytes())
+    linked = {a.get("href").split("#")[0] for a in page.iter("a") if "#" in a.get("href")}
+    assert {f"../plans/{name}" for name in plan_pages} <= linked
