@@ -319,6 +319,12 @@ def test_fgf_site_of_a_package_links_its_files(tmp_path: Path, reference_text: s
     hrefs = [a.get("href") for a in tree.iter("a") if a.get("href", "").endswith(".csv")]
     assert hrefs
     assert all((target / href).resolve().is_file() for href in hrefs)
+    for _ in range(2):  # the second run must not list the first run's site as package files
+        inside = CliRunner().invoke(main, ["site", str(package), "-o", str(package / "site")])
+        assert inside.exit_code == 0, inside.output
+    listed = _table(parse((package / "site" / "index.html").read_bytes()), "文件、大小")
+    assert not [path for path, *_ in listed if path.startswith("site/")]
+    assert all((package / "site" / "../" / path).is_file() for path, *_ in listed)
     again = CliRunner().invoke(main, ["site", str(package), "-o", str(target), "-q"])
     assert again.exit_code == 0
     assert again.output == ""

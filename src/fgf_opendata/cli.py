@@ -356,7 +356,7 @@ def site_command(
         if len(inputs) > 1:
             raise click.UsageError("give one package folder, or source texts, not both")
         href = os.path.relpath(folders[0], target).replace(os.sep, "/") + "/"
-        files = site_of_package(folders[0], registry, href=href)
+        files = site_of_package(folders[0], registry, href=href, skip=target)
     else:
         paths = expand_sources(inputs) if inputs else [reference_source()]
         texts = [(str(p), _read_plan_source(str(p), encoding, max_bytes).text) for p in paths]

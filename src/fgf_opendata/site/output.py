@@ -76,9 +76,12 @@ def read_package(folder: Path, *, skip: Path | None = None) -> SiteInput:
     return SiteInput(tuple(plans), files)
 
 
-def site_of_package(folder: Path, registry: Registry, *, href: str | None) -> dict[str, bytes]:
-    """The site of the package in `folder`, its files linked as `href` + path."""
-    given = read_package(folder)
+def site_of_package(
+    folder: Path, registry: Registry, *, href: str | None, skip: Path | None = None
+) -> dict[str, bytes]:
+    """The site of the package in `folder`, its files linked as `href` + path; `skip` is a
+    folder inside it that is not a file of the package (the site's own, `-o PACKAGE/site`)."""
+    given = read_package(folder, skip=skip)
     return corpus_site_files(given.plans, registry, given.package_files, package_href=href)
 
 

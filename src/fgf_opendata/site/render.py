@@ -26,6 +26,7 @@ from typing import Any
 from ..agencies import Registry
 from ..model import Plan
 from ..package import source_path
+from ..rdf import ROLE_LABELS
 from . import charts
 from .pages import (
     ROLES,
@@ -119,6 +120,7 @@ def corpus_site_files(
         "views": views,
         "descriptor": descriptor,
         "roles": ROLES,
+        "role_zh": {role: ROLE_LABELS[role][0] for role in ROLES},
         "registry": registry,
     }
 
