@@ -241,19 +241,29 @@ class AgencyRow:
     plan_title: str
     item: Item
     role: Role
+    within: str = ""
+    """The labels of the items above it, below the section (（五） for a measure of task 5)."""
 
 
 def agency_entries(views: Sequence[PlanView]) -> dict[str, tuple[AgencyRow, ...]]:
     """Registry id -> every item that cites it (one row per role cited), plans in order."""
     rows: dict[str, list[AgencyRow]] = defaultdict(list)
     for view in views:
-        for item in view.items():
+        for item, within in _walk_within(view.sections, ""):
             seen: set[tuple[str, Role]] = set()
             for badge in item.badges:
                 if badge.agency_id and (badge.agency_id, badge.role) not in seen:
                     seen.add((badge.agency_id, badge.role))
-                    rows[badge.agency_id].append(AgencyRow(view.id, view.title, item, badge.role))
+                    row = AgencyRow(view.id, view.title, item, badge.role, within)
+                    rows[badge.agency_id].append(row)
     return {agency_id: tuple(rows[agency_id]) for agency_id in sorted(rows)}
+
+
+def _walk_within(items: Iterable[Item], within: str) -> Iterator[tuple[Item, str]]:
+    for item in items:
+        yield item, within
+        below = within if item.kind == "section" else within + item.label
+        yield from _walk_within(item.children, below)
 
 
 def unknown_names(views: Sequence[PlanView]) -> tuple[tuple[str, int], ...]:
