@@ -142,6 +142,9 @@ def test_source_links_point_at_the_nodes_text(
         assert text[f"src-{subject.id}"] == subject.label + subject.text
         if subject.responsibility:
             assert text[f"src-{subject.id}-resp"] == subject.responsibility.text
+    closing = [b for b in reference_plan.back if b.kind == "closing"]
+    assert text["src-closing_1"] == closing[0].text
+    assert "src-closing_1" in links
     source = parse(site[TEXT_PAGE]).find(".//pre")
     assert text_of(source) == reference_text.removeprefix("\n")
 
@@ -170,6 +173,11 @@ def _table(tree: Any, caption: str) -> list[list[str]]:
     raise AssertionError(f"no table {caption!r}")
 
 
+def all_deadlines(plan: Plan) -> list[Any]:
+    """Every deadline of the plan: its tasks' and measures', and its own (in the closing)."""
+    return [d for s in plan.subjects() for d in s.deadlines] + list(plan.deadlines)
+
+
 def test_the_charts_and_their_numbers(site: dict[str, bytes], reference_plan: Plan) -> None:
     for name in ("agency-load", "deadlines", "co-assignment"):
         svg = ET.fromstring(site[f"charts/{name}.svg"])
@@ -181,7 +189,7 @@ def test_the_charts_and_their_numbers(site: dict[str, bytes], reference_plan: Pl
         "charts/deadlines.svg",
         "charts/co-assignment.svg",
     ]
-    due = Counter(d.date.strftime("%Y-%m") for s in reference_plan.subjects() for d in s.deadlines)
+    due = Counter(d.date.strftime("%Y-%m") for d in all_deadlines(reference_plan))
     series = {m: int(n) for m, n in _table(tree, "各时段截止事项数")}
     assert {m: n for m, n in series.items() if n} == dict(due)
     assert list(series) == ["2021-09", "2021-10", "2021-11", "2021-12", "2022-01"] + [
@@ -208,7 +216,8 @@ def test_the_deadline_page_holds_every_deadline(
 ) -> None:
     tree = parse(site["deadlines.html"])
     listed = [t.get("datetime") for t in tree.iter("time")]
-    expected = sorted(d.date.isoformat() for s in reference_plan.subjects() for d in s.deadlines)
+    expected = sorted(d.date.isoformat() for d in all_deadlines(reference_plan))
+    assert reference_plan.deadlines  # the closing's 年底前 is listed too
     assert sorted(listed) == expected
     undated = [s for s in reference_plan.subjects() if not s.deadlines and s.responsibility]
     assert f"（{len(undated)}）" in text_of(tree.find(".//h2[@id='undated']"))

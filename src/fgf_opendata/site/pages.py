@@ -145,6 +145,10 @@ class PlanView:
     sections: tuple[Item, ...]
     text: str
     """The source text the spans point into."""
+    front: tuple[Item, ...] = ()
+    """The preamble's paragraphs, before the sections."""
+    back: tuple[Item, ...] = ()
+    """The closing paragraphs, after the last task; the plan's own deadlines stand here."""
 
     @property
     def id(self) -> str:
@@ -155,7 +159,8 @@ class PlanView:
         return self.plan.plan_title or self.plan.title
 
     def items(self) -> Iterator[Item]:
-        return walk(self.sections)
+        """Every item in document order: preamble, the task tree, closing."""
+        return walk((*self.front, *self.sections, *self.back))
 
     def count(self, kind: str) -> int:
         return sum(1 for item in self.items() if item.kind == kind)
@@ -166,7 +171,32 @@ class PlanView:
 
 def plan_view(plan: Plan, text: str) -> PlanView:
     """The page data of `plan`, whose spans point into `text`."""
-    return PlanView(plan, tuple(item_of(section) for section in plan.sections), text)
+    sections = tuple(item_of(section) for section in plan.sections)
+    return PlanView(plan, sections, text, _prose(plan, "preamble"), _prose(plan, "closing"))
+
+
+def _prose(plan: Plan, kind: str) -> tuple[Item, ...]:
+    """The plan's paragraphs of `kind` as items; each plan-level deadline goes with the
+    paragraph that states it."""
+    blocks = [b for b in (*plan.front, *plan.back) if b.kind == kind]
+    return tuple(
+        Item(
+            kind=kind,
+            id=f"{kind}_{number}",
+            label="",
+            text=block.text,
+            span=block.span,
+            responsibility="",
+            responsibility_span=None,
+            badges=(),
+            deadlines=tuple(
+                d for d in plan.deadlines if block.span.start <= d.span.start < block.span.end
+            ),
+            targets=(),
+            children=(),
+        )
+        for number, block in enumerate(blocks, start=1)
+    )
 
 
 # --- the source text, cut at the spans ---------------------------------------------------------
