@@ -134,6 +134,59 @@ def bench_ci_step(runs: int, work: Path) -> list[Result]:
     return results
 
 
+def bench_site(runs: int, work: Path) -> list[Result]:
+    """What the static site adds to a build: cold `fgf site SOURCE` (parse, package in memory,
+    site) against cold `fgf build`, and, in one warm process, `site_files` against
+    `package_outputs`. Most of it is matplotlib: its import (about 0.4 s of CPU) and the three
+    charts (about 0.4 s warm); the pages take about 0.05 s. The goals keep it from growing."""
+    from fgf_opendata.agencies import default_registry
+    from fgf_opendata.build import package_outputs
+    from fgf_opendata.site import site_files
+
+    fgf = _fgf()
+    cold = _interleaved_medians(
+        runs,
+        {
+            "baseline": _command([*fgf, "build", "-o", str(work / "site-package"), "--quiet"]),
+            "site": _command([*fgf, "site", "-o", str(work / "site"), "--quiet"]),
+        },
+    )
+    text = REFERENCE.read_text(encoding="utf-8")
+    registry = default_registry()
+    outputs = package_outputs(text, registry=registry)
+    warm = _interleaved_medians(
+        runs,
+        {
+            "baseline": lambda: package_outputs(text, registry=registry),
+            "site": lambda: site_files(outputs.plan, registry, outputs.files),
+        },
+    )
+    return [
+        Result(
+            "5 site",
+            "fgf site SOURCE (cold process)",
+            cold["site"],
+            "s",
+            "fgf build (cold process)",
+            cold["baseline"],
+            cold["site"] / cold["baseline"],
+            "ratio <= 3.0",
+            cold["site"] / cold["baseline"] <= 3.0,
+        ),
+        Result(
+            "5 site",
+            "site_files (warm)",
+            warm["site"],
+            "s",
+            "package_outputs (warm)",
+            warm["baseline"],
+            warm["site"] / warm["baseline"],
+            "ratio <= 4.0",
+            warm["site"] / warm["baseline"] <= 4.0,
+        ),
+    ]
+
+
 def bench_startup(runs: int) -> list[Result]:
     """Import and --help time, against a bare interpreter start."""
     medians = _interleaved_medians(
@@ -294,11 +347,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json"
     )
-    parser.add_argument("--only", choices=["ci", "startup", "parse", "corpus"], action="append")
+    parser.add_argument(
+        "--only", choices=["ci", "startup", "parse", "corpus", "site"], action="append"
+    )
     args = parser.parse_args(argv)
     runs = 3 if args.quick else 5
     sizes = (10, 100) if args.quick else (100, 1000)
-    only = set(args.only or ["ci", "startup", "parse", "corpus"])
+    only = set(args.only or ["ci", "startup", "parse", "corpus", "site"])
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="fgf-bench-") as tmp:
         work = Path(tmp)
@@ -309,6 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("startup", lambda: bench_startup(runs * 2)),
             ("parse", lambda: bench_parse(runs, corpora[max(sizes)])),
             ("corpus", lambda: bench_corpus(max(1, runs // 2), corpora, work)),
+            ("site", lambda: bench_site(runs, work)),
         ]
         for name, step in steps:
             if name in only:

@@ -332,6 +332,58 @@ class _Progress:
         click.echo("", err=True)
 
 
+@main.command("site")
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="The site folder to (re)write.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@input_options
+def site_command(
+    inputs: tuple[str, ...],
+    output: str,
+    quiet: bool,
+    encoding: str | None,
+    max_bytes: int | None,
+) -> None:
+    """Write the static site of a package folder, or of source texts, into OUTPUT.
+
+    INPUTS is a package folder fgf wrote (a plan's or a corpus'), or source texts (files or
+    folders of *.txt; default: the bundled reference plan). The site is HTML that needs no
+    server and no network: the plan with role badges, deadlines and links into the highlighted
+    source text, a page per agency across every plan, the deadlines by month, and three charts
+    with their numbers as tables. A package's files are linked from the landing page.
+    OUTPUT is replaced whole, and only when it is new, empty or a site fgf wrote.
+    """
+    import os
+
+    from .agencies import default_registry
+    from .corpus import expand_sources
+    from .site.output import site_of_package, sources_site, write_site
+
+    registry = default_registry()
+    target = Path(output)
+    folders = [Path(i) for i in inputs if (Path(i) / "datapackage.json").is_file()]
+    if folders:
+        if len(inputs) > 1:
+            raise click.UsageError("give one package folder, or source texts, not both")
+        href = os.path.relpath(folders[0], target).replace(os.sep, "/") + "/"
+        files = site_of_package(folders[0], registry, href=href, skip=target)
+    else:
+        paths = expand_sources(inputs) if inputs else [reference_source()]
+        texts = [(str(p), _read_plan_source(str(p), encoding, max_bytes).text) for p in paths]
+        files, skipped = sources_site(texts, registry)
+        for name, reason in skipped:
+            click.echo(f"skipped {name}: {reason}", err=True)
+    write_site(files, target)
+    if not quiet:
+        click.echo(f"wrote {target} ({len(files)} files)")
+
+
 @main.command("validate")
 @click.argument("path", required=False, default="datapackage", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")

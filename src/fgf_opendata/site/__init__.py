@@ -1,0 +1,13 @@
+"""The people's view of a package: static HTML pages and SVG charts, made from the model.
+
+It sits on top of the model and the package: `pages` turns plans into what the pages show
+(pure), `charts` draws the charts with matplotlib, `render` lays the pages out with Jinja2
+(escaping on) and returns every file of the site as bytes. Nothing here writes to disk;
+`fgf site` and `fgf build` do.
+"""
+
+from __future__ import annotations
+
+from .render import corpus_site_files, site_files
+
+__all__ = ["corpus_site_files", "site_files"]

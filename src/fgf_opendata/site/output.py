@@ -1,0 +1,178 @@
+"""The edges of `fgf site`: reading a package folder or source texts, writing the site folder.
+
+A package folder is read whole (every regular file, each bounded like any input): its plan
+JSON (`plan.json`, or `plans/<id>.json` for a corpus), the source texts the spans point into
+(`source/<id>.txt`), and every file for the landing page's list. A site folder is replaced
+only when it does not exist, is empty, or is a site fgf wrote (its index.html names the
+generator and every file in it is a page, chart, style sheet or script); it is written beside
+the target and swapped in whole, as `fgf build` writes a package.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..agencies import Registry
+from ..errors import ExportError, FgfError, InputFileError
+from ..files import discard, os_error, publish, stage
+from ..model import Plan
+from ..textio import read_file
+from .render import GENERATOR, corpus_site_files
+
+__all__ = ["SiteInput", "check_site_folder", "read_package", "site_of_package", "write_site"]
+
+_SITE_SUFFIXES = frozenset({".html", ".svg", ".css", ".js"})
+_GENERATOR_TAG = f'<meta name="generator" content="{GENERATOR}">'.encode()
+_LIMIT = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """Plans with their source texts, and the package files the landing page lists."""
+
+    plans: tuple[tuple[Plan, str], ...]
+    package_files: Mapping[str, bytes]
+
+
+def read_package(folder: Path, *, skip: Path | None = None) -> SiteInput:
+    """The plans, source texts and files of the package in `folder`.
+
+    `skip` is a folder inside it left out of the file list (the site itself, when it is
+    written into the package). Raises `InputFileError` when the folder holds no plan JSON, or a
+    plan's source text is missing.
+    """
+    from ..serialize import plan_from_json
+
+    files: dict[str, bytes] = {}
+    try:
+        for path in sorted(folder.rglob("*")):
+            if path.is_dir() or path.is_symlink():
+                continue
+            if skip is not None and path.resolve().is_relative_to(skip.resolve()):
+                continue
+            files[path.relative_to(folder).as_posix()] = read_file(path, limit=_LIMIT)
+    except OSError as exc:
+        raise os_error(exc, f"cannot read the package {folder}") from exc
+    names = (
+        ["plan.json"]
+        if "plan.json" in files
+        else sorted(p for p in files if p.startswith("plans/") and p.endswith(".json"))
+    )
+    if not names:
+        raise InputFileError(f"{folder}: no plan.json nor plans/*.json: not a package fgf wrote")
+    plans = []
+    for name in names:
+        try:
+            plan = plan_from_json(files[name])
+        except ValueError as exc:
+            raise InputFileError(f"{folder / name}: not a plan JSON: {exc}") from None
+        text = files.get(f"source/{plan.id}.txt")
+        if text is None:
+            raise InputFileError(f"{folder}: no source/{plan.id}.txt for the plan in {name}")
+        plans.append((plan, text.decode("utf-8")))
+    return SiteInput(tuple(plans), files)
+
+
+def site_of_package(
+    folder: Path, registry: Registry, *, href: str | None, skip: Path | None = None
+) -> dict[str, bytes]:
+    """The site of the package in `folder`, its files linked as `href` + path; `skip` is a
+    folder inside it that is not a file of the package (the site's own, `-o PACKAGE/site`)."""
+    given = read_package(folder, skip=skip)
+    return corpus_site_files(given.plans, registry, given.package_files, package_href=href)
+
+
+def check_site_folder(target: Path) -> None:
+    """Raise `ExportError` unless `target` is absent, empty, or a site fgf wrote."""
+    if not os.path.lexists(target):
+        return
+    if not target.is_dir() or target.is_symlink():
+        raise ExportError(f"{target} is not a folder; give a folder for the site")
+    entries = sorted(p for p in target.rglob("*") if not p.is_dir())
+    if not entries:
+        return
+    index = target / "index.html"
+    try:
+        ours = index.is_file() and _GENERATOR_TAG in read_file(index, limit=_LIMIT)
+    except (OSError, FgfError):
+        ours = False
+    if not ours:
+        raise ExportError(
+            f"{target} is not empty and not a site fgf wrote (no {index.name} naming "
+            f"{GENERATOR}); give a new or empty folder"
+        )
+    for entry in entries:
+        if entry.is_symlink() or entry.suffix not in _SITE_SUFFIXES:
+            raise ExportError(
+                f"{target} holds {entry.relative_to(target)}, which fgf site did not write; "
+                "give a new or empty folder"
+            )
+
+
+def write_site(files: Mapping[str, bytes], target: Path) -> None:
+    """Write `files` (path -> bytes) as the folder `target`, replacing it whole or not at all."""
+    check_site_folder(target)
+    new = stage(target)
+    try:
+        for path, data in files.items():
+            parts = path.split("/")
+            if not path or path.startswith("/") or any(p in ("", ".", "..") for p in parts):
+                raise ExportError(f"{path!r} cannot be a file of the site")
+            file = new / path
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_bytes(data)
+    except BaseException as exc:
+        discard(new)
+        if isinstance(exc, OSError):
+            raise os_error(exc, f"cannot write the site {target}") from exc
+        raise
+    publish(new, target)
+
+
+def sources_site(
+    texts: Sequence[tuple[str, str]], registry: Registry
+) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+    """The site of source texts (name, text) without a package on disk, and what was skipped.
+
+    One text: its package is made in memory, so the landing page lists its files with sizes
+    and checksums (not linked). Several: each is parsed; a text that is not a plan is skipped
+    with the reason, and the landing page lists the source texts.
+    """
+    from ..build import package_outputs
+    from ..errors import ParseError
+    from ..package import source_path
+    from ..parse import parse_plan
+
+    if len(texts) == 1:
+        name, text = texts[0]
+        try:
+            outputs = package_outputs(text, registry=registry)
+        except ParseError as exc:
+            exc.args = (f"{name}: {exc}",)
+            raise
+        files = corpus_site_files(
+            [(outputs.plan, text)], registry, outputs.files, package_href=None
+        )
+        return files, []
+    plans: list[tuple[Plan, str]] = []
+    skipped: list[tuple[str, str]] = []
+    package_files: dict[str, bytes] = {}
+    seen: set[str] = set()
+    for name, text in texts:
+        try:
+            plan = parse_plan(text, registry=registry)
+        except ParseError as exc:
+            skipped.append((name, str(exc).splitlines()[0]))
+            continue
+        if plan.id in seen:
+            skipped.append((name, f"a second plan with the id {plan.id}"))
+            continue
+        seen.add(plan.id)
+        plans.append((plan, text))
+        package_files[source_path(plan)] = text.encode("utf-8")
+    if not plans:
+        raise InputFileError("none of the sources is a plan: " + "; ".join(r for _, r in skipped))
+    return corpus_site_files(plans, registry, package_files, package_href=None), skipped
