@@ -100,14 +100,33 @@ def test_folder_missing_file_and_dangling_link(tmp_path: Path) -> None:
     assert caught.value.code == "file-not-found"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
 def test_unreadable_file(tmp_path: Path) -> None:
+    """Read by a child that obeys permission bits (root drops its overrides: CI runs as root)."""
+    from faults import unprivileged_prefix
+
     path = tmp_path / "secret.txt"
     path.write_text("x", encoding="utf-8")
     path.chmod(0)
-    with pytest.raises(InputFileError, match=r"secret\.txt: permission denied") as caught:
-        read_source(path)
-    assert caught.value.code == "permission-denied"
+    probe = (
+        "import sys\n"
+        "from fgf_opendata.textio import read_source\n"
+        "from fgf_opendata.errors import InputFileError\n"
+        "try:\n"
+        "    read_source(sys.argv[1])\n"
+        "except InputFileError as exc:\n"
+        "    print(exc.code, exc, sep='|')\n"
+    )
+    run = subprocess.run(
+        [*unprivileged_prefix(), sys.executable, "-c", probe, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    code, message = run.stdout.strip().split("|", 1)
+    assert code == "permission-denied"
+    assert "secret.txt: permission denied" in message
 
 
 def test_a_link_to_a_regular_file_is_read(tmp_path: Path) -> None:

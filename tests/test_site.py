@@ -24,7 +24,7 @@ from fgf_opendata.agencies import Registry
 from fgf_opendata.build import build_package, package_outputs
 from fgf_opendata.cli import main
 from fgf_opendata.model import Plan, Span
-from fgf_opendata.render import render_plan
+from fgf_opendata.parsing import render_plan
 from fgf_opendata.site import corpus_site_files, site_files
 from fgf_opendata.site.pages import item_of, walk
 from fgf_opendata.synth import build_plan, random_spec

@@ -144,7 +144,7 @@ def sources_site(
     from ..build import package_outputs
     from ..errors import ParseError
     from ..package import source_path
-    from ..parse import parse_plan
+    from ..parsing import parse_plan
 
     if len(texts) == 1:
         name, text = texts[0]
