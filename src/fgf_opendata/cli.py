@@ -417,29 +417,47 @@ def validate_command(path: str, as_json: bool, limit: int) -> None:
 @click.argument("old", type=click.Path(exists=True))
 @click.argument("new", type=click.Path(exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+@click.option(
+    "--strict", is_flag=True, help="Also exit 1 when either plan has findings (on stderr)."
+)
 @input_options
 def diff_command(
-    old: str, new: str, as_json: bool, encoding: str | None, max_bytes: int | None
+    old: str,
+    new: str,
+    as_json: bool,
+    strict: bool,
+    encoding: str | None,
+    max_bytes: int | None,
 ) -> None:
     """Compare two plans: exit 0 when they are the same, 1 when they differ (like diff).
 
     OLD and NEW are each a plan text, a plan JSON or a package folder (its plan.json). Tasks and
     measures are matched by text, so renumbered and moved ones are recognised. Each side is
     read as UTF-8 (or by its BOM) when it decodes so, else with --encoding: a GB18030 plan
-    compares with a UTF-8 one.
+    compares with a UTF-8 one. --strict checks both plans as `fgf parse --strict` does and
+    exits 1 when either has findings, after printing the differences.
     """
     from .diff import diff_plans, format_diff
     from .serialize import dumps
 
-    result = diff_plans(
-        _read_diff_side(old, encoding, max_bytes),
-        _read_diff_side(new, encoding, max_bytes),
-    )
+    plans = (_read_diff_side(old, encoding, max_bytes), _read_diff_side(new, encoding, max_bytes))
+    result = diff_plans(*plans)
     if as_json:
         click.echo(dumps(result.to_dict()), nl=False)
     else:
         click.echo(format_diff(result, labels=(old, new)), nl=False)
-    if not result.same:
+    findings = False
+    if strict:
+        from .agencies import default_registry
+        from .validate import check_plan
+
+        for name, plan in zip((old, new), plans, strict=True):
+            found = check_plan(plan, default_registry())
+            _report_findings(found, name)
+            findings = findings or bool(found)
+        if findings:
+            click.echo("fgf: findings under --strict", err=True)
+    if findings or not result.same:
         sys.exit(1)
 
 
