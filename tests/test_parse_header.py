@@ -6,6 +6,10 @@ numbering-like text inside a sentence (第一、, a quoted （一）, 1.5倍) st
 
 from __future__ import annotations
 
+import pytest
+
+from conftest import REFERENCE
+from fgf_opendata.errors import ParseError
 from fgf_opendata.parsing import parse_plan, render_plan
 
 BODY = (
@@ -116,3 +120,14 @@ def test_signature_debris_and_the_publishers_note() -> None:
     assert plan.issuer == "国务院办公厅"
     assert plan.issued is not None
     assert [b.kind for b in plan.back] == ["issuer", "closing", "date", "note"]
+
+
+@pytest.mark.parametrize("year", ["12345678901234567890", "0000", "20210"])
+def test_a_mistyped_year_of_issue_is_a_located_error(year: str) -> None:
+    """Issue 17: a 20-digit year made the date of issue vanish (issued: null) silently."""
+    text = REFERENCE.read_text(encoding="utf-8").replace("2021年7月11日", f"{year}年7月11日", 1)
+    with pytest.raises(ParseError) as caught:
+        parse_plan(text)
+    assert caught.value.code == "impossible-date"
+    assert caught.value.line == 10
+    assert "expected a year from 1949 to 2200" in str(caught.value)

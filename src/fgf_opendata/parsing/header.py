@@ -33,11 +33,13 @@ __all__ = [
     "strip_colon",
 ]
 
-DATE = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,2})月"
+# Any count of digits for the year, so that a mistyped one (0000, a 20-digit run) is a located
+# impossible date rather than a line that silently is no date at all.
+DATE = re.compile(r"(\d{1,64}|[〇○零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,2})月"
                    r"(\d{1,2}|[一二三四五六七八九十]{1,3})日")  # fmt: skip
 
 
-_PAREN_DATE = re.compile(r"[（(](?:\d{4}|[〇○零一二三四五六七八九]{4})年[^）)]{1,12}日[）)]")
+_PAREN_DATE = re.compile(r"[（(](?:\d{1,64}|[〇○零一二三四五六七八九]{4})年[^）)]{1,12}日[）)]")
 
 
 _ADDRESSEES_END = re.compile(r"各[^。：:\n]{1,60}[：:]")
