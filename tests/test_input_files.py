@@ -236,7 +236,7 @@ def test_cli_validate_refuses_a_fifo_resource(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "datapackage", package)
     (package / "tasks.csv").unlink()
     os.mkfifo(package / "tasks.csv")
-    result = fgf("validate", "package", cwd=tmp_path, bound=5)
+    result = fgf("validate", "package", cwd=tmp_path)  # a full validate: the default bound
     assert result.returncode in (1, 2), result.stderr
     assert "tasks.csv" in result.stderr + result.stdout
 
@@ -252,3 +252,27 @@ def test_cli_corpus_build_reports_a_fifo_in_a_folder(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "pipe.txt: it is a FIFO (named pipe)" in result.stderr
     assert "1 skipped" in result.stdout
+
+
+@pytest.mark.parametrize("limit", [10**12, 10**30])
+def test_a_huge_limit_reads_only_what_the_file_holds(tmp_path: Path, limit: int) -> None:
+    """FGF_MAX_BYTES far past memory: the read must not allocate the limit up front."""
+    from fgf_opendata.textio import read_file
+
+    path = tmp_path / "plan.txt"
+    path.write_bytes(b"x" * 100_000)
+    assert read_file(path, limit=limit) == b"x" * 100_000
+    assert read_file(Path("/proc/self/status"), limit=limit).startswith(b"Name:")
+
+
+def test_cli_build_check_with_a_huge_limit_from_the_environment(tmp_path: Path) -> None:
+    """Found by the CLI property test: `FGF_MAX_BYTES=10**30 fgf build --check` was exit 3."""
+    from click.testing import CliRunner
+
+    from fgf_opendata.cli import main
+
+    result = CliRunner(env={"FGF_MAX_BYTES": str(10**30)}).invoke(
+        main, ["build", "--check", "-o", str(tmp_path / "none")]
+    )
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.stderr

@@ -19,7 +19,6 @@ import codecs
 import errno
 import os
 import stat
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -137,13 +136,28 @@ def read_file(path: str | Path, *, limit: int | None) -> bytes:
             raise InputTooLargeError(
                 f"{path} is {size:,} bytes, over the limit of {limit:,} bytes ({_LIMIT_HINT})"
             )
-        # The size a file reports can be 0 (/proc) or grow while it is read: bound the read.
-        data = file.read(min(limit, sys.maxsize - 1) + 1)  # a read takes an index-sized count
+        data = _read_at_most(file, limit + 1, size)
     if len(data) > limit:
         raise InputTooLargeError(
             f"{path} is over the limit of {limit:,} bytes; it reported {size:,} ({_LIMIT_HINT})"
         )
     return data
+
+
+def _read_at_most(file: BinaryIO, count: int, size: int) -> bytes:
+    """At most `count` bytes of `file`, whose reported `size` may be 0 (/proc) or grow while
+    it is read. Read in pieces: one read of `count` bytes would allocate them all up front,
+    whatever the file holds (FGF_MAX_BYTES=10**30 must not be a MemoryError)."""
+    pieces: list[bytes] = []
+    want = min(count, max(size + 1, 1 << 16))  # a regular file: all of it in the first read
+    while count > 0:
+        piece = file.read(want)
+        if not piece:
+            break
+        pieces.append(piece)
+        count -= len(piece)
+        want = min(count, 1 << 20)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
 def read_source(
