@@ -767,7 +767,12 @@ def _responsibility_ends_paragraph(
     # After a full stop, an assignment closes the text before it even when more text follows
     # on the line: the next sentence group is a segment of its own. Inside a sentence, or
     # when the sentence goes on after it (，), the parenthesis is an aside.
-    if text[pos - 1] not in _SENTENCE_END or text[close + 1 : close + 2] in _CONTINUES:
+    # Spaces between them (U+2028 too, an indent, a space left where a break was lost) do not
+    # part a sentence end from the parenthesis after it.
+    before = pos - 1
+    while before > 0 and text[before] != "\n" and text[before].isspace():
+        before -= 1
+    if text[before] not in _SENTENCE_END or text[close + 1 : close + 2] in _CONTINUES:
         return False
     return reader.looks_like(inside)
 

@@ -38,9 +38,12 @@ back matter), `body` (the numbered items and prose) and `tree` (the model's node
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from pydantic import BaseModel
 
 from ..agencies import Registry, default_registry
-from ..model import Deadline, Plan, construct_checked
+from ..model import Deadline, Plan, Span, construct_checked
 from ..responsibility import ResponsibilityReader
 from .body import check_closing, find_body_start, read_body, split_back
 from .header import (
@@ -116,6 +119,39 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
         lead_by_position=body.lead_by_position,
         standing=body.standing,
     )
+    if source.text is not text:
+        plan = _with_breaks_of(plan, text)
     if render_plan(plan) != text:  # pragma: no cover - a parser bug, never bad input
         raise source.error("the text could not be represented exactly", 0, "unrepresentable")
     return plan
+
+
+def _with_breaks_of(plan: Plan, text: str) -> Plan:
+    """`plan`, read from the scan view of `text`, with each gap as `text` prints it.
+
+    Only gaps and the tail hold line breaks (a node ends at the end of its line), and the view
+    differs from `text` only where a lone \r reads \n: each gap is sliced again from `text`.
+    """
+
+    def restore(node: Any) -> Any:
+        if isinstance(node, tuple):
+            restored = tuple(restore(child) for child in node)
+            return node if all(a is b for a, b in zip(restored, node, strict=True)) else restored
+        if not isinstance(node, BaseModel) or isinstance(node, Span):
+            return node
+        update: dict[str, Any] = {}
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if name == "gap" and "\n" in value:
+                start = node.span.start  # type: ignore[attr-defined]
+                update[name] = text[start - len(value) : start]
+            elif isinstance(value, (tuple, BaseModel)):
+                restored = restore(value)
+                if restored is not value:
+                    update[name] = restored
+        return node.model_copy(update=update) if update else node
+
+    restored: Plan = restore(plan)
+    if "\n" in plan.tail:
+        restored = restored.model_copy(update={"tail": text[len(text) - len(plan.tail) :]})
+    return restored
