@@ -6,7 +6,9 @@ addressees, a transmitting notice with its signature, 此件公开发布, a plan
 may be missing or run together on one line; a body of numbered levels (一、 / （一） / 1． 1.
 1、 / （1）), whose top may be any of the first three, with prose paragraphs under any item; the closing, the
 signature of a document issued directly, and annexes (附件, or a second document whose
-numbering starts again), kept verbatim. On top of that structure it reads the plan: the
+numbering starts again), kept verbatim. Rules and long-range plans numbered in chapters
+(第一章 / 第一节 / 第一条, `articles`) are read on that skeleton instead when it comes first.
+Lines end at \n, \r\n or a lone \r, as editors count them (`source`). On top of that structure it reads the plan: the
 responsibility parenthetical that closes an item or a sentence group (…。（A牵头，B负责）),
 deadlines and quantified targets, from whatever node carries them. A document with no
 assignments parses into the same model with none (its structure and deadlines are data);
@@ -19,7 +21,8 @@ Malformed input raises `ParseError` instead of being silently under-parsed, and 
 escapes `parse_plan`. The error is located (line, column, the line with a caret) at the
 offending text, says what was expected and what was found, and carries a stable `code`:
 no-plan-structure (no numbered part at all, an empty text), number-out-of-sequence (a
-section, task or measure number skipped, duplicated or out of order at the start of a line),
+section, task, measure, chapter or article number skipped, duplicated or out of order at the
+start of a line),
 task-outside-section, measure-outside-task, empty-item, unexpected-text (a heading printed
 with a parenthesis missing, or text after the last item that looks like one),
 unbalanced-parenthesis, responsibility-without-agency, duplicate-responsibility,
@@ -45,6 +48,7 @@ from pydantic import BaseModel
 from ..agencies import Registry, default_registry
 from ..model import Deadline, Plan, Span, construct_checked
 from ..responsibility import ResponsibilityReader
+from .articles import find_skeleton, read_skeleton
 from .body import check_closing, find_body_start, read_body, split_back
 from .header import (
     Header,
@@ -73,7 +77,8 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
     """
     registry = registry if registry is not None else default_registry()
     source = Source(text)
-    body_start, top = find_body_start(source)
+    skeleton = find_skeleton(source)
+    body_start, top = find_body_start(source, skeleton.start if skeleton else None)
     front = front_blocks(source, 0, body_start)
     header = Header(front)
     doc_year = doc_number_year(header.block("doc-number"), source)
@@ -83,7 +88,11 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
     # a provisional year first only when the front has none.
     issue_year = issued.year if issued else doc_year
     reader = ResponsibilityReader(registry, lead_by_position=lead_by_position)
-    body = read_body(source, front[-1].span.end if front else 0, reader, top)
+    body_from = front[-1].span.end if front else 0
+    if skeleton is not None and top == 0:
+        body, top = read_skeleton(source, body_from, skeleton)
+    else:
+        body = read_body(source, body_from, reader, top)
     items = body.items
     back_start = split_back(items, body.end)
     back, tail = back_blocks(source, back_start, body.annex)
