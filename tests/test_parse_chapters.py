@@ -205,3 +205,47 @@ def test_chapter_texts_parse_exactly_or_raise_parse_error(
         for task in _tasks(plan):
             assert text[task.span.start : task.span.end] == task.label + task.text
     assert code != "unrepresentable"
+
+
+def _outline(plan: Plan) -> list[tuple[str, str]]:
+    out = []
+    for section in plan.sections:
+        out.append((section.label.strip(), section.title))
+        for task in section.tasks:
+            out.append((task.label.strip(), task.text))
+            out += [(m.label.strip(), m.text) for m in task.measures]
+    return out
+
+
+CASES = Path(__file__).parent / "cases" / "genre"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        CORPUS / "guofa-2018-41.txt",
+        CASES / "chapters-articles.txt",
+        CASES / "chapters-sections-articles.txt",
+    ],
+    ids=lambda p: p.stem,
+)
+@pytest.mark.parametrize("joint", ["", " ", "\u3000\u3000"], ids=["glued", "space", "indent"])
+def test_a_skeleton_whose_line_breaks_were_lost_reads_as_its_lines(path: Path, joint: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("第一章"))
+    merged = "\n".join(lines[:first]) + "\n" + joint.join(lines[first:])
+    # The same headings, each with its own text first; the lines of prose after an article's
+    # first are part of its text now that nothing parts them.
+    found, expected = _outline(_parse(merged)), _outline(_parse(text))
+    assert [label for label, _ in found] == [label for label, _ in expected]
+    assert all(a.startswith(b) for (_, a), (_, b) in zip(found, expected, strict=True))
+
+
+def test_numbering_out_of_turn_inside_a_line_is_text() -> None:
+    text = "某某管理办法\n第一章　总　　则\n第一条　制定本办法。第九条　另行规定。第二条　施行。\n"
+    plan = _parse(text)
+    assert [(t.label, t.text) for t in _tasks(plan)] == [
+        ("第一条　", "制定本办法。第九条　另行规定。"),
+        ("第二条　", "施行。"),
+    ]

@@ -7,6 +7,9 @@ print them 一、 and number them on the same way). Chapter and section headings
 their own: the marker and a short title, no sentence. An article starts a line and its text
 follows on it. Everything else is prose under the last of them, kept line by line: the
 enumerations （一） 1． inside an article, the 专栏 boxes of a plan flattened into lines.
+Where a scraped page lost its line breaks, a heading also starts inside a line when it is the
+one expected next and follows a sentence end (…施行。第二条　…), or runs on from the title
+before it (第一章　总　　则第一条　…); an article there is printed with its space (第二条　).
 
 A heading is taken only where it is the next one expected: a line that starts 第三章 or 第五条
 out of turn is an error when it is printed as a heading (a title line, or an article marker
@@ -33,8 +36,8 @@ from .source import Source
 __all__ = ["Skeleton", "find_skeleton", "read_skeleton"]
 
 _CN = "〇○零一二三四五六七八九十百千"
-_MARKER = re.compile(rf"第([{_CN}]{{1,5}})([章节条])")
-_LISTED = re.compile(rf"第[{_CN}]{{1,5}}[章节]")
+_MARKER = re.compile(rf"第([{_CN}]{{1,7}})([章节条])")
+_LISTED = re.compile(rf"第[{_CN}]{{1,7}}[章节]")
 _SECTION_ARTICLE = re.compile(rf"([{_CN}]{{1,7}})、")
 _SPACES = " \u3000\u00a0\t"
 _NOT_A_TITLE = frozenset("。；;！？!?")
@@ -67,33 +70,41 @@ def _line_content(text: str, pos: int, line_end: int) -> int:
     return line_end
 
 
-def _heading_at(text: str, pos: int, content_end: int, form: str) -> _Heading | None:
-    """The chapter, section or article marker that starts the line at `pos`, if any."""
-    match = _MARKER.match(text, pos, content_end)
+def _marker_at(text: str, pos: int, end: int, form: str) -> _Heading | None:
+    """The chapter, section or article marker at `pos`, its text not looked at."""
+    match = _MARKER.match(text, pos, end)
     if match is not None:
         number = from_chinese(match.group(1))
-        if number is None:
-            return None
         kind = match.group(2)
+        if number is None or (kind == "条" and form != "articles"):
+            return None
         label_end = match.end()
-        while label_end < content_end and text[label_end] in _SPACES:
+        while label_end < end and text[label_end] in _SPACES:
             label_end += 1
-        if kind == "条":
-            spaced = label_end > match.end() or label_end == content_end
-            return _Heading(kind, number, label_end, spaced) if form == "articles" else None
-        title = text[label_end:content_end]
-        if (
-            len(title) > _TITLE_LIMIT
-            or any(ch in _NOT_A_TITLE for ch in title)
-            or _LISTED.search(title) is not None
-        ):
-            return None  # a sentence, or a table of contents listing headings
-        return _Heading(kind, number, label_end, True)
+        spaced = label_end > match.end() or label_end == end
+        return _Heading(kind, number, label_end, spaced or kind != "条")
     if form == "numbered":
-        found = _SECTION_ARTICLE.match(text, pos, content_end)
+        found = _SECTION_ARTICLE.match(text, pos, end)
         if found is not None and (number := from_chinese(found.group(1))) is not None:
             return _Heading("、", number, found.end(), True)
     return None
+
+
+def _heading_at(text: str, pos: int, content_end: int, form: str) -> _Heading | None:
+    """The chapter, section or article heading that runs from `pos` to `content_end`, if any:
+    a chapter or section heading is its marker and a title (short, no sentence, no other
+    heading listed in it: not a table of contents)."""
+    heading = _marker_at(text, pos, content_end, form)
+    if heading is None or heading.kind not in ("章", "节"):
+        return heading
+    title = text[heading.label_end : content_end]
+    if (
+        len(title) > _TITLE_LIMIT
+        or any(ch in _NOT_A_TITLE for ch in title)
+        or _LISTED.search(title) is not None
+    ):
+        return None
+    return heading
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -115,20 +126,25 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def find_skeleton(source: Source) -> Skeleton | None:
     """Where a chapter skeleton starts: the first chapter heading 第一章 that is a line of its
-    own, else the first article 第一条 starting a line; None when the text has neither."""
+    own, or that runs on into its first article (第一章　总　　则第一条　…, a scraped page that
+    lost its line breaks), else the first article 第一条 starting a line; None when the text
+    has none of them."""
     text = source.text
     first_article: int | None = None
     for match in _MARKER.finditer(text):
         if match.group(1) != "一":
             continue
         pos = match.start()
-        line_start = text.rfind("\n", 0, pos) + 1
-        if text[line_start:pos].strip():
-            continue  # not at the start of its line
+        kind = match.group(2)
         line_end = source.line_end(pos)
         content_end = _line_content(text, pos, line_end)
-        kind = match.group(2)
+        if not _starts_line(text, pos):
+            if kind == "章" and _runs_into_article(text, pos, content_end):
+                return Skeleton(pos, "articles")
+            continue  # not at the start of its line
         if kind == "章":
+            if _runs_into_article(text, pos, content_end):
+                return Skeleton(pos, "articles")
             if _heading_at(text, pos, content_end, "articles") is None:
                 continue
             return Skeleton(pos, _article_form(text, match.end(), source))
@@ -137,6 +153,26 @@ def find_skeleton(source: Source) -> Skeleton | None:
             if heading is not None and heading.printed:
                 first_article = pos
     return Skeleton(first_article, "articles") if first_article is not None else None
+
+
+def _starts_line(text: str, pos: int) -> bool:
+    """Whether only whitespace stands before `pos` on its line."""
+    back = pos - 1
+    while back >= 0 and text[back] != "\n" and text[back].isspace():
+        back -= 1
+    return back < 0 or text[back] == "\n"
+
+
+def _runs_into_article(text: str, pos: int, line_end: int) -> bool:
+    """Whether the chapter heading at `pos` runs on into article 第一条 (printed with its
+    space) on its line."""
+    after = _MARKER.search(text, pos + 1, line_end)
+    if after is None or after.group(1) != "一" or after.group(2) != "条":
+        return False
+    article = _marker_at(text, after.start(), line_end, "articles")
+    if article is None or not article.printed or article.label_end == line_end:
+        return False
+    return _heading_at(text, pos, after.start(), "articles") is not None
 
 
 def _article_form(text: str, after: int, source: Source) -> str:
@@ -199,6 +235,61 @@ class _Reader:
             parent.children.append(item)
 
 
+def _level(heading: _Heading) -> str:
+    """The counter a heading is numbered on: 一、 articles are numbered as 第X条 are."""
+    return "条" if heading.kind == "、" else heading.kind
+
+
+def _after_sentence(text: str, pos: int) -> bool:
+    """Whether `pos` follows a sentence end, spaces between allowed."""
+    back = pos - 1
+    while back >= 0 and text[back] in _SPACES:
+        back -= 1
+    return back >= 0 and text[back] in _NOT_A_TITLE
+
+
+def _element_end(reader: _Reader, pos: int, line_end: int, heading: _Heading | None) -> int:
+    """Where the element at `pos` ends inside its line: at the next heading it is followed by
+    on the same line (a page that lost its line breaks), else at the end of the line.
+
+    Inside a line a heading is taken only when it is the one expected next and it follows a
+    sentence end, or (an article or a section) the title of the heading at `pos`: 第二章　子女
+    教育第五条　…. An article taken there is printed with its space (第五条　).
+    """
+    text = reader.source.text
+    chapter = reader.chapter.number if reader.chapter is not None else 0
+    wanted = {"章": chapter + 1, "节": reader.sections_in_chapter + 1, "条": reader.articles + 1}
+    title = -1
+    if heading is not None:
+        if heading.kind == "章":
+            wanted["章"], wanted["节"] = heading.number + 1, 1
+        elif heading.kind == "节":
+            wanted["节"] = heading.number + 1
+        else:
+            wanted["条"] = heading.number + 1
+        if heading.kind in ("章", "节"):
+            title = heading.label_end
+    for match in _MARKER.finditer(text, pos + 1, line_end):
+        number = from_chinese(match.group(1))
+        found = match.group(2)
+        if number != wanted[found] or (found == "条" and reader.form != "articles"):
+            continue
+        start = match.start()
+        spaced = match.end() < line_end and text[match.end()] in _SPACES
+        if found == "条" and not spaced:
+            continue
+        if _after_sentence(text, start):
+            return start
+        if (
+            title >= 0
+            and start - title <= _TITLE_LIMIT
+            and found != "章"
+            and _heading_at(text, pos, start, "articles")
+        ):
+            return start
+    return line_end
+
+
 def read_skeleton(source: Source, start: int, skeleton: Skeleton) -> tuple[Body, int]:
     """Read chapters, sections, articles and the prose under them from `start`; also return
     the level of the top items (1 chapters, 2 articles with no chapter)."""
@@ -207,27 +298,47 @@ def read_skeleton(source: Source, start: int, skeleton: Skeleton) -> tuple[Body,
     reader = _Reader(source, skeleton.article_form)
     previous = start
     annex = size
-    for line_start, line_end in _lines(text, start, size):
-        gap = text[previous:line_start]
-        heading = _heading_at(text, line_start, line_end, reader.form)
+    pos = start
+    while True:
+        content = pos
+        while content < size and text[content].isspace():
+            content += 1
+        if content >= size:
+            break
+        at_line_start = content == start or "\n" in text[pos:content] or pos == 0
+        line_end = _line_content(text, content, source.line_end(content))
+        gap = text[previous:content]
+        marker = _marker_at(text, content, line_end, reader.form)
+        if marker is not None and marker.number != reader.expected(_level(marker)):
+            marker = None
+        end = _line_content(text, content, _element_end(reader, content, line_end, marker))
+        heading = _heading_at(text, content, end, reader.form)
+        if marker is not None and heading is None:
+            # Not a heading after all: the element is prose, and ends where prose does.
+            end = _line_content(text, content, _element_end(reader, content, line_end, None))
         if heading is not None:
-            expected = reader.expected("条" if heading.kind == "、" else heading.kind)
+            expected = reader.expected(_level(heading))
             if heading.number == expected:
-                reader.open(heading, line_start, line_end, gap)
-                previous = line_end
+                reader.open(heading, content, end, gap)
+                pos = previous = end
                 continue
             if heading.kind == "章" and heading.number == 1 and reader.items:
-                annex = line_start  # a second document, numbered again
+                annex = content  # a second document, numbered again
                 break
-            if heading.printed and heading.kind != "、":
-                _raise_out_of_sequence(source, heading, line_start, expected)
-        if _ANNEX.match(text, line_start, line_end) and reader.items:
-            annex = line_start
+            if heading.printed and heading.kind != "、" and at_line_start:
+                _raise_out_of_sequence(source, heading, content, expected)
+        if at_line_start and _ANNEX.match(text, content, line_end) and reader.items:
+            annex = content
             break
         owner = reader.last
-        assert owner is not None  # the skeleton starts at a heading
-        owner.paragraphs.append(Para(text[line_start:line_end], gap, line_start, line_end))
-        previous = line_end
+        if owner is None:  # pragma: no cover - find_skeleton starts it at a heading
+            raise source.error(
+                "no plan structure: expected a heading 第一章 or 第一条 here",
+                content,
+                "no-plan-structure",
+            )
+        owner.paragraphs.append(Para(text[content:end], gap, content, end))
+        pos = previous = end
     top = 1 if reader.chapter is not None else 2
     return Body(reader.items, previous, annex, (), False), top
 
