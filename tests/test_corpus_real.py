@@ -33,9 +33,7 @@ from fgf_opendata.responsibility import ParsedResponsibility, ResponsibilityRead
 CORPUS = Path(__file__).parent / "corpus"
 FILES = sorted(CORPUS.glob("*.txt"))
 REFUSED = {
-    # No numbered part starts a paragraph: a plan in 第…章 / 第…节 (its （一） only in tables),
-    # short decisions and notices.
-    "guofa-2016-65.merged.txt": "no-plan-structure",
+    # No numbered part starts a paragraph: short decisions and notices.
     "guofa-2017-56.merged.txt": "no-plan-structure",
     "guofa-2018-43.txt": "no-plan-structure",
     "guofa-2018-44.txt": "no-plan-structure",

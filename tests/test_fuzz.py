@@ -180,7 +180,9 @@ def check_parse_or_parse_error(text: str) -> None:
     # Located inside the text, and a parser bug is not an input error.
     assert err.code != "unrepresentable", err
     assert 0 <= err.offset <= len(text)
-    assert err.line == text.count("\n", 0, err.offset) + 1
+    # Lines as editors count them: a break is \n, \r\n or a lone \r, counted once it ends.
+    breaks = re.finditer(r"\r\n|\r|\n", text)
+    assert err.line == sum(1 for found in breaks if found.end() <= err.offset) + 1
     assert str(err).startswith(f"line {err.line}, column {err.column}: ")
     assert err.get_context().endswith("^")
 

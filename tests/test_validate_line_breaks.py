@@ -1,8 +1,11 @@
 """Sources with CR line breaks and very long texts build packages that both validators accept
-(issues 16 and 17): the CSV writer quotes a bare CR, the readers raise the csv field limit."""
+(issues 16 and 17): a lone CR, CRLF and LF are line breaks alike, the CSV writer quotes a bare
+CR, the readers raise the csv field limit."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -15,6 +18,7 @@ from fgf_opendata.agencies import Registry
 from fgf_opendata.build import build_package
 from fgf_opendata.corpus import build_corpus
 from fgf_opendata.model import Plan
+from fgf_opendata.package import plan_rows, table_csv, table_schemas
 from fgf_opendata.package_check import validate_package
 
 
@@ -47,15 +51,23 @@ def _errors(package: Path) -> list[tuple[str, str, int | None]]:
     return [(f.code, f.where, f.line) for f in report.findings if f.severity == "error"]
 
 
-def _stray_crs(text: str) -> str:
-    """A CR after every comma and before every full stop: inside lines, in every text column."""
-    return text.replace("，", "，\r").replace("。", "\r。")
+def _mixed_breaks(text: str) -> str:
+    """Every line break in turn a lone CR, a CRLF and an LF: lines as editors count them.
+
+    A lone CR is a line break wherever it stands (the parser reads it so), so no CR reaches a
+    cell of a parsed plan; `test_cells_with_a_bare_cr_are_quoted_by_the_csv_writer` writes one.
+    """
+    lines = text.split("\n")
+    breaks = ("\r", "\r\n", "\n")
+    return "".join(
+        line + (breaks[i % 3] if i < len(lines) - 1 else "") for i, line in enumerate(lines)
+    )
 
 
 @pytest.mark.parametrize(
     "variant",
-    [_stray_crs, lambda text: text.replace("\n", "\r\n"), lambda text: text + "\r"],
-    ids=["stray-cr", "crlf", "trailing-cr"],
+    [_mixed_breaks, lambda text: text.replace("\n", "\r\n"), lambda text: text + "\r"],
+    ids=["mixed-breaks", "crlf", "trailing-cr"],
 )
 def test_a_source_with_crs_builds_a_package_both_validators_accept(
     tmp_path: Path, reference_text: str, variant: object
@@ -66,21 +78,24 @@ def test_a_source_with_crs_builds_a_package_both_validators_accept(
     assert _frictionless_errors(target) == []
 
 
-def test_cells_with_a_bare_cr_are_quoted_in_the_published_csv(
-    tmp_path: Path, reference_text: str
+def test_cells_with_a_bare_cr_are_quoted_by_the_csv_writer(
+    reference_plan: Plan, registry: Registry
 ) -> None:
-    target = _build(_stray_crs(reference_text), tmp_path / "pkg")
-    data = (target / "tasks.csv").read_bytes()
+    rows = plan_rows(reference_plan, registry)["tasks"]
+    with_crs = [{**row, "text": row["text"].replace("，", "，\r")} for row in rows]
+    data = table_csv(with_crs, table_schemas()["tasks"])
     assert data.count(b"\r") >= 25
-    assert b'\r"' in data or b"\r\xe3" in data  # inside a quoted cell, not ending a line
-    lines = data.split(b"\n")
+    lines = data.split(b"\n")  # every CR inside a quoted cell, none ending a line
     assert all(line.count(b'"') % 2 == 0 for line in lines if b"\r" not in line)
+    assert [row["text"] for row in csv.DictReader(io.StringIO(data.decode(), newline=""))] == [
+        row["text"] for row in with_crs
+    ]
 
 
-def test_a_corpus_with_stray_crs_validates(tmp_path: Path, reference_text: str) -> None:
+def test_a_corpus_with_mixed_line_breaks_validates(tmp_path: Path, reference_text: str) -> None:
     sources = tmp_path / "sources"
     sources.mkdir()
-    (sources / "plan.txt").write_text(_stray_crs(reference_text), encoding="utf-8", newline="")
+    (sources / "plan.txt").write_text(_mixed_breaks(reference_text), encoding="utf-8", newline="")
     target = tmp_path / "corpus"
     build_corpus([sources], target, jobs=1, graph=False)
     assert _errors(target) == []
@@ -95,10 +110,6 @@ def test_a_cr_only_source_builds_and_its_csv_is_valid(tmp_path: Path, reference_
     assert not codes & {"blank-row", "missing-cell", "extra-cell", "span-mismatch", "type-error"}
 
 
-@pytest.mark.xfail(
-    reason="parse.py reads CR as in-line whitespace: in a CR-only text the closing paragraph "
-    "joins task 25 and its responsibility line is missed (the parser's, not the CSV's)"
-)
 def test_a_cr_only_source_builds_a_valid_package(tmp_path: Path, reference_text: str) -> None:
     target = _build(reference_text.replace("\n", "\r"), tmp_path / "pkg")
     assert _errors(target) == []

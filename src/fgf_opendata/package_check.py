@@ -46,6 +46,7 @@ from typing import Any
 from .errors import ExportError, FgfError
 from .jsonload import load_json
 from .package import DESCRIPTOR, PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE, _resource_name
+from .parsing.source import LINE_BREAK
 from .textio import file_kind, max_bytes, read_file
 from .validate import Finding, Severity
 
@@ -928,7 +929,8 @@ class _Rules:
             "responsibilities": lambda r: None,
         }
         # Offsets of the line breaks, found once: counting them per row is quadratic.
-        breaks = [match.start() for match in re.finditer("\n", self.source)]
+        # Lines end at \n, \r\n or a lone \r, as the parser counts them (LINE_BREAK).
+        breaks = [match.start() for match in LINE_BREAK.finditer(self.source)]
         for name, text_of in expected.items():
             table = self.tables.get(name)
             if table is None or not {"line", "start", "end"} <= set(table.columns):

@@ -23,6 +23,7 @@ from .source import Source
 __all__ = [
     "Body",
     "Item",
+    "Para",
     "check_closing",
     "clip",
     "describe",
@@ -113,7 +114,7 @@ _FIRST_MEASURE = re.compile(r"1(?:[．、]|\.(?!\d))")
 
 
 @dataclass(slots=True)
-class _Para:
+class Para:
     """A run of prose under an item while the body is read; becomes a Paragraph."""
 
     text: str
@@ -141,7 +142,7 @@ class Item:
     """(offset in the source, clause) for time limits inside the responsibility line."""
     heading: Block | None = None
     children: list[Item] = field(default_factory=list)
-    paragraphs: list[_Para] = field(default_factory=list)
+    paragraphs: list[Para] = field(default_factory=list)
 
 
 @dataclass
@@ -173,11 +174,13 @@ class Body(NamedTuple):
     """Whether the reader ended reading the first-named actor as the lead."""
 
 
-def find_body_start(source: Source) -> tuple[int, int]:
+def find_body_start(source: Source, skeleton: int | None = None) -> tuple[int, int]:
     """Where the numbered body starts, and the level of its top items.
 
     The top is 一、 when a paragraph starts with it (a （一） before it is then refused as a task
-    outside a section), else （一）, else 1． (or 1. / 1、) at the start of a line.
+    outside a section), else （一）, else 1． (or 1. / 1、) at the start of a line. `skeleton` is
+    where a chapter skeleton (第一章, see `articles`) starts: when it comes first, the level
+    is 0 and the skeleton is the body.
     """
     text = source.text
     first: dict[int, int] = {}
@@ -189,6 +192,8 @@ def find_body_start(source: Source) -> tuple[int, int]:
             if (_starts_paragraph if level < 3 else _starts_line)(text, pos):
                 first[level] = pos
                 break
+    if skeleton is not None and (not first or skeleton < min(first.values())):
+        return skeleton, 0
     if 1 in first:
         return min(first[1], first.get(2, first[1])), 1
     for level in (2, 3):
@@ -206,7 +211,8 @@ def find_body_start(source: Source) -> tuple[int, int]:
     articles = _ARTICLES.search(text)
     what = (
         f", nor （一） or 1． starting a paragraph: its parts are numbered "
-        f"{articles.group(1)}…, which this parser does not read"
+        f"{articles.group(1)}…, read only as a heading on a line of its own (第一章　总则) "
+        "or an article starting a line (第一条　…)"
         if articles is not None
         else ""
     )
@@ -567,7 +573,7 @@ def _open_paragraph(
     text = source.text
     end = _inline_end(source, owner, pos, source.line_end(pos), state, reader)
     body = text[pos:end].rstrip()
-    owner.paragraphs.append(_Para(body, gap, pos, pos + len(body)))
+    owner.paragraphs.append(Para(body, gap, pos, pos + len(body)))
     return pos + len(body)
 
 
@@ -767,7 +773,12 @@ def _responsibility_ends_paragraph(
     # After a full stop, an assignment closes the text before it even when more text follows
     # on the line: the next sentence group is a segment of its own. Inside a sentence, or
     # when the sentence goes on after it (，), the parenthesis is an aside.
-    if text[pos - 1] not in _SENTENCE_END or text[close + 1 : close + 2] in _CONTINUES:
+    # Spaces between them (U+2028 too, an indent, a space left where a break was lost) do not
+    # part a sentence end from the parenthesis after it.
+    before = pos - 1
+    while before > 0 and text[before] != "\n" and text[before].isspace():
+        before -= 1
+    if text[before] not in _SENTENCE_END or text[close + 1 : close + 2] in _CONTINUES:
         return False
     return reader.looks_like(inside)
 
@@ -791,7 +802,7 @@ def _next_inline(text: str, pos: int, state: _State, item: Item) -> bool:
 
 def _attach_responsibility(
     source: Source,
-    item: Item | _Para,
+    item: Item | Para,
     pos: int,
     gap: str,
     reader: ResponsibilityReader,

@@ -51,6 +51,8 @@ NOTE = re.compile(r"[（(](?:此件|本文)[^）)]{1,20}[）)]")
 # letter and joined again by `_LETTER_GAP`.
 _PART = re.compile(r"\S(?:.*?\S)??(?=[ \u3000\u00a0]{2,}|\s*$)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# 目录, the heading of a table of contents: what follows it is not the plan's title.
+_CONTENTS = re.compile(r"目[ \u3000\u00a0]*录")
 _LETTER_SPACED = re.compile(r"\S(?:[ \u3000\u00a0]{1,3}\S)*")
 _LETTER_GAP = re.compile(r"[ \u3000\u00a0]{1,3}")
 
@@ -206,7 +208,12 @@ def _classify_front(
     if k < len(lines) and NOTE.fullmatch(lines[k]):
         kinds[k] = "note"
         k += 1
-    while k < len(lines) and "。" not in lines[k] and len(lines[k]) <= 60:
+    while (
+        k < len(lines)
+        and "。" not in lines[k]
+        and len(lines[k]) <= 60
+        and not _CONTENTS.fullmatch(lines[k])
+    ):
         kinds[k] = "plan-title"
         k += 1
     return kinds

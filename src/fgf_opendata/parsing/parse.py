@@ -6,7 +6,9 @@ addressees, a transmitting notice with its signature, 此件公开发布, a plan
 may be missing or run together on one line; a body of numbered levels (一、 / （一） / 1． 1.
 1、 / （1）), whose top may be any of the first three, with prose paragraphs under any item; the closing, the
 signature of a document issued directly, and annexes (附件, or a second document whose
-numbering starts again), kept verbatim. On top of that structure it reads the plan: the
+numbering starts again), kept verbatim. Rules and long-range plans numbered in chapters
+(第一章 / 第一节 / 第一条, `articles`) are read on that skeleton instead when it comes first.
+Lines end at \n, \r\n or a lone \r, as editors count them (`source`). On top of that structure it reads the plan: the
 responsibility parenthetical that closes an item or a sentence group (…。（A牵头，B负责）),
 deadlines and quantified targets, from whatever node carries them. A document with no
 assignments parses into the same model with none (its structure and deadlines are data);
@@ -19,7 +21,8 @@ Malformed input raises `ParseError` instead of being silently under-parsed, and 
 escapes `parse_plan`. The error is located (line, column, the line with a caret) at the
 offending text, says what was expected and what was found, and carries a stable `code`:
 no-plan-structure (no numbered part at all, an empty text), number-out-of-sequence (a
-section, task or measure number skipped, duplicated or out of order at the start of a line),
+section, task, measure, chapter or article number skipped, duplicated or out of order at the
+start of a line),
 task-outside-section, measure-outside-task, empty-item, unexpected-text (a heading printed
 with a parenthesis missing, or text after the last item that looks like one),
 unbalanced-parenthesis, responsibility-without-agency, duplicate-responsibility,
@@ -38,10 +41,14 @@ back matter), `body` (the numbered items and prose) and `tree` (the model's node
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from pydantic import BaseModel
 
 from ..agencies import Registry, default_registry
-from ..model import Deadline, Plan, construct_checked
+from ..model import Deadline, Plan, Span, construct_checked
 from ..responsibility import ResponsibilityReader
+from .articles import find_skeleton, read_skeleton
 from .body import check_closing, find_body_start, read_body, split_back
 from .header import (
     Header,
@@ -70,7 +77,8 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
     """
     registry = registry if registry is not None else default_registry()
     source = Source(text)
-    body_start, top = find_body_start(source)
+    skeleton = find_skeleton(source)
+    body_start, top = find_body_start(source, skeleton.start if skeleton else None)
     front = front_blocks(source, 0, body_start)
     header = Header(front)
     doc_year = doc_number_year(header.block("doc-number"), source)
@@ -80,7 +88,11 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
     # a provisional year first only when the front has none.
     issue_year = issued.year if issued else doc_year
     reader = ResponsibilityReader(registry, lead_by_position=lead_by_position)
-    body = read_body(source, front[-1].span.end if front else 0, reader, top)
+    body_from = front[-1].span.end if front else 0
+    if skeleton is not None and top == 0:
+        body, top = read_skeleton(source, body_from, skeleton)
+    else:
+        body = read_body(source, body_from, reader, top)
     items = body.items
     back_start = split_back(items, body.end)
     back, tail = back_blocks(source, back_start, body.annex)
@@ -116,6 +128,39 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
         lead_by_position=body.lead_by_position,
         standing=body.standing,
     )
+    if source.text is not text:
+        plan = _with_breaks_of(plan, text)
     if render_plan(plan) != text:  # pragma: no cover - a parser bug, never bad input
         raise source.error("the text could not be represented exactly", 0, "unrepresentable")
     return plan
+
+
+def _with_breaks_of(plan: Plan, text: str) -> Plan:
+    """`plan`, read from the scan view of `text`, with each gap as `text` prints it.
+
+    Only gaps and the tail hold line breaks (a node ends at the end of its line), and the view
+    differs from `text` only where a lone \r reads \n: each gap is sliced again from `text`.
+    """
+
+    def restore(node: Any) -> Any:
+        if isinstance(node, tuple):
+            restored = tuple(restore(child) for child in node)
+            return node if all(a is b for a, b in zip(restored, node, strict=True)) else restored
+        if not isinstance(node, BaseModel) or isinstance(node, Span):
+            return node
+        update: dict[str, Any] = {}
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if name == "gap" and "\n" in value:
+                start = node.span.start  # type: ignore[attr-defined]
+                update[name] = text[start - len(value) : start]
+            elif isinstance(value, (tuple, BaseModel)):
+                restored = restore(value)
+                if restored is not value:
+                    update[name] = restored
+        return node.model_copy(update=update) if update else node
+
+    restored: Plan = restore(plan)
+    if "\n" in plan.tail:
+        restored = restored.model_copy(update={"tail": text[len(text) - len(plan.tail) :]})
+    return restored

@@ -7,6 +7,7 @@ it recomputes every span from where `render_plan` puts each node.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
@@ -23,6 +24,7 @@ from ..model import (
     Target,
     Task,
 )
+from .source import line_starts
 
 __all__ = ["layout_plan", "render_plan"]
 
@@ -85,13 +87,13 @@ def layout_plan(plan: Plan) -> Plan:
     Deadlines and targets are found again by text inside their task or measure, in order.
     """
     text = render_plan(plan)
-    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    starts = line_starts(text)
     spans: dict[int, Span] = {}
     pos = 0
     for gap, printed, node in _pieces(plan):
         pos += len(gap)
         if node is not None:
-            spans[id(node)] = _span(line_starts, pos, pos + len(printed))
+            spans[id(node)] = _span(starts, pos, pos + len(printed))
         pos += len(printed)
 
     def relocate(node: _Node, **update: Any) -> _Node:
@@ -107,9 +109,7 @@ def layout_plan(plan: Plan) -> Plan:
                 continue
             start = base + found
             out.append(
-                item.model_copy(
-                    update={"span": _span(line_starts, start, start + len(_phrase(item)))}
-                )
+                item.model_copy(update={"span": _span(starts, start, start + len(_phrase(item)))})
             )
             cursor = found + 1
         return tuple(out)
@@ -204,7 +204,5 @@ def _phrase(item: Deadline | Target) -> str:
     return item.expression if isinstance(item, Deadline) else item.text
 
 
-def _span(line_starts: list[int], start: int, end: int) -> Span:
-    from bisect import bisect_right
-
-    return Span(line=bisect_right(line_starts, start), start=start, end=end)
+def _span(starts: list[int], start: int, end: int) -> Span:
+    return Span(line=bisect_right(starts, start), start=start, end=end)

@@ -1,5 +1,12 @@
 """A decoded source text with a line index, so spans and errors find their line in O(log n).
 
+Lines end as editors (VS Code, vim, Emacs) and Python's universal newlines end them: at \n,
+\r\n or a lone \r (a classic Mac file). The parser scans a view of the text in which a lone \r
+reads \n: one character for one, so every offset and span holds for the text as given, and
+line numbers count \r\n once. U+2028, U+2029, U+0085, \v and \f are not line breaks (no editor
+breaks a line there, and a browser does not break the line of the page such a text was scraped
+from): they are whitespace inside a line, as U+3000 is.
+
 It also answers where a （ closes without scanning ahead from every parenthesis the parser
 meets: the next parenthesis after it, when that is a ） on its line (a responsibility line), or
 else the pairing of the whole text, made once, line by line, on the first nested （ asked about.
@@ -15,21 +22,41 @@ from functools import cached_property
 from ..errors import ParseError
 from ..model import Span, construct_checked
 
-__all__ = ["Source"]
+__all__ = ["LINE_BREAK", "Source", "line_starts", "scan_view"]
+
+LINE_BREAK = re.compile(r"\r\n?|\n")
+"""A line break: \n, \r\n or a lone \r."""
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 _PAREN_OR_NEWLINE = re.compile(r"[（(）)\n]")
 
 
+def scan_view(text: str) -> str:
+    """`text` with every lone \r read as \n: the same length, each line ending in \n."""
+    return _LONE_CR.sub("\n", text) if "\r" in text else text
+
+
+def line_starts(text: str) -> list[int]:
+    """The offsets at which the lines of `text` start (the first is 0)."""
+    return [0, *(match.end() for match in LINE_BREAK.finditer(text))]
+
+
 @dataclass(frozen=True)
 class Source:
-    """The text being parsed and the offsets at which its lines start."""
+    """The text being parsed and the offsets at which its lines start.
 
-    text: str
+    `text` is the scan view of the text given (`scan_view`), `original` the text itself.
+    """
+
+    original: str
+    text: str = field(init=False)
     line_starts: tuple[int, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        text = scan_view(self.original)
+        object.__setattr__(self, "text", text)
         starts = [0]
-        find = self.text.find
+        find = text.find
         pos = find("\n")
         while pos >= 0:
             starts.append(pos + 1)
