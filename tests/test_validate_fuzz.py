@@ -146,7 +146,7 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 def _mutate_json(data: bytes, draw: st.DrawFn) -> bytes:
     try:
         document = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # damaged already, by an earlier draw of this example
         return data
     path = draw(st.sampled_from(_paths(document)))
     if not path:
