@@ -910,7 +910,7 @@ class _Reader:
         return Point(
             id=self.text(node, ELI.id_local),
             number=self.integer(node, SDO.position),
-            label=self.text(node, ELI.number),
+            label=self.optional(node, ELI.number) or "",
             text=self.text(node, DCT.description),
             responsibility=self.responsibility(node),
             deadlines=self.each(node, FGF.hasDeadline, self.deadline),
