@@ -250,7 +250,7 @@ def test_the_dates_are_the_plans(harvested: dict[str, Any]) -> None:
 
 def test_every_resource_has_a_readable_media_type_and_format(harvested: dict[str, Any]) -> None:
     resources = harvested["resources"]
-    assert len(resources) == 13
+    assert len(resources) == 16  # 11 tables (points, paragraphs, subjects since issue 16)
     assert {m for m, _ in FILE_FORMATS.values()} <= {*CKAN_FORMATS, *NOT_IN_CKAN_FORMATS}
     for resource in resources:
         assert resource["mimetype"] in {m for m, _ in FILE_FORMATS.values()}, resource

@@ -65,6 +65,15 @@ def package(tmp_path_factory: pytest.TempPathFactory, reference_text: str) -> Pa
     return target
 
 
+@pytest.fixture(scope="module")
+def prose_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real document with points and paragraphs, which the reference plan has none of."""
+    text = (ROOT / "tests" / "corpus" / "guobanfa-1997-11.txt").read_text(encoding="utf-8")
+    target = tmp_path_factory.mktemp("prose") / "datapackage"
+    assert build_package(text, target, linked=_no_linked).written
+    return target
+
+
 def _rows(folder: Path, table: str) -> list[dict[str, str]]:
     text = (folder / f"{table}.csv").read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text, newline="")))
@@ -215,10 +224,10 @@ def _free_text_fields(schema: Mapping[str, Any]) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("table", [t for t in TABLES if t != "subjects"])  # ids and codes only
 @pytest.mark.parametrize("brk", LINE_BREAKS, ids=repr)
 def test_line_breaks_in_every_text_cell_read_back_unchanged(
-    package: Path, table: str, brk: str
+    package: Path, prose_package: Path, table: str, brk: str
 ) -> None:
     from frictionless import Resource, Schema
 
@@ -228,7 +237,8 @@ def test_line_breaks_in_every_text_cell_read_back_unchanged(
     types = {f["name"]: f.get("type", "string") for f in schema["fields"]}
     read_as = {"integer": int, "year": int, "number": Decimal, "boolean": lambda v: v == "true"}
     row: dict[str, Any] = {
-        k: read_as.get(types[k], str)(v) if v else None for k, v in _rows(package, table)[0].items()
+        k: read_as.get(types[k], str)(v) if v else None
+        for k, v in (_rows(package, table) or _rows(prose_package, table))[0].items()
     }
     text = f"{brk}a{brk}b{brk}"
     data = table_csv([{**row, **dict.fromkeys(fields, text)}], schema)

@@ -28,8 +28,11 @@ from fgf_opendata.model import (
     BlockKind,
     Deadline,
     Measure,
+    Paragraph,
     Plan,
+    Point,
     Responsibility,
+    Role,
     Section,
     Span,
     Target,
@@ -626,7 +629,7 @@ target = st.builds(
 agency_id = st.sampled_from(
     [None, None, "gosc", "mof", "cbirc", "all-localities", "not-in-registry", "x y/é"]
 )
-role = st.sampled_from(["lead", "responsible", "shared"])
+role = st.sampled_from(get_args(Role))
 
 
 @st.composite
@@ -648,6 +651,40 @@ block = st.builds(Block, kind=st.sampled_from(get_args(BlockKind)), text=text, g
 small = st.integers(0, 2)
 
 
+def _paragraphs(draw: st.DrawFn, owner: str) -> tuple[Paragraph, ...]:
+    """Prose and segments under a node: each may close with its own responsibility line."""
+    return tuple(
+        Paragraph(
+            id=f"{owner}__para_{n}",
+            text=draw(text),
+            responsibility=draw(st.none() | responsibility()),
+            deadlines=tuple(draw(st.lists(deadline, max_size=1))),
+            targets=tuple(draw(st.lists(target, max_size=1))),
+            gap=draw(st.sampled_from(["", "\n"]) | gap),
+            span=draw(span),
+        )
+        for n in range(1, draw(small) + 1)
+    )
+
+
+def _points(draw: st.DrawFn, measure: str) -> tuple[Point, ...]:
+    return tuple(
+        Point(
+            id=f"{measure}__point_{n}",
+            number=n,
+            label=draw(text),
+            text=draw(text),
+            responsibility=draw(st.none() | responsibility()),
+            deadlines=tuple(draw(st.lists(deadline, max_size=1))),
+            targets=tuple(draw(st.lists(target, max_size=1))),
+            paragraphs=_paragraphs(draw, f"{measure}__point_{n}"),
+            gap=draw(gap),
+            span=draw(span),
+        )
+        for n in range(1, draw(small) + 1)
+    )
+
+
 @st.composite
 def plans(draw: st.DrawFn) -> Plan:
     sections: list[Section] = []
@@ -667,6 +704,8 @@ def plans(draw: st.DrawFn) -> Plan:
                     responsibility=draw(st.none() | responsibility()),
                     deadlines=tuple(draw(st.lists(deadline, max_size=2))),
                     targets=tuple(draw(st.lists(target, max_size=2))),
+                    paragraphs=_paragraphs(draw, f"{task_id}__meas_{m}"),
+                    points=_points(draw, f"{task_id}__meas_{m}"),
                     gap=draw(gap),
                     span=draw(span),
                 )
@@ -681,6 +720,7 @@ def plans(draw: st.DrawFn) -> Plan:
                     responsibility=draw(st.none() | responsibility()),
                     deadlines=tuple(draw(st.lists(deadline, max_size=2))),
                     targets=tuple(draw(st.lists(target, max_size=2))),
+                    paragraphs=_paragraphs(draw, task_id),
                     measures_heading=draw(st.none() | block),
                     measures=measures,
                     gap=draw(gap),
@@ -693,6 +733,7 @@ def plans(draw: st.DrawFn) -> Plan:
                 number=s,
                 label=draw(text),
                 title=draw(text),
+                paragraphs=_paragraphs(draw, f"sec_{s}"),
                 tasks=tuple(tasks),
                 gap=draw(gap),
                 span=draw(span),
@@ -714,6 +755,7 @@ def plans(draw: st.DrawFn) -> Plan:
         back=tuple(draw(st.lists(block, max_size=2))),
         tail=draw(gap),
         lead_by_position=draw(st.booleans()),
+        standing=tuple(draw(st.lists(responsibility(), max_size=2))),
     )
 
 

@@ -43,7 +43,9 @@ from .model import (
     Comparator,
     Deadline,
     Measure,
+    Paragraph,
     Plan,
+    Point,
     Precision,
     Recurrence,
     Responsibility,
@@ -63,6 +65,7 @@ __all__ = [
     "PACKAGE_PROFILE",
     "PLAN_JSON",
     "SOURCES",
+    "SUBJECT_KINDS",
     "TABLES",
     "TABLE_SCHEMA_PROFILE",
     "SourceInfo",
@@ -90,12 +93,24 @@ TABLES = (
     "sections",
     "tasks",
     "measures",
+    "points",
+    "paragraphs",
+    "subjects",
     "agencies",
     "responsibilities",
     "deadlines",
     "targets",
 )
 """The tabular resources, in the order the descriptor lists them; each is `<name>.csv`."""
+
+SUBJECT_KINDS = ("plan", "section", "task", "measure", "point", "paragraph", "standing")
+"""What a row of `subjects` can be: a node of the plan's tree, or a standing assignment (an
+assignment a responsibility line states for every later item, `Plan.standing`)."""
+
+_SUBJECT_PATTERN = (
+    "(sec|task)_[0-9]+(__meas_[0-9]+(__point_[0-9]+)?)?(__para_[0-9]+)?|standing_[0-9]+"
+)
+"""Every plan-local id a subject can have (plan ids aside)."""
 
 CSV_DIALECT: Mapping[str, Any] = MappingProxyType(
     {
@@ -221,9 +236,10 @@ def _subject_id() -> dict[str, Any]:
     return _field(
         "subject_id",
         "string",
-        "The task, measure or plan the row belongs to (tasks.id, measures.id or plans.id).",
+        "The node the row belongs to (subjects.id): the plan, a task, a measure, a point, a "
+        "paragraph (or segment) or a standing assignment.",
         required=True,
-        pattern=f"({_PLAN_ID.pattern}|task_[0-9]+(__meas_[0-9]+)?)",
+        pattern=f"({_PLAN_ID.pattern}|{_SUBJECT_PATTERN})",
     )
 
 
@@ -319,6 +335,71 @@ def table_schemas() -> dict[str, dict[str, Any]]:
             ["id"],
             [_reference("task_id", "tasks")],
         ),
+        "points": _schema(
+            [
+                _id("id", "task_[0-9]+__meas_[0-9]+__point_[0-9]+", _doc(Point, "id")),
+                _field("measure_id", "string", "The measure the point belongs to.", required=True),
+                _field("number", "integer", _doc(Point, "number"), required=True, minimum=1),
+                _field("label", "string", _doc(Point, "label"), required=True),
+                _field("text", "string", _doc(Point, "text"), required=True),
+                *_span_fields("point"),
+            ],
+            ["id"],
+            [_reference("measure_id", "measures")],
+        ),
+        "paragraphs": _schema(
+            [
+                _id(
+                    "id",
+                    "(sec|task)_[0-9]+(__meas_[0-9]+(__point_[0-9]+)?)?__para_[0-9]+",
+                    _doc(Paragraph, "id"),
+                ),
+                _field(
+                    "parent_id",
+                    "string",
+                    "The section, task, measure or point the paragraph belongs to (subjects.id).",
+                    required=True,
+                ),
+                _field(
+                    "number",
+                    "integer",
+                    "Ordinal of the paragraph under its parent, from 1.",
+                    required=True,
+                    minimum=1,
+                ),
+                _field(
+                    "segment",
+                    "boolean",
+                    "True for a sentence group that goes on in the same printed paragraph after "
+                    "an assignment closed the text before it; false for a paragraph of its own.",
+                    required=True,
+                ),
+                _field("text", "string", _doc(Paragraph, "text"), required=True),
+                *_span_fields("paragraph (without its responsibility line)"),
+            ],
+            ["id"],
+            [_reference("parent_id", "subjects")],
+        ),
+        "subjects": _schema(
+            [
+                _id(
+                    "id",
+                    f"({plan_id}|{_SUBJECT_PATTERN})",
+                    "The id of the node: plans.id, sections.id, tasks.id, measures.id, points.id, "
+                    "paragraphs.id, or standing_N for the N-th standing assignment.",
+                ),
+                _coded(
+                    "kind",
+                    SUBJECT_KINDS,
+                    "The table that holds the node (plan for plans, ...); standing for an "
+                    "assignment a responsibility line states for every later item "
+                    "(以下均需…落实，不再列出), kept once: its rows in responsibilities give the "
+                    "line's span.",
+                    required=True,
+                ),
+            ],
+            ["id"],
+        ),
         "agencies": _schema(
             [
                 _id("id", "[a-z0-9-]+", _doc(Agency, "id")),
@@ -353,7 +434,7 @@ def table_schemas() -> dict[str, dict[str, Any]]:
                 *_span_fields("responsibility line"),
             ],
             ["subject_id", "position"],
-            [_reference("agency_id", "agencies")],
+            [_reference("subject_id", "subjects"), _reference("agency_id", "agencies")],
         ),
         "deadlines": _schema(
             [
@@ -370,6 +451,7 @@ def table_schemas() -> dict[str, dict[str, Any]]:
                 *_span_fields("deadline phrase"),
             ],
             ["subject_id", "position"],
+            [_reference("subject_id", "subjects")],
         ),
         "targets": _schema(
             [
@@ -387,6 +469,7 @@ def table_schemas() -> dict[str, dict[str, Any]]:
                 *_span_fields("target phrase"),
             ],
             ["subject_id", "position"],
+            [_reference("subject_id", "subjects")],
         ),
     }
 
@@ -405,6 +488,45 @@ def _tasks(plan: Plan) -> Iterator[tuple[Section, Task]]:
     for section in plan.sections:
         for task in section.tasks:
             yield section, task
+
+
+Subject = Task | Measure | Point | Paragraph
+"""A node that can carry a responsibility, deadlines and targets."""
+
+
+def _prose(parent_id: str, paragraphs: Sequence[Paragraph]) -> Iterator[tuple[str, Subject]]:
+    for paragraph in paragraphs:
+        yield parent_id, paragraph
+
+
+def _subjects(plan: Plan) -> Iterator[tuple[str, Subject]]:
+    """(parent id, node) of every node that can carry a responsibility, in document order:
+    each task, its paragraphs, then each measure with its paragraphs and points. Section
+    paragraphs are included (a paragraph may carry an assignment wherever it stands)."""
+    for section in plan.sections:
+        yield from _prose(section.id, section.paragraphs)
+        for task in section.tasks:
+            yield section.id, task
+            yield from _prose(task.id, task.paragraphs)
+            for measure in task.measures:
+                yield task.id, measure
+                yield from _prose(measure.id, measure.paragraphs)
+                for point in measure.points:
+                    yield measure.id, point
+                    yield from _prose(point.id, point.paragraphs)
+
+
+def _standing_id(index: int) -> str:
+    return f"standing_{index}"
+
+
+def _assignments(plan: Plan) -> Iterator[Assignment]:
+    """Every assignment of the plan: of its subjects, then its standing ones."""
+    for _, subject in _subjects(plan):
+        if subject.responsibility is not None:
+            yield from subject.responsibility.assignments
+    for resp in plan.standing:
+        yield from resp.assignments
 
 
 def _responsibility_rows(subject_id: str, resp: Responsibility | None) -> Iterator[Row]:
@@ -454,13 +576,7 @@ def _target_rows(subject_id: str, targets: Sequence[Target]) -> Iterator[Row]:
 
 def _cited_agency_ids(plan: Plan, registry: Registry) -> list[str]:
     """Every agency id the plan cites, and its issuer's."""
-    wanted = [
-        a.agency_id
-        for subject in plan.subjects()
-        if subject.responsibility is not None
-        for a in subject.responsibility.assignments
-        if a.agency_id is not None
-    ]
+    wanted = [a.agency_id for a in _assignments(plan) if a.agency_id is not None]
     issuer = registry.lookup(plan.issuer) if plan.issuer else None
     if issuer is not None:
         wanted.append(issuer.id)
@@ -516,7 +632,10 @@ def plan_rows(plan: Plan, registry: Registry) -> dict[str, list[Row]]:
             "plan_title": plan.plan_title,
         }
     )
+    subjects = tables["subjects"]
+    subjects.append({"id": plan.id, "kind": "plan"})
     for section in plan.sections:
+        subjects.append({"id": section.id, "kind": "section"})
         tables["sections"].append(
             {
                 "id": section.id,
@@ -527,33 +646,64 @@ def plan_rows(plan: Plan, registry: Registry) -> dict[str, list[Row]]:
                 **_span(section.span),
             }
         )
-    for section, task in _tasks(plan):
-        tables["tasks"].append(
-            {
-                "id": task.id,
-                "section_id": section.id,
-                "number": task.number,
-                "label": task.label,
-                "text": task.text,
-                **_span(task.span),
-            }
-        )
-        for measure in task.measures:
-            tables["measures"].append(
+    number_under: dict[str, int] = {}
+    for parent_id, subject in _subjects(plan):
+        if isinstance(subject, Task):
+            subjects.append({"id": subject.id, "kind": "task"})
+            tables["tasks"].append(
                 {
-                    "id": measure.id,
-                    "task_id": task.id,
-                    "number": measure.number,
-                    "numbered": measure.numbered,
-                    "label": measure.label,
-                    "text": measure.text,
-                    **_span(measure.span),
+                    "id": subject.id,
+                    "section_id": parent_id,
+                    "number": subject.number,
+                    "label": subject.label,
+                    "text": subject.text,
+                    **_span(subject.span),
                 }
             )
-    for subject in plan.subjects():
+        elif isinstance(subject, Measure):
+            subjects.append({"id": subject.id, "kind": "measure"})
+            tables["measures"].append(
+                {
+                    "id": subject.id,
+                    "task_id": parent_id,
+                    "number": subject.number,
+                    "numbered": subject.numbered,
+                    "label": subject.label,
+                    "text": subject.text,
+                    **_span(subject.span),
+                }
+            )
+        elif isinstance(subject, Point):
+            subjects.append({"id": subject.id, "kind": "point"})
+            tables["points"].append(
+                {
+                    "id": subject.id,
+                    "measure_id": parent_id,
+                    "number": subject.number,
+                    "label": subject.label,
+                    "text": subject.text,
+                    **_span(subject.span),
+                }
+            )
+        else:
+            subjects.append({"id": subject.id, "kind": "paragraph"})
+            number = number_under[parent_id] = number_under.get(parent_id, 0) + 1
+            tables["paragraphs"].append(
+                {
+                    "id": subject.id,
+                    "parent_id": parent_id,
+                    "number": number,
+                    "segment": "\n" not in subject.gap,
+                    "text": subject.text,
+                    **_span(subject.span),
+                }
+            )
         tables["responsibilities"].extend(_responsibility_rows(subject.id, subject.responsibility))
         tables["deadlines"].extend(_deadline_rows(subject.id, subject.deadlines))
         tables["targets"].extend(_target_rows(subject.id, subject.targets))
+    for index, resp in enumerate(plan.standing, 1):
+        subjects.append({"id": _standing_id(index), "kind": "standing"})
+        tables["responsibilities"].extend(_responsibility_rows(_standing_id(index), resp))
     tables["deadlines"].extend(_deadline_rows(plan.id, plan.deadlines))
     tables["agencies"] = agency_rows(_cited_agency_ids(plan, registry), registry)
     return tables
@@ -814,6 +964,23 @@ _TABLE_TITLES = {  # name -> English title, Chinese title, what one row is
     "sections": ("Sections", "部分", "section (一、…) grouping key tasks"),
     "tasks": ("Key tasks", "重点任务", "key task （一）…, with its text"),
     "measures": ("Measures", "具体措施", "concrete measure (1．…) under a key task"),
+    "points": ("Points", "分项", "numbered point （1）… under a measure"),
+    "paragraphs": (
+        "Paragraphs",
+        "段落",
+        (
+            "prose paragraph under a section, task, measure or point, or a segment of one (a "
+            "sentence group closed by its own responsibility line)"
+        ),
+    ),
+    "subjects": (
+        "Subjects",
+        "主体节点",
+        (
+            "node that other rows refer to (the plan, a section, task, measure, point, paragraph "
+            "or standing assignment) and its kind: every subject_id and parent_id is one of them"
+        ),
+    ),
     "agencies": (
         "Agencies",
         "单位",
@@ -996,14 +1163,11 @@ def _description(plan: Plan, registry: Registry | None) -> str:
     sections = len(plan.sections)
     tasks = sum(len(s.tasks) for s in plan.sections)
     measures = sum(len(t.measures) for _, t in _tasks(plan))
-    assignments = sum(
-        len(s.responsibility.assignments) for s in plan.subjects() if s.responsibility
-    )
-    deadlines = len(plan.deadlines) + sum(len(s.deadlines) for s in plan.subjects())
-    targets = sum(len(s.targets) for s in plan.subjects())
-    cited = {
-        a.role for s in plan.subjects() if s.responsibility for a in s.responsibility.assignments
-    }
+    subjects = [subject for _, subject in _subjects(plan)]
+    assignments = sum(1 for _ in _assignments(plan))
+    deadlines = len(plan.deadlines) + sum(len(s.deadlines) for s in subjects)
+    targets = sum(len(s.targets) for s in subjects)
+    cited = {a.role for a in _assignments(plan)}
     roles = [role for role in get_args(Role) if role in cited]
     issued_zh = (
         f"{plan.issued.year}年{plan.issued.month}月{plan.issued.day}日" if plan.issued else ""

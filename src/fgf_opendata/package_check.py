@@ -78,7 +78,26 @@ PROFILES: Mapping[str, str] = MappingProxyType(
 
 _SUBJECT_TABLES = ("responsibilities", "deadlines", "targets")
 _PARTS = ("schema", "dialect")
-_ID_TABLES = ("plans", "sections", "tasks", "measures", "agencies")
+_ID_TABLES = (
+    "plans",
+    "sections",
+    "tasks",
+    "measures",
+    "points",
+    "paragraphs",
+    "subjects",
+    "agencies",
+)
+_NODE_TABLES = {  # subjects.kind -> the table of such nodes (standing assignments have none)
+    "plan": "plans",
+    "section": "sections",
+    "task": "tasks",
+    "measure": "measures",
+    "point": "points",
+    "paragraph": "paragraphs",
+}
+_OPTIONAL_NODES = ("points", "paragraphs", "subjects")
+"""Tables a package written before they existed lacks; their rules run when they are there."""
 # A path the Data Package profile accepts as local: relative POSIX, no "..", no scheme.
 _LOCAL_PATH = re.compile(r"(?!/)(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!.*(^|/)\.\.(/|$))[^\\]+")
 _VALUE_WIDTH = 40
@@ -185,7 +204,7 @@ def report_json_schema() -> dict[str, Any]:
                             "type (type-error, foreign-key, hash-count, ...), a profile gate "
                             "(package-profile-error, table-schema-profile-error, "
                             "dialect-profile-error) or a project rule (duplicate-id, "
-                            "unknown-subject, task-without-responsibility, "
+                            "unknown-subject, missing-subject, task-without-responsibility, "
                             "measure-without-responsibility, unknown-agency-id, "
                             "deadline-before-issue-date, span-mismatch, ...).",
                         },
@@ -803,7 +822,12 @@ class _Rules:
         parts = [self.need(name, "id") for name in ("plans", "tasks", "measures")]
         if any(p is None for p in parts):
             return None
-        return set().union(*(p.ids() for p in parts if p is not None))
+        parts += [self.need(name, "id") for name in _OPTIONAL_NODES[:2] if name in self.tables]
+        known: set[str] = set().union(*(p.ids() for p in parts if p is not None))
+        subjects = self.tables.get("subjects")
+        if subjects is not None and {"id", "kind"} <= set(subjects.columns):
+            known.update(row["id"] for row in subjects.rows if row["kind"] == "standing")
+        return known
 
     def subjects(self) -> None:
         known = self._subject_ids()
@@ -817,10 +841,44 @@ class _Rules:
                 if row["subject_id"] not in known:
                     self.add(
                         "unknown-subject",
-                        f"subject_id {clip(row['subject_id'])} is not a task, measure or plan id",
+                        f"subject_id {clip(row['subject_id'])} is not the id of the plan, a "
+                        "task, measure, point, paragraph or standing assignment",
                         name,
                         number,
                         "subject_id",
+                    )
+        self.subject_kinds()
+
+    def subject_kinds(self) -> None:
+        """subjects lists every node once, under the kind of the table that holds it."""
+        subjects = self.need("subjects", "id", "kind") if "subjects" in self.tables else None
+        if subjects is None:
+            return
+        kind_of = {row["id"]: row["kind"] for row in subjects.rows}
+        ids = {kind: t.ids() for kind, name in _NODE_TABLES.items() if (t := self.tables.get(name))}
+        for number, row in subjects.numbered():
+            kind = row["kind"]
+            if kind in ids and row["id"] not in ids[kind]:
+                self.add(
+                    "unknown-subject",
+                    f"subject {clip(row['id'])} of kind {clip(kind)} is not an id in "
+                    f"{_NODE_TABLES[kind]}",
+                    "subjects",
+                    number,
+                    "id",
+                )
+        for kind, name in _NODE_TABLES.items():
+            table = self.tables.get(name)
+            if table is None or "id" not in table.columns:
+                continue
+            for number, row in table.numbered():
+                if row["id"] and kind_of.get(row["id"]) != kind:
+                    self.add(
+                        "missing-subject",
+                        f"{kind} {clip(row['id'])} has no row of kind {kind} in subjects",
+                        name,
+                        number,
+                        "id",
                     )
 
     def coverage(self) -> None:
@@ -831,21 +889,48 @@ class _Rules:
             return
         covered = assigned.ids("subject_id")
         measures_of: dict[str, list[str]] = defaultdict(list)
+        parent: dict[str, str] = {}
         for row in measures.rows:
             measures_of[row["task_id"]].append(row["id"])
+            parent[row["id"]] = row["task_id"]
+        for name, column in (("points", "measure_id"), ("paragraphs", "parent_id")):
+            table = self.tables.get(name)
+            if table is not None and {"id", column} <= set(table.columns):
+                parent.update((row["id"], row[column]) for row in table.rows)
+        # An item whose text is assigned in segments (…。（A指导）…。（B负责）) is covered by
+        # them: a paragraph or point below it carries the assignment.
+        assigned_below: set[str] = set()
+        for subject in covered:
+            node = parent.get(subject)
+            while node is not None and node not in assigned_below:
+                assigned_below.add(node)
+                node = parent.get(node)
         # Only sections that assign something are held to coverage: real documents leave
         # sections of prose unassigned (一、总体要求 of an 意见, or a whole 意见).
         section_of = {row["id"]: row.get("section_id") for row in tasks.rows}
         section_of.update({row["id"]: section_of.get(row["task_id"]) for row in measures.rows})
-        assigning = {section_of.get(subject) for subject in covered}
+
+        def section(node: str) -> str | None:
+            while node not in section_of and node in parent:
+                node = parent[node]
+            return section_of.get(node, node)
+
+        assigning = {section(subject) for subject in covered}
+        standing = self._standing_starts(assigned)
         for table, kind in ((tasks, "task"), (measures, "measure")):
             for number, row in table.numbered():
                 subject = row["id"]
                 children = measures_of.get(subject, []) if kind == "task" else []
                 # A task whose measures all carry responsibilities needs none of its own.
-                if subject in covered or (children and all(c in covered for c in children)):
+                if subject in covered or subject in assigned_below:
+                    continue
+                if children and all(c in covered or c in assigned_below for c in children):
                     continue
                 if section_of.get(subject) not in assigning:
+                    continue
+                # A standing assignment (以下均需…落实，不再列出) covers every later item.
+                since = standing.get(subject.rpartition("/")[0])
+                if since is not None and _int(row.get("start")) > since:
                     continue
                 self.add(
                     f"{kind}-without-responsibility",
@@ -854,6 +939,21 @@ class _Rules:
                     number,
                     "id",
                 )
+
+    def _standing_starts(self, assigned: _Table) -> dict[str, int]:
+        """Plan prefix ("" in a single plan's package) -> where its first standing assignment
+        is stated, from the subjects of kind standing and their rows' spans."""
+        subjects = self.tables.get("subjects")
+        if subjects is None or not {"id", "kind"} <= set(subjects.columns):
+            return {}
+        standing = {row["id"] for row in subjects.rows if row["kind"] == "standing"}
+        starts: dict[str, int] = {}
+        for row in assigned.rows:
+            if row["subject_id"] in standing and "start" in row:
+                prefix = row["subject_id"].rpartition("/")[0]
+                start = _int(row["start"])
+                starts[prefix] = min(start, starts.get(prefix, start))
+        return starts
 
     def agency_ids(self) -> None:
         agencies = self.need("agencies", "id")
@@ -924,6 +1024,8 @@ class _Rules:
             "sections": lambda r: r.get("label", "") + r.get("title", ""),
             "tasks": lambda r: r.get("label", "") + r.get("text", ""),
             "measures": lambda r: r.get("label", "") + r.get("text", ""),
+            "points": lambda r: r.get("label", "") + r.get("text", ""),
+            "paragraphs": lambda r: r.get("text"),
             "deadlines": lambda r: r.get("expression"),
             "targets": lambda r: r.get("text"),
             "responsibilities": lambda r: None,
@@ -939,6 +1041,14 @@ class _Rules:
                 problem = _span_problem(self.source, breaks, row, text_of(row))
                 if problem:
                     self.add("span-mismatch", problem, name, number, "start")
+
+
+def _int(value: str | None) -> int:
+    """A cell as an integer; -1 when it is not one (frictionless reports the type)."""
+    try:
+        return int(value or "")
+    except ValueError:
+        return -1
 
 
 def _date(value: str) -> dt.date | None:

@@ -56,7 +56,9 @@ from .model import (
     Comparator,
     Deadline,
     Measure,
+    Paragraph,
     Plan,
+    Point,
     Precision,
     Recurrence,
     Responsibility,
@@ -364,6 +366,21 @@ class _Writer:
         for i, assignment in enumerate(resp.assignments, 1):
             self.attribution(owner, _iri(f"{owner}/resp_{i}"), assignment)
 
+    def standing(self, plan: URIRef, position: int, resp: Responsibility) -> None:
+        """A standing assignment: a statement of its own under the plan, which is also the
+        subject of its attributions (they hold for every later item)."""
+        add = self.add
+        statement = _iri(f"{self.plan_iri}/standing_{position}")
+        add((plan, _FGF.standing, statement))
+        add((statement, _RDF.type, _FGF.ResponsibilityStatement))
+        add((statement, _SDO.position, self.lit(position)))
+        add((statement, _DCT.description, self.zh(resp.text)))
+        add((statement, _FGF.openEnded, self.lit(resp.open_ended)))
+        add((statement, _FGF.gap, self.lit(resp.gap)))
+        self.span(statement, resp.span, resp.text)
+        for i, assignment in enumerate(resp.assignments, 1):
+            self.attribution(statement, _iri(f"{statement}/resp_{i}"), assignment)
+
     def attribution(self, owner: URIRef, node: URIRef, assignment: Assignment) -> None:
         add = self.add
         agent = self.agent(node, assignment)
@@ -412,8 +429,33 @@ class _Writer:
             self.add((node, _DCT.title, self.zh(section.title)))
         self.add((node, _FGF.gap, self.lit(section.gap)))
         self.span(node, section.span, section.label + section.title)
+        self.paragraphs(node, section.paragraphs)
         for task in section.tasks:
             self.task(node, task)
+
+    def paragraphs(self, parent: URIRef, paragraphs: tuple[Paragraph, ...]) -> None:
+        add = self.add
+        for position, paragraph in enumerate(paragraphs, 1):
+            node = _iri(f"{self.plan_iri}/{_segment(paragraph.id)}")
+            self.subdivision(node, parent, "paragraph", paragraph.id, "", position)
+            add((node, _DCT.description, self.zh(paragraph.text)))
+            add((node, _FGF.gap, self.lit(paragraph.gap)))
+            self.span(node, paragraph.span, paragraph.text)
+            self.responsibility(node, paragraph.responsibility)
+            self.deadlines(node, paragraph.deadlines)
+            self.targets(node, paragraph.targets)
+
+    def point(self, measure: URIRef, point: Point) -> None:
+        add = self.add
+        node = _iri(f"{self.plan_iri}/{_segment(point.id)}")
+        self.subdivision(node, measure, "point", point.id, point.label, point.number)
+        add((node, _DCT.description, self.zh(point.text)))
+        add((node, _FGF.gap, self.lit(point.gap)))
+        self.span(node, point.span, point.label + point.text)
+        self.responsibility(node, point.responsibility)
+        self.deadlines(node, point.deadlines)
+        self.targets(node, point.targets)
+        self.paragraphs(node, point.paragraphs)
 
     def task(self, section: URIRef, task: Task) -> None:
         add = self.add
@@ -425,6 +467,7 @@ class _Writer:
         self.responsibility(node, task.responsibility)
         self.deadlines(node, task.deadlines)
         self.targets(node, task.targets)
+        self.paragraphs(node, task.paragraphs)
         if task.measures_heading is not None:
             heading = _iri(f"{node}/measures_heading")
             add((node, _FGF.measuresHeading, heading))
@@ -443,6 +486,9 @@ class _Writer:
         self.responsibility(node, measure.responsibility)
         self.deadlines(node, measure.deadlines)
         self.targets(node, measure.targets)
+        self.paragraphs(node, measure.paragraphs)
+        for point in measure.points:
+            self.point(node, point)
 
     def plan(self, plan: Plan) -> None:
         add = self.add
@@ -494,6 +540,8 @@ class _Writer:
             add((node, _FGF.backMatter, back))
             self.block(back, block, i)
         self.deadlines(node, plan.deadlines)
+        for position, resp in enumerate(plan.standing, 1):
+            self.standing(node, position, resp)
 
     def roles(self) -> None:
         add = self.add
@@ -723,6 +771,17 @@ class _Reader:
     def each(self, node: Node, prop: URIRef, read: Callable[[Node], _T]) -> tuple[_T, ...]:
         return tuple(read(child) for child in self.ordered(node, prop))
 
+    def parts(self, node: Node, kind: str, read: Callable[[Node], _T]) -> tuple[_T, ...]:
+        """The subdivisions of one type under a node, in order."""
+        wanted = SUBDIVISION_TYPES[kind]
+        children = [
+            child
+            for child in self.graph.objects(node, ELI.has_part)
+            if self.graph.value(child, ELI.type_subdivision) == wanted
+        ]
+        children.sort(key=lambda child: self.integer(child, SDO.position))
+        return tuple(read(child) for child in children)
+
     def span(self, node: Node) -> Span:
         resource = self.one(node, PROV.wasDerivedFrom)
         for selector in self.graph.objects(resource, OA.hasSelector):
@@ -806,6 +865,12 @@ class _Reader:
         statement = self.graph.value(owner, FGF.responsibility)
         if statement is None:
             return None
+        return self.statement(statement, owner)
+
+    def standing(self, statement: Node) -> Responsibility:
+        return self.statement(statement, statement)
+
+    def statement(self, statement: Node, owner: Node) -> Responsibility:
         return Responsibility(
             text=self.text(statement, DCT.description),
             open_ended=self.flag(statement, FGF.openEnded),
@@ -824,6 +889,33 @@ class _Reader:
             responsibility=self.responsibility(node),
             deadlines=self.each(node, FGF.hasDeadline, self.deadline),
             targets=self.each(node, FGF.hasTarget, self.target),
+            paragraphs=self.parts(node, "paragraph", self.paragraph),
+            points=self.parts(node, "point", self.point),
+            gap=self.text(node, FGF.gap),
+            span=self.span(node),
+        )
+
+    def paragraph(self, node: Node) -> Paragraph:
+        return Paragraph(
+            id=self.text(node, ELI.id_local),
+            text=self.text(node, DCT.description),
+            responsibility=self.responsibility(node),
+            deadlines=self.each(node, FGF.hasDeadline, self.deadline),
+            targets=self.each(node, FGF.hasTarget, self.target),
+            gap=self.text(node, FGF.gap),
+            span=self.span(node),
+        )
+
+    def point(self, node: Node) -> Point:
+        return Point(
+            id=self.text(node, ELI.id_local),
+            number=self.integer(node, SDO.position),
+            label=self.optional(node, ELI.number) or "",
+            text=self.text(node, DCT.description),
+            responsibility=self.responsibility(node),
+            deadlines=self.each(node, FGF.hasDeadline, self.deadline),
+            targets=self.each(node, FGF.hasTarget, self.target),
+            paragraphs=self.parts(node, "paragraph", self.paragraph),
             gap=self.text(node, FGF.gap),
             span=self.span(node),
         )
@@ -838,8 +930,9 @@ class _Reader:
             responsibility=self.responsibility(node),
             deadlines=self.each(node, FGF.hasDeadline, self.deadline),
             targets=self.each(node, FGF.hasTarget, self.target),
+            paragraphs=self.parts(node, "paragraph", self.paragraph),
             measures_heading=None if heading is None else self.block(heading),
-            measures=self.each(node, ELI.has_part, self.measure),
+            measures=self.parts(node, "measure", self.measure),
             gap=self.text(node, FGF.gap),
             span=self.span(node),
         )
@@ -850,7 +943,8 @@ class _Reader:
             number=self.integer(node, SDO.position),
             label=self.optional(node, ELI.number) or "",
             title=self.optional(node, DCT.title) or "",
-            tasks=self.each(node, ELI.has_part, self.task),
+            paragraphs=self.parts(node, "paragraph", self.paragraph),
+            tasks=self.parts(node, "task", self.task),
             gap=self.text(node, FGF.gap),
             span=self.span(node),
         )
@@ -868,11 +962,12 @@ class _Reader:
             preamble=self.optional(node, FGF.preamble),
             closing=self.optional(node, FGF.closing),
             deadlines=self.each(node, FGF.hasDeadline, self.deadline),
-            sections=self.each(node, ELI.has_part, self.section),
+            sections=self.parts(node, "section", self.section),
             front=self.each(node, FGF.frontMatter, self.block),
             back=self.each(node, FGF.backMatter, self.block),
             tail=self.text(node, FGF.tail),
             lead_by_position=self.flag(node, FGF.leadByPosition),
+            standing=self.each(node, FGF.standing, self.standing),
         )
 
 

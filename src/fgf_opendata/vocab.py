@@ -119,6 +119,7 @@ class FGF(DefinedNamespace):
     openEnded: URIRef
     recurrence: URIRef
     responsibility: URIRef
+    standing: URIRef
 
 
 class ELI(DefinedNamespace):
@@ -329,7 +330,10 @@ ROLES: Mapping[Role, URIRef] = MappingProxyType(
     {role: URIRef(f"{ROLE_SCHEME}/{role}") for role in get_args(Role)}
 )
 SUBDIVISION_TYPES: Mapping[str, URIRef] = MappingProxyType(
-    {kind: URIRef(f"{SUBDIVISION_TYPE_SCHEME}/{kind}") for kind in ("section", "task", "measure")}
+    {
+        kind: URIRef(f"{SUBDIVISION_TYPE_SCHEME}/{kind}")
+        for kind in ("section", "task", "measure", "point", "paragraph")
+    }
 )
 BLOCK_KINDS: Mapping[BlockKind, URIRef] = MappingProxyType(
     {kind: URIRef(f"{BLOCK_KIND_SCHEME}/{kind}") for kind in get_args(BlockKind)}
