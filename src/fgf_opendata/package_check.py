@@ -1047,7 +1047,7 @@ def _file_findings(
     descriptor: Mapping[str, Any], paths: Collection[str], read: Reader
 ) -> list[Finding]:
     """Every listed file is there with the size and sha256 the descriptor records, and every
-    one of `paths` (the package's files) is listed."""
+    one of `paths` (the package's files) is listed, but for a site fgf wrote in `site/`."""
     findings: list[Finding] = []
     listed = {DESCRIPTOR}
     for resource in _resources(descriptor):
@@ -1065,7 +1065,14 @@ def _file_findings(
         if resource.get("hash") != f"sha256:{hashlib.sha256(data).hexdigest()}":
             message = "the file's sha256 is not the hash the descriptor records"
             findings.append(Finding("hash-count", "error", message, name))
-    for path in sorted(set(paths) - listed):
+    unlisted = set(paths) - listed
+    site = sorted(p.removeprefix("site/") for p in unlisted if p.startswith("site/"))
+    if site:  # the package's site, made after the descriptor: the site's own rule applies
+        from .site.output import site_intruder
+
+        if site_intruder(site, read("site/index.html")) is None:
+            unlisted.difference_update(f"site/{p}" for p in site)
+    for path in sorted(unlisted):
         findings.append(
             Finding("unlisted-file", "error", f"{clip(path)} is not a resource", DESCRIPTOR)
         )
