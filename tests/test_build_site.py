@@ -188,3 +188,19 @@ def test_the_build_gate_accepts_the_site_and_nothing_else_unlisted(built: Path) 
     foreign = {**files, LANDING_PAGE: b"<!doctype html><title>not ours</title>"}
     codes = [f.code for f in check_built_package(foreign).findings]
     assert "unlisted-file" in codes
+
+
+def test_a_plan_without_a_known_source_url_builds_its_site(
+    tmp_path: Path, reference_text: str
+) -> None:
+    """The descriptor's source has no `path` (URL) for a plan the project does not know: the
+    landing page shows its title unlinked (it crashed the site's template before)."""
+    source = tmp_path / "plan.txt"
+    source.write_text(reference_text.replace("国办发〔2021〕25号", "国办发〔2021〕99号"), "utf-8")
+    out = tmp_path / "pkg"
+    result = CliRunner().invoke(main, ["build", "--quiet", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    descriptor = json.loads((out / "datapackage.json").read_bytes())
+    assert all("path" not in s for s in descriptor["sources"])
+    page = (out / LANDING_PAGE).read_text("utf-8")
+    assert descriptor["sources"][0]["title"] in page
