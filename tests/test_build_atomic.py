@@ -21,7 +21,7 @@ import pytest
 
 from conftest import REFERENCE
 
-BUILD = [sys.executable, "-m", "fgf_opendata", "build", "--quiet"]
+BUILD = [sys.executable, "-m", "fgf_opendata", "build", "--quiet", "--no-site"]
 
 
 def _digest(folder: Path) -> dict[str, str]:

@@ -25,7 +25,7 @@ from fgf_opendata import files
 from fgf_opendata.cli import main
 from fgf_opendata.errors import ExportError
 
-BUILD = [sys.executable, "-m", "fgf_opendata", "build", "--quiet"]
+BUILD = [sys.executable, "-m", "fgf_opendata", "build", "--quiet", "--no-site"]
 
 
 def _snapshot(folder: Path) -> dict[str, bytes | None]:

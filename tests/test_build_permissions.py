@@ -26,7 +26,7 @@ from faults import snapshot
 from fgf_opendata import files
 from fgf_opendata.cli import main
 
-BUILD = [sys.executable, "-m", "fgf_opendata", "build", "--quiet"]
+BUILD = [sys.executable, "-m", "fgf_opendata", "build", "--quiet", "--no-site"]
 
 
 @pytest.fixture(scope="module")

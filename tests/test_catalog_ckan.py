@@ -233,7 +233,9 @@ def test_the_licence_is_in_ckans_default_list(harvested: dict[str, Any]) -> None
 
 
 def test_the_dataset_has_a_landing_page(harvested: dict[str, Any]) -> None:
-    assert harvested["url"] == "https://w3id.org/fgf-opendata/package/guobanfa-2021-25/"
+    # The package holds its site: the landing page is the site's index.html.
+    url = "https://w3id.org/fgf-opendata/package/guobanfa-2021-25/site/index.html"
+    assert harvested["url"] == url
 
 
 def test_the_contact_has_a_url(harvested: dict[str, Any]) -> None:
@@ -250,7 +252,7 @@ def test_the_dates_are_the_plans(harvested: dict[str, Any]) -> None:
 
 def test_every_resource_has_a_readable_media_type_and_format(harvested: dict[str, Any]) -> None:
     resources = harvested["resources"]
-    assert len(resources) == 16  # 11 tables (points, paragraphs, subjects since issue 16)
+    assert len(resources) == 17  # 16 files of the descriptor (11 tables) and the landing page
     assert {m for m, _ in FILE_FORMATS.values()} <= {*CKAN_FORMATS, *NOT_IN_CKAN_FORMATS}
     for resource in resources:
         assert resource["mimetype"] in {m for m, _ in FILE_FORMATS.values()}, resource
@@ -260,12 +262,13 @@ def test_every_resource_has_a_readable_media_type_and_format(harvested: dict[str
             )
         else:
             assert resource["format"] == CKAN_FORMATS[resource["mimetype"]], resource
-        assert resource["url"].startswith(harvested["url"]), resource
+        assert resource["url"].startswith(harvested["url"].removesuffix(LANDING_PAGE)), resource
     formats = {r["name"]: r["format"] for r in resources}
     assert formats["tasks.csv"] == "CSV"
     assert formats["plan.json"] == "JSON"
     assert formats["source/guobanfa-2021-25.txt"] == "TXT"
-    sized = [r for r in resources if r["name"] != "datapackage.json"]
+    # Made after the catalogue, each of these two lists it: no size or checksum of theirs.
+    sized = [r for r in resources if r["name"] not in {"datapackage.json", LANDING_PAGE}]
     assert all(r["size"] and len(r["hash"]) == 64 for r in sized)
 
 

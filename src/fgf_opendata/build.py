@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from .agencies import Registry, default_registry
 from .errors import ExportError, InvalidPackageError
-from .files import check_replaceable, discard, os_error, publish, stage
+from .files import SITE, check_replaceable, discard, os_error, publish, stage
 from .model import Plan
 from .package import (
     DESCRIPTOR,
@@ -66,13 +66,16 @@ __all__ = [
     "compare_files",
     "default_linked",
     "package_outputs",
+    "site_outputs",
     "stale_summary",
     "write_package",
 ]
 
-LinkedOutputs = Callable[[Plan, Registry, Mapping[str, bytes]], Mapping[str, bytes]]
+LinkedOutputs = Callable[[Plan, Registry, Mapping[str, bytes | None]], Mapping[str, bytes]]
 """Makes extra files (path -> bytes) from the plan and the package's data files (the CSVs,
-plan.json and the source; not datapackage.json, which lists the extra files in turn)."""
+plan.json and the source; not datapackage.json, which lists the extra files in turn). A path
+mapped to None is a file made after them: the site's landing page (`site/index.html`), which
+the catalogue names as the dataset's `dcat:landingPage`."""
 
 PackageCheck = Callable[[Path], "PackageReport"]
 
@@ -96,8 +99,9 @@ class Outputs:
     findings: tuple[Finding, ...]
     """Content findings of `check_plan` on the parsed plan."""
     files: Mapping[str, bytes]
-    """Path inside the package -> bytes, datapackage.json included, in path order (empty when
-    a strict build stopped before producing them)."""
+    """Path inside the package -> bytes, datapackage.json included, and the site's files under
+    `site/` when it was asked for, in path order (empty when a strict build stopped before
+    producing them)."""
 
 
 def _is_safe(path: str) -> bool:
@@ -117,15 +121,18 @@ def package_outputs(
     registry: Registry | None = None,
     linked: LinkedOutputs | None = None,
     source: SourceInfo | None = None,
+    site: bool = False,
 ) -> Outputs:
     """Parse and check `text` and produce every file of its package, in memory.
 
     `linked` makes the extra (RDF) files; None means `default_linked()`. Their paths must be
     relative and must not replace a data file. `source` overrides the known source URL.
+    `site` adds the static site under `site/` (`site_outputs`; about a second more, for
+    matplotlib and the charts), and the catalogue names its index.html as the landing page.
     """
     registry = registry if registry is not None else default_registry()
     plan, findings = _parse(text, registry)
-    return _produce(plan, findings, text, registry, linked, source)
+    return _produce(plan, findings, text, registry, linked, source, site=site)
 
 
 def _parse(text: str, registry: Registry) -> tuple[Plan, tuple[Finding, ...]]:
@@ -140,18 +147,49 @@ def _produce(
     registry: Registry,
     linked: LinkedOutputs | None,
     source: SourceInfo | None = None,
+    *,
+    site: bool = False,
 ) -> Outputs:
+    # The order is forced by who lists whom: the catalogue lists the data files (with their
+    # checksums) and names the landing page; the descriptor lists the data and RDF files; the
+    # landing page lists every one of them, the descriptor included. So the site comes last,
+    # and neither the descriptor nor the catalogue can hold its checksums.
     files = data_files(plan, registry, text)
     make_linked = linked if linked is not None else default_linked()
     if make_linked is not None:
-        extra = make_linked(plan, registry, dict(files))
+        later: dict[str, bytes | None] = {}
+        if site:
+            from .catalog import LANDING_PAGE
+
+            later[LANDING_PAGE] = None
+        extra = make_linked(plan, registry, {**files, **later})
         for path in extra:
-            if not _is_safe(path) or path in files or path == DESCRIPTOR:
+            if (
+                not _is_safe(path)
+                or path in files
+                or path == DESCRIPTOR
+                or path.startswith(f"{SITE}/")
+            ):
                 raise ExportError(f"linked output {path!r} cannot be a file of the package")
         files.update(extra)
     descriptor = package_descriptor(plan, files, registry=registry, source=source)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
+    if site:
+        files.update(site_outputs(plan, registry, files))
     return Outputs(plan, findings, dict(sorted(files.items())))
+
+
+def site_outputs(plan: Plan, registry: Registry, files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The static site of a package, as files of the package (`site/...`): the landing page
+    lists every file of `files` (datapackage.json included) with its size and checksum and
+    links it as `../` + path. The descriptor does not list the site; a package folder may
+    hold it as a site fgf wrote (`files.foreign_entry`, the unlisted-file rule)."""
+    from .site import site_files
+
+    return {
+        f"{SITE}/{path}": data
+        for path, data in site_files(plan, registry, files, package_href="../").items()
+    }
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -227,11 +265,13 @@ def build_package(
     strict: bool = False,
     linked: LinkedOutputs | None = None,
     check: PackageCheck | None = None,
+    site: bool = False,
 ) -> BuildResult:
     """Builds the package of the plan in `text` into the folder `target`, atomically.
 
     Under `strict`, any `check_plan` finding stops the build before anything is written.
-    `check` is the gate of `write_package` (None: the build's own gates).
+    `check` is the gate of `write_package` (None: the build's own gates). `site` adds the
+    static site under `site/` (`package_outputs`); `fgf build` asks for it.
     Raises `ParseError` for text that is not a plan, `ExportError` when the package cannot be
     written and `InvalidPackageError` (an `ExportError`) when it does not validate; the
     previous package is then left as it was.
@@ -241,7 +281,7 @@ def build_package(
     plan, findings = _parse(text, registry)
     if strict and findings:
         return BuildResult(target, Outputs(plan, findings, {}), written=False)
-    outputs = _produce(plan, findings, text, registry, linked)
+    outputs = _produce(plan, findings, text, registry, linked, site=site)
     tolerated = frozenset(f.code for f in findings)
     write_package(outputs.files, target, check=check, tolerated=tolerated)
     return BuildResult(target, outputs, written=True)
@@ -272,13 +312,14 @@ def check_build(
     *,
     registry: Registry | None = None,
     linked: LinkedOutputs | None = None,
+    site: bool = False,
 ) -> tuple[StaleFile, ...]:
     """Produces the package in memory and lists how `target` differs from it (empty when fresh).
 
     Writes nothing and runs no gate: a fresh package is byte-identical to a built one, which
-    passed the gates when it was built.
+    passed the gates when it was built. `site` compares the site under `site/` too.
     """
-    outputs = package_outputs(text, registry=registry, linked=linked)
+    outputs = package_outputs(text, registry=registry, linked=linked, site=site)
     return compare_files(outputs.files, Path(target))
 
 

@@ -134,7 +134,7 @@ def package_url(plan: Plan, base: str) -> str:
     return f"{base}/package/{plan.id}/"
 
 
-def landing_page(plan: Plan, files: Mapping[str, bytes], base: str) -> str:
+def landing_page(plan: Plan, files: Mapping[str, bytes | None], base: str) -> str:
     """The package's landing page (`site/index.html`) when it has one, else its folder."""
     folder = package_url(plan, base)
     return folder + LANDING_PAGE if LANDING_PAGE in files else folder
@@ -293,7 +293,7 @@ class _Catalogue:
         add((catalog, DCAT.dataset, self.dataset))
 
     def dataset_node(
-        self, publisher: URIRef, keywords: tuple[str, ...], files: Mapping[str, bytes]
+        self, publisher: URIRef, keywords: tuple[str, ...], files: Mapping[str, bytes | None]
     ) -> None:
         add = self.add
         plan = self.plan
@@ -420,6 +420,11 @@ class _Catalogue:
 def _describe(path: str, file_type: str | None) -> str:
     if path == DESCRIPTOR:
         return "Frictionless Data Package descriptor: every file of the package, its schema, size and hash."
+    if path == LANDING_PAGE:
+        return (
+            "The landing page of the package's static site (HTML): licence, source, how to "
+            "cite, every file with its size and SHA-256, and the plan, agency and deadline pages."
+        )
     if path == PLAN_JSON:
         return "The whole parsed plan as canonical JSON, nested, with every node's source span."
     if path.startswith("source/"):
@@ -435,7 +440,7 @@ def _describe(path: str, file_type: str | None) -> str:
 
 def catalog_graph(
     plan: Plan,
-    files: Mapping[str, bytes],
+    files: Mapping[str, bytes | None],
     *,
     registry: Registry | None = None,
     base: str = DEFAULT_BASE,
@@ -443,9 +448,10 @@ def catalog_graph(
 ) -> Graph:
     """The DCAT catalogue of a plan's package.
 
-    `files` maps each published path to its bytes (size and checksum come from them);
-    datapackage.json is listed too, without size or checksum, since it lists this catalogue in
-    turn. `source` (default: `SOURCES[plan.id]`) gives the official URL, keywords and date.
+    `files` maps each published path to its bytes (size and checksum come from them), or to
+    None for a file made after the catalogue (the site's landing page, which lists the
+    catalogue with its checksum); datapackage.json is listed too, without size or checksum,
+    since it lists this catalogue in turn. `source` (default: `SOURCES[plan.id]`) gives the official URL, keywords and date.
     Raises `ExportError` when two paths would get the same distribution IRI.
     """
     registry = registry if registry is not None else default_registry()
@@ -482,7 +488,7 @@ def _organization(
 
 def dataset_jsonld(
     plan: Plan,
-    files: Mapping[str, bytes],
+    files: Mapping[str, bytes | None],
     *,
     registry: Registry | None = None,
     base: str = DEFAULT_BASE,

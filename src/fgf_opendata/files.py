@@ -4,7 +4,9 @@ only when it is provably a package this tool wrote.
 The folder rule (`check_replaceable`): `fgf build -o DIR` replaces DIR only when DIR does not
 exist, is an empty folder, or is a package fgf wrote: its datapackage.json names fgf-opendata
 as publisher and every entry of DIR is that descriptor, a file it lists (a regular file, not a
-link) or a folder on the way to one. Anything else is refused before any work, naming the
+link), a folder on the way to one, or the package's `site/` folder when that is a site fgf
+wrote by the site's own rule (`site.output.site_intruder`: the descriptor does not list the
+site, whose landing page lists the descriptor with its checksum). Anything else is refused before any work, naming the
 first foreign entry, so a build never deletes a file it did not write. DIR must also be
 removable (every folder in it writable) and its parent writable, so a permission problem is a
 clean error before anything changes, not a half-done swap.
@@ -47,6 +49,9 @@ __all__ = [
 ]
 
 DESCRIPTOR = "datapackage.json"
+SITE = "site"
+"""The folder of the package's static site, made after the descriptor and not listed in it:
+a package folder may hold it when it is a site fgf wrote (the site's own rule)."""
 MARKER = ".fgf-staging"
 """The file that marks a temporary folder as one a build is filling or deleting."""
 PUBLISHER = "fgf-opendata"
@@ -131,11 +136,33 @@ def foreign_entry(folder: Path) -> str | None:
                     found = first(path)
                     if found is not None:
                         return found
+                elif path == SITE and entry.is_dir(follow_symlinks=False) and listed:
+                    found = _site_entry(folder / SITE)
+                    if found is not None:
+                        return f"{SITE}/{found}"
                 elif not (entry.is_file(follow_symlinks=False) and path in listed):
                     return path
         return None
 
     return first("")
+
+
+def _site_entry(site: Path) -> str | None:
+    """The first entry of the package's `site/` folder that shows it is not a site fgf wrote
+    (by the site's own rule, `site.output.site_intruder`), or None."""
+    from .site.output import read_index, site_intruder
+
+    paths: list[str] = []
+    for root, dirs, names in os.walk(site):  # links to folders are listed, not followed
+        dirs.sort()
+        for name in sorted((*dirs, *names)):
+            full = os.path.join(root, name)
+            relative = Path(full).relative_to(site).as_posix()
+            if os.path.islink(full) or not (os.path.isdir(full) or os.path.isfile(full)):
+                return relative
+            if name in names:
+                paths.append(relative)
+    return site_intruder(sorted(paths), read_index(site))
 
 
 def unremovable(folder: Path) -> Path | None:

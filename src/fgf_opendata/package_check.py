@@ -1155,11 +1155,41 @@ def _foreign_key_findings(
     return findings
 
 
+Digest = Callable[[str], tuple[int, str] | None]
+"""The size and sha256 (hex) of a file of the package by its local path, None when it cannot
+be read."""
+
+
+def _memory_digest(files: Mapping[str, bytes]) -> Digest:
+    def digest(path: str) -> tuple[int, str] | None:
+        data = files.get(path)
+        return None if data is None else (len(data), hashlib.sha256(data).hexdigest())
+
+    return digest
+
+
+def _folder_digest(folder: Path) -> Digest:
+    """Hashes a package file in chunks (a JSON-LD file of a big plan is hundreds of MB), unless
+    `unsafe_path` refuses it."""
+
+    def digest(path: str) -> tuple[int, str] | None:
+        if unsafe_path(folder, path) is not None:
+            return None
+        try:
+            with open(folder / path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                return size, hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            return None
+
+    return digest
+
+
 def _file_findings(
-    descriptor: Mapping[str, Any], paths: Collection[str], read: Reader
+    descriptor: Mapping[str, Any], paths: Collection[str], digest: Digest, read: Reader
 ) -> list[Finding]:
     """Every listed file is there with the size and sha256 the descriptor records, and every
-    one of `paths` (the package's files) is listed."""
+    one of `paths` (the package's files) is listed, but for a site fgf wrote in `site/`."""
     findings: list[Finding] = []
     listed = {DESCRIPTOR}
     for resource in _resources(descriptor):
@@ -1167,17 +1197,25 @@ def _file_findings(
         if not _is_local(path):
             continue  # the project gate reports it
         listed.add(str(path))
-        data = read(str(path))
-        if data is None:
+        found = digest(str(path))
+        if found is None:
             findings.append(Finding("missing-file", "error", f"{clip(path)} is missing", name))
             continue
-        if resource.get("bytes") != len(data):
-            message = f"the file has {len(data)} bytes, the descriptor says {resource.get('bytes')}"
+        size, sha256 = found
+        if resource.get("bytes") != size:
+            message = f"the file has {size} bytes, the descriptor says {resource.get('bytes')}"
             findings.append(Finding("byte-count", "error", message, name))
-        if resource.get("hash") != f"sha256:{hashlib.sha256(data).hexdigest()}":
+        if resource.get("hash") != f"sha256:{sha256}":
             message = "the file's sha256 is not the hash the descriptor records"
             findings.append(Finding("hash-count", "error", message, name))
-    for path in sorted(set(paths) - listed):
+    unlisted = set(paths) - listed
+    site = sorted(p.removeprefix("site/") for p in unlisted if p.startswith("site/"))
+    if site:  # the package's site, made after the descriptor: the site's own rule applies
+        from .site.output import site_intruder
+
+        if site_intruder(site, read("site/index.html")) is None:
+            unlisted.difference_update(f"site/{p}" for p in site)
+    for path in sorted(unlisted):
         findings.append(
             Finding("unlisted-file", "error", f"{clip(path)} is not a resource", DESCRIPTOR)
         )
@@ -1228,7 +1266,12 @@ def check_built_package(files: Mapping[str, bytes], folder: Path | None = None) 
         *_part_profile_findings(
             descriptor, lambda value: _load_part(in_memory, value), library_parts()
         ),
-        *_file_findings(descriptor, files, _folder_reader(folder) if folder else in_memory),
+        *_file_findings(
+            descriptor,
+            files,
+            _folder_digest(folder) if folder else _memory_digest(files),
+            _folder_reader(folder) if folder else in_memory,
+        ),
         *findings,
         *row_findings,
         *_foreign_key_findings(descriptor, tables),

@@ -1226,13 +1226,13 @@ CATALOG_TURTLE = "linked/catalog.ttl"
 def linked_outputs(
     plan: Plan,
     registry: Registry | None,
-    files: Mapping[str, bytes],
+    files: Mapping[str, bytes | None],
     *,
     base: str = DEFAULT_BASE,
 ) -> dict[str, bytes]:
     """The RDF files of a plan's package: the plan graph as Turtle and JSON-LD, and the DCAT
     catalogue that lists them and `files` (the package's other files, datapackage.json aside)
-    with their sizes and sha256 checksums."""
+    with their sizes and sha256 checksums (None: a file made later, listed without)."""
     from .catalog import catalog_graph
 
     base = check_base(base)

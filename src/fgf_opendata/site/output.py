@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..agencies import Registry
 from ..errors import ExportError, FgfError, InputFileError
@@ -22,7 +22,15 @@ from ..model import Plan
 from ..textio import read_file
 from .render import GENERATOR, corpus_site_files
 
-__all__ = ["SiteInput", "check_site_folder", "read_package", "site_of_package", "write_site"]
+__all__ = [
+    "SiteInput",
+    "check_site_folder",
+    "read_index",
+    "read_package",
+    "site_intruder",
+    "site_of_package",
+    "write_site",
+]
 
 _SITE_SUFFIXES = frozenset({".html", ".svg", ".css", ".js"})
 _GENERATOR_TAG = f'<meta name="generator" content="{GENERATOR}">'.encode()
@@ -85,6 +93,34 @@ def site_of_package(
     return corpus_site_files(given.plans, registry, given.package_files, package_href=href)
 
 
+def site_intruder(paths: Sequence[str], index: bytes | None) -> str | None:
+    """What shows that a folder is not a site fgf wrote, or None when it is one (or empty).
+
+    `paths` are the folder's files (relative, in name order; links and other non-regular
+    entries are the caller's to refuse) and `index` the bytes of its index.html (None when
+    there is none). The rule: index.html names the generator and every file is a page,
+    chart, style sheet or script. Returns "index.html" when the first half fails, else the
+    first other file. `fgf site` and `fgf build` (the site inside a package) share it.
+    """
+    if not paths:
+        return None
+    if index is None or _GENERATOR_TAG not in index:
+        return "index.html"
+    return next((p for p in paths if PurePosixPath(p).suffix not in _SITE_SUFFIXES), None)
+
+
+def read_index(folder: Path) -> bytes | None:
+    """The bytes of `folder`'s index.html for `site_intruder`, None when it is not a regular
+    file that can be read."""
+    index = folder / "index.html"
+    try:
+        if index.is_symlink() or not index.is_file():
+            return None
+        return read_file(index, limit=_LIMIT)
+    except (OSError, FgfError):
+        return None
+
+
 def check_site_folder(target: Path) -> None:
     """Raise `ExportError` unless `target` is absent, empty, or a site fgf wrote."""
     if not os.path.lexists(target):
@@ -94,22 +130,19 @@ def check_site_folder(target: Path) -> None:
     entries = sorted(p for p in target.rglob("*") if not p.is_dir())
     if not entries:
         return
-    index = target / "index.html"
-    try:
-        ours = index.is_file() and _GENERATOR_TAG in read_file(index, limit=_LIMIT)
-    except (OSError, FgfError):
-        ours = False
-    if not ours:
+    links = [p for p in entries if p.is_symlink()]
+    paths = [p.relative_to(target).as_posix() for p in entries]
+    intruder = site_intruder(paths, read_index(target))
+    if intruder == "index.html":
         raise ExportError(
-            f"{target} is not empty and not a site fgf wrote (no {index.name} naming "
+            f"{target} is not empty and not a site fgf wrote (no index.html naming "
             f"{GENERATOR}); give a new or empty folder"
         )
-    for entry in entries:
-        if entry.is_symlink() or entry.suffix not in _SITE_SUFFIXES:
-            raise ExportError(
-                f"{target} holds {entry.relative_to(target)}, which fgf site did not write; "
-                "give a new or empty folder"
-            )
+    if links or intruder is not None:
+        shown = links[0].relative_to(target).as_posix() if links else intruder
+        raise ExportError(
+            f"{target} holds {shown}, which fgf site did not write; give a new or empty folder"
+        )
 
 
 def write_site(files: Mapping[str, bytes], target: Path) -> None:

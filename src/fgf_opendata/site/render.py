@@ -142,7 +142,9 @@ def corpus_site_files(
         )
         for path, data in sorted(package_files.items())
     ]
-    files["index.html"] = page("index.html", 0, files=listed, loads=loads)
+    files["index.html"] = page(
+        "index.html", 0, files=listed, loads=loads, dataset=_dataset(plans, registry, package_files)
+    )
 
     for view in views:
         pieces = source_pieces(view)
@@ -192,6 +194,18 @@ def corpus_site_files(
         names=names,
     )
     return dict(sorted(files.items()))
+
+
+def _dataset(
+    plans: Sequence[tuple[Plan, str]], registry: Registry, package_files: Mapping[str, bytes]
+) -> dict[str, Any] | None:
+    """The schema.org `Dataset` markup of a single plan's package, which search engines read
+    from its landing page (this page); None for a corpus or for source texts alone."""
+    if len(plans) != 1 or DESCRIPTOR not in package_files:
+        return None
+    from ..catalog import LANDING_PAGE, dataset_jsonld
+
+    return dataset_jsonld(plans[0][0], {**package_files, LANDING_PAGE: None}, registry=registry)
 
 
 def _descriptor(package_files: Mapping[str, bytes]) -> dict[str, Any]:
