@@ -433,40 +433,33 @@ class _Writer:
         for task in section.tasks:
             self.task(node, task)
 
+    def provision(self, node: URIRef, item: Task | Measure | Point | Paragraph, label: str) -> None:
+        """What every item that can carry an assignment states, in this order: its text,
+        layout, span (over `label` + text), responsibility, deadlines and targets."""
+        self.add((node, _DCT.description, self.zh(item.text)))
+        self.add((node, _FGF.gap, self.lit(item.gap)))
+        self.span(node, item.span, label + item.text)
+        self.responsibility(node, item.responsibility)
+        self.deadlines(node, item.deadlines)
+        self.targets(node, item.targets)
+
     def paragraphs(self, parent: URIRef, paragraphs: tuple[Paragraph, ...]) -> None:
-        add = self.add
         for position, paragraph in enumerate(paragraphs, 1):
             node = _iri(f"{self.plan_iri}/{_segment(paragraph.id)}")
             self.subdivision(node, parent, "paragraph", paragraph.id, "", position)
-            add((node, _DCT.description, self.zh(paragraph.text)))
-            add((node, _FGF.gap, self.lit(paragraph.gap)))
-            self.span(node, paragraph.span, paragraph.text)
-            self.responsibility(node, paragraph.responsibility)
-            self.deadlines(node, paragraph.deadlines)
-            self.targets(node, paragraph.targets)
+            self.provision(node, paragraph, "")
 
     def point(self, measure: URIRef, point: Point) -> None:
-        add = self.add
         node = _iri(f"{self.plan_iri}/{_segment(point.id)}")
         self.subdivision(node, measure, "point", point.id, point.label, point.number)
-        add((node, _DCT.description, self.zh(point.text)))
-        add((node, _FGF.gap, self.lit(point.gap)))
-        self.span(node, point.span, point.label + point.text)
-        self.responsibility(node, point.responsibility)
-        self.deadlines(node, point.deadlines)
-        self.targets(node, point.targets)
+        self.provision(node, point, point.label)
         self.paragraphs(node, point.paragraphs)
 
     def task(self, section: URIRef, task: Task) -> None:
         add = self.add
         node = _iri(f"{self.plan_iri}/{_segment(task.id)}")
         self.subdivision(node, section, "task", task.id, task.label, task.number)
-        add((node, _DCT.description, self.zh(task.text)))
-        add((node, _FGF.gap, self.lit(task.gap)))
-        self.span(node, task.span, task.label + task.text)
-        self.responsibility(node, task.responsibility)
-        self.deadlines(node, task.deadlines)
-        self.targets(node, task.targets)
+        self.provision(node, task, task.label)
         self.paragraphs(node, task.paragraphs)
         if task.measures_heading is not None:
             heading = _iri(f"{node}/measures_heading")
@@ -476,16 +469,10 @@ class _Writer:
             self.measure(node, measure)
 
     def measure(self, task: URIRef, measure: Measure) -> None:
-        add = self.add
         node = _iri(f"{self.plan_iri}/{_segment(measure.id)}")
         self.subdivision(node, task, "measure", measure.id, measure.label, measure.number)
-        add((node, _FGF.numbered, self.lit(measure.numbered)))
-        add((node, _DCT.description, self.zh(measure.text)))
-        add((node, _FGF.gap, self.lit(measure.gap)))
-        self.span(node, measure.span, measure.label + measure.text)
-        self.responsibility(node, measure.responsibility)
-        self.deadlines(node, measure.deadlines)
-        self.targets(node, measure.targets)
+        self.add((node, _FGF.numbered, self.lit(measure.numbered)))
+        self.provision(node, measure, measure.label)
         self.paragraphs(node, measure.paragraphs)
         for point in measure.points:
             self.point(node, point)
