@@ -34,6 +34,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import ExportError
+from .textio import file_kind
 
 __all__ = [
     "MARKER",
@@ -67,7 +68,30 @@ def os_error(exc: OSError, what: str) -> ExportError:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, then rename it."""
+    """Write `data` to `path` through a temporary file in the same folder, then rename it.
+
+    Only a regular file (or nothing) is replaced: a link is followed to the file it names, a
+    character device (`-o /dev/null`) is written as a shell redirection would, and anything
+    else (a folder, a FIFO, a socket) is refused: renaming onto it would delete what the tool
+    did not write.
+    """
+    path = Path(os.path.realpath(path))
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    if mode is not None and not stat.S_ISREG(mode):
+        if stat.S_ISCHR(mode):
+            try:
+                with open(path, "wb") as device:
+                    device.write(data)
+            except OSError as exc:
+                raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            return
+        what = "a folder" if stat.S_ISDIR(mode) else file_kind(mode)
+        raise ExportError(f"cannot write {path}: it is {what}, not a regular file")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
