@@ -128,6 +128,8 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
                 found[key] = os.readlink(path).encode()
             elif path.is_dir():
                 found[key] = None
+            elif not path.is_file():  # a FIFO, socket or device: reading it would block
+                found[key] = f"<{oct(path.lstat().st_mode)}>".encode()
             else:
                 try:
                     found[key] = path.read_bytes()
