@@ -45,7 +45,13 @@ from typing import Any
 
 from .errors import ExportError, FgfError
 from .jsonload import load_json
-from .package import DESCRIPTOR, PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE, _resource_name
+from .package import (
+    DESCRIPTOR,
+    PACKAGE_PROFILE,
+    TABLE_SCHEMA_PROFILE,
+    TABLES,
+    _resource_name,
+)
 from .parsing.source import LINE_BREAK
 from .textio import file_kind, max_bytes, read_file
 from .validate import Finding, Severity
@@ -78,16 +84,7 @@ PROFILES: Mapping[str, str] = MappingProxyType(
 
 _SUBJECT_TABLES = ("responsibilities", "deadlines", "targets")
 _PARTS = ("schema", "dialect")
-_ID_TABLES = (
-    "plans",
-    "sections",
-    "tasks",
-    "measures",
-    "points",
-    "paragraphs",
-    "subjects",
-    "agencies",
-)
+_ID_TABLES = tuple(name for name in TABLES if name not in _SUBJECT_TABLES)
 _NODE_TABLES = {  # subjects.kind -> the table of such nodes (standing assignments have none)
     "plan": "plans",
     "section": "sections",

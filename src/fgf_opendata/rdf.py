@@ -866,31 +866,33 @@ class _Reader:
             span=self.span(statement),
         )
 
+    def provision(self, node: Node) -> dict[str, Any]:
+        """The fields every item that can carry an assignment has (the writer's `provision`):
+        text, responsibility, deadlines, targets, layout and span."""
+        return {
+            "text": self.text(node, DCT.description),
+            "responsibility": self.responsibility(node),
+            "deadlines": self.each(node, FGF.hasDeadline, self.deadline),
+            "targets": self.each(node, FGF.hasTarget, self.target),
+            "gap": self.text(node, FGF.gap),
+            "span": self.span(node),
+        }
+
     def measure(self, node: Node) -> Measure:
         return Measure(
             id=self.text(node, ELI.id_local),
             number=self.integer(node, SDO.position),
             numbered=self.flag(node, FGF.numbered),
             label=self.optional(node, ELI.number) or "",
-            text=self.text(node, DCT.description),
-            responsibility=self.responsibility(node),
-            deadlines=self.each(node, FGF.hasDeadline, self.deadline),
-            targets=self.each(node, FGF.hasTarget, self.target),
+            **self.provision(node),
             paragraphs=self.parts(node, "paragraph", self.paragraph),
             points=self.parts(node, "point", self.point),
-            gap=self.text(node, FGF.gap),
-            span=self.span(node),
         )
 
     def paragraph(self, node: Node) -> Paragraph:
         return Paragraph(
             id=self.text(node, ELI.id_local),
-            text=self.text(node, DCT.description),
-            responsibility=self.responsibility(node),
-            deadlines=self.each(node, FGF.hasDeadline, self.deadline),
-            targets=self.each(node, FGF.hasTarget, self.target),
-            gap=self.text(node, FGF.gap),
-            span=self.span(node),
+            **self.provision(node),
         )
 
     def point(self, node: Node) -> Point:
@@ -898,13 +900,8 @@ class _Reader:
             id=self.text(node, ELI.id_local),
             number=self.integer(node, SDO.position),
             label=self.optional(node, ELI.number) or "",
-            text=self.text(node, DCT.description),
-            responsibility=self.responsibility(node),
-            deadlines=self.each(node, FGF.hasDeadline, self.deadline),
-            targets=self.each(node, FGF.hasTarget, self.target),
+            **self.provision(node),
             paragraphs=self.parts(node, "paragraph", self.paragraph),
-            gap=self.text(node, FGF.gap),
-            span=self.span(node),
         )
 
     def task(self, node: Node) -> Task:
@@ -913,15 +910,10 @@ class _Reader:
             id=self.text(node, ELI.id_local),
             number=self.integer(node, SDO.position),
             label=self.optional(node, ELI.number) or "",
-            text=self.text(node, DCT.description),
-            responsibility=self.responsibility(node),
-            deadlines=self.each(node, FGF.hasDeadline, self.deadline),
-            targets=self.each(node, FGF.hasTarget, self.target),
+            **self.provision(node),
             paragraphs=self.parts(node, "paragraph", self.paragraph),
             measures_heading=None if heading is None else self.block(heading),
             measures=self.parts(node, "measure", self.measure),
-            gap=self.text(node, FGF.gap),
-            span=self.span(node),
         )
 
     def section(self, node: Node) -> Section:
