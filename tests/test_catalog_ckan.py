@@ -26,15 +26,9 @@ from rdflib.term import Node
 
 from conftest import ROOT
 from fgf_opendata.agencies import Registry
-from fgf_opendata.catalog import (
-    FILE_FORMATS,
-    LANDING_PAGE,
-    LICENSE,
-    catalog_graph,
-    package_url,
-)
+from fgf_opendata.catalog import LICENSE, catalog_graph, package_url
 from fgf_opendata.model import Plan
-from fgf_opendata.package import SourceInfo
+from fgf_opendata.publication import FILE_FORMATS, LANDING_PAGE, SourceInfo
 from fgf_opendata.rdf import parse_turtle, serialize_turtle
 from fgf_opendata.vocab import DCAT, DCT, RDF, RDFS, SPDX, VCARD
 
@@ -108,6 +102,7 @@ NOT_IN_CKAN_FORMATS = {
     "application/vnd.sqlite3",
     "text/css",
     "text/javascript",
+    "application/n-triples",
 }
 """Media types CKAN's format list lacks: ckanext-dcat keeps the `dct:format` IRI (the EU file
 type) as the resource's format. The README says so."""
@@ -253,9 +248,12 @@ def test_the_dates_are_the_plans(harvested: dict[str, Any]) -> None:
 def test_every_resource_has_a_readable_media_type_and_format(harvested: dict[str, Any]) -> None:
     resources = harvested["resources"]
     assert len(resources) == 17  # 16 files of the descriptor (11 tables) and the landing page
-    assert {m for m, _ in FILE_FORMATS.values()} <= {*CKAN_FORMATS, *NOT_IN_CKAN_FORMATS}
+    assert {form.mediatype for form in FILE_FORMATS.values()} <= {
+        *CKAN_FORMATS,
+        *NOT_IN_CKAN_FORMATS,
+    }
     for resource in resources:
-        assert resource["mimetype"] in {m for m, _ in FILE_FORMATS.values()}, resource
+        assert resource["mimetype"] in {form.mediatype for form in FILE_FORMATS.values()}, resource
         if resource["mimetype"] in NOT_IN_CKAN_FORMATS:
             assert resource["format"].startswith(
                 "http://publications.europa.eu/resource/authority/file-type/"

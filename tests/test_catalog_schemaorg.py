@@ -19,9 +19,9 @@ from rdflib.namespace import SDO as SCHEMA_ORG
 
 from conftest import ROOT
 from fgf_opendata.agencies import Registry
-from fgf_opendata.catalog import CC_BY, LANDING_PAGE, catalog_graph, dataset_jsonld
+from fgf_opendata.catalog import catalog_graph, dataset_jsonld
 from fgf_opendata.model import Plan
-from fgf_opendata.package import SourceInfo
+from fgf_opendata.publication import CC_BY, LANDING_PAGE, SourceInfo
 from fgf_opendata.rdf import parse_jsonld
 from fgf_opendata.vocab import DCAT, DCT, RDF, RDFS
 

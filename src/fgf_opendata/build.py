@@ -43,13 +43,13 @@ from .errors import ExportError, InvalidPackageError
 from .files import SITE, check_replaceable, discard, os_error, publish, stage
 from .model import Plan
 from .package import (
-    DESCRIPTOR,
     SourceInfo,
     data_files,
     descriptor_bytes,
     package_descriptor,
 )
 from .parsing import parse_plan
+from .publication import DESCRIPTOR, LANDING_PAGE
 from .textio import read_file
 from .validate import Finding, check_plan
 
@@ -159,8 +159,6 @@ def _produce(
     if make_linked is not None:
         later: dict[str, bytes | None] = {}
         if site:
-            from .catalog import LANDING_PAGE
-
             later[LANDING_PAGE] = None
         extra = make_linked(plan, registry, {**files, **later})
         for path in extra:

@@ -25,17 +25,28 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
-from . import __version__
 from .agencies import Registry, default_registry
 from .errors import ExportError
 from .model import Plan
-from .package import DESCRIPTOR, PACKAGE_PROFILE, PLAN_JSON, SOURCES, SourceInfo
-from .rdf import DEFAULT_BASE, EN, ZH, bind_prefixes, check_base, plan_iri
+from .publication import (
+    BASE_IRI,
+    CC_BY,
+    DESCRIPTOR,
+    LANDING_PAGE,
+    PACKAGE_PROFILE,
+    PLAN_JSON,
+    SOURCES,
+    VERSION,
+    SourceInfo,
+    file_format,
+    keywords,
+    slug,
+)
+from .rdf import EN, ZH, bind_prefixes, check_base, plan_iri
 from .vocab import (
     DCAT,
     DCATAP,
@@ -60,12 +71,9 @@ from .vocab import (
 
 __all__ = [
     "EU_LICENSE",
-    "FILE_FORMATS",
-    "LANDING_PAGE",
     "LICENSE",
     "catalog_graph",
     "dataset_jsonld",
-    "distribution_slug",
 ]
 
 LICENSE = URIRef("http://www.opendefinition.org/licenses/cc-by")
@@ -73,10 +81,7 @@ LICENSE = URIRef("http://www.opendefinition.org/licenses/cc-by")
 list: ckanext-dcat matches a distribution's `dct:license` against those URLs, then titles."""
 EU_LICENSE = URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
 """CC BY 4.0 in the EU licence list, linked from `LICENSE` with `rdfs:seeAlso`."""
-CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 _CC_BY = URIRef(CC_BY)
-LANDING_PAGE = "site/index.html"
-"""The package's landing page, when the package has one; else the package folder is."""
 _ATTRIBUTION = URIRef("http://purl.org/adms/licencetype/Attribution")
 _LICENCE_TYPES = URIRef("http://purl.org/adms/licencetype/1.0")
 _THEMES = URIRef("http://publications.europa.eu/resource/authority/data-theme")
@@ -84,49 +89,12 @@ _GOVERNMENT = URIRef(f"{_THEMES}/GOVE")
 _AVAILABILITIES = URIRef("http://publications.europa.eu/resource/authority/planned-availability")
 _STABLE = URIRef(f"{_AVAILABILITIES}/STABLE")
 
-FILE_FORMATS: Mapping[str, tuple[str, str | None]] = MappingProxyType(
-    {
-        ".cff": ("application/yaml", "YAML"),
-        ".css": ("text/css", "CSS"),
-        ".csv": ("text/csv", "CSV"),
-        ".html": ("text/html", "HTML"),
-        ".js": ("text/javascript", "JS"),
-        ".json": ("application/json", "JSON"),
-        ".jsonld": ("application/ld+json", "JSON_LD"),
-        ".md": ("text/markdown", "TXT"),
-        ".sqlite": ("application/vnd.sqlite3", "BIN"),
-        ".svg": ("image/svg+xml", "SVG"),
-        ".ttl": ("text/turtle", "RDF_TURTLE"),
-        ".txt": ("text/plain", "TXT"),
-        ".yaml": ("application/yaml", "YAML"),
-        "LICENSE": ("text/plain", "TXT"),
-    }
-)
-"""File suffix (or a whole name without one) -> (IANA media type, EU file type); anything else
-is application/octet-stream. The EU file-type list has no Markdown (plain text, TXT) and no
-SQLite (binary data, BIN)."""
-
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _text(value: str) -> Literal:
     """A keyword or title tagged zh-Hans when it is Chinese, en otherwise."""
     return Literal(value, lang=ZH if _CJK.search(value) else EN)
-
-
-def distribution_slug(path: str) -> str:
-    """The last segment of a distribution's IRI: the path in lower case, [a-z0-9-] only."""
-    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
-
-
-def _suffix(path: str) -> str:
-    name = path.rsplit("/", 1)[-1]
-    return name[name.rfind(".") :] if "." in name else name
-
-
-def file_format(path: str) -> tuple[str, str | None]:
-    """A file's (IANA media type, EU file type or None), from its suffix."""
-    return FILE_FORMATS.get(_suffix(path), ("application/octet-stream", None))
 
 
 def package_url(plan: Plan, base: str) -> str:
@@ -159,16 +127,7 @@ def temporal_range(plan: Plan) -> tuple[dt.date | None, dt.date | None]:
 
 def dataset_keywords(plan: Plan, source: SourceInfo | None) -> tuple[str, ...]:
     """The dataset's keywords, Chinese and English, without repeats."""
-    words = (
-        "重点任务分工",
-        "国务院",
-        *(source.keywords if source else ()),
-        *([plan.doc_number] if plan.doc_number else []),
-        "State Council of China",
-        "key tasks",
-        "division of responsibilities",
-    )
-    return tuple(dict.fromkeys(words))
+    return keywords(plan.doc_number, source.keywords if source else ())
 
 
 def _titles(plan: Plan) -> tuple[str, str]:
@@ -344,13 +303,13 @@ class _Catalogue:
         if self.source is not None:
             add((document, SDO.url, URIRef(self.source.url)))
         build = URIRef(f"{node}/build")
-        software = URIRef(f"{self.base}/software/fgf-opendata/{__version__}")
+        software = URIRef(f"{self.base}/software/fgf-opendata/{VERSION}")
         add((node, PROV.wasGeneratedBy, build))
         add((build, RDF.type, PROV.Activity))
         add((build, PROV.used, document))
         add((build, PROV.wasAssociatedWith, software))
         add((software, RDF.type, PROV.SoftwareAgent))
-        add((software, FOAF.name, Literal(f"fgf-opendata {__version__}")))
+        add((software, FOAF.name, Literal(f"fgf-opendata {VERSION}")))
 
     def temporal(self, node: URIRef) -> None:
         """From the date of issue to the last deadline, when the plan states them."""
@@ -385,8 +344,8 @@ class _Catalogue:
 
     def distribution(self, path: str, data: bytes | None, license_: URIRef) -> URIRef:
         add = self.add
-        node = URIRef(f"{self.dataset}/dist/{distribution_slug(path)}")
-        media, file_type = file_format(path)
+        node = URIRef(f"{self.dataset}/dist/{slug(path)}")
+        media, file_type = (form := file_format(path)).mediatype, form.file_type
         add((node, RDF.type, DCAT.Distribution))
         add((node, DCT.title, Literal(path)))
         add((node, DCT.description, Literal(_describe(path, file_type), lang=EN)))
@@ -443,7 +402,7 @@ def catalog_graph(
     files: Mapping[str, bytes | None],
     *,
     registry: Registry | None = None,
-    base: str = DEFAULT_BASE,
+    base: str = BASE_IRI,
     source: SourceInfo | None = None,
 ) -> Graph:
     """The DCAT catalogue of a plan's package.
@@ -465,7 +424,7 @@ def catalog_graph(
     slugs: dict[str, str] = {}
     listed: dict[str, bytes | None] = {**files, DESCRIPTOR: None}
     for path in sorted(listed):
-        other = slugs.setdefault(distribution_slug(path), path)
+        other = slugs.setdefault(slug(path), path)
         if other != path:
             raise ExportError(f"files {other!r} and {path!r} would share a distribution IRI")
         writer.distribution(path, listed[path], license_)
@@ -491,7 +450,7 @@ def dataset_jsonld(
     files: Mapping[str, bytes | None],
     *,
     registry: Registry | None = None,
-    base: str = DEFAULT_BASE,
+    base: str = BASE_IRI,
     source: SourceInfo | None = None,
 ) -> dict[str, Any]:
     """The package as a schema.org `Dataset` (JSON-LD), the markup search engines read.
@@ -545,7 +504,7 @@ def dataset_jsonld(
         "creator": creators,
         "publisher": project,
         "isBasedOn": document,
-        "version": __version__,
+        "version": VERSION,
         "measurementTechnique": (
             "Parsed from the published text by fgf-opendata; every row keeps its place "
             "(line and character offsets) in the source text."
@@ -575,7 +534,7 @@ def dataset_jsonld(
             "@type": "DataDownload",
             "name": path,
             "contentUrl": folder + path,
-            "encodingFormat": file_format(path)[0],
+            "encodingFormat": file_format(path).mediatype,
         }
         for path in sorted({*files, DESCRIPTOR})
         if not path.startswith("site/")

@@ -31,15 +31,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from .agencies import Registry, default_registry
 from .errors import ExportError, FgfError, InvalidPackageError
 from .model import Plan
+from .publication import (
+    BASE_IRI,
+    CORPUS_GRAPH,
+    DESCRIPTOR,
+    LICENSE,
+    PACKAGE_PROFILE,
+    PUBLISHER,
+    VERSION,
+    keywords,
+)
 
 __all__ = ["CorpusResult", "Skipped", "build_corpus", "corpus_schemas", "expand_sources"]
 
-DESCRIPTOR = "datapackage.json"
-GRAPH = "linked/corpus.nt"
 _PREFIXED = {  # table -> columns that hold a plan-local id
     "sections": ("id",),
     "tasks": ("id", "section_id"),
@@ -265,7 +272,7 @@ def build_corpus(
         )
         for name, sink in sinks.items():
             sink.write(_header(schemas[name]))
-        graph_sink = _Sink(staging / GRAPH) if graph else None
+        graph_sink = _Sink(staging / CORPUS_GRAPH) if graph else None
         if graph_sink is not None:
             sinks["graph"] = graph_sink
         files: dict[str, tuple[int, str]] = {}
@@ -304,7 +311,7 @@ def build_corpus(
                 + "; ".join(f"{s.source}: {s.reason}" for s in skipped)
             )
         for name, sink in sinks.items():
-            files[GRAPH if name == "graph" else f"{name}.csv"] = sink.close()
+            files[CORPUS_GRAPH if name == "graph" else f"{name}.csv"] = sink.close()
         files["agencies.csv"] = _write_agencies(staging, agency_ids, registry, schemas)
         descriptor = _descriptor(plans, files, schemas)
         _check_descriptor(descriptor)
@@ -339,7 +346,7 @@ def _write_agencies(
 def _descriptor(
     plans: Sequence[str], files: Mapping[str, tuple[int, str]], schemas: Mapping[str, Any]
 ) -> dict[str, Any]:
-    from .package import BASE_IRI, CSV_DIALECT, PACKAGE_PROFILE, TABLES
+    from .package import CSV_DIALECT, TABLES
 
     def resource(path: str, **extra: Any) -> dict[str, Any]:
         size, digest = files[path]
@@ -369,10 +376,10 @@ def _descriptor(
                 encoding="utf-8",
             )
         )
-    if GRAPH in files:
+    if CORPUS_GRAPH in files:
         resources.append(
             resource(
-                GRAPH,
+                CORPUS_GRAPH,
                 name="corpus-graph",
                 format="nt",
                 mediatype="application/n-triples",
@@ -391,16 +398,10 @@ def _descriptor(
             "Derived data under CC BY 4.0; the sources are state documents outside copyright "
             "(PRC Copyright Law Art. 5)."
         ),
-        "version": __version__,
-        "licenses": [
-            {
-                "name": "CC-BY-4.0",
-                "path": "https://creativecommons.org/licenses/by/4.0/",
-                "title": "Creative Commons Attribution 4.0",
-            }
-        ],
-        "contributors": [{"title": "fgf-opendata", "roles": ["publisher"]}],
-        "keywords": ["重点任务分工", "国务院", "State Council of China", "key tasks"],
+        "version": VERSION,
+        "licenses": [dict(LICENSE)],
+        "contributors": [{"title": PUBLISHER, "roles": ["publisher"]}],
+        "keywords": list(keywords()),
         "resources": resources,
     }
 

@@ -24,16 +24,13 @@ import io
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any, get_args
 
 from pydantic import TypeAdapter
 
-from . import __version__
 from .agencies import CATEGORIES, Registry
 from .errors import ExportError
 from .model import (
@@ -55,6 +52,21 @@ from .model import (
     Target,
     Task,
     UnitCode,
+)
+from .publication import (
+    BASE_IRI,
+    DESCRIPTOR,
+    LICENSE,
+    PACKAGE_PROFILE,
+    PLAN_JSON,
+    PUBLISHER,
+    SOURCES,
+    TABLE_SCHEMA_PROFILE,
+    VERSION,
+    SourceInfo,
+    file_format,
+    keywords,
+    slug,
 )
 from .serialize import dumps
 
@@ -81,12 +93,6 @@ __all__ = [
     "table_csv",
     "table_schemas",
 ]
-
-BASE_IRI = "https://w3id.org/fgf-opendata"
-PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
-DESCRIPTOR = "datapackage.json"
-PLAN_JSON = "plan.json"
 
 TABLES = (
     "plans",
@@ -126,42 +132,6 @@ CSV_DIALECT: Mapping[str, Any] = MappingProxyType(
 (for readable diffs of the checked-in package; readers accept both)."""
 
 _PLAN_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
-_LICENSE = {
-    "name": "CC-BY-4.0",
-    "path": "https://creativecommons.org/licenses/by/4.0/",
-    "title": "Creative Commons Attribution 4.0",
-}
-_PUBLISHER = "fgf-opendata"
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """What the text itself does not say about a published plan: where it is, what it is about."""
-
-    url: str
-    """The official publication of the document (gov.cn)."""
-    keywords: tuple[str, ...] = ()
-    """Subject keywords for portals, in addition to the generic ones."""
-    published: dt.date | None = None
-    """The date the source was published at `url`, when it is known."""
-
-
-SOURCES: Mapping[str, SourceInfo] = MappingProxyType(
-    {
-        "guobanfa-2021-25": SourceInfo(
-            "https://www.gov.cn/zhengce/content/2021-07/11/content_5624201.htm",
-            (
-                "放管服",
-                "市场主体",
-                "营商环境",
-                "streamlining administration",
-                "business environment",
-            ),
-            dt.date(2021, 7, 11),
-        ),
-    }
-)
-"""Known sources by plan id; a plan not listed here is published without a source URL."""
 
 
 # --- Table Schemas ----------------------------------------------------------------------------
@@ -1006,35 +976,16 @@ _TABLE_TITLES = {  # name -> English title, Chinese title, what one row is
     "targets": ("Targets", "量化目标", "quantified commitment (20个工作日以内, …)"),
 }
 
-_TEXT_FORMATS = {  # suffix -> format, media type, what it is; all written as UTF-8
-    ".ttl": ("ttl", "text/turtle", "RDF graph (Turtle)"),
-    ".jsonld": ("jsonld", "application/ld+json", "RDF graph (JSON-LD)"),
-    ".json": ("json", "application/json", "JSON document"),
-    ".txt": ("txt", "text/plain", "Text"),
-    ".csv": ("csv", "text/csv", "CSV table"),
-}
-
-
-def _kind(path: str) -> str:
-    known = _TEXT_FORMATS.get(PurePosixPath(path).suffix)
-    return known[2] if known else "File"
-
 
 def _file_resource(path: str, data: bytes, **extra: Any) -> dict[str, Any]:
     """A resource for one file: where, what format, how big, its sha256 (`extra` first)."""
-    suffix = PurePosixPath(path).suffix
-    known = _TEXT_FORMATS.get(suffix)
+    known = file_format(path)
     resource: dict[str, Any] = {**extra, "path": path}
-    if known:
-        resource.update(format=known[0], mediatype=known[1], encoding="utf-8")
-    else:
-        resource.update(format=suffix.lstrip(".") or "bin", mediatype="application/octet-stream")
+    resource.update(format=known.format, mediatype=known.mediatype)
+    if known.text:
+        resource["encoding"] = "utf-8"
     resource.update(bytes=len(data), hash=_hash(data))
     return resource
-
-
-def _resource_name(path: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
 
 
 def package_descriptor(
@@ -1094,12 +1045,12 @@ def package_descriptor(
     )
     known = {f"{name}.csv" for name in TABLES} | {PLAN_JSON, text_path, DESCRIPTOR}
     for path in sorted(set(files) - known):
-        kind = _kind(path)
+        kind = file_format(path).kind
         resources.append(
             _file_resource(
                 path,
                 files[path],
-                name=_resource_name(path),
+                name=slug(path),
                 title=f"{kind}: {path}",
                 description=f"{kind} of the plan, generated from the same parse as the tables.",
             )
@@ -1114,20 +1065,9 @@ def package_descriptor(
     }
     if source is not None:
         source_entry["path"] = source.url
-    contributors: list[dict[str, Any]] = [{"title": _PUBLISHER, "roles": ["publisher"]}]
+    contributors: list[dict[str, Any]] = [{"title": PUBLISHER, "roles": ["publisher"]}]
     if plan.issuer:
         contributors.append({"title": plan.issuer, "roles": ["author"]})
-    keywords = [
-        "重点任务分工",
-        "国务院",
-        *(source.keywords if source else ()),
-        *([plan.doc_number] if plan.doc_number else []),
-        "State Council of China",
-        "key tasks",
-        "division of responsibilities",
-        "deadlines",
-        "government agencies",
-    ]
     return {
         "$schema": PACKAGE_PROFILE,
         "name": check_plan_id(plan.id),
@@ -1135,11 +1075,11 @@ def package_descriptor(
         "title": f"{plan_name} ({plan.doc_number or plan.id}) — key tasks, measures and "
         "responsibilities",
         "description": _description(plan, registry),
-        "version": __version__,
-        "licenses": [dict(_LICENSE)],
+        "version": VERSION,
+        "licenses": [dict(LICENSE)],
         "sources": [source_entry],
         "contributors": contributors,
-        "keywords": list(dict.fromkeys(keywords)),
+        "keywords": list(keywords(plan.doc_number, source.keywords if source else ())),
         "resources": resources,
     }
 

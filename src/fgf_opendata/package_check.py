@@ -50,9 +50,9 @@ from .package import (
     PACKAGE_PROFILE,
     TABLE_SCHEMA_PROFILE,
     TABLES,
-    _resource_name,
 )
 from .parsing.source import LINE_BREAK
+from .publication import slug
 from .textio import file_kind, max_bytes, read_file
 from .validate import Finding, Severity
 
@@ -1322,7 +1322,7 @@ def linked_findings(folder: Path) -> list[Finding]:
             if name in files:
                 load_json(files[name], name)
         except FgfError as exc:
-            refused.append(Finding("invalid-json", "error", str(exc), _resource_name(name)))
+            refused.append(Finding("invalid-json", "error", str(exc), slug(name)))
             del files[name]
     left_out = {f.where for f in refused}
     try:
@@ -1345,7 +1345,7 @@ def linked_findings(folder: Path) -> list[Finding]:
             else finding.message,
         )
         for finding in checked
-        if not (finding.code == "linked-file-missing" and _resource_name(finding.where) in left_out)
+        if not (finding.code == "linked-file-missing" and slug(finding.where) in left_out)
     ]
 
 

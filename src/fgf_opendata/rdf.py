@@ -71,6 +71,7 @@ from .model import (
 )
 from .package import cycle_collection_paused
 from .parsing.docnumber import split_doc_number
+from .publication import BASE_IRI, CATALOG_TURTLE, PLAN_JSONLD, PLAN_TURTLE
 from .vocab import (
     BLOCK_KINDS,
     CV,
@@ -119,7 +120,7 @@ __all__ = [
     "to_graph",
 ]
 
-DEFAULT_BASE = "https://w3id.org/fgf-opendata"
+DEFAULT_BASE = BASE_IRI
 """Where the project's IRIs live until a different base is configured (a w3id.org redirect)."""
 
 ZH = "zh-hans"
@@ -1196,10 +1197,6 @@ def describe_difference(expected: Graph, actual: Graph, limit: int = 20) -> str:
 
 
 # --- package outputs -----------------------------------------------------------------------------
-
-PLAN_TURTLE = "linked/plan.ttl"
-PLAN_JSONLD = "linked/plan.jsonld"
-CATALOG_TURTLE = "linked/catalog.ttl"
 
 
 def linked_outputs(

@@ -71,10 +71,8 @@ def check_linked(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
     and, when `plan.json` is given, the plan read back from the graph against it.
     """
     from .errors import ExportError
+    from .publication import CATALOG_TURTLE, PLAN_JSONLD, PLAN_TURTLE
     from .rdf import (
-        CATALOG_TURTLE,
-        PLAN_JSONLD,
-        PLAN_TURTLE,
         describe_difference,
         from_graph,
         parse_jsonld,

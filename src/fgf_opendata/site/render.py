@@ -26,6 +26,7 @@ from typing import Any
 from ..agencies import Registry
 from ..model import Plan
 from ..package import source_path
+from ..publication import DESCRIPTOR, LANDING_PAGE
 from ..rdf import ROLE_LABELS
 from . import charts
 from .pages import (
@@ -46,7 +47,6 @@ __all__ = ["GENERATOR", "corpus_site_files", "site_files"]
 
 GENERATOR = "fgf-opendata"
 """The generator named in every page's head; `fgf site` replaces only a folder that says so."""
-DESCRIPTOR = "datapackage.json"
 STATIC = ("site.css", "filter.js")
 CHARTS = {
     "agency-load": ("各单位承担事项", "Agency load by role"),
@@ -203,7 +203,7 @@ def _dataset(
     from its landing page (this page); None for a corpus or for source texts alone."""
     if len(plans) != 1 or DESCRIPTOR not in package_files:
         return None
-    from ..catalog import LANDING_PAGE, dataset_jsonld
+    from ..catalog import dataset_jsonld
 
     return dataset_jsonld(plans[0][0], {**package_files, LANDING_PAGE: None}, registry=registry)
 
