@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gc
 import hashlib
 import io
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache
 from types import MappingProxyType
@@ -33,6 +31,7 @@ from pydantic import TypeAdapter
 
 from .agencies import CATEGORIES, Registry
 from .errors import ExportError
+from .memory import cycle_collection_paused
 from .model import (
     Agency,
     AgencyKind,
@@ -83,7 +82,6 @@ __all__ = [
     "SourceInfo",
     "agency_rows",
     "check_plan_id",
-    "cycle_collection_paused",
     "data_files",
     "descriptor_bytes",
     "package_descriptor",
@@ -882,20 +880,6 @@ def check_plan_id(plan_id: str) -> str:
 def source_path(plan: Plan) -> str:
     """Where the package keeps the source text of the plan."""
     return f"source/{check_plan_id(plan.id)}.txt"
-
-
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """Python's cycle collector off for a block that makes millions of objects and no cycles
-    (the triples of a plan, the rows of its tables): each full collection walks every object
-    alive, and they cost a fifth of a large build. Restored as it was when the block ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def data_files(plan: Plan, registry: Registry, source_text: str) -> dict[str, bytes]:

@@ -49,6 +49,7 @@ from rdflib.term import Node
 
 from .agencies import Registry, default_registry
 from .errors import ExportError
+from .memory import cycle_collection_paused
 from .model import (
     Agency,
     Assignment,
@@ -69,7 +70,6 @@ from .model import (
     Task,
     UnitCode,
 )
-from .package import cycle_collection_paused
 from .parsing.docnumber import split_doc_number
 from .publication import BASE_IRI, CATALOG_TURTLE, PLAN_JSONLD, PLAN_TURTLE
 from .vocab import (
