@@ -296,16 +296,23 @@ def test_rdflib_reads_our_turtle_like_its_own(graph: Graph) -> None:
     assert not difference, difference
 
 
-def test_jsonld_is_expanded_sorted_and_needs_no_context(graph: Graph) -> None:
+def test_jsonld_is_compacted_sorted_and_embeds_its_context(graph: Graph) -> None:
     document = json.loads(serialize_jsonld(graph))
-    assert isinstance(document, list)
-    assert "@context" not in serialize_jsonld(graph).decode()
-    ids = [node["@id"] for node in document]
+    context = document["@context"]
+    assert context == {p: str(ns) for p, ns in sorted(graph.namespaces()) if p}  # nothing remote
+
+    def full(name: str) -> str:
+        prefix, _, local = name.partition(":")
+        return context[prefix] + local if prefix in context else name
+
+    nodes = document["@graph"]
+    ids = [full(node["@id"]) for node in nodes]
     assert ids == sorted(ids, key=lambda iri: f"<{iri}>")  # N-Triples order
     assert len(ids) == len(set(ids)) == len(set(graph.subjects()))
-    task = next(n for n in document if n["@id"] == PLAN + "/task_5")
-    assert task[str(ELI.type_subdivision)] == [{"@id": str(SUBDIVISION_TYPES["task"])}]
-    assert task[str(SDO.position)] == [{"@value": "5", "@type": str(XSD.integer)}]
+    task = next(n for n in nodes if full(n["@id"]) == PLAN + "/task_5")
+    assert full(task["eli:type_subdivision"]["@id"]) == str(SUBDIVISION_TYPES["task"])
+    assert task["schema:position"] == 5  # an xsd:integer is a JSON number
+    assert full(task["@type"]) == str(ELI.LegalResourceSubdivision)
 
 
 def test_packaged_context_has_the_project_prefixes() -> None:
@@ -393,7 +400,7 @@ def test_bytes_are_deterministic_across_processes() -> None:
         )
         assert done.returncode == 0, done.stderr
         runs.append(done.stdout)
-    assert runs[0].count("\n") == 3
+    assert runs[0].count("\n") == 4  # plan.ttl, plan.jsonld, context.jsonld, catalog.ttl
     assert runs[0] == runs[1] == runs[2]
 
 
@@ -472,7 +479,12 @@ def test_linked_outputs_list_every_file_with_size_and_checksum(
 ) -> None:
     files = {"tasks.csv": b"id\ntask_1\n", "plan.json": b"{}\n", "source/x.txt": "原文".encode()}
     outputs = linked_outputs(reference_plan, registry, files)
-    assert sorted(outputs) == ["linked/catalog.ttl", "linked/plan.jsonld", "linked/plan.ttl"]
+    assert sorted(outputs) == [
+        "linked/catalog.ttl",
+        "linked/context.jsonld",
+        "linked/plan.jsonld",
+        "linked/plan.ttl",
+    ]
     catalog = parse_turtle(outputs["linked/catalog.ttl"])
     published = {**files, **{k: v for k, v in outputs.items() if k != "linked/catalog.ttl"}}
     dataset = URIRef(f"{DEFAULT_BASE}/dataset/guobanfa-2021-25")

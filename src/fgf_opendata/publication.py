@@ -25,6 +25,7 @@ __all__ = [
     "LANDING_PAGE",
     "LICENSE",
     "PACKAGE_PROFILE",
+    "PLAN_CONTEXT",
     "PLAN_JSON",
     "PLAN_JSONLD",
     "PLAN_TURTLE",
@@ -52,6 +53,8 @@ DESCRIPTOR = "datapackage.json"
 PLAN_JSON = "plan.json"
 PLAN_TURTLE = "linked/plan.ttl"
 PLAN_JSONLD = "linked/plan.jsonld"
+PLAN_CONTEXT = "linked/context.jsonld"
+"""The JSON-LD context `PLAN_JSONLD` embeds, as a file of its own."""
 CATALOG_TURTLE = "linked/catalog.ttl"
 CORPUS_GRAPH = "linked/corpus.nt"
 LANDING_PAGE = "site/index.html"

@@ -49,6 +49,7 @@ from rdflib.term import Node
 
 from .agencies import Registry, default_registry
 from .errors import ExportError
+from .jsonld import context_document, jsonld_chunks
 from .memory import cycle_collection_paused
 from .model import (
     Agency,
@@ -71,7 +72,8 @@ from .model import (
     UnitCode,
 )
 from .parsing.docnumber import split_doc_number
-from .publication import BASE_IRI, CATALOG_TURTLE, PLAN_JSONLD, PLAN_TURTLE
+from .publication import BASE_IRI, CATALOG_TURTLE, PLAN_CONTEXT, PLAN_JSONLD, PLAN_TURTLE
+from .serialize import dumps
 from .vocab import (
     BLOCK_KINDS,
     CV,
@@ -1132,11 +1134,11 @@ def serialize_turtle(graph: Graph) -> bytes:
 
 
 def serialize_jsonld(graph: Graph) -> bytes:
-    """JSON-LD 1.1 in expanded document form, UTF-8: one node object per subject, in the
-    N-Triples order of the subjects, full IRIs and no `@context`, so reading it needs no
-    context document and fetches nothing. `jsonld_context()` compacts it for people who
-    prefer prefixed names."""
-    return _serialize(_in_order(_by_subject(graph)), ox.RdfFormat.JSON_LD)
+    """Compacted JSON-LD 1.1, UTF-8 (`jsonld.jsonld_chunks`): one node object per subject, in
+    the N-Triples order of the subjects, the graph's bound prefixes as its embedded context,
+    so reading it fetches nothing."""
+    prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
+    return b"".join(jsonld_chunks(_in_order(_by_subject(graph)), prefixes))
 
 
 def parse_turtle(data: bytes | str) -> Graph:
@@ -1163,15 +1165,27 @@ def parse_jsonld(data: bytes | str) -> Graph:
     """A graph from JSON-LD whose context is embedded; a remote context raises `ExportError`
     instead of being fetched."""
     text = data.decode("utf-8") if isinstance(data, bytes) else data
-    remote = next(_remote_contexts(json.loads(text)), None)
+    document = json.loads(text)
+    remote = next(_remote_contexts(document), None)
     if remote is not None:
         raise ExportError(f"JSON-LD names a remote context ({remote}); it is never fetched")
-    graph = Graph(bind_namespaces="none")
-    bind_prefixes(graph)
+    parsed = Graph(bind_namespaces="none")
     with warnings.catch_warnings():
         # rdflib 7's JSON-LD parser uses its own deprecated ConjunctiveGraph internally.
         warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
-        return graph.parse(data=text, format="json-ld")
+        parsed.parse(data=text, format="json-ld")
+    # The parser binds rdflib's own prefixes into its store as well: the graph returned has
+    # the project's prefixes and the document's, as `parse_turtle` has.
+    graph = Graph(bind_namespaces="none")
+    graph += parsed
+    context = document.get("@context") if isinstance(document, dict) else None
+    declared = {
+        prefix: iri
+        for prefix, iri in (context.items() if isinstance(context, dict) else ())
+        if isinstance(iri, str) and not prefix.startswith("@")
+    }
+    bind_prefixes(graph, declared)
+    return graph
 
 
 def describe_difference(expected: Graph, actual: Graph, limit: int = 20) -> str:
@@ -1218,8 +1232,13 @@ def linked_outputs(
         turtle = _serialize(_in_order(groups), ox.RdfFormat.TURTLE, _plan_prefixes(iri, base))
         # JSON-LD from the Turtle just written: oxigraph reads it back in the order it was
         # written (that of `_in_order`) with the same terms, faster than converting again.
-        jsonld = _serialize(ox.parse(turtle, format=ox.RdfFormat.TURTLE), ox.RdfFormat.JSON_LD)
-    outputs = {PLAN_TURTLE: turtle, PLAN_JSONLD: jsonld}
+        prefixes = _plan_prefixes(iri, base)
+        jsonld = b"".join(jsonld_chunks(ox.parse(turtle, format=ox.RdfFormat.TURTLE), prefixes))
+    outputs = {
+        PLAN_TURTLE: turtle,
+        PLAN_JSONLD: jsonld,
+        PLAN_CONTEXT: dumps(context_document(prefixes)).encode("utf-8"),
+    }
     catalog = catalog_graph(plan, {**files, **outputs}, registry=registry, base=base)
     outputs[CATALOG_TURTLE] = serialize_turtle(catalog)
     return outputs

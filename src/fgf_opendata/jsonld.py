@@ -1,0 +1,150 @@
+"""The plan graph as compacted JSON-LD that people read and JSON-LD tools frame.
+
+The document embeds its context (the project's prefixes, plus `plan:`, `agency:` and `group:`
+for the plan's own IRIs), so reading it fetches nothing; `context_document` is the same
+context as a file of the package (`linked/context.jsonld`). Every node object carries its
+classes as `@type`; IRIs are prefixed names where a prefix covers them; integers and booleans
+are JSON numbers and booleans (JSON-LD reads them back as `xsd:integer` and `xsd:boolean`);
+plain strings are JSON strings; every other literal keeps its datatype or language.
+
+The nodes come from triples grouped by subject, in the order given (the Turtle's order), one
+node object per line: the document is written as it is made, never held whole, and reads as a
+diff line by line. A test expands it offline with pyld and proves it isomorphic to the Turtle.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import pyoxigraph as ox
+
+__all__ = ["context_document", "jsonld_chunks", "node_objects"]
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = _XSD + "string"
+_XSD_INTEGER = _XSD + "integer"
+_XSD_BOOLEAN = _XSD + "boolean"
+_LARGEST_EXACT = 2**53
+"""Integers beyond this are kept as typed strings: a JSON reader may hold numbers as doubles."""
+
+
+class _Compactor:
+    """Full IRIs to prefixed names, by the longest namespace that covers them."""
+
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+        self.known: dict[str, str] = {}
+
+    def __call__(self, iri: str) -> str:
+        found = self.known.get(iri)
+        if found is None:
+            found = self.known[iri] = self._compact(iri)
+        return found
+
+    def _compact(self, iri: str) -> str:
+        for prefix, namespace in self.prefixes:
+            if iri.startswith(namespace):
+                local = iri[len(namespace) :]
+                # "prefix:" alone, or a suffix that reads as an authority, expands otherwise.
+                if local and not local.startswith("//"):
+                    return f"{prefix}:{local}"
+        return iri
+
+
+def _literal(literal: ox.Literal, compact: _Compactor) -> Any:
+    if literal.language is not None:
+        return {"@value": literal.value, "@language": literal.language}
+    datatype = literal.datatype.value
+    lexical = literal.value
+    if datatype == _XSD_STRING:
+        return lexical
+    if datatype == _XSD_BOOLEAN and lexical in ("true", "false"):
+        return lexical == "true"
+    if datatype == _XSD_INTEGER:
+        try:
+            number = int(lexical)
+        except ValueError:
+            number = None
+        # Native only when reading it back gives the same lexical form: "007" stays typed.
+        if number is not None and str(number) == lexical and abs(number) < _LARGEST_EXACT:
+            return number
+    return {"@value": lexical, "@type": compact(datatype)}
+
+
+def _term(term: Any, compact: _Compactor) -> Any:
+    if isinstance(term, ox.NamedNode):
+        return {"@id": compact(term.value)}
+    if isinstance(term, ox.BlankNode):
+        return {"@id": f"_:{term.value}"}
+    return _literal(term, compact)
+
+
+def _subject(term: Any, compact: _Compactor) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact(term.value)
+
+
+def node_objects(
+    triples: Iterable[ox.Triple], prefixes: Mapping[str, str]
+) -> Iterator[dict[str, Any]]:
+    """One compacted node object per run of triples with the same subject, in order.
+
+    A subject whose triples are not consecutive gives two node objects; JSON-LD merges them
+    when it reads the document, so the graph is the same."""
+    compact = _Compactor(prefixes)
+    node: dict[str, Any] | None = None
+    current: Any = None
+    for triple in triples:
+        subject = triple.subject
+        if node is None or subject != current:
+            if node is not None:
+                yield _types_first(node)
+            current = subject
+            node = {"@id": _subject(subject, compact)}
+        predicate = triple.predicate.value
+        if predicate == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+            key, value = "@type", compact(triple.object.value)
+        else:
+            key, value = compact(predicate), _term(triple.object, compact)
+        known = node.get(key)
+        if known is None:
+            node[key] = value
+        elif isinstance(known, list):
+            known.append(value)
+        else:
+            node[key] = [known, value]
+    if node is not None:
+        yield _types_first(node)
+
+
+def _types_first(node: dict[str, Any]) -> dict[str, Any]:
+    if "@type" not in node:
+        return node
+    return {"@id": node.pop("@id"), "@type": node.pop("@type"), **node}
+
+
+def context_document(prefixes: Mapping[str, str]) -> dict[str, Any]:
+    """The `@context` the document embeds, as a document of its own."""
+    return {"@context": dict(sorted(prefixes.items()))}
+
+
+def jsonld_chunks(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -> Iterator[bytes]:
+    """The compacted JSON-LD document of the triples, UTF-8, in pieces of about 64 KiB: the
+    context, then `@graph` with one node object per line."""
+    context = json.dumps(context_document(prefixes)["@context"], ensure_ascii=False, indent=2)
+    head = '{\n  "@context": ' + context.replace("\n", "\n  ") + ',\n  "@graph": ['
+    pieces: list[str] = [head]
+    size = len(head)
+    separator = "\n    "
+    for node in node_objects(triples, prefixes):
+        piece = separator + json.dumps(node, ensure_ascii=False, separators=(",", ":"))
+        separator = ",\n    "
+        pieces.append(piece)
+        size += len(piece)
+        if size >= 65536:
+            yield "".join(pieces).encode("utf-8")
+            pieces, size = [], 0
+    pieces.append("\n  ]\n}\n")
+    yield "".join(pieces).encode("utf-8")
