@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from conftest import REFERENCE, ROOT
+from fgf_opendata import database
 from fgf_opendata.build import package_outputs
 from fgf_opendata.corpus import build_corpus
 from fgf_opendata.database import FTS_TABLES, VIEWS, database_bytes, datasette_metadata
@@ -189,6 +190,14 @@ def test_full_text_search_finds_a_chinese_phrase(reference: Mapping[str, bytes])
         assert expected
         assert _search(db, table, phrase) == expected
     assert _search(db, "tasks", "财政资金直达工具") == []  # a phrase not in the text
+
+
+def test_a_sqlite_without_the_tokenizer_is_named(
+    reference: Mapping[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database, "_TOKENIZER", "no-such-tokenizer")
+    with pytest.raises(ExportError, match=r"needs SQLite 3\.34 or later with FTS5"):
+        database_bytes(reference)
 
 
 def test_every_text_of_every_item_is_indexed(package: Mapping[str, bytes]) -> None:

@@ -38,6 +38,7 @@ DATABASE = "plan.sqlite"
 
 _DESCRIPTOR = "datapackage.json"
 _PAGE_SIZE = 4096
+_TOKENIZER = "trigram"
 
 FTS_TABLES = ("tasks", "measures", "points", "paragraphs")
 """The tables whose `text` column has a full-text index `<table>_fts` (FTS5, trigram)."""
@@ -272,9 +273,16 @@ def _check_foreign_keys(db: sqlite3.Connection, tables: Sequence[Mapping[str, An
 def _full_text(db: sqlite3.Connection, table: str) -> None:
     fts = _quote(f"{table}_fts")
     # content="table": Datasette finds the index by it and searches the table with it
-    db.execute(
-        f'CREATE VIRTUAL TABLE {fts} USING fts5(text, content="{table}", tokenize="trigram")'
-    )
+    try:
+        db.execute(
+            f'CREATE VIRTUAL TABLE {fts} USING fts5(text, content="{table}", '
+            f'tokenize="{_TOKENIZER}")'
+        )
+    except sqlite3.OperationalError as exc:  # no FTS5, or SQLite before 3.34 (no trigram)
+        raise ExportError(
+            f"the full-text index needs SQLite 3.34 or later with FTS5; this Python's SQLite "
+            f"is {sqlite3.sqlite_version} ({exc})"
+        ) from None
     db.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
 
 
@@ -282,7 +290,9 @@ def database_bytes(files: Mapping[str, bytes]) -> bytes:
     """The bytes of the SQLite database of a package's tables (see the module's docstring).
 
     `files` maps each path of the package to its bytes, `datapackage.json` included; only the
-    tabular resources it lists are read. The same files always give the same bytes.
+    tabular resources it lists (name, path, encoding, dialect, schema) and their CSVs are read,
+    so a descriptor that goes on to list `plan.sqlite` itself does not change the database.
+    The same files always give the same bytes.
     """
     descriptor = _descriptor(files)
     tables = _tables(descriptor)
@@ -317,7 +327,8 @@ def database_bytes(files: Mapping[str, bytes]) -> bytes:
 def datasette_metadata(files: Mapping[str, bytes], *, database: str = "plan") -> dict[str, Any]:
     """Datasette's `metadata.json` for the database of `files` (named `database` there: the
     file's name without `.sqlite`): the package's title, description, licence and source, each
-    table's title and description and its columns' descriptions, the views' descriptions."""
+    table's title and description and its columns' descriptions, the views' descriptions.
+    The tables' full-text indexes need no entry: Datasette finds them by their `content=`."""
     descriptor = _descriptor(files)
     metadata: dict[str, Any] = {
         "title": descriptor.get("title", descriptor.get("name", database)),
