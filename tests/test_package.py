@@ -775,6 +775,8 @@ def test_outputs_do_not_depend_on_the_linked_seam(reference_text: str) -> None:
         *(f"{t}.csv" for t in TABLES),
         "plan.json",
         "source/guobanfa-2021-25.txt",
+        "plan.sqlite",
+        "metadata.json",
         "datapackage.json",
     }
     assert plain.findings == ()

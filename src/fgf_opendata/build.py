@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
 from .agencies import Registry, default_registry
+from .database import database_bytes, datasette_metadata
 from .errors import ExportError, InvalidPackageError
 from .files import SITE, check_replaceable, discard, os_error, publish, stage
 from .model import Plan
@@ -49,7 +50,8 @@ from .package import (
     package_descriptor,
 )
 from .parsing import parse_plan
-from .publication import DESCRIPTOR, LANDING_PAGE
+from .publication import DATABASE, DATASETTE_METADATA, DESCRIPTOR, LANDING_PAGE
+from .serialize import dumps
 from .textio import read_file
 from .validate import Finding, check_plan
 
@@ -155,6 +157,11 @@ def _produce(
     # landing page lists every one of them, the descriptor included. So the site comes last,
     # and neither the descriptor nor the catalogue can hold its checksums.
     files = data_files(plan, registry, text)
+    # The database and its Datasette metadata are made from the tables as a draft descriptor
+    # describes them; the final descriptor lists them too, which changes neither.
+    draft = {**files, DESCRIPTOR: descriptor_bytes(package_descriptor(plan, files, source=source))}
+    files[DATABASE] = database_bytes(draft)
+    files[DATASETTE_METADATA] = dumps(datasette_metadata(draft)).encode("utf-8")
     make_linked = linked if linked is not None else default_linked()
     if make_linked is not None:
         later: dict[str, bytes | None] = {}

@@ -395,7 +395,7 @@ class Agency(_Frozen):
     """Year the body ceased in its cited form (2023 for 银保监会)."""
     successor_id: str | None = None
     """The body that took over its functions, when it was dissolved or merged."""
-    wikidata: str | None = None
+    wikidata: Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")] | None = None
     """Wikidata item (Q-number), when known."""
     source: str | None = None
     """Where the facts were checked."""

@@ -20,6 +20,8 @@ __all__ = [
     "CATALOG_TURTLE",
     "CC_BY",
     "CORPUS_GRAPH",
+    "DATABASE",
+    "DATASETTE_METADATA",
     "DESCRIPTOR",
     "FILE_FORMATS",
     "LANDING_PAGE",
@@ -57,6 +59,10 @@ PLAN_CONTEXT = "linked/context.jsonld"
 """The JSON-LD context `PLAN_JSONLD` embeds, as a file of its own."""
 CATALOG_TURTLE = "linked/catalog.ttl"
 CORPUS_GRAPH = "linked/corpus.nt"
+DATABASE = "plan.sqlite"
+"""The package's tables as one SQLite database (foreign keys, full-text index, views)."""
+DATASETTE_METADATA = "metadata.json"
+"""Datasette's metadata for `DATABASE`: `datasette plan.sqlite --metadata metadata.json`."""
 LANDING_PAGE = "site/index.html"
 """The package's landing page, when the package has one; else the package folder is."""
 
