@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, NoReturn
 
 from ..model import Block, Responsibility, construct_checked
-from ..responsibility import ResponsibilityReader
+from .responsibility import ResponsibilityReader
 from .header import NOTE, is_date_line, issuer_before
 from .numerals import LIMIT, from_chinese, to_chinese
 from .source import Source

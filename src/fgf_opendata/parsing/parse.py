@@ -47,7 +47,7 @@ from pydantic import BaseModel
 
 from ..agencies import Registry, default_registry
 from ..model import Deadline, Plan, Span, construct_checked
-from ..responsibility import ResponsibilityReader
+from .responsibility import ResponsibilityReader
 from .articles import find_skeleton, read_skeleton
 from .body import check_closing, find_body_start, read_body, split_back
 from .header import (

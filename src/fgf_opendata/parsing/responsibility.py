@@ -38,8 +38,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .agencies import Registry
-from .model import Assignment, Role, construct_checked
+from ..agencies import Registry
+from ..model import Assignment, Role, construct_checked
 
 __all__ = [
     "ParsedResponsibility",
