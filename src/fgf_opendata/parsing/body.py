@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple, NoReturn
 
-from ..model import Block, Responsibility, construct_checked
-from .responsibility import ResponsibilityReader
+from ..model import Block, Responsibility
 from .header import NOTE, is_date_line, issuer_before
+from .nodes import construct_checked
 from .numerals import LIMIT, from_chinese, to_chinese
+from .responsibility import ResponsibilityReader
 from .source import Source
 
 __all__ = [

@@ -13,7 +13,8 @@ import re
 from decimal import Decimal
 
 from ..errors import ParseError
-from ..model import Comparator, Deadline, Precision, Target, UnitCode, construct_checked
+from ..model import Comparator, Deadline, Precision, Target, UnitCode
+from .nodes import construct_checked
 from .source import Source
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "date_problem", "find_deadlines", "find_targets"]

@@ -39,7 +39,8 @@ import re
 from dataclasses import dataclass
 
 from ..agencies import Registry
-from ..model import Assignment, Role, construct_checked
+from ..model import Assignment, Role
+from .nodes import construct_checked
 
 __all__ = [
     "ParsedResponsibility",
