@@ -36,26 +36,60 @@ __all__ = [
 _CN = "〇○零一二三四五六七八九十百千"
 
 
-# Up to seven numerals: 九千九百九十九 (a plan numbers its tasks across sections).
-_SECTION = re.compile(rf"([{_CN}]{{1,7}})、")
-
-
-_TASK = re.compile(rf"[（(]([{_CN}]{{1,7}})[）)]")
-
-
-_MEASURE = re.compile(r"(\d{1,6})([．、]|\.(?!\d))")
-
-
 _HEADING = re.compile(r"(?:具体|主要)(?:措施|举措)[：:]")
 
 
-_POINT = re.compile(r"[（(](\d{1,3})[）)]")
-# Whitespace, then a section, task, measure or point marker if one starts there (groups 2, 3,
-# 4, 5).
-_GAP_AND_MARKER = re.compile(
-    rf"(\s*)(?:([{_CN}]{{1,7}})、|[（(]([{_CN}]{{1,7}})[）)]|(\d{{1,6}})(?:[．、]|\.(?!\d))"
-    r"|[（(](\d{1,3})[）)])?"
+class _MarkerForm(NamedTuple):
+    """How the headings of one level are printed: the number between what comes before and
+    after it (regexes)."""
+
+    level: int
+    before: str
+    number: str
+    after: str
+    chinese: bool
+    """Whether the number is a Chinese numeral (一 … 九千九百九十九) rather than digits."""
+
+
+# The one table of heading markers: every pattern that finds a marker is built from it.
+# Up to seven numerals: 九千九百九十九 (a plan numbers its tasks across sections).
+_MARKER_FORMS = (
+    _MarkerForm(1, "", rf"[{_CN}]{{1,7}}", "、", chinese=True),  # 一、
+    _MarkerForm(2, "[（(]", rf"[{_CN}]{{1,7}}", "[）)]", chinese=True),  # （一）
+    _MarkerForm(3, "", r"\d{1,6}", r"(?:[．、]|\.(?!\d))", chinese=False),  # 1． 1. 1、
+    _MarkerForm(4, "[（(]", r"\d{1,3}", "[）)]", chinese=False),  # （1）
 )
+# Any marker, its number in group 1 + the index of its form.
+_MARKER_ALTERNATIVES = "|".join(f"{f.before}({f.number}){f.after}" for f in _MARKER_FORMS)
+_MARKER = re.compile(_MARKER_ALTERNATIVES)
+# Whitespace (group 1), then a marker if one starts there (its number in group 2 + index).
+_GAP_AND_MARKER = re.compile(rf"(\s*)(?:{_MARKER_ALTERNATIVES})?")
+# The first heading of levels 1 to 3 (一、, （一）, 1．), where the body may start.
+_FIRST = {
+    f.level: re.compile(f"{f.before}{'一' if f.chinese else '1'}{f.after}")
+    for f in _MARKER_FORMS[:3]
+}
+
+
+class Marker(NamedTuple):
+    """A heading marker found in the text."""
+
+    level: int
+    number: int
+    """The number as printed; 0 (（零）, 0．) is never expected, so it reads as out of sequence."""
+    end: int
+    """Where the marker (the label) ends."""
+
+
+def _marker_of(match: re.Match[str], first: int) -> Marker | None:
+    """The marker a match of `_MARKER` (`first` = 1) or `_GAP_AND_MARKER` (2) found, if any."""
+    group = match.lastindex
+    if group is None or group < first:
+        return None
+    form = _MARKER_FORMS[group - first]
+    number = match.group(group)
+    value = from_chinese(number) if form.chinese else int(number)
+    return None if value is None else Marker(form.level, value, match.end())
 
 
 _OPEN, _CLOSE = "（(", "）)"
@@ -103,15 +137,6 @@ _ANNEX = re.compile(r"附件\s*\d*\s*[:：]?\s*(?:\n|$)")
 
 
 _ARTICLES = re.compile(r"(?:^|\n|[ \u3000]{2})(第一[章节条])")
-
-
-_FIRST_SECTION = re.compile(r"一、")
-
-
-_FIRST_TASK = re.compile(r"[（(]一[）)]")
-
-
-_FIRST_MEASURE = re.compile(r"1(?:[．、]|\.(?!\d))")
 
 
 @dataclass(slots=True)
@@ -185,7 +210,7 @@ def find_body_start(source: Source, skeleton: int | None = None) -> tuple[int, i
     """
     text = source.text
     first: dict[int, int] = {}
-    for level, pattern in ((1, _FIRST_SECTION), (2, _FIRST_TASK), (3, _FIRST_MEASURE)):
+    for level, pattern in _FIRST.items():
         if level == 3 and first:
             break  # 1． starts the body only when nothing above it does
         for match in pattern.finditer(text):
@@ -246,28 +271,10 @@ def _skip_space(text: str, pos: int) -> int:
     return pos
 
 
-def _marker_at(text: str, pos: int) -> tuple[int, int, int] | None:
-    """(level, printed number, end of label) when a heading marker starts at `pos`.
-
-    The number may be 0 (（零）, 0．): never expected, so it is reported as out of sequence.
-    """
-    ch = text[pos] if pos < len(text) else ""
-    if ch in _OPEN:
-        match = _TASK.match(text, pos)
-        if match and (value := from_chinese(match.group(1))) is not None:
-            return 2, value, match.end()
-        match = _POINT.match(text, pos)
-        if match:
-            return 4, int(match.group(1)), match.end()
-    elif ch.isdigit():
-        match = _MEASURE.match(text, pos)
-        if match:
-            return 3, int(match.group(1)), match.end()
-    elif ch in _CN:
-        match = _SECTION.match(text, pos)
-        if match and (value := from_chinese(match.group(1))) is not None:
-            return 1, value, match.end()
-    return None
+def _marker_at(text: str, pos: int) -> Marker | None:
+    """The heading marker that starts at `pos`, if any."""
+    match = _MARKER.match(text, pos)
+    return None if match is None else _marker_of(match, 1)
 
 
 def _expected(level: int, state: _State) -> tuple[int, ...]:
@@ -308,8 +315,8 @@ def _label(level: int, number: int, state: _State | None = None) -> str:
     return f"{number}{dot}"
 
 
-def _is_expected(marker: tuple[int, int, int] | None, state: _State) -> bool:
-    return marker is not None and marker[1] in _expected(marker[0], state)
+def _is_expected(marker: Marker | None, state: _State) -> bool:
+    return marker is not None and marker.number in _expected(marker.level, state)
 
 
 def describe(item: Item) -> str:
@@ -355,21 +362,12 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
         if pos >= size:
             return Body(items, gap_start, size, tuple(standing), reader.lead_by_position)
         gap = found.group(1)
-        marker: tuple[int, int, int] | None = None
-        numeral = found.lastindex
-        if numeral == 4:
-            marker = 3, int(found.group(4)), found.end()
-        elif numeral == 5:
-            marker = 4, int(found.group(5)), found.end()
-        elif numeral is not None and numeral > 1:
-            value = from_chinese(found.group(numeral))
-            if value is not None:
-                marker = 1 if numeral == 2 else 2, value, found.end()
+        marker = _marker_of(found, 2)
         if _is_expected(marker, state):
             assert marker is not None
-            if marker[0] == 2 and state.section == 0 and top == 1:
+            if marker.level == 2 and state.section == 0 and top == 1:
                 raise source.error(
-                    f"task {text[pos : marker[2]]} comes before the first section heading: "
+                    f"task {text[pos : marker.end]} comes before the first section heading: "
                     "expected a section heading 一、 before it",
                     pos,
                     "task-outside-section",
@@ -380,11 +378,11 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
         # line may well open with a parenthesised figure.
         if (
             marker is not None
-            and state.top <= marker[0]
-            and (marker[0] < 4 or (state.point > 0 and state.last is not None))
+            and state.top <= marker.level
+            and (marker.level < 4 or (state.point > 0 and state.last is not None))
             and _starts_line(text, pos)
         ):
-            if marker[0] == state.top and marker[1] == 1 and len(items) >= 2:
+            if marker.level == state.top and marker.number == 1 and len(items) >= 2:
                 return Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
             _raise_out_of_sequence(source, marker, pos, state)
         if text[pos] == "附" and _ANNEX.match(text, pos) and _starts_line(text, pos):
@@ -513,9 +511,7 @@ def _check_responsibility_place(
         )
 
 
-def _raise_out_of_sequence(
-    source: Source, marker: tuple[int, int, int], pos: int, state: _State
-) -> NoReturn:
+def _raise_out_of_sequence(source: Source, marker: Marker, pos: int, state: _State) -> NoReturn:
     level, number, end = marker
     expected = _expected(level, state)
     found = source.text[pos:end]
@@ -630,7 +626,7 @@ def _has_prose(items: list[Item], but: Item) -> bool:
 
 def _open_item(
     source: Source,
-    marker: tuple[int, int, int],
+    marker: Marker,
     pos: int,
     gap: str,
     state: _State,
@@ -796,7 +792,7 @@ def _next_inline(text: str, pos: int, state: _State, item: Item) -> bool:
         return False
     probe = _State(**state.__dict__)
     probe.last = item
-    if marker[0] == 3 and item.level < 3:
+    if marker.level == 3 and item.level < 3:
         probe.parent, probe.measure = item, 0
     return _is_expected(marker, probe)
 
