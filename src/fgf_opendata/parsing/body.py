@@ -81,6 +81,9 @@ class Marker(NamedTuple):
     """Where the marker (the label) ends."""
 
 
+_new_tuple = tuple.__new__  # a named tuple without the call to its __new__
+
+
 def _marker_of(match: re.Match[str], first: int) -> Marker | None:
     """The marker a match of `_MARKER` (`first` = 1) or `_GAP_AND_MARKER` (2) found, if any."""
     group = match.lastindex
@@ -89,7 +92,7 @@ def _marker_of(match: re.Match[str], first: int) -> Marker | None:
     form = _MARKER_FORMS[group - first]
     number = match.group(group)
     value = from_chinese(number) if form.chinese else int(number)
-    return None if value is None else Marker(form.level, value, match.end())
+    return None if value is None else _new_tuple(Marker, (form.level, value, match.end()))
 
 
 _OPEN, _CLOSE = "（(", "）)"
@@ -401,22 +404,27 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
                         pos,
                         "duplicate-responsibility",
                     )
-                pos, reader = _attach_responsibility(source, para, pos, gap, reader, standing)
+                pos, reader = _attach_responsibility(
+                    source, para, pos, close, gap, reader, standing
+                )
                 continue
         elif text[pos] in _OPEN and last is not None:
+            close = source.matching_close(pos)
             if (
                 last.responsibility is not None
                 or last.heading is not None
                 or (last.level == 1 and state.task > 0)
             ):
-                _check_responsibility_place(source, last, pos, state, reader)
+                _check_responsibility_place(source, last, pos, close, state, reader)
             if (
                 last.responsibility is None
                 and last.heading is None
                 and not (last.level == 1 and state.restarting is not None)
-                and _meant_as_responsibility(source, pos, reader)
+                and _meant_as_responsibility(source, pos, close, reader)
             ):
-                pos, reader = _attach_responsibility(source, last, pos, gap, reader, standing)
+                pos, reader = _attach_responsibility(
+                    source, last, pos, close, gap, reader, standing
+                )
                 continue
         heading = _HEADING.match(text, pos)
         parent = state.parent
@@ -459,8 +467,11 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
         pos = _open_paragraph(source, last, pos, gap, state, reader)
 
 
-def _meant_as_responsibility(source: Source, pos: int, reader: ResponsibilityReader) -> bool:
-    """Whether the parenthesis at `pos`, right after an item, is meant as its responsibility.
+def _meant_as_responsibility(
+    source: Source, pos: int, close: int, reader: ResponsibilityReader
+) -> bool:
+    """Whether the parenthesis at `pos` (closed at `close`, -1 for none), right after an item,
+    is meant as its responsibility.
 
     It is when it reads as one, or when it is a line of its own (a broken responsibility line,
     reported as such); not when prose follows it on its line (（1）…, an aside) or when it is
@@ -468,7 +479,6 @@ def _meant_as_responsibility(source: Source, pos: int, reader: ResponsibilityRea
     """
     text = source.text
     line_end = source.line_end(pos)
-    close = source.matching_close(pos)
     if close < 0:
         return "。" not in text[pos:line_end] or reader.looks_like(text[pos + 1 : line_end])
     if _ENDS_LINE.match(text, close + 1):
@@ -477,10 +487,10 @@ def _meant_as_responsibility(source: Source, pos: int, reader: ResponsibilityRea
 
 
 def _check_responsibility_place(
-    source: Source, last: Item, pos: int, state: _State, reader: ResponsibilityReader
+    source: Source, last: Item, pos: int, close: int, state: _State, reader: ResponsibilityReader
 ) -> None:
-    """Refuse a parenthesised line that reads as responsibility where none may stand."""
-    close = source.matching_close(pos)
+    """Refuse a parenthesised line (closed at `close`, -1 for none) that reads as
+    responsibility where none may stand."""
     if close < 0:
         return  # an unclosed line: _attach_responsibility reports it, or it is plain text
     text = source.text
@@ -801,19 +811,19 @@ def _attach_responsibility(
     source: Source,
     item: Item | Para,
     pos: int,
+    close: int,
     gap: str,
     reader: ResponsibilityReader,
     standing: list[Responsibility],
 ) -> tuple[int, ResponsibilityReader]:
-    """Attach the responsibility line at `pos` to `item`; return the offset after it and the
-    reader for the lines after it.
+    """Attach the responsibility line at `pos`, closed at `close` (-1 for none), to `item`;
+    return the offset after it and the reader for the lines after it.
 
     A line that declares the first-named actor the lead for the rest of the document
     (列第一位者为牵头单位，下同) switches the reader; assignments it says hold for every later
     item (以下均需…落实，不再列出) are collected once, with the line's span, in `standing`.
     """
     text = source.text
-    close = source.matching_close(pos)
     if close < 0:
         line = text[pos : source.line_end(pos)]
         opened, closed = sum(line.count(c) for c in _OPEN), sum(line.count(c) for c in _CLOSE)

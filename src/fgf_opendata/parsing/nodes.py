@@ -16,7 +16,11 @@ __all__ = ["construct_checked"]
 
 _Model = TypeVar("_Model", bound=BaseModel)
 _new = object.__new__  # BaseModel defines no __new__; looking up cls.__new__ costs a third
-_set = object.__setattr__
+_set_dict = object.__setattr__
+# The slots of every pydantic model, set through their descriptors: no attribute lookup.
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def construct_checked(cls: type[_Model], /, **fields: object) -> _Model:
@@ -28,8 +32,8 @@ def construct_checked(cls: type[_Model], /, **fields: object) -> _Model:
     instance's four slots and nothing else.
     """
     node = _new(cls)
-    _set(node, "__dict__", fields)
-    _set(node, "__pydantic_fields_set__", set(fields))
-    _set(node, "__pydantic_extra__", None)
-    _set(node, "__pydantic_private__", None)
+    _set_dict(node, "__dict__", fields)
+    _set_fields_set(node, set(fields))
+    _set_extra(node, None)
+    _set_private(node, None)
     return node

@@ -150,8 +150,6 @@ class _Reading(NamedTuple):
 
 def _sentences(content: str) -> list[tuple[int, str]]:
     """(offset, text) of each sentence of a line's content: the parts between two 。."""
-    if "。" not in content:
-        return [(0, content)]
     out: list[tuple[int, str]] = []
     start = 0
     for text in content.split("。"):
@@ -260,6 +258,7 @@ class ResponsibilityReader:
         """
         tokens: list[str] = []
         open_ended = False
+        # Each match takes one token: 等 (group 1), a registry name or an unknown one.
         for _, name, unknown in self._tokens.findall(names):
             if name or unknown:
                 tokens.append(name or unknown)
@@ -315,7 +314,7 @@ class ResponsibilityReader:
         lead_here = declares = has_role = False
         last_rule = ""
         role_verb = _ROLE_REVERSED.match
-        for base, text in _sentences(content):
+        for base, text in _sentences(content) if "。" in content else ((0, content),):
             sentence: list[tuple[int, str, str, Role | None]] = []
             sentences.append(sentence)
             in_other_field = False  # inside 适用范围：… up to the next label
@@ -445,14 +444,17 @@ class ResponsibilityReader:
         named = False
         previous = ""
         for name in tokens:
-            if name in known:
-                agency = _distributed(name, previous, known) if name in _BARE_NOUN_SET else name
-                previous = name  # a registry name counts as printed for a bare noun after it
+            if name in _BARE_NOUN_SET:
+                agency = _distributed(name, previous, known)
+                # A registry name counts as printed for a bare noun after it, an unknown one as
+                # cited (相关单位及地区: 地区 is a registry name).
+                previous = name if name in known else agency
             else:
-                agency = previous = _distributed(name, previous, known)
+                agency = previous = name
             agency_id = ids_by_name.get(agency) or self._id(agency)
+            if agency_id is not None:
+                named = True
             out.append(_assignment(agency, agency_id, role, len(out)))
-            named = named or agency_id is not None
         return named, open_ended
 
     def _id(self, name: str) -> str | None:
