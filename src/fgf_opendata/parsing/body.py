@@ -478,8 +478,8 @@ def _meant_as_responsibility(
     the note 此件公开发布.
     """
     text = source.text
-    line_end = source.line_end(pos)
     if close < 0:
+        line_end = source.line_end(pos)
         return "。" not in text[pos:line_end] or reader.looks_like(text[pos + 1 : line_end])
     if _ENDS_LINE.match(text, close + 1):
         return text[pos + 1] != "此" or not NOTE.fullmatch(text[pos : close + 1])
