@@ -31,6 +31,7 @@ __all__ = [
     "find_body_start",
     "read_body",
     "split_back",
+    "starts_line",
 ]
 
 _CN = "〇○零一二三四五六七八九十百千"
@@ -218,7 +219,7 @@ def find_body_start(source: Source, skeleton: int | None = None) -> tuple[int, i
             break  # 1． starts the body only when nothing above it does
         for match in pattern.finditer(text):
             pos = match.start()
-            if (_starts_paragraph if level < 3 else _starts_line)(text, pos):
+            if (_starts_paragraph if level < 3 else starts_line)(text, pos):
                 first[level] = pos
                 break
     if skeleton is not None and (not first or skeleton < min(first.values())):
@@ -260,7 +261,8 @@ def _starts_paragraph(text: str, pos: int) -> bool:
     return back < 0 or text[back] == "\n" or text[back] in _BOUNDARY
 
 
-def _starts_line(text: str, pos: int) -> bool:
+def starts_line(text: str, pos: int) -> bool:
+    """Whether only whitespace stands before `pos` on its line."""
     back = pos - 1
     while back >= 0 and text[back] != "\n" and text[back].isspace():
         back -= 1
@@ -383,12 +385,12 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
             marker is not None
             and state.top <= marker.level
             and (marker.level < 4 or (state.point > 0 and state.last is not None))
-            and _starts_line(text, pos)
+            and starts_line(text, pos)
         ):
             if marker.level == state.top and marker.number == 1 and len(items) >= 2:
                 return Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
             _raise_out_of_sequence(source, marker, pos, state)
-        if text[pos] == "附" and _ANNEX.match(text, pos) and _starts_line(text, pos):
+        if text[pos] == "附" and _ANNEX.match(text, pos) and starts_line(text, pos):
             return Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
         last = state.last
         if text[pos] in _OPEN and last is not None and last.paragraphs and last.heading is None:

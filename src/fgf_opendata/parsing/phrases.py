@@ -20,7 +20,6 @@ from .source import Source
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "date_problem", "find_deadlines", "find_targets"]
 
-_YEAR = r"(?P<year>\d{4})"
 # Every form starts with 于, 每, 年 or a digit: the lookahead turns every other position away
 # before the branches are tried, which makes the scan several times faster.
 _DEADLINE = re.compile(

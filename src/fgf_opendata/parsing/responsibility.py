@@ -103,8 +103,6 @@ _LABEL_ROLES: dict[str, Role] = {
 _TIME_LABELS = frozenset({"完成时限", "完成时间", "时间要求", "时限要求", "时间进度"})
 # The document-level rules (clauses of their own).
 _RULE_STARTS = frozenset("列排居下后以不")
-# A clause that starts with one of these may state a rule or start with 由: the general path.
-_SPECIAL_STARTS = _RULE_STARTS | {"由"}
 _LEAD_RULE = re.compile(
     r"(?:列|排|居)在?(?:第一位|首位)(?:者|的)?[^，。；]{0,6}(?:为|是)牵头(?:单位|部门)?"
 )
