@@ -28,7 +28,7 @@ from fgf_opendata.errors import ParseError
 from fgf_opendata.model import Paragraph, Plan, Responsibility, Section
 from fgf_opendata.parsing import parse as parse_module
 from fgf_opendata.parsing import parse_plan, render_plan
-from fgf_opendata.responsibility import ParsedResponsibility, ResponsibilityReader
+from fgf_opendata.parsing.responsibility import ParsedResponsibility, ResponsibilityReader
 
 CORPUS = Path(__file__).parent / "corpus"
 FILES = sorted(CORPUS.glob("*.txt"))

@@ -17,8 +17,9 @@ from pydantic import BaseModel
 
 from conftest import REFERENCE
 from fgf_opendata.agencies import Registry, default_registry
-from fgf_opendata.model import Plan, Span, construct_checked
+from fgf_opendata.model import Plan, Span
 from fgf_opendata.parsing import parse_plan, render_plan
+from fgf_opendata.parsing.nodes import construct_checked
 from fgf_opendata.serialize import plan_from_json, plan_to_json
 from fgf_opendata.synth import build_plan, random_spec
 

@@ -28,8 +28,8 @@ from conftest import check_golden
 from fgf_opendata import package
 from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.model import Assignment, Plan, Responsibility, Role
+from fgf_opendata.parsing.responsibility import ResponsibilityReader
 from fgf_opendata.rdf import ROLE_LABELS, from_graph, to_graph
-from fgf_opendata.responsibility import ResponsibilityReader
 from fgf_opendata.shacl import check_plan_graph
 
 HERE = Path(__file__).parent

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.model import Agency
-from fgf_opendata.responsibility import ResponsibilityReader, parse_responsibility
+from fgf_opendata.parsing.responsibility import ResponsibilityReader, parse_responsibility
 
 REGISTRY: Registry = default_registry()
 _SEPARATORS = frozenset("、，,及和与 \u3000")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
@@ -73,29 +73,6 @@ Number = Annotated[Decimal, PlainSerializer(_number, return_type=int | float, wh
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
-
-
-_Model = TypeVar("_Model", bound=_Frozen)
-_new = object.__new__  # BaseModel defines no __new__; looking up cls.__new__ costs a third
-_set = object.__setattr__
-
-
-def construct_checked(cls: type[_Model], /, **fields: object) -> _Model:
-    """A node built from values its producer has already checked, without validating them.
-
-    For the parser only, which builds tens of thousands of nodes per plan from offsets and
-    literals it controls: validation would cost more than the rest of parsing. Every field
-    must be given, in declaration order, with the type validation would produce (a tuple, not
-    a list); the instance is then equal to, and prints and serialises like, `cls(**fields)`.
-    Users and `plan_from_json` keep the validating constructors. Unlike `model_construct`,
-    which is slower than validation, it sets the instance's four slots and nothing else.
-    """
-    node = _new(cls)
-    _set(node, "__dict__", fields)
-    _set(node, "__pydantic_fields_set__", set(fields))
-    _set(node, "__pydantic_extra__", None)
-    _set(node, "__pydantic_private__", None)
-    return node
 
 
 class Span(_Frozen):

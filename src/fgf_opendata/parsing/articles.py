@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, NoReturn
 
-from .body import Body, Item, Para
+from .body import Body, Item, Para, starts_line
 from .numerals import from_chinese, to_chinese
 from .source import Source
 
@@ -138,7 +138,7 @@ def find_skeleton(source: Source) -> Skeleton | None:
         kind = match.group(2)
         line_end = source.line_end(pos)
         content_end = _line_content(text, pos, line_end)
-        if not _starts_line(text, pos):
+        if not starts_line(text, pos):
             if kind == "章" and _runs_into_article(text, pos, content_end):
                 return Skeleton(pos, "articles")
             continue  # not at the start of its line
@@ -153,14 +153,6 @@ def find_skeleton(source: Source) -> Skeleton | None:
             if heading is not None and heading.printed:
                 first_article = pos
     return Skeleton(first_article, "articles") if first_article is not None else None
-
-
-def _starts_line(text: str, pos: int) -> bool:
-    """Whether only whitespace stands before `pos` on its line."""
-    back = pos - 1
-    while back >= 0 and text[back] != "\n" and text[back].isspace():
-        back -= 1
-    return back < 0 or text[back] == "\n"
 
 
 def _runs_into_article(text: str, pos: int, line_end: int) -> bool:

@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple, NoReturn
 
-from ..model import Block, Responsibility, construct_checked
-from ..responsibility import ResponsibilityReader
+from ..model import Block, Responsibility
 from .header import NOTE, is_date_line, issuer_before
+from .nodes import construct_checked
 from .numerals import LIMIT, from_chinese, to_chinese
+from .responsibility import ResponsibilityReader
 from .source import Source
 
 __all__ = [
@@ -30,31 +31,69 @@ __all__ = [
     "find_body_start",
     "read_body",
     "split_back",
+    "starts_line",
 ]
 
 _CN = "〇○零一二三四五六七八九十百千"
 
 
-# Up to seven numerals: 九千九百九十九 (a plan numbers its tasks across sections).
-_SECTION = re.compile(rf"([{_CN}]{{1,7}})、")
-
-
-_TASK = re.compile(rf"[（(]([{_CN}]{{1,7}})[）)]")
-
-
-_MEASURE = re.compile(r"(\d{1,6})([．、]|\.(?!\d))")
-
-
 _HEADING = re.compile(r"(?:具体|主要)(?:措施|举措)[：:]")
 
 
-_POINT = re.compile(r"[（(](\d{1,3})[）)]")
-# Whitespace, then a section, task, measure or point marker if one starts there (groups 2, 3,
-# 4, 5).
-_GAP_AND_MARKER = re.compile(
-    rf"(\s*)(?:([{_CN}]{{1,7}})、|[（(]([{_CN}]{{1,7}})[）)]|(\d{{1,6}})(?:[．、]|\.(?!\d))"
-    r"|[（(](\d{1,3})[）)])?"
+class _MarkerForm(NamedTuple):
+    """How the headings of one level are printed: the number between what comes before and
+    after it (regexes)."""
+
+    level: int
+    before: str
+    number: str
+    after: str
+    chinese: bool
+    """Whether the number is a Chinese numeral (一 … 九千九百九十九) rather than digits."""
+
+
+# The one table of heading markers: every pattern that finds a marker is built from it.
+# Up to seven numerals: 九千九百九十九 (a plan numbers its tasks across sections).
+_MARKER_FORMS = (
+    _MarkerForm(1, "", rf"[{_CN}]{{1,7}}", "、", chinese=True),  # 一、
+    _MarkerForm(2, "[（(]", rf"[{_CN}]{{1,7}}", "[）)]", chinese=True),  # （一）
+    _MarkerForm(3, "", r"\d{1,6}", r"(?:[．、]|\.(?!\d))", chinese=False),  # 1． 1. 1、
+    _MarkerForm(4, "[（(]", r"\d{1,3}", "[）)]", chinese=False),  # （1）
 )
+# Any marker, its number in group 1 + the index of its form.
+_MARKER_ALTERNATIVES = "|".join(f"{f.before}({f.number}){f.after}" for f in _MARKER_FORMS)
+_MARKER = re.compile(_MARKER_ALTERNATIVES)
+# Whitespace (group 1), then a marker if one starts there (its number in group 2 + index).
+_GAP_AND_MARKER = re.compile(rf"(\s*)(?:{_MARKER_ALTERNATIVES})?")
+# The first heading of levels 1 to 3 (一、, （一）, 1．), where the body may start.
+_FIRST = {
+    f.level: re.compile(f"{f.before}{'一' if f.chinese else '1'}{f.after}")
+    for f in _MARKER_FORMS[:3]
+}
+
+
+class Marker(NamedTuple):
+    """A heading marker found in the text."""
+
+    level: int
+    number: int
+    """The number as printed; 0 (（零）, 0．) is never expected, so it reads as out of sequence."""
+    end: int
+    """Where the marker (the label) ends."""
+
+
+_new_tuple = tuple.__new__  # a named tuple without the call to its __new__
+
+
+def _marker_of(match: re.Match[str], first: int) -> Marker | None:
+    """The marker a match of `_MARKER` (`first` = 1) or `_GAP_AND_MARKER` (2) found, if any."""
+    group = match.lastindex
+    if group is None or group < first:
+        return None
+    form = _MARKER_FORMS[group - first]
+    number = match.group(group)
+    value = from_chinese(number) if form.chinese else int(number)
+    return None if value is None else _new_tuple(Marker, (form.level, value, match.end()))
 
 
 _OPEN, _CLOSE = "（(", "）)"
@@ -102,15 +141,6 @@ _ANNEX = re.compile(r"附件\s*\d*\s*[:：]?\s*(?:\n|$)")
 
 
 _ARTICLES = re.compile(r"(?:^|\n|[ \u3000]{2})(第一[章节条])")
-
-
-_FIRST_SECTION = re.compile(r"一、")
-
-
-_FIRST_TASK = re.compile(r"[（(]一[）)]")
-
-
-_FIRST_MEASURE = re.compile(r"1(?:[．、]|\.(?!\d))")
 
 
 @dataclass(slots=True)
@@ -184,12 +214,12 @@ def find_body_start(source: Source, skeleton: int | None = None) -> tuple[int, i
     """
     text = source.text
     first: dict[int, int] = {}
-    for level, pattern in ((1, _FIRST_SECTION), (2, _FIRST_TASK), (3, _FIRST_MEASURE)):
+    for level, pattern in _FIRST.items():
         if level == 3 and first:
             break  # 1． starts the body only when nothing above it does
         for match in pattern.finditer(text):
             pos = match.start()
-            if (_starts_paragraph if level < 3 else _starts_line)(text, pos):
+            if (_starts_paragraph if level < 3 else starts_line)(text, pos):
                 first[level] = pos
                 break
     if skeleton is not None and (not first or skeleton < min(first.values())):
@@ -231,7 +261,8 @@ def _starts_paragraph(text: str, pos: int) -> bool:
     return back < 0 or text[back] == "\n" or text[back] in _BOUNDARY
 
 
-def _starts_line(text: str, pos: int) -> bool:
+def starts_line(text: str, pos: int) -> bool:
+    """Whether only whitespace stands before `pos` on its line."""
     back = pos - 1
     while back >= 0 and text[back] != "\n" and text[back].isspace():
         back -= 1
@@ -245,28 +276,10 @@ def _skip_space(text: str, pos: int) -> int:
     return pos
 
 
-def _marker_at(text: str, pos: int) -> tuple[int, int, int] | None:
-    """(level, printed number, end of label) when a heading marker starts at `pos`.
-
-    The number may be 0 (（零）, 0．): never expected, so it is reported as out of sequence.
-    """
-    ch = text[pos] if pos < len(text) else ""
-    if ch in _OPEN:
-        match = _TASK.match(text, pos)
-        if match and (value := from_chinese(match.group(1))) is not None:
-            return 2, value, match.end()
-        match = _POINT.match(text, pos)
-        if match:
-            return 4, int(match.group(1)), match.end()
-    elif ch.isdigit():
-        match = _MEASURE.match(text, pos)
-        if match:
-            return 3, int(match.group(1)), match.end()
-    elif ch in _CN:
-        match = _SECTION.match(text, pos)
-        if match and (value := from_chinese(match.group(1))) is not None:
-            return 1, value, match.end()
-    return None
+def _marker_at(text: str, pos: int) -> Marker | None:
+    """The heading marker that starts at `pos`, if any."""
+    match = _MARKER.match(text, pos)
+    return None if match is None else _marker_of(match, 1)
 
 
 def _expected(level: int, state: _State) -> tuple[int, ...]:
@@ -307,8 +320,8 @@ def _label(level: int, number: int, state: _State | None = None) -> str:
     return f"{number}{dot}"
 
 
-def _is_expected(marker: tuple[int, int, int] | None, state: _State) -> bool:
-    return marker is not None and marker[1] in _expected(marker[0], state)
+def _is_expected(marker: Marker | None, state: _State) -> bool:
+    return marker is not None and marker.number in _expected(marker.level, state)
 
 
 def describe(item: Item) -> str:
@@ -354,21 +367,12 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
         if pos >= size:
             return Body(items, gap_start, size, tuple(standing), reader.lead_by_position)
         gap = found.group(1)
-        marker: tuple[int, int, int] | None = None
-        numeral = found.lastindex
-        if numeral == 4:
-            marker = 3, int(found.group(4)), found.end()
-        elif numeral == 5:
-            marker = 4, int(found.group(5)), found.end()
-        elif numeral is not None and numeral > 1:
-            value = from_chinese(found.group(numeral))
-            if value is not None:
-                marker = 1 if numeral == 2 else 2, value, found.end()
+        marker = _marker_of(found, 2)
         if _is_expected(marker, state):
             assert marker is not None
-            if marker[0] == 2 and state.section == 0 and top == 1:
+            if marker.level == 2 and state.section == 0 and top == 1:
                 raise source.error(
-                    f"task {text[pos : marker[2]]} comes before the first section heading: "
+                    f"task {text[pos : marker.end]} comes before the first section heading: "
                     "expected a section heading 一、 before it",
                     pos,
                     "task-outside-section",
@@ -379,14 +383,14 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
         # line may well open with a parenthesised figure.
         if (
             marker is not None
-            and state.top <= marker[0]
-            and (marker[0] < 4 or (state.point > 0 and state.last is not None))
-            and _starts_line(text, pos)
+            and state.top <= marker.level
+            and (marker.level < 4 or (state.point > 0 and state.last is not None))
+            and starts_line(text, pos)
         ):
-            if marker[0] == state.top and marker[1] == 1 and len(items) >= 2:
+            if marker.level == state.top and marker.number == 1 and len(items) >= 2:
                 return Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
             _raise_out_of_sequence(source, marker, pos, state)
-        if text[pos] == "附" and _ANNEX.match(text, pos) and _starts_line(text, pos):
+        if text[pos] == "附" and _ANNEX.match(text, pos) and starts_line(text, pos):
             return Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
         last = state.last
         if text[pos] in _OPEN and last is not None and last.paragraphs and last.heading is None:
@@ -402,22 +406,27 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
                         pos,
                         "duplicate-responsibility",
                     )
-                pos, reader = _attach_responsibility(source, para, pos, gap, reader, standing)
+                pos, reader = _attach_responsibility(
+                    source, para, pos, close, gap, reader, standing
+                )
                 continue
         elif text[pos] in _OPEN and last is not None:
+            close = source.matching_close(pos)
             if (
                 last.responsibility is not None
                 or last.heading is not None
                 or (last.level == 1 and state.task > 0)
             ):
-                _check_responsibility_place(source, last, pos, state, reader)
+                _check_responsibility_place(source, last, pos, close, state, reader)
             if (
                 last.responsibility is None
                 and last.heading is None
                 and not (last.level == 1 and state.restarting is not None)
-                and _meant_as_responsibility(source, pos, reader)
+                and _meant_as_responsibility(source, pos, close, reader)
             ):
-                pos, reader = _attach_responsibility(source, last, pos, gap, reader, standing)
+                pos, reader = _attach_responsibility(
+                    source, last, pos, close, gap, reader, standing
+                )
                 continue
         heading = _HEADING.match(text, pos)
         parent = state.parent
@@ -460,17 +469,19 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
         pos = _open_paragraph(source, last, pos, gap, state, reader)
 
 
-def _meant_as_responsibility(source: Source, pos: int, reader: ResponsibilityReader) -> bool:
-    """Whether the parenthesis at `pos`, right after an item, is meant as its responsibility.
+def _meant_as_responsibility(
+    source: Source, pos: int, close: int, reader: ResponsibilityReader
+) -> bool:
+    """Whether the parenthesis at `pos` (closed at `close`, -1 for none), right after an item,
+    is meant as its responsibility.
 
     It is when it reads as one, or when it is a line of its own (a broken responsibility line,
     reported as such); not when prose follows it on its line (（1）…, an aside) or when it is
     the note 此件公开发布.
     """
     text = source.text
-    line_end = source.line_end(pos)
-    close = source.matching_close(pos)
     if close < 0:
+        line_end = source.line_end(pos)
         return "。" not in text[pos:line_end] or reader.looks_like(text[pos + 1 : line_end])
     if _ENDS_LINE.match(text, close + 1):
         return text[pos + 1] != "此" or not NOTE.fullmatch(text[pos : close + 1])
@@ -478,10 +489,10 @@ def _meant_as_responsibility(source: Source, pos: int, reader: ResponsibilityRea
 
 
 def _check_responsibility_place(
-    source: Source, last: Item, pos: int, state: _State, reader: ResponsibilityReader
+    source: Source, last: Item, pos: int, close: int, state: _State, reader: ResponsibilityReader
 ) -> None:
-    """Refuse a parenthesised line that reads as responsibility where none may stand."""
-    close = source.matching_close(pos)
+    """Refuse a parenthesised line (closed at `close`, -1 for none) that reads as
+    responsibility where none may stand."""
     if close < 0:
         return  # an unclosed line: _attach_responsibility reports it, or it is plain text
     text = source.text
@@ -512,9 +523,7 @@ def _check_responsibility_place(
         )
 
 
-def _raise_out_of_sequence(
-    source: Source, marker: tuple[int, int, int], pos: int, state: _State
-) -> NoReturn:
+def _raise_out_of_sequence(source: Source, marker: Marker, pos: int, state: _State) -> NoReturn:
     level, number, end = marker
     expected = _expected(level, state)
     found = source.text[pos:end]
@@ -629,7 +638,7 @@ def _has_prose(items: list[Item], but: Item) -> bool:
 
 def _open_item(
     source: Source,
-    marker: tuple[int, int, int],
+    marker: Marker,
     pos: int,
     gap: str,
     state: _State,
@@ -795,7 +804,7 @@ def _next_inline(text: str, pos: int, state: _State, item: Item) -> bool:
         return False
     probe = _State(**state.__dict__)
     probe.last = item
-    if marker[0] == 3 and item.level < 3:
+    if marker.level == 3 and item.level < 3:
         probe.parent, probe.measure = item, 0
     return _is_expected(marker, probe)
 
@@ -804,19 +813,19 @@ def _attach_responsibility(
     source: Source,
     item: Item | Para,
     pos: int,
+    close: int,
     gap: str,
     reader: ResponsibilityReader,
     standing: list[Responsibility],
 ) -> tuple[int, ResponsibilityReader]:
-    """Attach the responsibility line at `pos` to `item`; return the offset after it and the
-    reader for the lines after it.
+    """Attach the responsibility line at `pos`, closed at `close` (-1 for none), to `item`;
+    return the offset after it and the reader for the lines after it.
 
     A line that declares the first-named actor the lead for the rest of the document
     (列第一位者为牵头单位，下同) switches the reader; assignments it says hold for every later
     item (以下均需…落实，不再列出) are collected once, with the line's span, in `standing`.
     """
     text = source.text
-    close = source.matching_close(pos)
     if close < 0:
         line = text[pos : source.line_end(pos)]
         opened, closed = sum(line.count(c) for c in _OPEN), sum(line.count(c) for c in _CLOSE)

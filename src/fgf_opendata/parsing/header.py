@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..model import Block, BlockKind, construct_checked
+from ..model import Block, BlockKind
 from .docnumber import DOC_NUMBER, DOC_NUMBER_IN_TEXT, split_doc_number
+from .nodes import construct_checked
 from .numerals import from_chinese
 from .phrases import date_problem
 from .source import Source

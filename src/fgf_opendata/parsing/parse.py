@@ -46,8 +46,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..agencies import Registry, default_registry
-from ..model import Deadline, Plan, Span, construct_checked
-from ..responsibility import ResponsibilityReader
+from ..model import Deadline, Plan, Span
 from .articles import find_skeleton, read_skeleton
 from .body import check_closing, find_body_start, read_body, split_back
 from .header import (
@@ -59,7 +58,9 @@ from .header import (
     front_blocks,
     strip_colon,
 )
+from .nodes import construct_checked
 from .render import render_plan
+from .responsibility import ResponsibilityReader
 from .source import Source
 from .tree import Context, build_sections, find_deadlines_in
 

@@ -11,14 +11,15 @@ import datetime as dt
 import functools
 import re
 from decimal import Decimal
+from typing import NamedTuple
 
 from ..errors import ParseError
-from ..model import Comparator, Deadline, Precision, Target, UnitCode, construct_checked
+from ..model import Comparator, Deadline, Precision, Target, UnitCode
+from .nodes import construct_checked
 from .source import Source
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "date_problem", "find_deadlines", "find_targets"]
 
-_YEAR = r"(?P<year>\d{4})"
 # Every form starts with 于, 每, 年 or a digit: the lookahead turns every other position away
 # before the branches are tried, which makes the scan several times faster.
 _DEADLINE = re.compile(
@@ -171,13 +172,22 @@ def find_deadlines(
     return tuple(found)
 
 
-_Numbers = tuple[int, int, int]
-"""(year, month, day) as printed, 0 where the form has none."""
+class _DeadlinePhrase(NamedTuple):
+    """A deadline phrase as the text alone says it, before any year is resolved."""
+
+    start: int
+    end: int
+    expression: str
+    form: str
+    numbers: tuple[int, int, int]
+    """(year, month, day) as printed, 0 where the form has none."""
+    new_sentence: bool
+    """Whether a sentence ends between the previous phrase and this one."""
 
 
 @functools.lru_cache(maxsize=4096)
-def _deadline_phrases(text: str) -> tuple[tuple[int, int, str, str, _Numbers, bool], ...]:
-    """(start, end, phrase, form, numbers, starts a new sentence) for each deadline phrase.
+def _deadline_phrases(text: str) -> tuple[_DeadlinePhrase, ...]:
+    """Each deadline phrase of `text`.
 
     What the text alone says, before any year is resolved: plans repeat their sentences, so it
     is remembered (bounded) and each occurrence only resolves dates and places spans.
@@ -193,7 +203,9 @@ def _deadline_phrases(text: str) -> tuple[tuple[int, int, str, str, _Numbers, bo
         if form == "within_year":
             form = "year_end"
         phrases.append(
-            (match.start(), match.end(), match.group(), form, (year, month, day), new_sentence)
+            _DeadlinePhrase(
+                match.start(), match.end(), match.group(), form, (year, month, day), new_sentence
+            )
         )
     return tuple(phrases)
 
@@ -280,11 +292,22 @@ def find_targets(text: str, offset: int, *, source: Source) -> tuple[Target, ...
     )
 
 
+class _TargetPhrase(NamedTuple):
+    """A quantified commitment as the text alone says it."""
+
+    start: int
+    end: int
+    phrase: str
+    quantity: str | None
+    value: Decimal
+    unit_text: str
+    comparator: Comparator
+    baseline: Decimal | None
+
+
 @functools.lru_cache(maxsize=4096)
-def _targets(
-    text: str,
-) -> tuple[tuple[int, int, str, str | None, Decimal, str, Comparator, Decimal | None], ...]:
-    """(start, end, phrase, quantity, value, unit, comparator, baseline) for each target.
+def _targets(text: str) -> tuple[_TargetPhrase, ...]:
+    """Each quantified commitment of `text`.
 
     All of it follows from the text alone; plans repeat their sentences, so it is remembered
     (bounded) and each occurrence only places spans.
@@ -305,7 +328,9 @@ def _targets(
             comparator = "<=" if bound in _LE else ">=" if bound in _GE else "="
         quantity = _quantity(text[max(0, match.start() - _QUANTITY_WINDOW) : match.start()])
         found.append(
-            (match.start(), match.end(), match.group(), quantity, value, unit_text, comparator,
-             baseline)
+            _TargetPhrase(
+                match.start(), match.end(), match.group(), quantity, value, unit_text, comparator,
+                baseline,
+            )
         )  # fmt: skip
     return tuple(found)

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..errors import ParseError
-from ..model import Span, construct_checked
+from ..model import Span
+from .nodes import construct_checked
 
 __all__ = ["LINE_BREAK", "Source", "line_starts", "scan_view"]
 

@@ -19,9 +19,9 @@ from ..model import (
     Section,
     Target,
     Task,
-    construct_checked,
 )
 from .body import Item, describe
+from .nodes import construct_checked
 from .phrases import find_deadlines, find_targets
 from .source import Source
 

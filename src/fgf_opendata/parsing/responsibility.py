@@ -36,15 +36,15 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from .agencies import Registry
-from .model import Assignment, Role, construct_checked
+from ..agencies import Registry
+from ..model import Assignment, Role
+from .nodes import construct_checked
 
 __all__ = [
     "ParsedResponsibility",
     "ResponsibilityReader",
-    "looks_like_responsibility",
     "names_a_role",
     "parse_responsibility",
 ]
@@ -103,8 +103,6 @@ _LABEL_ROLES: dict[str, Role] = {
 _TIME_LABELS = frozenset({"完成时限", "完成时间", "时间要求", "时限要求", "时间进度"})
 # The document-level rules (clauses of their own).
 _RULE_STARTS = frozenset("列排居下后以不")
-# A clause that starts with one of these may state a rule or start with 由: the general path.
-_SPECIAL_STARTS = _RULE_STARTS | {"由"}
 _LEAD_RULE = re.compile(
     r"(?:列|排|居)在?(?:第一位|首位)(?:者|的)?[^，。；]{0,6}(?:为|是)牵头(?:单位|部门)?"
 )
@@ -127,8 +125,7 @@ _NAME_SHAPE = re.compile(r"[\u4e00-\u9fff]{1,29}[部委局署办会院行社府�
 _NOT_A_NAME = re.compile(r"由|的|内|在|对|将|按|以下|简称|含|包括|其中|试行|是|为|除|时")
 
 
-@dataclass(frozen=True)
-class ParsedResponsibility:
+class ParsedResponsibility(NamedTuple):
     """What a responsibility line says, before it becomes a model node."""
 
     assignments: tuple[Assignment, ...]
@@ -141,31 +138,22 @@ class ParsedResponsibility:
     """Assignments the line says hold for every later item too (以下均需试点城市政府落实，不再列出)."""
 
 
+class _Reading(NamedTuple):
+    """What a reader makes of a line's content."""
+
+    parsed: ParsedResponsibility
+    has_role: bool
+    """Whether some clause has a role verb or label (see `ResponsibilityReader.looks_like`)."""
+
+
 def _sentences(content: str) -> list[tuple[int, str]]:
     """(offset, text) of each sentence of a line's content: the parts between two 。."""
-    if "。" not in content:
-        return [(0, content)]
     out: list[tuple[int, str]] = []
     start = 0
     for text in content.split("。"):
         out.append((start, text))
         start += len(text) + 1
     return out
-
-
-def _split_unknown(chunk: str, known: frozenset[str], longest: int) -> list[str]:
-    """An unknown chunk stays whole unless cutting it at 和 gives known names on both sides."""
-    parts: list[str] = []
-    start = 0
-    i = chunk.find("和")
-    while i >= 0:
-        # A loop, not recursion: a long chain of 和 must neither exhaust the stack nor rescan.
-        if i - start <= longest and chunk[start:i] in known and i + 1 < len(chunk):
-            parts.append(chunk[start:i])
-            start = i + 1
-        i = chunk.find("和", i + 1)
-    parts.append(chunk[start:])
-    return parts
 
 
 def _distributed(name: str, previous: str, known: frozenset[str]) -> str:
@@ -197,11 +185,6 @@ def names_a_role(content: str) -> bool:
         if label is not None and label.group(1) in _LABEL_ROLES:
             return True
     return False
-
-
-def looks_like_responsibility(content: str, registry: Registry) -> bool:
-    """Whether a parenthesised text reads as a responsibility line rather than a remark."""
-    return ResponsibilityReader(registry).looks_like(content)
 
 
 def parse_responsibility(
@@ -256,24 +239,27 @@ class ResponsibilityReader:
         self.lead_by_position = lead_by_position
         self._tokens = _tokens_pattern(registry.name_pattern())
         self._known = registry.name_set()
-        self._longest = registry.longest_name()
         self._ids_by_name = registry.ids_by_name()
         self._collectives = registry.collective_ids()
-        # Content -> (what it says, whether it reads as a responsibility line), read with the
-        # reader's lead_by_position; _read_other for lines read with the other setting.
-        self._read: dict[str, tuple[ParsedResponsibility, bool]] = {}
-        self._read_other: dict[str, tuple[ParsedResponsibility, bool]] = {}
+        # Content -> its reading with the reader's lead_by_position; _read_other for lines
+        # read with the other setting.
+        self._read: dict[str, _Reading] = {}
+        self._read_other: dict[str, _Reading] = {}
         self._ids: dict[str, str | None] = {}
 
     def _tokenise(self, names: str) -> tuple[list[str], bool]:
-        """Cut a list of actor names into names; report whether 等 left the list open."""
+        """Cut a list of actor names into names; report whether 等 left the list open.
+
+        A name is either one the registry pattern matched or an unknown chunk, which is never
+        a registry name: a registry name there would have matched, as a separator, 等 or the
+        end follows the chunk.
+        """
         tokens: list[str] = []
         open_ended = False
+        # Each match takes one token: 等 (group 1), a registry name or an unknown one.
         for _, name, unknown in self._tokens.findall(names):
-            if name:
-                tokens.append(name)
-            elif unknown:
-                tokens.extend(_split_unknown(unknown, self._known, self._longest))
+            if name or unknown:
+                tokens.append(name or unknown)
             else:
                 open_ended = True
         return tokens, open_ended
@@ -296,7 +282,7 @@ class ResponsibilityReader:
         reading = self._read.get(content)
         if reading is None:
             reading = self._read[content] = self._parse(content, self.lead_by_position)
-        return self._looks(*reading)
+        return self._looks(reading.parsed, reading.has_role)
 
     def parse(self, content: str, *, lead_by_position: bool | None = None) -> ParsedResponsibility:
         """The assignments of one responsibility line's content (inside the parentheses).
@@ -313,95 +299,11 @@ class ResponsibilityReader:
         reading = memory.get(content)
         if reading is None:
             reading = memory[content] = self._parse(content, lead)
-        return reading[0]
+        return reading.parsed
 
-    def _parse(self, content: str, lead_by_position: bool) -> tuple[ParsedResponsibility, bool]:
-        """What the content says, and whether a clause has a role verb or label."""
-        if "。" in content or "：" in content or ":" in content or "会同" in content:
-            return self._parse_general(content, lead_by_position)
-        return self._parse_plain(content, lead_by_position) or self._parse_general(
-            content, lead_by_position
-        )
-
-    def _parse_plain(
-        self, content: str, lead_by_position: bool
-    ) -> tuple[ParsedResponsibility, bool] | None:
-        """`_parse` for a line of one sentence with no label, rule, 由 or 会同: most lines.
-
-        None when a clause starts as a rule or with 由 (the general path reads those)."""
-        offsets: list[int] = []
-        clauses: list[str] = []
-        names_parts: list[str] = []
-        verbs: list[Role | None] = []
-        has_role = False
-        pos = 0
-        for piece in _CLAUSE_SPLIT.split(content):
-            clause = piece.strip()
-            if clause:
-                if clause[0] in _SPECIAL_STARTS:
-                    return None
-                offsets.append(pos if clause is piece else pos + piece.index(clause))
-                clauses.append(clause)
-                match = _ROLE_REVERSED.match(clause[::-1])
-                if match is None:
-                    names_parts.append(clause)
-                    verbs.append(None)
-                else:
-                    names_parts.append(clause[: len(clause) - match.end()])
-                    verbs.append(_ROLE_BY_REVERSED[match.group()])
-                    has_role = True
-            pos += len(piece) + 1
-        role: Role = "shared" if lead_by_position else "responsible"
-        roles: list[Role] = [role] * len(verbs)
-        for i in range(len(verbs) - 1, -1, -1):
-            verb = verbs[i]
-            if verb is not None:
-                role = verb
-            roles[i] = role
-        assignments: list[Assignment] = []
-        time_clauses: list[tuple[int, str]] = []
-        open_ended = False
-        known = self._known
-        ids_by_name = self._ids_by_name
-        findall = self._tokens.findall
-        for i, names_part in enumerate(names_parts):
-            # _cite inline: most of a line's time goes here.
-            role = roles[i]
-            first = len(assignments)
-            named = open_list = False
-            previous = ""
-            for _, name, unknown in findall(names_part):
-                if name:  # a registry name, as printed: the common case
-                    named = True
-                    cited = name
-                    if name in _BARE_NOUN_SET:
-                        cited = _distributed(name, previous, known)
-                    agency_id = ids_by_name.get(cited)
-                    if agency_id is None:
-                        agency_id = self._id(cited)
-                    assignments.append(_assignment(cited, agency_id, role, len(assignments)))
-                    previous = name
-                elif unknown:
-                    previous = self._cite_unknown(unknown, previous, role, assignments)
-                    named = named or assignments[-1].agency_id is not None
-                else:
-                    open_list = True
-            # A clause that names no known actor and states a time is taken back.
-            if not named and _TIME_CLAUSE.search(clauses[i]):
-                del assignments[first:]
-                time_clauses.append((offsets[i], clauses[i]))
-            elif open_list:
-                open_ended = True
-        if lead_by_position and assignments and assignments[0].role != "lead":
-            first_actor = assignments[0]
-            assignments[0] = _assignment(first_actor.agency, first_actor.agency_id, "lead", 0)
-        parsed = ParsedResponsibility(tuple(assignments), open_ended, tuple(time_clauses))
-        return parsed, has_role
-
-    def _parse_general(
-        self, content: str, lead_by_position: bool
-    ) -> tuple[ParsedResponsibility, bool]:
-        """`_parse` for any line: sentences, labels, document rules, 由, 会同."""
+    def _parse(self, content: str, lead_by_position: bool) -> _Reading:
+        """What the content says (sentences, labels, document rules, 由, 会同), and whether a
+        clause has a role verb or label."""
         # Pass 1: classify the clauses. Actor clauses are grouped by sentence, with their
         # offset, the text, the names part and the role their verb or label gives.
         sentences: list[list[tuple[int, str, str, Role | None]]] = []
@@ -410,7 +312,7 @@ class ResponsibilityReader:
         lead_here = declares = has_role = False
         last_rule = ""
         role_verb = _ROLE_REVERSED.match
-        for base, text in _sentences(content):
+        for base, text in _sentences(content) if "。" in content else ((0, content),):
             sentence: list[tuple[int, str, str, Role | None]] = []
             sentences.append(sentence)
             in_other_field = False  # inside 适用范围：… up to the next label
@@ -499,7 +401,7 @@ class ResponsibilityReader:
             declares,
             tuple(standing),
         )
-        return parsed, has_role
+        return _Reading(parsed, has_role)
 
     def _looks(self, parsed: ParsedResponsibility, has_role: bool) -> bool:
         """Whether the actors read make the content a responsibility line (see `looks_like`)."""
@@ -534,30 +436,24 @@ class ResponsibilityReader:
     def _cite(self, names: str, role: Role, out: list[Assignment]) -> tuple[bool, bool]:
         """Append an assignment for each actor in `names`; whether one was a registry name,
         and whether 等 left the list open."""
-        named = False
-        open_list = False
-        previous = ""
-        for _, name, unknown in self._tokens.findall(names):
-            if name:
-                named = True
-                cited = _distributed(name, previous, self._known)
-                agency_id = self._ids_by_name.get(cited) or self._id(cited)
-                out.append(_assignment(cited, agency_id, role, len(out)))
-                previous = name
-            elif unknown:
-                previous = self._cite_unknown(unknown, previous, role, out)
-                named = named or out[-1].agency_id is not None
-            else:
-                open_list = True
-        return named, open_list
-
-    def _cite_unknown(self, chunk: str, previous: str, role: Role, out: list[Assignment]) -> str:
-        """Append the actors of a chunk the name pattern did not match; the last one cited."""
+        tokens, open_ended = self._tokenise(names)
         known = self._known
-        for part in _split_unknown(chunk, known, self._longest):
-            previous = _distributed(part, previous, known)
-            out.append(_assignment(previous, self._id(previous), role, len(out)))
-        return previous
+        ids_by_name = self._ids_by_name
+        named = False
+        previous = ""
+        for name in tokens:
+            if name in _BARE_NOUN_SET:
+                agency = _distributed(name, previous, known)
+                # A registry name counts as printed for a bare noun after it, an unknown one as
+                # cited (相关单位及地区: 地区 is a registry name).
+                previous = name if name in known else agency
+            else:
+                agency = previous = name
+            agency_id = ids_by_name.get(agency) or self._id(agency)
+            if agency_id is not None:
+                named = True
+            out.append(_assignment(agency, agency_id, role, len(out)))
+        return named, open_ended
 
     def _id(self, name: str) -> str | None:
         """The registry id a cited name resolves to (None when unknown), looked up once."""
