@@ -25,7 +25,7 @@ from fgf_opendata.build import build_package
 from fgf_opendata.cli import main
 from fgf_opendata.errors import ParseError
 from fgf_opendata.model import Deadline, Paragraph, Plan, Responsibility, Target
-from fgf_opendata.package_check import validate_package
+from fgf_opendata.tabular.gates import validate_package
 from fgf_opendata.parsing import parse_plan
 from fgf_opendata.rdf import from_graph, to_graph
 from fgf_opendata.shacl import check_plan_graph
@@ -201,7 +201,7 @@ def test_segments_of_guobanfa_2018_128_are_rows_with_their_own_agencies(
 def test_coverage_sees_segments_and_standing_assignments(packages: dict[str, Path]) -> None:
     """An item is assigned by its own line, by a segment under it, or by a standing assignment
     stated before it; the package's rule finds it only when none of these is there."""
-    from fgf_opendata.package_check import _read_table, _Rules, _Table
+    from fgf_opendata.tabular.gates import _read_table, _Rules, _Table
 
     folder = packages["guobanfa-2018-128.txt"]
     tables: dict[str, _Table] = {}

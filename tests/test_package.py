@@ -20,7 +20,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REFERENCE, ROOT
-from fgf_opendata import __version__, build, package_check
+from fgf_opendata import __version__, build
+from fgf_opendata.tabular import gates as package_check
 from fgf_opendata import files as file_output
 from fgf_opendata.agencies import Registry
 from fgf_opendata.build import (
@@ -33,7 +34,7 @@ from fgf_opendata.build import (
 from fgf_opendata.cli import main
 from fgf_opendata.errors import ExportError, InvalidPackageError
 from fgf_opendata.model import Plan
-from fgf_opendata.package import (
+from fgf_opendata.tabular.descriptor import (
     PACKAGE_PROFILE,
     TABLE_SCHEMA_PROFILE,
     TABLES,
@@ -42,8 +43,8 @@ from fgf_opendata.package import (
     table_csv,
     table_schemas,
 )
-from fgf_opendata.package_check import PackageReport, check_built_package, validate_package
-from fgf_opendata.validate import Finding
+from fgf_opendata.tabular.gates import PackageReport, check_built_package, validate_package
+from fgf_opendata.checks import Finding
 
 CHECKED_IN = ROOT / "datapackage"
 PROFILES = ROOT / "src" / "fgf_opendata" / "data" / "profiles"
@@ -605,7 +606,7 @@ def test_the_build_gate_finds_unlisted_and_missing_files(package: Path) -> None:
 
 def test_the_library_table_schemas_and_dialect_conform_to_the_v2_profiles() -> None:
     # The build gate trusts these constants (package_check.library_parts); this is the check.
-    from fgf_opendata.package_check import _profile_errors, library_parts
+    from fgf_opendata.tabular.gates import _profile_errors, library_parts
 
     parts = library_parts()
     *schemas, dialect = parts

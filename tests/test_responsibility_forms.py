@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from rdflib.namespace import SKOS
 
 from conftest import check_golden
-from fgf_opendata import package
+from fgf_opendata.tabular import descriptor as package
 from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.model import Assignment, Plan, Responsibility, Role
 from fgf_opendata.rdf import ROLE_LABELS, from_graph, to_graph

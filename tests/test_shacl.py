@@ -20,7 +20,7 @@ from fgf_opendata.shacl import (
     check_plan_graph,
     dcat_ap_shapes,
 )
-from fgf_opendata.validate import Finding
+from fgf_opendata.checks import Finding
 from fgf_opendata.vocab import (
     DCAT,
     DCT,

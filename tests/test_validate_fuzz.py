@@ -35,7 +35,7 @@ from fgf_opendata.agencies import default_registry
 from fgf_opendata.build import build_package
 from fgf_opendata.cli import main
 from fgf_opendata.errors import FgfError
-from fgf_opendata.package_check import linked_findings, validate_package
+from fgf_opendata.tabular.gates import linked_findings, validate_package
 from fgf_opendata.parsing import render_plan
 from fgf_opendata.synth import build_plan, random_spec
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from conftest import ROOT, run_offline
 from fgf_opendata.build import build_package
 from fgf_opendata.cli import main
-from fgf_opendata.package_check import (
+from fgf_opendata.tabular.gates import (
     PackageReport,
     check_built_package,
     clip,
@@ -25,7 +25,7 @@ from fgf_opendata.package_check import (
     report_json_schema,
     validate_package,
 )
-from fgf_opendata.validate import Finding
+from fgf_opendata.checks import Finding
 
 Rows = list[list[str]]
 
@@ -386,7 +386,7 @@ def test_validate_runs_the_shacl_shapes_on_the_plan_graph(tmp_path: Path) -> Non
     from rdflib import URIRef
     from rdflib.namespace import PROV
 
-    from fgf_opendata.package_check import linked_findings
+    from fgf_opendata.tabular.gates import linked_findings
     from fgf_opendata.rdf import parse_turtle, serialize_turtle
 
     package = tmp_path / "pkg"

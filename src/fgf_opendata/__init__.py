@@ -42,8 +42,8 @@ _EXPORTS = {
     "parse_plan": "parsing",
     "render_plan": "parsing",
     "layout_plan": "parsing",
-    "Finding": "validate",
-    "check_plan": "validate",
+    "Finding": "checks",
+    "check_plan": "checks",
     "read_source": "textio",
     "plan_to_json": "serialize",
     "plan_from_json": "serialize",
@@ -51,7 +51,7 @@ _EXPORTS = {
     "from_graph": "rdf",
     "build_package": "build",
     "check_build": "build",
-    "validate_package": "package_check",
+    "validate_package": "tabular.gates",
     "build_corpus": "corpus",
     "diff_plans": "diff",
 }
@@ -125,12 +125,12 @@ if TYPE_CHECKING:
         Target,
         Task,
     )
-    from .package_check import validate_package
+    from .tabular.gates import validate_package
     from .parsing import layout_plan, parse_plan, render_plan
     from .rdf import from_graph, to_graph
     from .serialize import plan_from_json, plan_to_json
     from .textio import read_source
-    from .validate import Finding, check_plan
+    from .checks import Finding, check_plan
 
 
 def __getattr__(name: str) -> Any:

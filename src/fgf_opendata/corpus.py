@@ -96,7 +96,7 @@ def expand_sources(sources: Sequence[str | Path]) -> list[Path]:
 
 def corpus_schemas() -> dict[str, dict[str, Any]]:
     """The single-plan Table Schemas, with plan-local ids allowed to carry a plan prefix."""
-    from .package import table_schemas
+    from .tabular.descriptor import table_schemas
 
     schemas = table_schemas()
     for table, columns in _PREFIXED.items():
@@ -133,10 +133,10 @@ class _Chunk:
 
 def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> _Chunk:
     """Parse one source and produce its rows and triples (runs in a worker process)."""
-    from .package import check_plan_id, plan_json_bytes, plan_rows, table_csv
+    from .tabular.descriptor import check_plan_id, plan_json_bytes, plan_rows, table_csv
     from .parsing import parse_plan
     from .textio import read_source
-    from .validate import check_plan
+    from .checks import check_plan
 
     registry = default_registry()
     try:
@@ -197,7 +197,7 @@ class _Sink:
 
 
 def _header(schema: Mapping[str, Any]) -> bytes:
-    from .package import CSV_DIALECT
+    from .tabular.descriptor import CSV_DIALECT
 
     out = io.StringIO()
     csv.writer(out, lineterminator=CSV_DIALECT["lineTerminator"]).writerow(
@@ -256,7 +256,7 @@ def build_corpus(
 ) -> CorpusResult:
     """Publish every plan among `sources` as one package in `target` (replaced whole)."""
     from .files import check_replaceable, discard, os_error, publish, stage
-    from .package import TABLES, check_plan_id
+    from .tabular.descriptor import TABLES, check_plan_id
 
     registry = registry if registry is not None else default_registry()
     paths = expand_sources(sources)
@@ -335,7 +335,7 @@ def _write_agencies(
     staging: Path, ids: set[str], registry: Registry, schemas: Mapping[str, Any]
 ) -> tuple[int, str]:
     """agencies.csv: every cited agency once, with the parents and successors they name."""
-    from .package import agency_rows, table_csv
+    from .tabular.descriptor import agency_rows, table_csv
 
     rows = agency_rows(sorted(ids), registry)
     sink = _Sink(staging / "agencies.csv")
@@ -346,7 +346,7 @@ def _write_agencies(
 def _descriptor(
     plans: Sequence[str], files: Mapping[str, tuple[int, str]], schemas: Mapping[str, Any]
 ) -> dict[str, Any]:
-    from .package import CSV_DIALECT, TABLES
+    from .tabular.descriptor import CSV_DIALECT, TABLES
 
     def resource(path: str, **extra: Any) -> dict[str, Any]:
         size, digest = files[path]
@@ -407,7 +407,7 @@ def _descriptor(
 
 
 def _check_descriptor(descriptor: Mapping[str, Any]) -> None:
-    from .package_check import _profile_errors
+    from .tabular.gates import _profile_errors
 
     errors = list(_profile_errors("datapackage", descriptor))
     if errors:

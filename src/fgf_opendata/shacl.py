@@ -18,7 +18,7 @@ from rdflib import Graph
 from rdflib.term import BNode, Node, URIRef
 
 from .rdf import prefixed_name
-from .validate import Finding, Severity
+from .checks import Finding, Severity
 from .vocab import SH
 
 __all__ = [

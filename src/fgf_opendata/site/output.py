@@ -176,7 +176,7 @@ def sources_site(
     """
     from ..build import package_outputs
     from ..errors import ParseError
-    from ..package import source_path
+    from ..tabular.descriptor import source_path
     from ..parsing import parse_plan
 
     if len(texts) == 1:

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..agencies import Registry
 from ..model import Plan
-from ..package import source_path
+from ..tabular.descriptor import source_path
 from ..publication import DESCRIPTOR, LANDING_PAGE
 from ..rdf import ROLE_LABELS
 from . import charts

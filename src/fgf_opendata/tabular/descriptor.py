@@ -29,10 +29,10 @@ from typing import Any, get_args
 
 from pydantic import TypeAdapter
 
-from .agencies import CATEGORIES, Registry
-from .errors import ExportError
-from .memory import cycle_collection_paused
-from .model import (
+from ..agencies import CATEGORIES, Registry
+from ..errors import ExportError
+from ..memory import cycle_collection_paused
+from ..model import (
     Agency,
     AgencyKind,
     Assignment,
@@ -52,7 +52,7 @@ from .model import (
     Task,
     UnitCode,
 )
-from .publication import (
+from ..publication import (
     BASE_IRI,
     DESCRIPTOR,
     LICENSE,
@@ -67,7 +67,7 @@ from .publication import (
     keywords,
     slug,
 )
-from .serialize import dumps
+from ..serialize import dumps
 
 __all__ = [
     "BASE_IRI",

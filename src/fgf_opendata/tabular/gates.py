@@ -43,18 +43,18 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
-from .errors import ExportError, FgfError
-from .jsonload import load_json
-from .package import (
+from ..errors import ExportError, FgfError
+from ..jsonload import load_json
+from .descriptor import (
     DESCRIPTOR,
     PACKAGE_PROFILE,
     TABLE_SCHEMA_PROFILE,
     TABLES,
 )
-from .parsing.source import LINE_BREAK
-from .publication import slug
-from .textio import file_kind, max_bytes, read_file
-from .validate import Finding, Severity
+from ..parsing.source import LINE_BREAK
+from ..publication import slug
+from ..textio import file_kind, max_bytes, read_file
+from ..checks import Finding, Severity
 
 __all__ = [
     "PROFILES",
@@ -635,7 +635,7 @@ def library_parts() -> tuple[dict[str, Any], ...]:
     """The Table Schemas and the CSV dialect this library writes (`package.table_schemas`,
     `package.CSV_DIALECT`): constants of the code, not of the plan, so the test suite checks
     them against the v2 profiles once instead of every build."""
-    from .package import CSV_DIALECT, table_schemas
+    from .descriptor import CSV_DIALECT, table_schemas
 
     return (*table_schemas().values(), dict(CSV_DIALECT))
 
@@ -1208,7 +1208,7 @@ def _file_findings(
     unlisted = set(paths) - listed
     site = sorted(p.removeprefix("site/") for p in unlisted if p.startswith("site/"))
     if site:  # the package's site, made after the descriptor: the site's own rule applies
-        from .site.output import site_intruder
+        from ..site.output import site_intruder
 
         if site_intruder(site, read("site/index.html")) is None:
             unlisted.difference_update(f"site/{p}" for p in site)
@@ -1313,7 +1313,7 @@ def linked_findings(folder: Path) -> list[Finding]:
     read = _folder_reader(folder)
     if read("linked/plan.ttl") is None:
         return []
-    from .shacl import check_linked
+    from ..shacl import check_linked
 
     files = {name: data for name in _LINKED_FILES if (data := read(name)) is not None}
     refused: list[Finding] = []
