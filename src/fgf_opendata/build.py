@@ -39,22 +39,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
 from .agencies import Registry, default_registry
+from .checks import check_plan
 from .errors import ExportError, InvalidPackageError
 from .files import SITE, check_replaceable, discard, os_error, publish, stage
+from .findings import Finding
 from .model import Plan
-from .tabular.descriptor import (
-    SourceInfo,
-    data_files,
-    descriptor_bytes,
-    package_descriptor,
-)
 from .parsing import parse_plan
-from .publication import DESCRIPTOR, LANDING_PAGE
+from .publication import DESCRIPTOR, LANDING_PAGE, SourceInfo
+from .tabular.descriptor import data_files, descriptor_bytes, package_descriptor
 from .textio import read_file
-from .checks import Finding, check_plan
 
 if TYPE_CHECKING:  # the gates are imported where they run: `--check` needs none of them
-    from .tabular.gates import PackageReport
+    from .tabular.report import PackageReport
 
 __all__ = [
     "BuildResult",
@@ -222,7 +218,8 @@ def write_package(
     it was.
     Returns the gate's report.
     """
-    from .tabular.gates import PackageReport, check_built_package, format_report
+    from .tabular.gates import check_built_package
+    from .tabular.report import PackageReport, format_report
 
     target = check_replaceable(target)
     new = stage(target)

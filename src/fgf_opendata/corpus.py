@@ -32,8 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from .agencies import Registry, default_registry
+from .checks import check_plan
 from .errors import ExportError, FgfError, InvalidPackageError
+from .files import check_replaceable, discard, os_error, publish, stage
 from .model import Plan
+from .parsing import parse_plan
 from .publication import (
     BASE_IRI,
     CORPUS_GRAPH,
@@ -44,6 +47,13 @@ from .publication import (
     VERSION,
     keywords,
 )
+from .serialize import dumps
+from .tabular.cells import CSV_DIALECT, table_csv
+from .tabular.columns import TABLES, table_schemas
+from .tabular.descriptor import check_plan_id, plan_json_bytes
+from .tabular.profiles import profile_errors
+from .tabular.rows import agency_rows, plan_rows
+from .textio import read_source
 
 __all__ = ["CorpusResult", "Skipped", "build_corpus", "corpus_schemas", "expand_sources"]
 
@@ -96,8 +106,6 @@ def expand_sources(sources: Sequence[str | Path]) -> list[Path]:
 
 def corpus_schemas() -> dict[str, dict[str, Any]]:
     """The single-plan Table Schemas, with plan-local ids allowed to carry a plan prefix."""
-    from .tabular.descriptor import table_schemas
-
     schemas = table_schemas()
     for table, columns in _PREFIXED.items():
         for column in schemas[table]["fields"]:
@@ -133,11 +141,6 @@ class _Chunk:
 
 def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> _Chunk:
     """Parse one source and produce its rows and triples (runs in a worker process)."""
-    from .tabular.descriptor import check_plan_id, plan_json_bytes, plan_rows, table_csv
-    from .parsing import parse_plan
-    from .textio import read_source
-    from .checks import check_plan
-
     registry = default_registry()
     try:
         text = read_source(path, encoding, limit=limit).text
@@ -197,8 +200,6 @@ class _Sink:
 
 
 def _header(schema: Mapping[str, Any]) -> bytes:
-    from .tabular.descriptor import CSV_DIALECT
-
     out = io.StringIO()
     csv.writer(out, lineterminator=CSV_DIALECT["lineTerminator"]).writerow(
         [f["name"] for f in schema["fields"]]
@@ -255,9 +256,6 @@ def build_corpus(
     progress: Progress | None = None,
 ) -> CorpusResult:
     """Publish every plan among `sources` as one package in `target` (replaced whole)."""
-    from .files import check_replaceable, discard, os_error, publish, stage
-    from .tabular.descriptor import TABLES, check_plan_id
-
     registry = registry if registry is not None else default_registry()
     paths = expand_sources(sources)
     if not paths:
@@ -315,8 +313,6 @@ def build_corpus(
         files["agencies.csv"] = _write_agencies(staging, agency_ids, registry, schemas)
         descriptor = _descriptor(plans, files, schemas)
         _check_descriptor(descriptor)
-        from .serialize import dumps
-
         sinks[DESCRIPTOR] = descriptor_sink = _Sink(staging / DESCRIPTOR)
         descriptor_sink.write(dumps(descriptor).encode("utf-8"))
         descriptor_sink.close()
@@ -335,8 +331,6 @@ def _write_agencies(
     staging: Path, ids: set[str], registry: Registry, schemas: Mapping[str, Any]
 ) -> tuple[int, str]:
     """agencies.csv: every cited agency once, with the parents and successors they name."""
-    from .tabular.descriptor import agency_rows, table_csv
-
     rows = agency_rows(sorted(ids), registry)
     sink = _Sink(staging / "agencies.csv")
     sink.write(table_csv(rows, schemas["agencies"]))
@@ -346,8 +340,6 @@ def _write_agencies(
 def _descriptor(
     plans: Sequence[str], files: Mapping[str, tuple[int, str]], schemas: Mapping[str, Any]
 ) -> dict[str, Any]:
-    from .tabular.descriptor import CSV_DIALECT, TABLES
-
     def resource(path: str, **extra: Any) -> dict[str, Any]:
         size, digest = files[path]
         return {**extra, "path": path, "bytes": size, "hash": digest}
@@ -407,9 +399,7 @@ def _descriptor(
 
 
 def _check_descriptor(descriptor: Mapping[str, Any]) -> None:
-    from .tabular.gates import _profile_errors
-
-    errors = list(_profile_errors("datapackage", descriptor))
+    errors = list(profile_errors("datapackage", descriptor))
     if errors:
         raise InvalidPackageError(
             "the corpus descriptor fails the Data Package v2 profile: " + errors[0]

@@ -17,8 +17,8 @@ from importlib import resources
 from rdflib import Graph
 from rdflib.term import BNode, Node, URIRef
 
+from .findings import Finding, Severity
 from .rdf import prefixed_name
-from .checks import Finding, Severity
 from .vocab import SH
 
 __all__ = [
