@@ -14,18 +14,25 @@ SRC = ROOT / "src" / "fgf_opendata"
 
 
 def _literal_findings() -> Iterator[tuple[str, str, str | None]]:
-    """(place, code, severity) of every finding the source makes with a literal code: a
-    `Finding(code, severity, …)` call, or the package rules' `self.add(code, …)`."""
+    """(place, code, severity) of every finding the source makes with a literal code:
+    `CATALOGUE["code"]`, a `Finding("code", severity, …)` call, or the package rules'
+    `self.add("code", …)`."""
     for path in sorted(SRC.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            place = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
+            if (
+                isinstance(node, ast.Subscript)
+                and ast.unparse(node.value) == "CATALOGUE"
+                and isinstance(node.slice, ast.Constant)
+            ):
+                yield place, str(node.slice.value), None
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             called = ast.unparse(node.func)
             first = node.args[0]
-            place = f"{path.relative_to(ROOT)}:{node.lineno}"
             if called == "Finding" and isinstance(first, ast.Constant):
                 second = node.args[1] if len(node.args) > 1 else None
-                severity = second.value if isinstance(second, ast.Constant) else None
+                severity = str(second.value) if isinstance(second, ast.Constant) else None
                 yield place, str(first.value), severity
             elif called == "self.add" and isinstance(first, ast.Constant):
                 yield place, str(first.value), None
@@ -42,6 +49,20 @@ def test_every_literal_code_is_in_the_catalogue_with_its_severity() -> None:
         elif severity is not None and severity not in (known.severity, known.in_package):
             wrong.append(f"{place}: {code} is {severity}, the catalogue says {known.severity}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_every_code_of_the_catalogue_is_given_somewhere() -> None:
+    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SRC.rglob("*.py")))
+    given = {code for _place, code, _severity in _literal_findings()}
+    # two are made as f"{kind}-without-responsibility", by kind
+    unused = [
+        code
+        for code in CATALOGUE
+        if code not in given
+        and not (code.endswith("-without-responsibility") and "-without-responsibility" in source)
+        and f'"{code}"' not in source
+    ]
+    assert not unused, f"codes nothing gives (take them out of the catalogue): {unused}"
 
 
 def test_docs_findings_is_the_catalogue() -> None:

@@ -18,7 +18,7 @@ Two gates, split on purpose:
   records; the project's rules (ids unique, subject ids known, every task and measure
   assigned, agency ids known, no deadline before the date of issue, spans that slice the
   source) and every foreign key, on the rows in memory. It does not run frictionless over rows
-  it has just written: `package.table_csv` already refused any value that does not fit its
+  it has just written: `cells.table_csv` already refused any value that does not fit its
   field (type, required, enum, pattern, bounds, unique, primary key) when it wrote the cell.
 - `fgf validate` (`tabular.gates.validate_package`) is the full gate for a package whoever
   wrote it: frictionless (offline), the profiles and the project's rules. CI runs it, and

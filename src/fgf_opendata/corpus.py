@@ -37,20 +37,18 @@ from .errors import ExportError, FgfError, InvalidPackageError
 from .files import check_replaceable, discard, os_error, publish, stage
 from .model import Plan
 from .parsing import parse_plan
-from .publication import (
-    BASE_IRI,
-    CORPUS_GRAPH,
-    DESCRIPTOR,
-    LICENSE,
-    PACKAGE_PROFILE,
-    PUBLISHER,
-    VERSION,
-    keywords,
-)
+from .publication import CORPUS_GRAPH, DESCRIPTOR, keywords, slug
 from .serialize import dumps
 from .tabular.cells import CSV_DIALECT, table_csv
 from .tabular.columns import TABLES, table_schemas
-from .tabular.descriptor import check_plan_id, plan_json_bytes
+from .tabular.descriptor import (
+    FileStat,
+    check_plan_id,
+    descriptor_frame,
+    file_resource,
+    plan_json_bytes,
+    table_resource,
+)
 from .tabular.profiles import profile_errors
 from .tabular.rows import agency_rows, plan_rows
 from .textio import read_source
@@ -190,7 +188,7 @@ class _Sink:
         self.digest.update(data)
         self.size += len(data)
 
-    def close(self) -> tuple[int, str]:
+    def close(self) -> FileStat:
         try:
             self.handle.flush()
             os.fsync(self.handle.fileno())  # on disk before the folder is swapped in
@@ -273,7 +271,7 @@ def build_corpus(
         graph_sink = _Sink(staging / CORPUS_GRAPH) if graph else None
         if graph_sink is not None:
             sinks["graph"] = graph_sink
-        files: dict[str, tuple[int, str]] = {}
+        files: dict[str, FileStat] = {}
         plans: list[str] = []
         skipped: list[Skipped] = []
         findings: list[tuple[str, str]] = []
@@ -329,7 +327,7 @@ def build_corpus(
 
 def _write_agencies(
     staging: Path, ids: set[str], registry: Registry, schemas: Mapping[str, Any]
-) -> tuple[int, str]:
+) -> FileStat:
     """agencies.csv: every cited agency once, with the parents and successors they name."""
     rows = agency_rows(sorted(ids), registry)
     sink = _Sink(staging / "agencies.csv")
@@ -338,64 +336,36 @@ def _write_agencies(
 
 
 def _descriptor(
-    plans: Sequence[str], files: Mapping[str, tuple[int, str]], schemas: Mapping[str, Any]
+    plans: Sequence[str], files: Mapping[str, FileStat], schemas: Mapping[str, Any]
 ) -> dict[str, Any]:
-    def resource(path: str, **extra: Any) -> dict[str, Any]:
-        size, digest = files[path]
-        return {**extra, "path": path, "bytes": size, "hash": digest}
-
-    resources = [
-        resource(
-            f"{name}.csv",
-            name=name,
-            type="table",
-            format="csv",
-            mediatype="text/csv",
-            encoding="utf-8",
-            dialect=dict(CSV_DIALECT),
-            schema=schemas[name],
-        )
-        for name in TABLES
+    """The corpus's `datapackage.json`, built as a single plan's is (`tabular.descriptor`)."""
+    resources = [table_resource(name, files[f"{name}.csv"], schemas[name]) for name in TABLES]
+    resources += [
+        file_resource(path, files[path], name=slug(path))
+        for path in sorted(p for p in files if p.startswith(("plans/", "source/")))
     ]
-    for path in sorted(p for p in files if p.startswith(("plans/", "source/"))):
-        kind = "json" if path.endswith(".json") else "txt"
-        resources.append(
-            resource(
-                path,
-                name=path.replace("/", "-").replace(".", "-"),
-                format=kind,
-                mediatype="application/json" if kind == "json" else "text/plain",
-                encoding="utf-8",
-            )
-        )
     if CORPUS_GRAPH in files:
         resources.append(
-            resource(
+            file_resource(
                 CORPUS_GRAPH,
+                files[CORPUS_GRAPH],
                 name="corpus-graph",
-                format="nt",
-                mediatype="application/n-triples",
-                encoding="utf-8",
                 description="The RDF graph of every plan (N-Triples).",
             )
         )
-    return {
-        "$schema": PACKAGE_PROFILE,
-        "name": "fgf-corpus",
-        "id": f"{BASE_IRI}/dataset/corpus",
-        "title": f"重点任务分工方案 corpus: {len(plans)} plans — key tasks, measures and responsibilities",
-        "description": (
+    return descriptor_frame(
+        name="fgf-corpus",
+        dataset="corpus",
+        title=f"重点任务分工方案 corpus: {len(plans)} plans — key tasks, measures and responsibilities",
+        description=(
             f"{len(plans)} State Council key-task division plans ({', '.join(plans[:5])}"
             f"{', …' if len(plans) > 5 else ''}) as one package: ids are prefixed by their plan. "
             "Derived data under CC BY 4.0; the sources are state documents outside copyright "
             "(PRC Copyright Law Art. 5)."
         ),
-        "version": VERSION,
-        "licenses": [dict(LICENSE)],
-        "contributors": [{"title": PUBLISHER, "roles": ["publisher"]}],
-        "keywords": list(keywords()),
-        "resources": resources,
-    }
+        resources=resources,
+        subject_keywords=keywords(),
+    )
 
 
 def _check_descriptor(descriptor: Mapping[str, Any]) -> None:

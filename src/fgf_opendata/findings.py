@@ -201,7 +201,7 @@ CATALOGUE: Mapping[str, Code] = _codes(
         "invalid-pattern",
         "error",
         "A pattern constraint is not a regular expression",
-        "pattern {pattern} is not a regular expression: {problem}",
+        "{problem}",
         "package",
     ),
     # on a package: its rows (the project's rules)
@@ -210,6 +210,21 @@ CATALOGUE: Mapping[str, Code] = _codes(
         "error",
         "A table is not readable as CSV",
         "not readable as CSV: {problem}",
+        "package",
+    ),
+    Code("blank-row", "error", "A row of a table is blank", "the row is blank", "package"),
+    Code(
+        "missing-cell",
+        "error",
+        "A row has fewer cells than the header",
+        "the row has {cells} of {columns} cells",
+        "package",
+    ),
+    Code(
+        "extra-cell",
+        "error",
+        "A row has more cells than the header",
+        "the row has {cells} cells, not {columns}",
         "package",
     ),
     Code(

@@ -17,7 +17,7 @@ plan; `schemas/` publishes them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from types import MappingProxyType
 from typing import Any, get_args
@@ -101,8 +101,13 @@ def plan_json_bytes(plan: Plan) -> bytes:
     return _plan_adapter().dump_json(plan, indent=2) + b"\n"
 
 
-def _hash(data: bytes) -> str:
-    return f"sha256:{hashlib.sha256(data).hexdigest()}"
+FileStat = tuple[int, str]
+"""What a resource records of its file: its size in bytes and its hash ("sha256:…")."""
+
+
+def file_stat(data: bytes) -> FileStat:
+    """The size and sha256 of a file's bytes, as a resource records them."""
+    return len(data), f"sha256:{hashlib.sha256(data).hexdigest()}"
 
 
 _TABLE_TITLES = {  # name -> English title, Chinese title, what one row is
@@ -153,15 +158,64 @@ _TABLE_TITLES = {  # name -> English title, Chinese title, what one row is
 }
 
 
-def _file_resource(path: str, data: bytes, **extra: Any) -> dict[str, Any]:
+def file_resource(path: str, stat: FileStat, **extra: Any) -> dict[str, Any]:
     """A resource for one file: where, what format, how big, its sha256 (`extra` first)."""
     known = file_format(path)
     resource: dict[str, Any] = {**extra, "path": path}
     resource.update(format=known.format, mediatype=known.mediatype)
     if known.text:
         resource["encoding"] = "utf-8"
-    resource.update(bytes=len(data), hash=_hash(data))
+    size, digest = stat
+    resource.update(bytes=size, hash=digest)
     return resource
+
+
+def table_resource(name: str, stat: FileStat, schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The resource of one table of `TABLES`: its title, what a row is, the file, dialect and
+    Table Schema (a corpus passes its schemas, whose ids may carry a plan prefix)."""
+    title, title_zh, what = _TABLE_TITLES[name]
+    spans = any(field["name"] == "start" for field in schema["fields"])
+    return {
+        "name": name,
+        "type": "table",
+        "title": f"{title} ({title_zh})",
+        "description": f"One row per {what}."
+        + (" Each row gives its source span (line, start, end)." if spans else ""),
+        **file_resource(f"{name}.csv", stat),
+        "dialect": dict(CSV_DIALECT),
+        "schema": schema,
+    }
+
+
+def descriptor_frame(
+    *,
+    name: str,
+    dataset: str,
+    title: str,
+    description: str,
+    resources: list[dict[str, Any]],
+    subject_keywords: Sequence[str],
+    sources: Sequence[Mapping[str, Any]] = (),
+    authors: Sequence[str] = (),
+) -> dict[str, Any]:
+    """A `datapackage.json` around its resources, for one plan or a corpus alike: the v2
+    profile, the id (`dataset` under the base IRI), version and licence, the sources, the
+    publisher (and `authors`), the keywords (`publication.keywords` gives them)."""
+    contributors: list[dict[str, Any]] = [{"title": PUBLISHER, "roles": ["publisher"]}]
+    contributors += [{"title": author, "roles": ["author"]} for author in authors]
+    frame: dict[str, Any] = {
+        "$schema": PACKAGE_PROFILE,
+        "name": name,
+        "id": f"{BASE_IRI}/dataset/{dataset}",
+        "title": title,
+        "description": description,
+        "version": VERSION,
+        "licenses": [dict(LICENSE)],
+    }
+    if sources:
+        frame["sources"] = [dict(source) for source in sources]
+    frame.update(contributors=contributors, keywords=list(subject_keywords), resources=resources)
+    return frame
 
 
 def package_descriptor(
@@ -184,25 +238,12 @@ def package_descriptor(
         path = f"{name}.csv"
         if path not in files:
             raise ExportError(f"the package has no {path}")
-        title, title_zh, what = _TABLE_TITLES[name]
-        spans = any(field["name"] == "start" for field in schemas[name]["fields"])
-        resources.append(
-            {
-                "name": name,
-                "type": "table",
-                "title": f"{title} ({title_zh})",
-                "description": f"One row per {what}."
-                + (" Each row gives its source span (line, start, end)." if spans else ""),
-                **_file_resource(path, files[path]),
-                "dialect": dict(CSV_DIALECT),
-                "schema": schemas[name],
-            }
-        )
+        resources.append(table_resource(name, file_stat(files[path]), schemas[name]))
     text_path = source_path(plan)
     resources.append(
-        _file_resource(
+        file_resource(
             PLAN_JSON,
-            files[PLAN_JSON],
+            file_stat(files[PLAN_JSON]),
             name="plan",
             title="The plan as canonical JSON",
             description="The whole parsed plan, nested, with every node's source span "
@@ -210,9 +251,9 @@ def package_descriptor(
         )
     )
     resources.append(
-        _file_resource(
+        file_resource(
             text_path,
-            files[text_path],
+            file_stat(files[text_path]),
             name="source",
             title="Source text (原文)",
             description="The text the data was parsed from, in UTF-8. The line, start and end "
@@ -223,9 +264,9 @@ def package_descriptor(
     for path in sorted(set(files) - known):
         kind = file_format(path).kind
         resources.append(
-            _file_resource(
+            file_resource(
                 path,
-                files[path],
+                file_stat(files[path]),
                 name=slug(path),
                 title=f"{kind}: {path}",
                 description=f"{kind} of the plan, generated from the same parse as the tables.",
@@ -241,23 +282,17 @@ def package_descriptor(
     }
     if source is not None:
         source_entry["path"] = source.url
-    contributors: list[dict[str, Any]] = [{"title": PUBLISHER, "roles": ["publisher"]}]
-    if plan.issuer:
-        contributors.append({"title": plan.issuer, "roles": ["author"]})
-    return {
-        "$schema": PACKAGE_PROFILE,
-        "name": check_plan_id(plan.id),
-        "id": f"{BASE_IRI}/dataset/{plan.id}",
-        "title": f"{plan_name} ({plan.doc_number or plan.id}) — key tasks, measures and "
+    return descriptor_frame(
+        name=check_plan_id(plan.id),
+        dataset=plan.id,
+        title=f"{plan_name} ({plan.doc_number or plan.id}) — key tasks, measures and "
         "responsibilities",
-        "description": _description(plan, registry),
-        "version": VERSION,
-        "licenses": [dict(LICENSE)],
-        "sources": [source_entry],
-        "contributors": contributors,
-        "keywords": list(keywords(plan.doc_number, source.keywords if source else ())),
-        "resources": resources,
-    }
+        description=_description(plan, registry),
+        resources=resources,
+        subject_keywords=keywords(plan.doc_number, source.keywords if source else ()),
+        sources=[source_entry],
+        authors=[plan.issuer] if plan.issuer else [],
+    )
 
 
 _ROLE_VERBS: Mapping[Role, str] = MappingProxyType(

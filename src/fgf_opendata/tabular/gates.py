@@ -12,9 +12,12 @@ raising for content problems):
    the plan, every task and measure assigned to an agency, agency ids known, no deadline
    before the date of issue, spans that slice the source text to the row's text.
 
+Each gate is a module of its own: `profiles` (1 and 2), `rules` (3), `reading` (the folder,
+safe paths, links), `report` (the report and how it is printed); this module runs them.
+
 `check_built_package` is what `fgf build` runs on a package it has just produced: gates 2 and
 3, foreign keys and every file's size and sha256, on the files in memory, without frictionless
-(whose cell checks `package.table_csv` already applied when it wrote the cells).
+(whose cell checks `cells.table_csv` already applied when it wrote the cells).
 
 A finding locates itself as `where` = "resource" or "resource/field" and `line` = the row
 number (the header is row 1, so it is the line of the CSV file when no cell holds a line
@@ -31,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExportError, FgfError
-from ..findings import Finding
+from ..findings import CATALOGUE, Finding
 from ..jsonload import load_json
 from ..publication import DESCRIPTOR, slug
 from .profiles import (
@@ -81,13 +84,12 @@ def _foreign_key_findings(
                 values = tuple(row.get(f, "") for f in fields)
                 if any(values) and values not in known:
                     findings.append(
-                        Finding(
-                            "foreign-key",
-                            "error",
-                            f"{'+'.join(fields)} {', '.join(clip(v) for v in values)} is not "
-                            f"in {target.name}.{'+'.join(reference['fields'])}",
+                        CATALOGUE["foreign-key"](
                             at(table.name, fields[0]),
                             number,
+                            fields="+".join(fields),
+                            values=", ".join(clip(v) for v in values),
+                            target=f"{target.name}.{'+'.join(reference['fields'])}",
                         )
                     )
     return findings
@@ -137,15 +139,15 @@ def _file_findings(
         listed.add(str(path))
         found = digest(str(path))
         if found is None:
-            findings.append(Finding("missing-file", "error", f"{clip(path)} is missing", name))
+            findings.append(CATALOGUE["missing-file"](name, path=clip(path)))
             continue
         size, sha256 = found
         if resource.get("bytes") != size:
-            message = f"the file has {size} bytes, the descriptor says {resource.get('bytes')}"
-            findings.append(Finding("byte-count", "error", message, name))
+            findings.append(
+                CATALOGUE["byte-count"](name, size=size, recorded=resource.get("bytes"))
+            )
         if resource.get("hash") != f"sha256:{sha256}":
-            message = "the file's sha256 is not the hash the descriptor records"
-            findings.append(Finding("hash-count", "error", message, name))
+            findings.append(CATALOGUE["hash-count"](name))
     unlisted = set(paths) - listed
     site = sorted(p.removeprefix("site/") for p in unlisted if p.startswith("site/"))
     if site:  # the package's site, made after the descriptor: the site's own rule applies
@@ -154,9 +156,7 @@ def _file_findings(
         if site_intruder(site, read("site/index.html")) is None:
             unlisted.difference_update(f"site/{p}" for p in site)
     for path in sorted(unlisted):
-        findings.append(
-            Finding("unlisted-file", "error", f"{clip(path)} is not a resource", DESCRIPTOR)
-        )
+        findings.append(CATALOGUE["unlisted-file"](DESCRIPTOR, path=clip(path)))
     return findings
 
 
@@ -186,7 +186,7 @@ def check_built_package(files: Mapping[str, bytes], folder: Path | None = None) 
     once; parts equal to the library's own, `library_parts`, are not: the test suite checks
     those); every file there with its recorded size and sha256, and listed; the project's rules
     and every foreign key on the rows, read from `files` (not from disk). Types and
-    constraints are not re-checked: `package.table_csv` refused any value that did not fit
+    constraints are not re-checked: `cells.table_csv` refused any value that did not fit
     its field when it wrote the cell. `validate_package` is the full gate, frictionless
     included; `fgf validate` and CI run it. Raises `ExportError` without a descriptor,
     `ParseError` when it is not JSON (`jsonload.load_json`).
@@ -263,18 +263,18 @@ def linked_findings(folder: Path) -> list[Finding]:
             if name in files:
                 load_json(files[name], name)
         except FgfError as exc:
-            refused.append(Finding("invalid-json", "error", str(exc), slug(name)))
+            refused.append(CATALOGUE["invalid-json"](slug(name), problem=exc))
             del files[name]
     left_out = {f.where for f in refused}
     try:
         checked = check_linked(files)
     except RecursionError:
         message = "the RDF files nest too deeply to be read"
-        return [*refused, Finding("linked-file-unreadable", "error", message, "linked-plan-ttl")]
+        return [*refused, CATALOGUE["linked-file-unreadable"]("linked-plan-ttl", problem=message)]
     except Exception as exc:  # noqa: BLE001 - rdflib fails in any way on a damaged graph
         # (compare.isomorphic raises a bare Exception on an IRI with spaces): still a finding.
         message = f"the RDF files cannot be checked: {type(exc).__name__}: {clip(exc, 200)}"
-        return [*refused, Finding("linked-file-unreadable", "error", message, "linked-plan-ttl")]
+        return [*refused, CATALOGUE["linked-file-unreadable"]("linked-plan-ttl", problem=message)]
     # Findings name the focus node by IRI; the report's `where` is resource/field, so name the
     # file (the resource) and keep the IRI in the message.
     return refused + [

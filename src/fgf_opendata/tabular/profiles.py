@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import FgfError
-from ..findings import Finding
+from ..findings import CATALOGUE, Finding
 from ..jsonload import load_json
 from ..publication import DESCRIPTOR, PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE
 from .cells import CSV_DIALECT
@@ -108,10 +108,10 @@ def frictionless_findings(
                 _for_frictionless(folder, descriptor, skip), type="package", basepath=str(folder)
             )
         except FrictionlessException as exc:  # pragma: no cover - validate reports instead
-            return [Finding("frictionless-error", "error", clip_quoted(str(exc)), DESCRIPTOR)]
+            return [CATALOGUE["frictionless-error"](DESCRIPTOR, problem=clip_quoted(str(exc)))]
         except Exception as exc:  # noqa: BLE001 - frictionless fails in any way on some damage
             message = f"frictionless could not validate the package: {type(exc).__name__}: {exc}"
-            return [Finding("frictionless-error", "error", clip(message, 300), DESCRIPTOR)]
+            return [CATALOGUE["frictionless-error"](DESCRIPTOR, problem=clip(message, 300))]
     for error in report.errors:
         findings.append(Finding(error.type, "error", _error_message(error), DESCRIPTOR))
     for task in report.tasks:
@@ -201,7 +201,7 @@ def _pattern_findings(descriptor: Mapping[str, Any], load: Callable[[Any], Any])
             problem = _pattern_error(field)
             if problem:
                 where = at(str(resource.get("name")), str(field.get("name")))
-                findings.append(Finding("invalid-pattern", "error", problem, where))
+                findings.append(CATALOGUE["invalid-pattern"](where, problem=problem))
     return findings
 
 
@@ -260,24 +260,21 @@ def profile_findings(folder: Path, descriptor: Mapping[str, Any]) -> list[Findin
 
 def descriptor_profile_findings(descriptor: Mapping[str, Any]) -> list[Finding]:
     findings = [
-        Finding("package-profile-error", "error", message, DESCRIPTOR)
+        CATALOGUE["package-profile-error"](DESCRIPTOR, problem=message)
         for message in profile_errors("datapackage", descriptor)
     ]
     if descriptor.get("$schema") != PACKAGE_PROFILE:
         findings.append(
-            Finding(
-                "not-data-package-v2",
-                "error",
-                f"$schema is {clip(descriptor.get('$schema'))}, not {PACKAGE_PROFILE}",
-                DESCRIPTOR,
+            CATALOGUE["not-data-package-v2"](
+                DESCRIPTOR, found=clip(descriptor.get("$schema")), expected=PACKAGE_PROFILE
             )
         )
     return findings
 
 
 def library_parts() -> tuple[dict[str, Any], ...]:
-    """The Table Schemas and the CSV dialect this library writes (`package.table_schemas`,
-    `package.CSV_DIALECT`): constants of the code, not of the plan, so the test suite checks
+    """The Table Schemas and the CSV dialect this library writes (`columns.table_schemas`,
+    `cells.CSV_DIALECT`): constants of the code, not of the plan, so the test suite checks
     them against the v2 profiles once instead of every build."""
 
     return (*table_schemas().values(), dict(CSV_DIALECT))
@@ -302,33 +299,27 @@ def part_profile_findings(
             schema = load(resource["schema"])
             if schema is None:
                 findings.append(
-                    Finding(
-                        "table-schema-profile-error",
-                        "error",
-                        f"schema {clip(resource['schema'])} is neither inline nor a readable "
-                        "local file",
+                    CATALOGUE["table-schema-profile-error"](
                         name,
+                        problem=f"schema {clip(resource['schema'])} is neither inline nor a "
+                        "readable local file",
                     )
                 )
             else:
                 findings.extend(
-                    Finding("table-schema-profile-error", "error", message, name)
+                    CATALOGUE["table-schema-profile-error"](name, problem=message)
                     for message in errors("tableschema", schema)
                 )
                 if isinstance(schema, dict) and schema.get("$schema") != TABLE_SCHEMA_PROFILE:
                     findings.append(
-                        Finding(
-                            "not-table-schema-v2",
-                            "error",
-                            f"schema $schema is {clip(schema.get('$schema'))}, not "
-                            f"{TABLE_SCHEMA_PROFILE}",
-                            name,
+                        CATALOGUE["not-table-schema-v2"](
+                            name, found=clip(schema.get("$schema")), expected=TABLE_SCHEMA_PROFILE
                         )
                     )
         if "dialect" in resource:
             dialect = load(resource["dialect"])
             findings.extend(
-                Finding("dialect-profile-error", "error", message, name)
+                CATALOGUE["dialect-profile-error"](name, problem=message)
                 for message in errors("tabledialect", dialect)
             )
     return findings

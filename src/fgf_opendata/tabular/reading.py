@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import ExportError
-from ..findings import Finding
+from ..findings import CATALOGUE, Finding
 from ..jsonload import load_json
 from ..publication import DESCRIPTOR
 from ..textio import file_kind, max_bytes, read_file
@@ -146,7 +146,7 @@ def link_findings(folder: Path, descriptor: Mapping[str, Any]) -> list[Finding]:
                 continue
             code = "unsafe-link" if "link" in problem else "not-a-file"
             where = names.get(relative, relative)
-            findings.append(Finding(code, "error", f"{clip(relative)} {problem}: not read", where))
+            findings.append(CATALOGUE[code](where, path=clip(relative), problem=problem))
     return findings
 
 

@@ -83,18 +83,18 @@ def read_table(read: Reader, resource: Mapping[str, Any]) -> tuple[Table | None,
                     rows.append(dict(zip(header, cells, strict=True)))
                     numbers.append(number)
                     continue
-                code, problem = (
-                    ("blank-row", "the row is blank")
+                code = (
+                    "blank-row"
                     if not any(cells)
-                    else ("missing-cell", f"the row has {len(cells)} of {len(header)} cells")
+                    else "missing-cell"
                     if len(cells) < len(header)
-                    else ("extra-cell", f"the row has {len(cells)} cells, not {len(header)}")
+                    else "extra-cell"
                 )
-                findings.append(Finding(code, "error", problem, name, number))
+                findings.append(
+                    CATALOGUE[code](name, number, cells=len(cells), columns=len(header))
+                )
         except csv.Error as exc:
-            findings.append(
-                Finding("csv-error", "error", f"not readable as CSV: {exc}", name, reader.line_num)
-            )
+            findings.append(CATALOGUE["csv-error"](name, reader.line_num, problem=exc))
     return Table(name, header, tuple(rows), tuple(numbers)), findings
 
 
@@ -445,14 +445,7 @@ def read_tables(
     for resource in resources_of(descriptor):
         name = resource.get("name")
         if not is_local(resource.get("path")):
-            findings.append(
-                Finding(
-                    "unsafe-path",
-                    "error",
-                    f"path {clip(resource.get('path'))} is not a relative path inside the package",
-                    str(name),
-                )
-            )
+            findings.append(CATALOGUE["unsafe-path"](str(name), path=clip(resource.get("path"))))
             continue
         if resource.get("type") == "table" and isinstance(name, str):
             table, problems = read_table(read, resource)
