@@ -1,4 +1,9 @@
-"""Plan -> rows: one list of rows per table of `columns.TABLES`, in document order."""
+"""Plan -> rows: one list of rows per table of `columns.TABLES`, in document order.
+
+A plan becomes records (`columns.PlanRecord`, `Node`, `SubjectRecord`, `Item`, an `Agency`),
+and each record a row through its table's columns (`columns.COLUMNS`), the same columns that
+give the Table Schemas.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +22,10 @@ from ..model import (
     Point,
     Responsibility,
     Section,
-    Span,
     Target,
     Task,
 )
-from .columns import TABLES
+from .columns import COLUMNS, TABLES, Item, Node, PlanRecord, SubjectRecord
 
 __all__ = [
     "Row",
@@ -35,10 +39,6 @@ __all__ = [
 
 Row = dict[str, Any]
 """One table row: column name -> a JSON value (str, int, float, bool or None)."""
-
-
-def _span(span: Span) -> Row:
-    return {"line": span.line, "start": span.start, "end": span.end}
 
 
 def section_tasks(plan: Plan) -> Iterator[tuple[Section, Task]]:
@@ -89,46 +89,22 @@ def assignments_of(plan: Plan) -> Iterator[Assignment]:
 def _responsibility_rows(subject_id: str, resp: Responsibility | None) -> Iterator[Row]:
     if resp is None:
         return
+    table = COLUMNS["responsibilities"]
     for assignment in resp.assignments:
-        yield {
-            "subject_id": subject_id,
-            "position": assignment.position,
-            "agency": assignment.agency,
-            "agency_id": assignment.agency_id,
-            "role": assignment.role,
-            "open_ended": resp.open_ended,
-            **_span(resp.span),
-        }
+        yield table.row(Item(subject_id, assignment.position, assignment, resp.span, resp))
 
 
 def _deadline_rows(subject_id: str, deadlines: Sequence[Deadline]) -> Iterator[Row]:
+    table = COLUMNS["deadlines"]
     for position, deadline in enumerate(deadlines):
-        yield {
-            "subject_id": subject_id,
-            "position": position,
-            "expression": deadline.expression,
-            "date": deadline.date.isoformat(),
-            "precision": deadline.precision,
-            "recurrence": deadline.recurrence,
-            **_span(deadline.span),
-        }
+        yield table.row(Item(subject_id, position, deadline, deadline.span))
 
 
 def _target_rows(subject_id: str, targets: Sequence[Target]) -> Iterator[Row]:
+    table = COLUMNS["targets"]
     for position, target in enumerate(targets):
-        values = target.model_dump(mode="json")  # Decimal -> int or float, as in plan.json
-        yield {
-            "subject_id": subject_id,
-            "position": position,
-            "text": target.text,
-            "quantity": target.quantity,
-            "value": values["value"],
-            "unit": target.unit,
-            "unit_text": target.unit_text,
-            "comparator": target.comparator,
-            "baseline": values["baseline"],
-            **_span(target.span),
-        }
+        dumped = target.model_dump(mode="json")
+        yield table.row(Item(subject_id, position, target, target.span, dumped=dumped))
 
 
 def _cited_agency_ids(plan: Plan, registry: Registry) -> list[str]:
@@ -154,113 +130,44 @@ def agency_rows(ids: Iterable[str], registry: Registry) -> list[Row]:
             raise ExportError(f"agency id {agency_id!r} is not in the registry")
         found[agency_id] = agency
         wanted.extend(i for i in (agency.parent_id, agency.successor_id) if i is not None)
-    return [
-        {
-            "id": a.id,
-            "name_zh": a.name_zh,
-            "full_name_zh": a.full_name_zh,
-            "name_en": a.name_en,
-            "abbreviation_en": a.abbreviation_en,
-            "kind": a.kind,
-            "category": a.category,
-            "parent_id": a.parent_id,
-            "established": a.established,
-            "dissolved": a.dissolved,
-            "successor_id": a.successor_id,
-            "wikidata": a.wikidata,
-        }
-        for a in sorted(found.values(), key=lambda a: a.id)
-    ]
+    table = COLUMNS["agencies"]
+    return [table.row(agency) for agency in sorted(found.values(), key=lambda a: a.id)]
 
 
 def plan_rows(plan: Plan, registry: Registry) -> dict[str, list[Row]]:
     """Table name -> rows, in `TABLES` order: document order, agencies sorted by id."""
     issuer = registry.lookup(plan.issuer) if plan.issuer else None
     tables: dict[str, list[Row]] = {name: [] for name in TABLES}
-    tables["plans"].append(
-        {
-            "id": plan.id,
-            "doc_number": plan.doc_number,
-            "title": plan.title,
-            "issuer": plan.issuer,
-            "issuer_id": issuer.id if issuer else None,
-            "issued": plan.issued.isoformat() if plan.issued else None,
-            "addressees": plan.addressees,
-            "plan_title": plan.plan_title,
-        }
-    )
+    tables["plans"].append(COLUMNS["plans"].row(PlanRecord(plan, issuer.id if issuer else None)))
     subjects = tables["subjects"]
-    subjects.append({"id": plan.id, "kind": "plan"})
+    subject_row = COLUMNS["subjects"].row
+    subjects.append(subject_row(SubjectRecord(plan.id, "plan")))
     for section in plan.sections:
-        subjects.append({"id": section.id, "kind": "section"})
-        tables["sections"].append(
-            {
-                "id": section.id,
-                "plan_id": plan.id,
-                "number": section.number,
-                "label": section.label,
-                "title": section.title,
-                **_span(section.span),
-            }
-        )
+        subjects.append(subject_row(SubjectRecord(section.id, "section")))
+        tables["sections"].append(COLUMNS["sections"].row(Node(plan.id, section)))
     number_under: dict[str, int] = {}
     for parent_id, subject in subjects_of(plan):
-        if isinstance(subject, Task):
-            subjects.append({"id": subject.id, "kind": "task"})
-            tables["tasks"].append(
-                {
-                    "id": subject.id,
-                    "section_id": parent_id,
-                    "number": subject.number,
-                    "label": subject.label,
-                    "text": subject.text,
-                    **_span(subject.span),
-                }
-            )
-        elif isinstance(subject, Measure):
-            subjects.append({"id": subject.id, "kind": "measure"})
-            tables["measures"].append(
-                {
-                    "id": subject.id,
-                    "task_id": parent_id,
-                    "number": subject.number,
-                    "numbered": subject.numbered,
-                    "label": subject.label,
-                    "text": subject.text,
-                    **_span(subject.span),
-                }
-            )
-        elif isinstance(subject, Point):
-            subjects.append({"id": subject.id, "kind": "point"})
-            tables["points"].append(
-                {
-                    "id": subject.id,
-                    "measure_id": parent_id,
-                    "number": subject.number,
-                    "label": subject.label,
-                    "text": subject.text,
-                    **_span(subject.span),
-                }
-            )
-        else:
-            subjects.append({"id": subject.id, "kind": "paragraph"})
+        kind, name = _KINDS[type(subject)]
+        subjects.append(subject_row(SubjectRecord(subject.id, kind)))
+        number = 0
+        if isinstance(subject, Paragraph):
             number = number_under[parent_id] = number_under.get(parent_id, 0) + 1
-            tables["paragraphs"].append(
-                {
-                    "id": subject.id,
-                    "parent_id": parent_id,
-                    "number": number,
-                    "segment": "\n" not in subject.gap,
-                    "text": subject.text,
-                    **_span(subject.span),
-                }
-            )
+        tables[name].append(COLUMNS[name].row(Node(parent_id, subject, number)))
         tables["responsibilities"].extend(_responsibility_rows(subject.id, subject.responsibility))
         tables["deadlines"].extend(_deadline_rows(subject.id, subject.deadlines))
         tables["targets"].extend(_target_rows(subject.id, subject.targets))
     for index, resp in enumerate(plan.standing, 1):
-        subjects.append({"id": _standing_id(index), "kind": "standing"})
+        subjects.append(subject_row(SubjectRecord(_standing_id(index), "standing")))
         tables["responsibilities"].extend(_responsibility_rows(_standing_id(index), resp))
     tables["deadlines"].extend(_deadline_rows(plan.id, plan.deadlines))
     tables["agencies"] = agency_rows(_cited_agency_ids(plan, registry), registry)
     return tables
+
+
+_KINDS: dict[type, tuple[str, str]] = {
+    Task: ("task", "tasks"),
+    Measure: ("measure", "measures"),
+    Point: ("point", "points"),
+    Paragraph: ("paragraph", "paragraphs"),
+}
+"""A subject's model -> its kind in subjects and its table."""
