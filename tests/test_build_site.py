@@ -25,9 +25,9 @@ from fgf_opendata.catalog import dataset_jsonld, package_url
 from fgf_opendata.cli import main
 from fgf_opendata.files import check_replaceable
 from fgf_opendata.model import Plan
-from fgf_opendata.package_check import check_built_package, validate_package
 from fgf_opendata.publication import LANDING_PAGE
 from fgf_opendata.rdf import DEFAULT_BASE, parse_turtle
+from fgf_opendata.tabular.gates import check_built_package, validate_package
 from fgf_opendata.vocab import DCAT
 
 

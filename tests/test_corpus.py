@@ -75,7 +75,7 @@ def test_one_graph_and_one_json_per_plan(corpus) -> None:
 
 
 def test_corpus_package_validates(corpus) -> None:
-    from fgf_opendata.package_check import validate_package
+    from fgf_opendata.tabular.gates import validate_package
 
     out, _ = corpus
     report = validate_package(out)

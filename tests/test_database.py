@@ -24,9 +24,9 @@ from conftest import REFERENCE, ROOT
 from fgf_opendata import database
 from fgf_opendata.build import package_outputs
 from fgf_opendata.corpus import build_corpus
-from fgf_opendata.database import FTS_TABLES, VIEWS, database_bytes, datasette_metadata
 from fgf_opendata.errors import ExportError
-from fgf_opendata.package import TABLES
+from fgf_opendata.tabular.columns import TABLES
+from fgf_opendata.tabular.database import FTS_TABLES, VIEWS, database_bytes, datasette_metadata
 
 PROSE = ROOT / "tests" / "corpus" / "guobanfa-1997-11.txt"
 """A real plan with points and paragraphs, which the reference plan has none of."""
@@ -315,7 +315,7 @@ def test_the_same_files_give_the_same_bytes(reference: Mapping[str, bytes]) -> N
     code = (
         "import hashlib, sys; from pathlib import Path\n"
         "from fgf_opendata.build import package_outputs\n"
-        "from fgf_opendata.database import database_bytes\n"
+        "from fgf_opendata.tabular.database import database_bytes\n"
         "files = package_outputs(Path(sys.argv[1]).read_text(encoding='utf-8')).files\n"
         "print(hashlib.sha256(database_bytes(files)).hexdigest())\n"
     )

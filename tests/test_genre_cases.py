@@ -15,10 +15,10 @@ import pytest
 
 from conftest import check_golden
 from fgf_opendata.agencies import Registry
+from fgf_opendata.checks import check_plan
 from fgf_opendata.model import Deadline, Measure, Paragraph, Plan, Responsibility, Target, Task
 from fgf_opendata.parsing import parse_plan, render_plan
 from fgf_opendata.serialize import dumps
-from fgf_opendata.validate import check_plan
 
 # cases/layout: the reference cut down, with prose under items or tasks at the top level;
 # kept apart from cases/genre, whose plans must not resemble the reference (test_diff).

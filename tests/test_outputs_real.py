@@ -25,10 +25,10 @@ from fgf_opendata.build import build_package
 from fgf_opendata.cli import main
 from fgf_opendata.errors import ParseError
 from fgf_opendata.model import Deadline, Paragraph, Plan, Responsibility, Target
-from fgf_opendata.package_check import validate_package
 from fgf_opendata.parsing import parse_plan
 from fgf_opendata.rdf import from_graph, to_graph
 from fgf_opendata.shacl import check_plan_graph
+from fgf_opendata.tabular.gates import validate_package
 
 CORPUS = ROOT / "tests" / "corpus"
 FILES = sorted(CORPUS.glob("*.txt"))
@@ -201,13 +201,13 @@ def test_segments_of_guobanfa_2018_128_are_rows_with_their_own_agencies(
 def test_coverage_sees_segments_and_standing_assignments(packages: dict[str, Path]) -> None:
     """An item is assigned by its own line, by a segment under it, or by a standing assignment
     stated before it; the package's rule finds it only when none of these is there."""
-    from fgf_opendata.package_check import _read_table, _Rules, _Table
+    from fgf_opendata.tabular.rules import Rules, Table, read_table
 
     folder = packages["guobanfa-2018-128.txt"]
-    tables: dict[str, _Table] = {}
+    tables: dict[str, Table] = {}
     for name in (*LISTED, "agencies"):
         resource = {"name": name, "path": f"{name}.csv"}
-        table, _ = _read_table(lambda p: (folder / p).read_bytes(), resource)
+        table, _ = read_table(lambda p: (folder / p).read_bytes(), resource)
         assert table is not None
         tables[name] = table
     resp = tables["responsibilities"]
@@ -218,10 +218,8 @@ def test_coverage_sees_segments_and_standing_assignments(packages: dict[str, Pat
 
         kept = [(n, r) for n, r in resp.numbered() if not gone(r["subject_id"])]
         rows = tuple(r for _, r in kept)
-        tables["responsibilities"] = _Table(
-            resp.name, resp.columns, rows, tuple(n for n, _ in kept)
-        )
-        found = _Rules(tables, None, set(tables)).run()
+        tables["responsibilities"] = Table(resp.name, resp.columns, rows, tuple(n for n, _ in kept))
+        found = Rules(tables, None, set(tables)).run()
         return [(f.code, f.message) for f in found]
 
     assert findings_without() == []
@@ -231,7 +229,7 @@ def test_coverage_sees_segments_and_standing_assignments(packages: dict[str, Pat
     assert findings_without("task_8") == []
     # ... and without that too, it is an item nobody is assigned to.
     assert findings_without("task_8", "standing_1") == [
-        ("task-without-responsibility", 'task "task_8" has no row in responsibilities')
+        ("task-without-responsibility", 'task "task_8" has no responsibility line')
     ]
 
 

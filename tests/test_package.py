@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REFERENCE, ROOT
-from fgf_opendata import __version__, build, package_check
+from fgf_opendata import __version__, build
 from fgf_opendata import files as file_output
 from fgf_opendata.agencies import Registry
 from fgf_opendata.build import (
@@ -32,18 +32,15 @@ from fgf_opendata.build import (
 )
 from fgf_opendata.cli import main
 from fgf_opendata.errors import ExportError, InvalidPackageError
+from fgf_opendata.findings import Finding
 from fgf_opendata.model import Plan
-from fgf_opendata.package import (
-    PACKAGE_PROFILE,
-    TABLE_SCHEMA_PROFILE,
-    TABLES,
-    check_plan_id,
-    data_files,
-    table_csv,
-    table_schemas,
-)
-from fgf_opendata.package_check import PackageReport, check_built_package, validate_package
-from fgf_opendata.validate import Finding
+from fgf_opendata.publication import PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE
+from fgf_opendata.tabular import gates as package_check
+from fgf_opendata.tabular.cells import table_csv
+from fgf_opendata.tabular.columns import TABLES, table_schemas
+from fgf_opendata.tabular.descriptor import check_plan_id, data_files
+from fgf_opendata.tabular.gates import check_built_package, validate_package
+from fgf_opendata.tabular.report import PackageReport
 
 CHECKED_IN = ROOT / "datapackage"
 PROFILES = ROOT / "src" / "fgf_opendata" / "data" / "profiles"
@@ -604,15 +601,15 @@ def test_the_build_gate_finds_unlisted_and_missing_files(package: Path) -> None:
 
 
 def test_the_library_table_schemas_and_dialect_conform_to_the_v2_profiles() -> None:
-    # The build gate trusts these constants (package_check.library_parts); this is the check.
-    from fgf_opendata.package_check import _profile_errors, library_parts
+    # The build gate trusts these constants (profiles.library_parts); this is the check.
+    from fgf_opendata.tabular.profiles import library_parts, profile_errors
 
     parts = library_parts()
     *schemas, dialect = parts
     assert len(schemas) == len(TABLES)
     for schema in schemas:
-        assert list(_profile_errors("tableschema", schema)) == [], schema
-    assert list(_profile_errors("tabledialect", dialect)) == []
+        assert list(profile_errors("tableschema", schema)) == [], schema
+    assert list(profile_errors("tabledialect", dialect)) == []
 
 
 def test_the_build_gate_runs_the_v2_profiles(package: Path) -> None:

@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from fgf_opendata.agencies import Registry
+from fgf_opendata.checks import check_plan
 from fgf_opendata.cli import main
 from fgf_opendata.errors import ParseError
 from fgf_opendata.parsing import parse_plan, render_plan
-from fgf_opendata.validate import check_plan
 
 CASES_DIR = Path(__file__).parent / "cases" / "errors"
 

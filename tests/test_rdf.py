@@ -375,7 +375,7 @@ def test_bytes_are_deterministic_across_processes() -> None:
         if sys.argv[1] == "hide-orjson":
             sys.modules["orjson"] = None
         from pathlib import Path
-        from fgf_opendata.package import data_files
+        from fgf_opendata.tabular.descriptor import data_files
         from fgf_opendata.parsing import parse_plan
         from fgf_opendata.agencies import default_registry
         from fgf_opendata.rdf import linked_outputs
@@ -419,7 +419,7 @@ def test_building_and_validating_make_no_network_access(tmp_path: Path) -> None:
         sys.addaudithook(guard)
         from pathlib import Path
         from fgf_opendata.agencies import default_registry
-        from fgf_opendata.package import data_files
+        from fgf_opendata.tabular.descriptor import data_files
         from fgf_opendata.parsing import parse_plan
         from fgf_opendata.rdf import linked_outputs, parse_jsonld, parse_turtle
         from fgf_opendata.shacl import check_catalog, check_plan_graph

@@ -19,9 +19,9 @@ from fgf_opendata import diff as diff_module
 from fgf_opendata.diff import _Node, _windows, diff_plans
 from fgf_opendata.memory import cycle_collection_paused
 from fgf_opendata.model import Plan
-from fgf_opendata.package import plan_json_bytes
 from fgf_opendata.parsing import parse_plan
 from fgf_opendata.serialize import plan_to_json
+from fgf_opendata.tabular.descriptor import plan_json_bytes
 
 
 def _load_scale() -> ModuleType:

@@ -10,6 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from conftest import ROOT
 from fgf_opendata.agencies import Registry
 from fgf_opendata.catalog import catalog_graph
+from fgf_opendata.findings import Finding
 from fgf_opendata.model import Plan
 from fgf_opendata.rdf import DEFAULT_BASE, linked_outputs, parse_turtle, serialize_turtle, to_graph
 from fgf_opendata.serialize import plan_to_json
@@ -20,7 +21,6 @@ from fgf_opendata.shacl import (
     check_plan_graph,
     dcat_ap_shapes,
 )
-from fgf_opendata.validate import Finding
 from fgf_opendata.vocab import (
     DCAT,
     DCT,

@@ -22,7 +22,7 @@ from conftest import ROOT
 from fgf_opendata.agencies import Registry
 from fgf_opendata.build import build_package
 from fgf_opendata.model import Agency
-from fgf_opendata.package import TABLES, table_schemas
+from fgf_opendata.tabular.columns import TABLES, table_schemas
 
 SOURCES = {
     "reference": ROOT / "sources" / "guobanfa-2021-25.txt",

@@ -21,7 +21,7 @@ from fgf_opendata.build import build_package
 from fgf_opendata.cli import main
 from fgf_opendata.errors import FgfError, ParseError
 from fgf_opendata.model import Plan
-from fgf_opendata.package_check import check_built_package, validate_package
+from fgf_opendata.tabular.gates import check_built_package, validate_package
 
 SECRET = "root:x:0:0:root:/root:/bin/bash"
 

@@ -35,9 +35,9 @@ from fgf_opendata.agencies import default_registry
 from fgf_opendata.build import build_package
 from fgf_opendata.cli import main
 from fgf_opendata.errors import FgfError
-from fgf_opendata.package_check import linked_findings, validate_package
 from fgf_opendata.parsing import render_plan
 from fgf_opendata.synth import build_plan, random_spec
+from fgf_opendata.tabular.gates import linked_findings, validate_package
 
 SECRET = "root:x:0:0:root:/root:/bin/bash"
 CODE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")

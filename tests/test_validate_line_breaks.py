@@ -18,8 +18,10 @@ from fgf_opendata.agencies import Registry
 from fgf_opendata.build import build_package
 from fgf_opendata.corpus import build_corpus
 from fgf_opendata.model import Plan
-from fgf_opendata.package import plan_rows, table_csv, table_schemas
-from fgf_opendata.package_check import validate_package
+from fgf_opendata.tabular.cells import table_csv
+from fgf_opendata.tabular.columns import table_schemas
+from fgf_opendata.tabular.gates import validate_package
+from fgf_opendata.tabular.rows import plan_rows
 
 
 def _frictionless_errors(package: Path) -> list[str]:

@@ -17,15 +17,9 @@ from click.testing import CliRunner
 from conftest import ROOT, run_offline
 from fgf_opendata.build import build_package
 from fgf_opendata.cli import main
-from fgf_opendata.package_check import (
-    PackageReport,
-    check_built_package,
-    clip,
-    format_report,
-    report_json_schema,
-    validate_package,
-)
-from fgf_opendata.validate import Finding
+from fgf_opendata.findings import Finding
+from fgf_opendata.tabular.gates import check_built_package, validate_package
+from fgf_opendata.tabular.report import PackageReport, clip, format_report, report_json_schema
 
 Rows = list[list[str]]
 
@@ -386,8 +380,8 @@ def test_validate_runs_the_shacl_shapes_on_the_plan_graph(tmp_path: Path) -> Non
     from rdflib import URIRef
     from rdflib.namespace import PROV
 
-    from fgf_opendata.package_check import linked_findings
     from fgf_opendata.rdf import parse_turtle, serialize_turtle
+    from fgf_opendata.tabular.gates import linked_findings
 
     package = tmp_path / "pkg"
     shutil.copytree(Path(__file__).resolve().parent.parent / "datapackage", package)

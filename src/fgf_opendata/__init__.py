@@ -42,8 +42,8 @@ _EXPORTS = {
     "parse_plan": "parsing",
     "render_plan": "parsing",
     "layout_plan": "parsing",
-    "Finding": "validate",
-    "check_plan": "validate",
+    "Finding": "findings",
+    "check_plan": "checks",
     "read_source": "textio",
     "plan_to_json": "serialize",
     "plan_from_json": "serialize",
@@ -51,7 +51,7 @@ _EXPORTS = {
     "from_graph": "rdf",
     "build_package": "build",
     "check_build": "build",
-    "validate_package": "package_check",
+    "validate_package": "tabular.gates",
     "build_corpus": "corpus",
     "diff_plans": "diff",
 }
@@ -100,6 +100,7 @@ __all__ = [
 if TYPE_CHECKING:
     from .agencies import Registry, default_registry, load_registry
     from .build import build_package, check_build
+    from .checks import check_plan
     from .corpus import build_corpus
     from .diff import diff_plans
     from .errors import (
@@ -112,6 +113,7 @@ if TYPE_CHECKING:
         ParseError,
         UnknownAgencyError,
     )
+    from .findings import Finding
     from .model import (
         Agency,
         Assignment,
@@ -125,12 +127,11 @@ if TYPE_CHECKING:
         Target,
         Task,
     )
-    from .package_check import validate_package
     from .parsing import layout_plan, parse_plan, render_plan
     from .rdf import from_graph, to_graph
     from .serialize import plan_from_json, plan_to_json
+    from .tabular.gates import validate_package
     from .textio import read_source
-    from .validate import Finding, check_plan
 
 
 def __getattr__(name: str) -> Any:

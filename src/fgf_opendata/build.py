@@ -1,7 +1,7 @@
 """`fgf build`: from a plan's text to its data package folder, all or nothing.
 
 The stages run in one direction, each once: parse the text, check the plan
-(`validate.check_plan`), produce every output file in memory, each serialised once
+(`checks.check_plan`), produce every output file in memory, each serialised once
 (`package.data_files`, the RDF files of `linked_outputs`, then the descriptor that lists them
 all), write them into a temporary folder beside the target, run the build's gates on it, and
 only then swap it in for the target. A failure at any stage, or a kill, leaves the previous
@@ -13,14 +13,14 @@ cleaned up by the next build, is `files`' business (`check_replaceable`, `stage`
 Two gates, split on purpose:
 
 - `fgf build` refuses to swap in a package that fails its own gates
-  (`package_check.check_built_package`): the Data Package v2 profiles on the descriptor and on
+  (`tabular.gates.check_built_package`): the Data Package v2 profiles on the descriptor and on
   every Table Schema and dialect; every written file with the size and sha256 the descriptor
   records; the project's rules (ids unique, subject ids known, every task and measure
   assigned, agency ids known, no deadline before the date of issue, spans that slice the
   source) and every foreign key, on the rows in memory. It does not run frictionless over rows
-  it has just written: `package.table_csv` already refused any value that does not fit its
+  it has just written: `cells.table_csv` already refused any value that does not fit its
   field (type, required, enum, pattern, bounds, unique, primary key) when it wrote the cell.
-- `fgf validate` (`package_check.validate_package`) is the full gate for a package whoever
+- `fgf validate` (`tabular.gates.validate_package`) is the full gate for a package whoever
   wrote it: frictionless (offline), the profiles and the project's rules. CI runs it, and
   `frictionless validate`, on the checked-in package.
 
@@ -39,24 +39,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
 from .agencies import Registry, default_registry
-from .database import database_bytes, datasette_metadata
+from .checks import check_plan
 from .errors import ExportError, InvalidPackageError
 from .files import SITE, check_replaceable, discard, os_error, publish, stage
+from .findings import Finding
 from .model import Plan
-from .package import (
-    SourceInfo,
-    data_files,
-    descriptor_bytes,
-    package_descriptor,
-)
 from .parsing import parse_plan
-from .publication import DATABASE, DATASETTE_METADATA, DESCRIPTOR, LANDING_PAGE
+from .publication import DATABASE, DATASETTE_METADATA, DESCRIPTOR, LANDING_PAGE, SourceInfo
 from .serialize import dumps
+from .tabular.database import database_bytes, datasette_metadata
+from .tabular.descriptor import data_files, descriptor_bytes, package_descriptor
 from .textio import read_file
-from .validate import Finding, check_plan
 
 if TYPE_CHECKING:  # the gates are imported where they run: `--check` needs none of them
-    from .package_check import PackageReport
+    from .tabular.report import PackageReport
 
 __all__ = [
     "BuildResult",
@@ -222,14 +218,15 @@ def write_package(
     """Writes `files` into a new folder beside `target`, runs a gate on it, then swaps it in.
 
     `check` validates the new folder; None means the build's own gates,
-    `package_check.check_built_package` on `files` and the folder (pass
-    `package_check.validate_package` for the full, frictionless gate). An error whose code is
+    `tabular.gates.check_built_package` on `files` and the folder (pass
+    `tabular.gates.validate_package` for the full, frictionless gate). An error whose code is
     not in `tolerated` (the content findings the build already reported, such as a task
     without responsibility in the source) raises `InvalidPackageError`, and `target` is left as
     it was.
     Returns the gate's report.
     """
-    from .package_check import PackageReport, check_built_package, format_report
+    from .tabular.gates import check_built_package
+    from .tabular.report import PackageReport, format_report
 
     target = check_replaceable(target)
     new = stage(target)

@@ -169,9 +169,9 @@ def parse(
 ) -> None:
     """Parse SOURCE (default: the bundled reference plan) and print its canonical JSON."""
     from .agencies import default_registry
+    from .checks import check_plan
     from .parsing import parse_plan
     from .serialize import plan_to_json
-    from .validate import check_plan
 
     decoded = _read_plan_source(source, encoding, max_bytes)
     registry = default_registry()
@@ -417,8 +417,9 @@ def validate_command(path: str, as_json: bool, limit: int) -> None:
     the full gate for a package whoever wrote it (`fgf build` runs lighter gates on its own
     output). `--json` prints the report as data (schemas/validation-report.schema.json).
     """
-    from .package_check import format_report, validate_package
     from .serialize import dumps
+    from .tabular.gates import validate_package
+    from .tabular.report import format_report
 
     report = validate_package(Path(path), linked=True)
     if as_json:
@@ -465,7 +466,7 @@ def diff_command(
     findings = False
     if strict:
         from .agencies import default_registry
-        from .validate import check_plan
+        from .checks import check_plan
 
         for name, plan in zip((old, new), plans, strict=True):
             found = check_plan(plan, default_registry())

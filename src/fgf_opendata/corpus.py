@@ -32,18 +32,26 @@ from pathlib import Path
 from typing import Any
 
 from .agencies import Registry, default_registry
+from .checks import check_plan
 from .errors import ExportError, FgfError, InvalidPackageError
+from .files import check_replaceable, discard, os_error, publish, stage
 from .model import Plan
-from .publication import (
-    BASE_IRI,
-    CORPUS_GRAPH,
-    DESCRIPTOR,
-    LICENSE,
-    PACKAGE_PROFILE,
-    PUBLISHER,
-    VERSION,
-    keywords,
+from .parsing import parse_plan
+from .publication import CORPUS_GRAPH, DESCRIPTOR, keywords, slug
+from .serialize import dumps
+from .tabular.cells import CSV_DIALECT, table_csv
+from .tabular.columns import TABLES, table_schemas
+from .tabular.descriptor import (
+    FileStat,
+    check_plan_id,
+    descriptor_frame,
+    file_resource,
+    plan_json_bytes,
+    table_resource,
 )
+from .tabular.profiles import profile_errors
+from .tabular.rows import agency_rows, plan_rows
+from .textio import read_source
 
 __all__ = ["CorpusResult", "Skipped", "build_corpus", "corpus_schemas", "expand_sources"]
 
@@ -96,8 +104,6 @@ def expand_sources(sources: Sequence[str | Path]) -> list[Path]:
 
 def corpus_schemas() -> dict[str, dict[str, Any]]:
     """The single-plan Table Schemas, with plan-local ids allowed to carry a plan prefix."""
-    from .package import table_schemas
-
     schemas = table_schemas()
     for table, columns in _PREFIXED.items():
         for column in schemas[table]["fields"]:
@@ -133,11 +139,6 @@ class _Chunk:
 
 def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> _Chunk:
     """Parse one source and produce its rows and triples (runs in a worker process)."""
-    from .package import check_plan_id, plan_json_bytes, plan_rows, table_csv
-    from .parsing import parse_plan
-    from .textio import read_source
-    from .validate import check_plan
-
     registry = default_registry()
     try:
         text = read_source(path, encoding, limit=limit).text
@@ -187,7 +188,7 @@ class _Sink:
         self.digest.update(data)
         self.size += len(data)
 
-    def close(self) -> tuple[int, str]:
+    def close(self) -> FileStat:
         try:
             self.handle.flush()
             os.fsync(self.handle.fileno())  # on disk before the folder is swapped in
@@ -197,8 +198,6 @@ class _Sink:
 
 
 def _header(schema: Mapping[str, Any]) -> bytes:
-    from .package import CSV_DIALECT
-
     out = io.StringIO()
     csv.writer(out, lineterminator=CSV_DIALECT["lineTerminator"]).writerow(
         [f["name"] for f in schema["fields"]]
@@ -255,9 +254,6 @@ def build_corpus(
     progress: Progress | None = None,
 ) -> CorpusResult:
     """Publish every plan among `sources` as one package in `target` (replaced whole)."""
-    from .files import check_replaceable, discard, os_error, publish, stage
-    from .package import TABLES, check_plan_id
-
     registry = registry if registry is not None else default_registry()
     paths = expand_sources(sources)
     if not paths:
@@ -275,7 +271,7 @@ def build_corpus(
         graph_sink = _Sink(staging / CORPUS_GRAPH) if graph else None
         if graph_sink is not None:
             sinks["graph"] = graph_sink
-        files: dict[str, tuple[int, str]] = {}
+        files: dict[str, FileStat] = {}
         plans: list[str] = []
         skipped: list[Skipped] = []
         findings: list[tuple[str, str]] = []
@@ -315,8 +311,6 @@ def build_corpus(
         files["agencies.csv"] = _write_agencies(staging, agency_ids, registry, schemas)
         descriptor = _descriptor(plans, files, schemas)
         _check_descriptor(descriptor)
-        from .serialize import dumps
-
         sinks[DESCRIPTOR] = descriptor_sink = _Sink(staging / DESCRIPTOR)
         descriptor_sink.write(dumps(descriptor).encode("utf-8"))
         descriptor_sink.close()
@@ -333,10 +327,8 @@ def build_corpus(
 
 def _write_agencies(
     staging: Path, ids: set[str], registry: Registry, schemas: Mapping[str, Any]
-) -> tuple[int, str]:
+) -> FileStat:
     """agencies.csv: every cited agency once, with the parents and successors they name."""
-    from .package import agency_rows, table_csv
-
     rows = agency_rows(sorted(ids), registry)
     sink = _Sink(staging / "agencies.csv")
     sink.write(table_csv(rows, schemas["agencies"]))
@@ -344,72 +336,40 @@ def _write_agencies(
 
 
 def _descriptor(
-    plans: Sequence[str], files: Mapping[str, tuple[int, str]], schemas: Mapping[str, Any]
+    plans: Sequence[str], files: Mapping[str, FileStat], schemas: Mapping[str, Any]
 ) -> dict[str, Any]:
-    from .package import CSV_DIALECT, TABLES
-
-    def resource(path: str, **extra: Any) -> dict[str, Any]:
-        size, digest = files[path]
-        return {**extra, "path": path, "bytes": size, "hash": digest}
-
-    resources = [
-        resource(
-            f"{name}.csv",
-            name=name,
-            type="table",
-            format="csv",
-            mediatype="text/csv",
-            encoding="utf-8",
-            dialect=dict(CSV_DIALECT),
-            schema=schemas[name],
-        )
-        for name in TABLES
+    """The corpus's `datapackage.json`, built as a single plan's is (`tabular.descriptor`)."""
+    resources = [table_resource(name, files[f"{name}.csv"], schemas[name]) for name in TABLES]
+    resources += [
+        file_resource(path, files[path], name=slug(path))
+        for path in sorted(p for p in files if p.startswith(("plans/", "source/")))
     ]
-    for path in sorted(p for p in files if p.startswith(("plans/", "source/"))):
-        kind = "json" if path.endswith(".json") else "txt"
-        resources.append(
-            resource(
-                path,
-                name=path.replace("/", "-").replace(".", "-"),
-                format=kind,
-                mediatype="application/json" if kind == "json" else "text/plain",
-                encoding="utf-8",
-            )
-        )
     if CORPUS_GRAPH in files:
         resources.append(
-            resource(
+            file_resource(
                 CORPUS_GRAPH,
+                files[CORPUS_GRAPH],
                 name="corpus-graph",
-                format="nt",
-                mediatype="application/n-triples",
-                encoding="utf-8",
                 description="The RDF graph of every plan (N-Triples).",
             )
         )
-    return {
-        "$schema": PACKAGE_PROFILE,
-        "name": "fgf-corpus",
-        "id": f"{BASE_IRI}/dataset/corpus",
-        "title": f"重点任务分工方案 corpus: {len(plans)} plans — key tasks, measures and responsibilities",
-        "description": (
+    return descriptor_frame(
+        name="fgf-corpus",
+        dataset="corpus",
+        title=f"重点任务分工方案 corpus: {len(plans)} plans — key tasks, measures and responsibilities",
+        description=(
             f"{len(plans)} State Council key-task division plans ({', '.join(plans[:5])}"
             f"{', …' if len(plans) > 5 else ''}) as one package: ids are prefixed by their plan. "
             "Derived data under CC BY 4.0; the sources are state documents outside copyright "
             "(PRC Copyright Law Art. 5)."
         ),
-        "version": VERSION,
-        "licenses": [dict(LICENSE)],
-        "contributors": [{"title": PUBLISHER, "roles": ["publisher"]}],
-        "keywords": list(keywords()),
-        "resources": resources,
-    }
+        resources=resources,
+        subject_keywords=keywords(),
+    )
 
 
 def _check_descriptor(descriptor: Mapping[str, Any]) -> None:
-    from .package_check import _profile_errors
-
-    errors = list(_profile_errors("datapackage", descriptor))
+    errors = list(profile_errors("datapackage", descriptor))
     if errors:
         raise InvalidPackageError(
             "the corpus descriptor fails the Data Package v2 profile: " + errors[0]

@@ -2,7 +2,7 @@
 
 Exceptions mean "cannot continue". Problems in content that do not stop the work (an agency the
 registry does not know, a measure without a responsibility line) are findings, returned as data by
-`fgf_opendata.validate`.
+`fgf_opendata.checks`.
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ data package (Table Schema v2, as embedded in `datapackage.json`), and
 
 from __future__ import annotations
 
-from .package import table_schemas
-from .package_check import report_json_schema
 from .serialize import dumps, plan_json_schema
+from .tabular.columns import table_schemas
+from .tabular.report import report_json_schema
 
 __all__ = ["generated_schemas"]
 

@@ -17,8 +17,8 @@ from importlib import resources
 from rdflib import Graph
 from rdflib.term import BNode, Node, URIRef
 
+from .findings import CATALOGUE, Finding, Severity
 from .rdf import prefixed_name
-from .validate import Finding, Severity
 from .vocab import SH
 
 __all__ = [
@@ -88,20 +88,20 @@ def check_linked(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
         (CATALOG_TURTLE, parse_turtle),
     ):
         if path not in files:
-            findings.append(Finding("linked-file-missing", "error", f"{path} is missing", path))
+            findings.append(CATALOGUE["linked-file-missing"](path, path=path))
             continue
         try:
             graphs[path] = parse(files[path])
         except Exception as exc:  # noqa: BLE001 - rdflib parsers raise IndexError, ... too
             message = f"{path} does not parse: {exc}".splitlines()[0][:300]
-            findings.append(Finding("linked-file-unreadable", "error", message, path))
+            findings.append(CATALOGUE["linked-file-unreadable"](path, problem=message))
     if PLAN_TURTLE in graphs:
         findings.extend(check_plan_graph(graphs[PLAN_TURTLE]))
         if PLAN_JSONLD in graphs:
             difference = describe_difference(graphs[PLAN_TURTLE], graphs[PLAN_JSONLD], limit=5)
             if difference:
                 message = f"{PLAN_JSONLD} and {PLAN_TURTLE} differ: {difference}"
-                findings.append(Finding("linked-graphs-differ", "error", message, PLAN_JSONLD))
+                findings.append(CATALOGUE["linked-graphs-differ"](PLAN_JSONLD, problem=message))
         if "plan.json" in files:
             try:
                 same = from_graph(graphs[PLAN_TURTLE]) == plan_from_json(files["plan.json"])
@@ -110,7 +110,7 @@ def check_linked(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
                 problem = str(exc)
             if problem:
                 message = f"the plan cannot be read back from {PLAN_TURTLE}: {problem}"
-                findings.append(Finding("linked-plan-mismatch", "error", message, PLAN_TURTLE))
+                findings.append(CATALOGUE["linked-plan-mismatch"](PLAN_TURTLE, problem=message))
     if CATALOG_TURTLE in graphs:
         findings.extend(check_catalog(graphs[CATALOG_TURTLE]))
     return tuple(findings)

@@ -30,7 +30,7 @@ misplaced-responsibility, misplaced-heading (具体措施： twice or out of pla
 impossible-deadline (2021年13月底前), impossible-date (the date of issue or the doc number's
 year) and no-issue-year (a deadline such as 年底前 in a document with no doc number and no
 date). Content problems that do not stop parsing (an item without a responsibility line, an
-unknown agency) are left for `fgf_opendata.validate` to report.
+unknown agency) are left for `fgf_opendata.checks` to report.
 
 Parsing time is linear in the input: a （ closes at the next parenthesis when that is a ）
 on its line, and nested ones are paired once per text (`Source`); a paragraph's end is found

@@ -176,8 +176,8 @@ def sources_site(
     """
     from ..build import package_outputs
     from ..errors import ParseError
-    from ..package import source_path
     from ..parsing import parse_plan
+    from ..tabular.descriptor import source_path
 
     if len(texts) == 1:
         name, text = texts[0]

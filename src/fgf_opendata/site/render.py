@@ -25,9 +25,9 @@ from typing import Any
 
 from ..agencies import Registry
 from ..model import Plan
-from ..package import source_path
 from ..publication import DESCRIPTOR, LANDING_PAGE
 from ..rdf import ROLE_LABELS
+from ..tabular.descriptor import source_path
 from . import charts
 from .pages import (
     ROLES,

@@ -29,8 +29,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-from .errors import ExportError
-from .publication import DESCRIPTOR
+from ..errors import ExportError
+from ..publication import DESCRIPTOR
 
 __all__ = ["FTS_TABLES", "VIEWS", "database_bytes", "datasette_metadata"]
 

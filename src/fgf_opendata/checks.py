@@ -1,39 +1,19 @@
-"""Checks that return findings as data: content problems that do not stop the work.
+"""The checks on a parsed plan: content problems that do not stop the work, as findings.
 
-Each finding has a stable kebab-case `code`, a severity, a message and where it was found, so
-tests and CI can assert on a flat list and `--json` can print it as is. `--strict` turns
-findings of severity "error" or "warning" into a failed run.
+Each finding's code, severity and message come from `findings.CATALOGUE`; `--strict` turns
+findings of severity "error" or "warning" into a failed run. The package rules
+(`tabular.rules`) give the same codes on a package's rows, from the same catalogue.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
 
 from .agencies import Registry
+from .findings import CATALOGUE, Finding
 from .model import Plan, Responsibility, Task
 
-__all__ = ["Finding", "Severity", "check_plan"]
-
-Severity = Literal["error", "warning", "info"]
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One problem found in a plan or a package."""
-
-    code: str
-    """Stable kebab-case rule name (task-without-agency, unknown-agency, ...)."""
-    severity: Severity
-    message: str
-    where: str = ""
-    """The node id, or resource/row/field for a package."""
-    line: int | None = None
-    column: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+__all__ = ["check_plan"]
 
 
 def _column(plan_text: str | None, offset: int) -> int | None:
@@ -49,13 +29,12 @@ def _unknown_agencies(
         if assignment.agency_id is None:
             close = registry.close_matches(assignment.agency)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            yield Finding(
-                "unknown-agency",
-                "warning",
-                f"agency {assignment.agency!r} is not in the registry{hint}",
+            yield CATALOGUE["unknown-agency"](
                 subject_id,
                 resp.span.line,
                 _column(text, resp.span.start),
+                agency=repr(assignment.agency),
+                hint=hint,
             )
 
 
@@ -73,13 +52,11 @@ def check_plan(plan: Plan, registry: Registry, text: str | None = None) -> tuple
         )
         if resp is None and not covered:
             findings.append(
-                Finding(
-                    f"{kind}-without-responsibility",
-                    "warning",
-                    f"{kind} {subject.label or subject.id} has no responsibility line",
+                CATALOGUE[f"{kind}-without-responsibility"](
                     subject.id,
                     subject.span.line,
                     _column(text, subject.span.start),
+                    label=subject.label or subject.id,
                 )
             )
         if resp is not None:
@@ -87,14 +64,13 @@ def check_plan(plan: Plan, registry: Registry, text: str | None = None) -> tuple
         for deadline in subject.deadlines:
             if plan.issued is not None and deadline.date < plan.issued:
                 findings.append(
-                    Finding(
-                        "deadline-before-issue-date",
-                        "error",
-                        f"deadline {deadline.expression} ({deadline.date}) is before the plan "
-                        f"was issued ({plan.issued})",
+                    CATALOGUE["deadline-before-issue-date"](
                         subject.id,
                         deadline.span.line,
                         _column(text, deadline.span.start),
+                        expression=deadline.expression,
+                        date=deadline.date,
+                        issued=plan.issued,
                     )
                 )
     return tuple(findings)
