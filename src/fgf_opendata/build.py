@@ -44,6 +44,7 @@ from .errors import ExportError, InvalidPackageError
 from .files import SITE, check_replaceable, discard, os_error, publish, stage
 from .findings import Finding
 from .model import Plan
+from .package_docs import DOCUMENTS, package_documents
 from .parsing import parse_plan
 from .publication import DATABASE, DATASETTE_METADATA, DESCRIPTOR, LANDING_PAGE, SourceInfo
 from .serialize import dumps
@@ -160,7 +161,7 @@ def _produce(
     files[DATASETTE_METADATA] = dumps(datasette_metadata(draft)).encode("utf-8")
     make_linked = linked if linked is not None else default_linked()
     if make_linked is not None:
-        later: dict[str, bytes | None] = {}
+        later: dict[str, bytes | None] = dict.fromkeys(DOCUMENTS)
         if site:
             later[LANDING_PAGE] = None
         extra = make_linked(plan, registry, {**files, **later})
@@ -173,6 +174,8 @@ def _produce(
             ):
                 raise ExportError(f"linked output {path!r} cannot be a file of the package")
         files.update(extra)
+    draft = package_descriptor(plan, files, registry=registry, source=source)
+    files.update(package_documents(draft, issued=plan.issued))
     descriptor = package_descriptor(plan, files, registry=registry, source=source)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     if site:
