@@ -774,6 +774,9 @@ def test_outputs_do_not_depend_on_the_linked_seam(reference_text: str) -> None:
         "source/guobanfa-2021-25.txt",
         "plan.sqlite",
         "metadata.json",
+        "README.md",
+        "LICENSE",
+        "CITATION.cff",
         "datapackage.json",
     }
     assert plain.findings == ()

@@ -33,7 +33,7 @@ _README = """\
 
 - **Licence**: {{ licence.title }} ({{ licence.path }}) — see `LICENSE`.
 {%- for source in sources %}
-- **Source**: {{ source.title | md }}{% if source.path %} <{{ source.path }}>{% endif %}
+- **Source**: {{ source.title | md }}{% if source.path is defined %} <{{ source.path }}>{% endif %}
 {%- endfor %}
 - **Identifier**: <{{ id }}>
 - **Version of fgf-opendata**: {{ version }}
