@@ -21,8 +21,7 @@ from conftest import ROOT
 from fgf_opendata.agencies import Registry
 from fgf_opendata.cli import main
 from fgf_opendata.errors import ExportError
-from fgf_opendata.model import Measure, Plan, Task
-from fgf_opendata.query import (
+from fgf_opendata.linked.query import (
     QueryError,
     example_names,
     example_query,
@@ -31,7 +30,9 @@ from fgf_opendata.query import (
     resolve_query,
     run_query,
 )
-from fgf_opendata.rdf import serialize_jsonld, serialize_turtle, to_graph
+from fgf_opendata.linked.syntax import serialize_jsonld, serialize_turtle
+from fgf_opendata.linked.writer import to_graph
+from fgf_opendata.model import Measure, Plan, Task
 
 
 @pytest.fixture(scope="module")

@@ -386,8 +386,8 @@ def test_validate_runs_the_shacl_shapes_on_the_plan_graph(tmp_path: Path) -> Non
     from rdflib import URIRef
     from rdflib.namespace import PROV
 
+    from fgf_opendata.linked.syntax import parse_turtle, serialize_turtle
     from fgf_opendata.package_check import linked_findings
-    from fgf_opendata.rdf import parse_turtle, serialize_turtle
 
     package = tmp_path / "pkg"
     shutil.copytree(Path(__file__).resolve().parent.parent / "datapackage", package)

@@ -481,8 +481,8 @@ class _QueryCommand(click.Command):
     """`fgf query --help` ends with the example queries and the predeclared prefixes."""
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        from .query import example_description, example_names
-        from .vocab import PREFIXES
+        from .linked.query import example_description, example_names
+        from .linked.vocab import PREFIXES
 
         with formatter.section("Examples (--example NAME)"):
             formatter.write_dl([(name, example_description(name)) for name in example_names()])
@@ -533,7 +533,7 @@ def query_command(
     NAME, the one argument is PATH. The query reads that graph only: SERVICE, FROM, FROM NAMED
     and GRAPH are refused before it runs.
     """
-    from .query import (
+    from .linked.query import (
         DEFAULT_GRAPH,
         format_table,
         is_query_file,

@@ -29,10 +29,10 @@ from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
-from .agencies import Registry, default_registry
-from .errors import ExportError
-from .model import Plan
-from .publication import (
+from ..agencies import Registry, default_registry
+from ..errors import ExportError
+from ..model import Plan
+from ..publication import (
     BASE_IRI,
     CC_BY,
     DESCRIPTOR,
@@ -46,12 +46,14 @@ from .publication import (
     keywords,
     slug,
 )
-from .rdf import EN, ZH, bind_prefixes, check_base, plan_iri
+from .iris import check_base, plan_iri
+from .syntax import bind_prefixes
 from .vocab import (
     DCAT,
     DCATAP,
     DCT,
     ELI,
+    EN,
     EU_COUNTRY,
     EU_FILE_TYPE,
     EU_FREQUENCY,
@@ -67,6 +69,7 @@ from .vocab import (
     SPDX,
     VCARD,
     XSD,
+    ZH,
 )
 
 __all__ = [

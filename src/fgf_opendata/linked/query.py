@@ -40,7 +40,7 @@ from rdflib import Graph
 from rdflib import Literal as RDFLiteral
 from rdflib.term import BNode, Node, URIRef, Variable
 
-from .errors import ExportError, FgfError
+from ..errors import ExportError, FgfError
 from .vocab import PREFIXES, XSD
 
 __all__ = [
@@ -254,7 +254,7 @@ def _quiet_literals() -> Iterator[None]:
 
 def load_graph(path: Path) -> Graph:
     """The graph in a .ttl or .jsonld file, or in a package folder's `linked/plan.ttl`."""
-    from .rdf import parse_jsonld, parse_turtle
+    from .syntax import parse_jsonld, parse_turtle
 
     if path.is_dir():
         candidates = (path / "linked" / "plan.ttl", path / "plan.ttl")
@@ -647,7 +647,7 @@ def _plain(term: Node | None) -> str:
 
 def _short(term: Node | None, graph: Graph | None) -> str:
     if isinstance(term, URIRef) and graph is not None:
-        from .rdf import prefixed_name
+        from .syntax import prefixed_name
 
         prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces()}
         return prefixed_name(term, prefixes) or str(term)
