@@ -533,15 +533,8 @@ def query_command(
     NAME, the one argument is PATH. The query reads that graph only: SERVICE, FROM, FROM NAMED
     and GRAPH are refused before it runs.
     """
-    from .linked.query import (
-        DEFAULT_GRAPH,
-        format_table,
-        is_query_file,
-        load_graph,
-        resolve_query,
-        row_limit_error,
-        run_query,
-    )
+    from .linked.query import DEFAULT_GRAPH, is_query_file, load_graph, resolve_query
+    from .linked.sparql import format_table, row_limit_error, run_query
 
     text, graph_path = resolve_query(sparql, path, example)
     source = sparql if example is None and sparql is not None and is_query_file(sparql) else None

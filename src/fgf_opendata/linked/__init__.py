@@ -10,5 +10,7 @@ The stages, each importing only those listed before it:
 - `reader`: triples -> Plan (`from_graph`), the writer's inverse.
 - `catalog`: the DCAT catalogue of a package and its schema.org twin.
 - `outputs`: the package's RDF files (`linked_outputs`), for `build`.
-- `shacl`: the SHACL gates on those files; `query`: bounded SPARQL over them.
+- `shacl`: the SHACL gates on those files.
+- `sparql`: one query over one graph within a time, row and memory limit; its answer printed.
+- `query`: what `fgf query` reads: the query (text, file or example) and the graph.
 """

@@ -16,7 +16,10 @@ shaped here too: the licence IRI is the URL of `cc-by` in CKAN's default licence
 the label of an IRI object, so `mimetype` is `text/csv` and CKAN's format list turns it into
 `CSV`), and the dates are dates of the source, never of the build (builds are byte-identical).
 
-`dataset_jsonld` describes the same dataset in schema.org terms for search engines.
+`dataset_jsonld` describes the same dataset in schema.org terms for search engines. The two
+stay in one module on purpose: they are one description of the dataset (titles, descriptions,
+dates, keywords, licence, files), written in the two vocabularies that portals and search
+engines read, and a test keeps them saying the same thing.
 """
 
 from __future__ import annotations
