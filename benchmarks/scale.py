@@ -18,7 +18,7 @@ measured by sampling the RSS of `build_package`: the parsed plan about 400 MB; t
 in memory until it has written and checked them all, and the build's gate then reads each
 written file back whole to hash it (another 590 MB for plan.jsonld): 2.4 GB at the peak.
 The gate now hashes in chunks: 1.74 GB at the peak (`--no-site`; 1.87 GB with the site, which
-adds 144 MB of pages and about 16 s of CPU), reached inside `rdf.linked_outputs` (1.78 GB,
+adds 144 MB of pages and about 16 s of CPU), reached inside `linked.outputs.linked_outputs` (1.78 GB,
 measured by VmHWM per stage), where the grouped triples, the Turtle and the JSON-LD are in
 memory at once. A bound of 1 GB needs that stage to stream, and the build to write each file
 as it is made, keeping only its size and sha256.

@@ -44,12 +44,6 @@ FLOORS: dict[str, int] = {
     "tabular": 2,
     "linked": 2,
     "site": 2,
-    "rdf": 2,  # these five move into linked/
-    "vocab": 2,
-    "catalog": 2,
-    "shacl": 2,
-    "query": 2,
-    "jsonld": 2,  # moves into linked/
     "package_docs": 2,
     # orchestration and the command line (and the tools built on them)
     "build": 3,
@@ -70,8 +64,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("files", "site.output"): "the site folder's rule (site_intruder) belongs on the ground",
     ("tabular.gates", "site.output"): "the same rule, read by the package gate",
     ("site.output", "build"): "`fgf site` builds packages: its writer belongs on the top floor",
-    ("rdf", "catalog"): "rdf.linked_outputs <-> catalog: the linked half of issue 15",
-    ("catalog", "rdf"): "the other half of that cycle",
     # sound edges, in a cycle only through the three above
     ("build", "files"): "a cycle through files -> site.output -> build",
     ("build", "tabular.gates"): "the same cycle",

@@ -21,14 +21,15 @@ from rdflib import URIRef
 
 from fgf_opendata.agencies import Registry
 from fgf_opendata.build import package_outputs
-from fgf_opendata.catalog import dataset_jsonld, package_url
 from fgf_opendata.cli import main
 from fgf_opendata.files import check_replaceable
+from fgf_opendata.linked.catalog import dataset_jsonld, package_url
+from fgf_opendata.linked.syntax import parse_turtle
+from fgf_opendata.linked.vocab import DCAT
 from fgf_opendata.model import Plan
+from fgf_opendata.publication import BASE_IRI as DEFAULT_BASE
 from fgf_opendata.publication import LANDING_PAGE
-from fgf_opendata.rdf import DEFAULT_BASE, parse_turtle
 from fgf_opendata.tabular.gates import check_built_package, validate_package
-from fgf_opendata.vocab import DCAT
 
 
 def _files(folder: Path) -> dict[str, bytes]:

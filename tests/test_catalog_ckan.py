@@ -26,11 +26,11 @@ from rdflib.term import Node
 
 from conftest import ROOT
 from fgf_opendata.agencies import Registry
-from fgf_opendata.catalog import LICENSE, catalog_graph, package_url
+from fgf_opendata.linked.catalog import LICENSE, catalog_graph, package_url
+from fgf_opendata.linked.syntax import parse_turtle, serialize_turtle
+from fgf_opendata.linked.vocab import DCAT, DCT, RDF, RDFS, SPDX, VCARD
 from fgf_opendata.model import Plan
 from fgf_opendata.publication import FILE_FORMATS, LANDING_PAGE, SourceInfo
-from fgf_opendata.rdf import parse_turtle, serialize_turtle
-from fgf_opendata.vocab import DCAT, DCT, RDF, RDFS, SPDX, VCARD
 
 CATALOG = ROOT / "datapackage" / "linked" / "catalog.ttl"
 IMT = URIRef("http://purl.org/dc/terms/IMT")

@@ -19,11 +19,11 @@ from rdflib.namespace import SDO as SCHEMA_ORG
 
 from conftest import ROOT
 from fgf_opendata.agencies import Registry
-from fgf_opendata.catalog import catalog_graph, dataset_jsonld
+from fgf_opendata.linked.catalog import catalog_graph, dataset_jsonld
+from fgf_opendata.linked.syntax import parse_jsonld
+from fgf_opendata.linked.vocab import DCAT, DCT, RDF, RDFS
 from fgf_opendata.model import Plan
 from fgf_opendata.publication import CC_BY, LANDING_PAGE, SourceInfo
-from fgf_opendata.rdf import parse_jsonld
-from fgf_opendata.vocab import DCAT, DCT, RDF, RDFS
 
 GOOGLE_REQUIRED = ("name", "description")
 GOOGLE_RECOMMENDED = (

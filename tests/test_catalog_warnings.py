@@ -6,11 +6,11 @@ import re
 
 from conftest import ROOT
 from fgf_opendata.agencies import Registry
-from fgf_opendata.catalog import catalog_graph
+from fgf_opendata.linked.catalog import catalog_graph
+from fgf_opendata.linked.shacl import check_catalog
+from fgf_opendata.linked.syntax import parse_turtle, serialize_turtle
+from fgf_opendata.linked.vocab import DCAT, DCT, IANA_MEDIA_TYPE, RDF
 from fgf_opendata.model import Plan
-from fgf_opendata.rdf import parse_turtle, serialize_turtle
-from fgf_opendata.shacl import check_catalog
-from fgf_opendata.vocab import DCAT, DCT, IANA_MEDIA_TYPE, RDF
 
 
 def test_each_warning_left_is_documented() -> None:

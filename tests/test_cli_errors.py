@@ -226,8 +226,9 @@ class _Linked(NamedTuple):
     syntax: str
 
     def render(self) -> bytes:
+        from fgf_opendata.linked.syntax import serialize_jsonld, serialize_turtle
+        from fgf_opendata.linked.writer import to_graph
         from fgf_opendata.parsing import parse_plan
-        from fgf_opendata.rdf import serialize_jsonld, serialize_turtle, to_graph
 
         graph = to_graph(parse_plan(next(iter(_PLAN_TEXTS.values()))))
         return serialize_turtle(graph) if self.syntax == "turtle" else serialize_jsonld(graph)

@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 
 from conftest import REFERENCE, ROOT
-from fgf_opendata import database
 from fgf_opendata.build import package_outputs
 from fgf_opendata.corpus import build_corpus
 from fgf_opendata.errors import ExportError
+from fgf_opendata.tabular import database
 from fgf_opendata.tabular.columns import TABLES
 from fgf_opendata.tabular.database import FTS_TABLES, VIEWS, database_bytes, datasette_metadata
 

@@ -15,13 +15,14 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from fgf_opendata.agencies import Registry, default_registry
-from fgf_opendata.jsonld import context_document, jsonld_chunks, node_objects
+from fgf_opendata.linked.jsonld import context_document, jsonld_chunks, node_objects
+from fgf_opendata.linked.outputs import linked_outputs
+from fgf_opendata.linked.syntax import parse_jsonld
+from fgf_opendata.linked.vocab import ELI, RDF
 from fgf_opendata.model import Plan
 from fgf_opendata.publication import PLAN_CONTEXT, PLAN_JSONLD, PLAN_TURTLE
-from fgf_opendata.rdf import linked_outputs, parse_jsonld
 from fgf_opendata.synth import build_plan, random_spec
 from fgf_opendata.tabular.descriptor import data_files
-from fgf_opendata.vocab import ELI, RDF
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

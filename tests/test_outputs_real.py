@@ -24,10 +24,11 @@ from conftest import ROOT
 from fgf_opendata.build import build_package
 from fgf_opendata.cli import main
 from fgf_opendata.errors import ParseError
+from fgf_opendata.linked.reader import from_graph
+from fgf_opendata.linked.shacl import check_plan_graph
+from fgf_opendata.linked.writer import to_graph
 from fgf_opendata.model import Deadline, Paragraph, Plan, Responsibility, Target
 from fgf_opendata.parsing import parse_plan
-from fgf_opendata.rdf import from_graph, to_graph
-from fgf_opendata.shacl import check_plan_graph
 from fgf_opendata.tabular.gates import validate_package
 
 CORPUS = ROOT / "tests" / "corpus"

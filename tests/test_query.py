@@ -21,17 +21,11 @@ from conftest import ROOT
 from fgf_opendata.agencies import Registry
 from fgf_opendata.cli import main
 from fgf_opendata.errors import ExportError
+from fgf_opendata.linked.query import example_names, example_query, load_graph, resolve_query
+from fgf_opendata.linked.sparql import QueryError, format_table, run_query
+from fgf_opendata.linked.syntax import serialize_jsonld, serialize_turtle
+from fgf_opendata.linked.writer import to_graph
 from fgf_opendata.model import Measure, Plan, Task
-from fgf_opendata.query import (
-    QueryError,
-    example_names,
-    example_query,
-    format_table,
-    load_graph,
-    resolve_query,
-    run_query,
-)
-from fgf_opendata.rdf import serialize_jsonld, serialize_turtle, to_graph
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from conftest import ROOT
 from fgf_opendata.cli import main
-from fgf_opendata.query import example_names, load_graph, resolve_query
-from fgf_opendata.vocab import PREFIXES
+from fgf_opendata.linked.query import example_names, load_graph, resolve_query
+from fgf_opendata.linked.vocab import PREFIXES
 
 PACKAGE = ROOT / "datapackage"
 NINES = "9" * 5000
@@ -206,7 +206,10 @@ def test_the_readme_quotes_what_fgf_query_prints(monkeypatch: pytest.MonkeyPatch
 
 
 def test_the_readme_lists_every_query_error_code() -> None:
-    source = (ROOT / "src" / "fgf_opendata" / "query.py").read_text(encoding="utf-8")
+    linked = ROOT / "src" / "fgf_opendata" / "linked"
+    source = "".join(
+        (linked / name).read_text(encoding="utf-8") for name in ("query.py", "sparql.py")
+    )
     flat = set(re.findall(r'"((?:query|graph)-[a-z-]+)"', source))
     assert {"query-remote", "query-timeout", "query-memory", "graph-too-deep"} <= flat
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

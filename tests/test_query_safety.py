@@ -23,13 +23,8 @@ from rdflib import Graph
 
 from conftest import ROOT
 from fgf_opendata.cli import main
-from fgf_opendata.query import (
-    DEFAULT_MAX_ROWS,
-    DEFAULT_TIMEOUT,
-    QueryError,
-    load_graph,
-    run_query,
-)
+from fgf_opendata.linked.query import load_graph
+from fgf_opendata.linked.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryError, run_query
 
 PACKAGE = ROOT / "datapackage"
 
@@ -262,7 +257,7 @@ def test_the_query_process_cannot_reach_the_network_even_unchecked(graph: Graph)
     # connection itself. Here the check is skipped on purpose and the SERVICE evaluated.
     from rdflib.plugins.sparql import prepareQuery
 
-    from fgf_opendata.query import _in_child, _Prepared
+    from fgf_opendata.linked.sparql import _in_child, _Prepared
 
     unchecked = _Prepared(prepareQuery("ASK { SERVICE <http://127.0.0.1:9/s> { ?s ?p ?o } }"), None)
     messages = list(_in_child(graph, unchecked, 10, 10, None, "test"))

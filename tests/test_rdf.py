@@ -22,6 +22,41 @@ from rdflib import BNode, Graph, Literal, URIRef
 from conftest import ROOT
 from fgf_opendata.agencies import CATEGORIES, Registry
 from fgf_opendata.errors import ExportError
+from fgf_opendata.linked.iris import canonical_decimal, plan_iri
+from fgf_opendata.linked.outputs import linked_outputs
+from fgf_opendata.linked.reader import from_graph
+from fgf_opendata.linked.syntax import (
+    describe_difference,
+    jsonld_context,
+    parse_jsonld,
+    parse_turtle,
+    serialize_jsonld,
+    serialize_turtle,
+)
+from fgf_opendata.linked.vocab import (
+    BLOCK_KINDS,
+    CV,
+    DCAT,
+    DCT,
+    ELI,
+    FGF,
+    OA,
+    ORG,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    ROLE_LABELS,
+    ROLES,
+    SDO,
+    SKOS,
+    SPDX,
+    SUBDIVISION_TYPES,
+    TIME,
+    XSD,
+    agency_category,
+)
+from fgf_opendata.linked.writer import to_graph
 from fgf_opendata.model import (
     Assignment,
     Block,
@@ -39,43 +74,7 @@ from fgf_opendata.model import (
     Task,
     UnitCode,
 )
-from fgf_opendata.rdf import (
-    DEFAULT_BASE,
-    ROLE_LABELS,
-    canonical_decimal,
-    describe_difference,
-    from_graph,
-    jsonld_context,
-    linked_outputs,
-    parse_jsonld,
-    parse_turtle,
-    plan_iri,
-    serialize_jsonld,
-    serialize_turtle,
-    to_graph,
-)
-from fgf_opendata.vocab import (
-    BLOCK_KINDS,
-    CV,
-    DCAT,
-    DCT,
-    ELI,
-    FGF,
-    OA,
-    ORG,
-    PREFIXES,
-    PROV,
-    RDF,
-    RDFS,
-    ROLES,
-    SDO,
-    SKOS,
-    SPDX,
-    SUBDIVISION_TYPES,
-    TIME,
-    XSD,
-    agency_category,
-)
+from fgf_opendata.publication import BASE_IRI as DEFAULT_BASE
 
 PLAN = f"{DEFAULT_BASE}/doc/cn/guobanfa/2021/25"
 DATA = ROOT / "src" / "fgf_opendata" / "data"
@@ -378,7 +377,7 @@ def test_bytes_are_deterministic_across_processes() -> None:
         from fgf_opendata.tabular.descriptor import data_files
         from fgf_opendata.parsing import parse_plan
         from fgf_opendata.agencies import default_registry
-        from fgf_opendata.rdf import linked_outputs
+        from fgf_opendata.linked.outputs import linked_outputs
         text = Path(sys.argv[2]).read_text(encoding="utf-8")
         registry = default_registry()
         plan = parse_plan(text, registry=registry)
@@ -421,8 +420,9 @@ def test_building_and_validating_make_no_network_access(tmp_path: Path) -> None:
         from fgf_opendata.agencies import default_registry
         from fgf_opendata.tabular.descriptor import data_files
         from fgf_opendata.parsing import parse_plan
-        from fgf_opendata.rdf import linked_outputs, parse_jsonld, parse_turtle
-        from fgf_opendata.shacl import check_catalog, check_plan_graph
+        from fgf_opendata.linked.outputs import linked_outputs
+        from fgf_opendata.linked.shacl import check_catalog, check_plan_graph
+        from fgf_opendata.linked.syntax import parse_jsonld, parse_turtle
 
         if sys.argv[1] == "control":
             # rdflib fetches a remote context: the guard must catch it.
@@ -818,7 +818,7 @@ def test_streamed_ntriples_equal_the_graph(reference_plan, registry) -> None:
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from fgf_opendata.rdf import plan_ntriples, to_graph
+    from fgf_opendata.linked.writer import plan_ntriples, to_graph
 
     streamed = Graph().parse(data=plan_ntriples(reference_plan, registry), format="nt")
     assert isomorphic(streamed, to_graph(reference_plan, registry))
@@ -830,7 +830,7 @@ def test_streamed_ntriples_equal_the_graph(reference_plan, registry) -> None:
     st.sampled_from([{}, {"lang": "zh-hans"}, {"lang": "en"}, {"datatype": XSD.gYear}]),
 )
 def test_the_writers_oxigraph_literals_equal_rdflibs(value: object, extra: dict[str, Any]) -> None:
-    from fgf_opendata.rdf import _ox_literal, _ox_term
+    from fgf_opendata.linked.syntax import _ox_literal, _ox_term
 
     if extra and not isinstance(value, str):
         value = str(value)

@@ -26,10 +26,12 @@ from rdflib.namespace import SKOS
 
 from conftest import check_golden
 from fgf_opendata.agencies import Registry, default_registry
+from fgf_opendata.linked.reader import from_graph
+from fgf_opendata.linked.shacl import check_plan_graph
+from fgf_opendata.linked.vocab import ROLE_LABELS
+from fgf_opendata.linked.writer import to_graph
 from fgf_opendata.model import Assignment, Plan, Responsibility, Role
 from fgf_opendata.parsing.responsibility import ResponsibilityReader
-from fgf_opendata.rdf import ROLE_LABELS, from_graph, to_graph
-from fgf_opendata.shacl import check_plan_graph
 from fgf_opendata.tabular import descriptor as package
 
 HERE = Path(__file__).parent

@@ -9,19 +9,18 @@ from rdflib import Graph, Literal, URIRef
 
 from conftest import ROOT
 from fgf_opendata.agencies import Registry
-from fgf_opendata.catalog import catalog_graph
 from fgf_opendata.findings import Finding
-from fgf_opendata.model import Plan
-from fgf_opendata.rdf import DEFAULT_BASE, linked_outputs, parse_turtle, serialize_turtle, to_graph
-from fgf_opendata.serialize import plan_to_json
-from fgf_opendata.shacl import (
+from fgf_opendata.linked.catalog import catalog_graph
+from fgf_opendata.linked.outputs import linked_outputs
+from fgf_opendata.linked.shacl import (
     DCAT_AP_FILES,
     check_catalog,
     check_linked,
     check_plan_graph,
     dcat_ap_shapes,
 )
-from fgf_opendata.vocab import (
+from fgf_opendata.linked.syntax import parse_turtle, serialize_turtle
+from fgf_opendata.linked.vocab import (
     DCAT,
     DCT,
     ELI,
@@ -36,6 +35,10 @@ from fgf_opendata.vocab import (
     TIME,
     XSD,
 )
+from fgf_opendata.linked.writer import to_graph
+from fgf_opendata.model import Plan
+from fgf_opendata.publication import BASE_IRI as DEFAULT_BASE
+from fgf_opendata.serialize import plan_to_json
 
 PLAN = f"{DEFAULT_BASE}/doc/cn/guobanfa/2021/25"
 DATASET = URIRef(f"{DEFAULT_BASE}/dataset/guobanfa-2021-25")

@@ -380,7 +380,7 @@ def test_validate_runs_the_shacl_shapes_on_the_plan_graph(tmp_path: Path) -> Non
     from rdflib import URIRef
     from rdflib.namespace import PROV
 
-    from fgf_opendata.rdf import parse_turtle, serialize_turtle
+    from fgf_opendata.linked.syntax import parse_turtle, serialize_turtle
     from fgf_opendata.tabular.gates import linked_findings
 
     package = tmp_path / "pkg"

@@ -47,8 +47,8 @@ _EXPORTS = {
     "read_source": "textio",
     "plan_to_json": "serialize",
     "plan_from_json": "serialize",
-    "to_graph": "rdf",
-    "from_graph": "rdf",
+    "to_graph": "linked.writer",
+    "from_graph": "linked.reader",
     "build_package": "build",
     "check_build": "build",
     "validate_package": "tabular.gates",
@@ -114,6 +114,8 @@ if TYPE_CHECKING:
         UnknownAgencyError,
     )
     from .findings import Finding
+    from .linked.reader import from_graph
+    from .linked.writer import to_graph
     from .model import (
         Agency,
         Assignment,
@@ -128,7 +130,6 @@ if TYPE_CHECKING:
         Task,
     )
     from .parsing import layout_plan, parse_plan, render_plan
-    from .rdf import from_graph, to_graph
     from .serialize import plan_from_json, plan_to_json
     from .tabular.gates import validate_package
     from .textio import read_source

@@ -31,12 +31,11 @@ nothing and runs no gate: the files are compared, not judged.
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from .agencies import Registry, default_registry
 from .checks import check_plan
@@ -79,15 +78,14 @@ the catalogue names as the dataset's `dcat:landingPage`."""
 PackageCheck = Callable[[Path], "PackageReport"]
 
 
-def default_linked() -> LinkedOutputs | None:
-    """The RDF outputs to add to the package: `fgf_opendata.rdf.linked_outputs`."""
-    # TODO(lead): wire linked_outputs: import it directly once rdf.py has landed.
-    try:
-        rdf = importlib.import_module("fgf_opendata.rdf")
-    except ImportError:
-        return None
-    make = getattr(rdf, "linked_outputs", None)
-    return cast(LinkedOutputs, make) if callable(make) else None
+def default_linked() -> LinkedOutputs:
+    """The RDF outputs to add to the package: `linked.outputs.linked_outputs`.
+
+    Imported here, on first use: rdflib and oxigraph take most of a second to import, which
+    `fgf parse`, `fgf check` and `import fgf_opendata.build` never need (a test keeps it so)."""
+    from .linked.outputs import linked_outputs
+
+    return linked_outputs
 
 
 @dataclass(frozen=True)
@@ -156,24 +154,18 @@ def _produce(
     files = data_files(plan, registry, text)
     # The database and its Datasette metadata are made from the tables as a draft descriptor
     # describes them; the final descriptor lists them too, which changes neither.
-    draft = {**files, DESCRIPTOR: descriptor_bytes(package_descriptor(plan, files, source=source))}
-    files[DATABASE] = database_bytes(draft)
-    files[DATASETTE_METADATA] = dumps(datasette_metadata(draft)).encode("utf-8")
+    tables = {**files, DESCRIPTOR: descriptor_bytes(package_descriptor(plan, files, source=source))}
+    files[DATABASE] = database_bytes(tables)
+    files[DATASETTE_METADATA] = dumps(datasette_metadata(tables)).encode("utf-8")
     make_linked = linked if linked is not None else default_linked()
-    if make_linked is not None:
-        later: dict[str, bytes | None] = dict.fromkeys(DOCUMENTS)
-        if site:
-            later[LANDING_PAGE] = None
-        extra = make_linked(plan, registry, {**files, **later})
-        for path in extra:
-            if (
-                not _is_safe(path)
-                or path in files
-                or path == DESCRIPTOR
-                or path.startswith(f"{SITE}/")
-            ):
-                raise ExportError(f"linked output {path!r} cannot be a file of the package")
-        files.update(extra)
+    later: dict[str, bytes | None] = dict.fromkeys(DOCUMENTS)
+    if site:
+        later[LANDING_PAGE] = None
+    extra = make_linked(plan, registry, {**files, **later})
+    for path in extra:
+        if not _is_safe(path) or path in files or path == DESCRIPTOR or path.startswith(f"{SITE}/"):
+            raise ExportError(f"linked output {path!r} cannot be a file of the package")
+    files.update(extra)
     draft = package_descriptor(plan, files, registry=registry, source=source)
     files.update(package_documents(draft, issued=plan.issued))
     descriptor = package_descriptor(plan, files, registry=registry, source=source)

@@ -482,8 +482,8 @@ class _QueryCommand(click.Command):
     """`fgf query --help` ends with the example queries and the predeclared prefixes."""
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        from .query import example_description, example_names
-        from .vocab import PREFIXES
+        from .linked.query import example_description, example_names
+        from .linked.vocab import PREFIXES
 
         with formatter.section("Examples (--example NAME)"):
             formatter.write_dl([(name, example_description(name)) for name in example_names()])
@@ -534,15 +534,8 @@ def query_command(
     NAME, the one argument is PATH. The query reads that graph only: SERVICE, FROM, FROM NAMED
     and GRAPH are refused before it runs.
     """
-    from .query import (
-        DEFAULT_GRAPH,
-        format_table,
-        is_query_file,
-        load_graph,
-        resolve_query,
-        row_limit_error,
-        run_query,
-    )
+    from .linked.query import DEFAULT_GRAPH, is_query_file, load_graph, resolve_query
+    from .linked.sparql import format_table, row_limit_error, run_query
 
     text, graph_path = resolve_query(sparql, path, example)
     source = sparql if example is None and sparql is not None and is_query_file(sparql) else None

@@ -164,7 +164,7 @@ def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> 
 
 
 def _triples(plan: Plan, registry: Registry) -> bytes:
-    from .rdf import plan_ntriples
+    from .linked.writer import plan_ntriples
 
     return plan_ntriples(plan, registry)
 

@@ -20,8 +20,8 @@ from itertools import combinations
 from typing import Any
 
 from ..agencies import Registry
+from ..linked.vocab import ROLE_LABELS
 from ..model import Deadline, Plan, Role, Span, Target
-from ..rdf import ROLE_LABELS
 
 __all__ = [
     "CHILD_FIELDS",

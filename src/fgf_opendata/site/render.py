@@ -24,9 +24,9 @@ from importlib import resources
 from typing import Any
 
 from ..agencies import Registry
+from ..linked.vocab import ROLE_LABELS
 from ..model import Plan
 from ..publication import DESCRIPTOR, LANDING_PAGE
-from ..rdf import ROLE_LABELS
 from ..tabular.descriptor import source_path
 from . import charts
 from .pages import (
@@ -203,7 +203,7 @@ def _dataset(
     from its landing page (this page); None for a corpus or for source texts alone."""
     if len(plans) != 1 or DESCRIPTOR not in package_files:
         return None
-    from ..catalog import dataset_jsonld
+    from ..linked.catalog import dataset_jsonld
 
     return dataset_jsonld(plans[0][0], {**package_files, LANDING_PAGE: None}, registry=registry)
 

@@ -254,7 +254,7 @@ def linked_findings(folder: Path) -> list[Finding]:
     read = folder_reader(folder)
     if read("linked/plan.ttl") is None:
         return []
-    from ..shacl import check_linked
+    from ..linked.shacl import check_linked
 
     files = {name: data for name in _LINKED_FILES if (data := read(name)) is not None}
     refused: list[Finding] = []

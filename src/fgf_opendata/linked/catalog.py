@@ -16,7 +16,10 @@ shaped here too: the licence IRI is the URL of `cc-by` in CKAN's default licence
 the label of an IRI object, so `mimetype` is `text/csv` and CKAN's format list turns it into
 `CSV`), and the dates are dates of the source, never of the build (builds are byte-identical).
 
-`dataset_jsonld` describes the same dataset in schema.org terms for search engines.
+`dataset_jsonld` describes the same dataset in schema.org terms for search engines. The two
+stay in one module on purpose: they are one description of the dataset (titles, descriptions,
+dates, keywords, licence, files), written in the two vocabularies that portals and search
+engines read, and a test keeps them saying the same thing.
 """
 
 from __future__ import annotations
@@ -29,10 +32,10 @@ from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
-from .agencies import Registry, default_registry
-from .errors import ExportError
-from .model import Plan
-from .publication import (
+from ..agencies import Registry, default_registry
+from ..errors import ExportError
+from ..model import Plan
+from ..publication import (
     BASE_IRI,
     CC_BY,
     DESCRIPTOR,
@@ -46,12 +49,14 @@ from .publication import (
     keywords,
     slug,
 )
-from .rdf import EN, ZH, bind_prefixes, check_base, plan_iri
+from .iris import check_base, plan_iri
+from .syntax import bind_prefixes
 from .vocab import (
     DCAT,
     DCATAP,
     DCT,
     ELI,
+    EN,
     EU_COUNTRY,
     EU_FILE_TYPE,
     EU_FREQUENCY,
@@ -67,6 +72,7 @@ from .vocab import (
     SPDX,
     VCARD,
     XSD,
+    ZH,
 )
 
 __all__ = [

@@ -1,10 +1,8 @@
-"""SPARQL over a published plan graph: `fgf query`.
+"""SPARQL over one published plan graph and nothing else, within a time, row and memory limit.
 
-`load_graph` reads a package's `linked/plan.ttl` (or a .ttl / .jsonld file), `run_query` runs a
-query with rdflib and returns a `QueryTable`, and `format_table` prints it as an aligned text
-table, CSV or JSON. The vocabulary prefixes of `fgf_opendata.vocab.PREFIXES` are predeclared, so
-short queries may leave out their PREFIX lines. Example queries ship in `data/queries/*.rq`
-(the README shows the same files).
+`run_query` runs a query with rdflib and returns a `QueryTable`; `format_table` prints it as an
+aligned text table, CSV or JSON. The vocabulary prefixes of `linked.vocab.PREFIXES` are
+predeclared, so short queries may leave out their PREFIX lines.
 
 A query reads the one graph it is given and nothing else. Before anything is evaluated the
 parsed algebra is searched for what would reach beyond it (SERVICE, FROM, FROM NAMED, GRAPH),
@@ -32,7 +30,6 @@ import unicodedata
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -40,33 +37,22 @@ from rdflib import Graph
 from rdflib import Literal as RDFLiteral
 from rdflib.term import BNode, Node, URIRef, Variable
 
-from .errors import ExportError, FgfError
+from ..errors import FgfError
 from .vocab import PREFIXES, XSD
 
 __all__ = [
-    "DEFAULT_GRAPH",
     "DEFAULT_MAX_MEMORY",
     "DEFAULT_MAX_ROWS",
     "DEFAULT_TIMEOUT",
-    "QUERY_FILE_SUFFIXES",
-    "GraphError",
     "OutputFormat",
     "QueryError",
     "QueryTable",
-    "example_description",
-    "example_names",
-    "example_query",
     "format_table",
-    "is_query_file",
-    "load_graph",
-    "read_query_file",
-    "resolve_query",
+    "quiet_literals",
     "row_limit_error",
     "run_query",
 ]
 
-DEFAULT_GRAPH = Path("datapackage/linked/plan.ttl")
-"""What `fgf query` reads when no path is given."""
 
 DEFAULT_TIMEOUT = 30
 """Seconds a query may run before it is stopped (`fgf query --timeout`)."""
@@ -78,11 +64,6 @@ DEFAULT_MAX_MEMORY = 1 << 30
 """Bytes the query process may allocate beyond the graph it inherits (an ORDER BY over a cross
 product must sort every row): past it the query fails with `query-memory`."""
 
-QUERY_FILE_SUFFIXES = (".rq", ".sparql")
-"""A SPARQL argument ending in one of these is a file to read, never query text."""
-
-MAX_QUERY_BYTES = 1 << 20
-"""A query file larger than this is refused rather than read."""
 
 OutputFormat = Literal["table", "csv", "json"]
 
@@ -132,13 +113,6 @@ class QueryError(FgfError):
         super().__init__(f"{where}{message} [{self.code}]")
 
 
-class GraphError(QueryError, ExportError):
-    """Raised when the graph to query cannot be found or read (`graph-not-found`,
-    `graph-unreadable`, `graph-too-deep`); the message names the file."""
-
-    code = "graph-unreadable"
-
-
 @dataclass(frozen=True)
 class QueryTable:
     """The answer to a query: column names and rows of RDF terms (None where unbound).
@@ -153,86 +127,6 @@ class QueryTable:
     complete: bool = True
 
 
-def _queries() -> Any:
-    return resources.files("fgf_opendata") / "data" / "queries"
-
-
-def example_names() -> tuple[str, ...]:
-    """The names of the packaged example queries (`data/queries/<name>.rq`)."""
-    return tuple(sorted(f.name[:-3] for f in _queries().iterdir() if f.name.endswith(".rq")))
-
-
-def example_query(name: str) -> str:
-    """The text of a packaged example query."""
-    if name not in example_names():
-        raise QueryError(
-            f"no example query {name!r}; there are: {', '.join(example_names())}",
-            code="query-unknown-example",
-        )
-    return str((_queries() / f"{name}.rq").read_text("utf-8"))
-
-
-def example_description(name: str) -> str:
-    """What an example query asks: its first comment line."""
-    first = example_query(name).lstrip().splitlines()[0]
-    return first.lstrip("#").strip()
-
-
-def is_query_file(argument: str) -> bool:
-    """Whether a SPARQL argument names a query file: it ends in .rq or .sparql (no query text
-    can, as every query ends in a brace, a variable, an IRI or a number)."""
-    return argument.lower().endswith(QUERY_FILE_SUFFIXES)
-
-
-def read_query_file(path: Path) -> str:
-    """The text of a query file (UTF-8, at most `MAX_QUERY_BYTES`)."""
-    if not path.exists():
-        raise QueryError("query file not found", code="query-file-not-found", source=str(path))
-    if not path.is_file():
-        raise QueryError("is not a regular file", code="query-file-unreadable", source=str(path))
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_QUERY_BYTES + 1)
-        if len(data) > MAX_QUERY_BYTES:
-            raise QueryError(
-                f"query file larger than {MAX_QUERY_BYTES} bytes",
-                code="query-file-unreadable",
-                source=str(path),
-            )
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise QueryError(
-            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            code="query-file-unreadable",
-            source=str(path),
-        ) from exc
-    except OSError as exc:
-        raise QueryError(
-            f"cannot read: {exc.strerror}", code="query-file-unreadable", source=str(path)
-        ) from exc
-
-
-def resolve_query(
-    sparql: str | None, path: str | None, example: str | None
-) -> tuple[str, str | None]:
-    """(query text, graph path) from `fgf query`'s arguments.
-
-    With `--example`, the one positional argument is the path. A SPARQL argument ending in .rq
-    or .sparql is read from that file (`query-file-not-found` when there is none).
-    """
-    if example is not None:
-        if path is not None:
-            raise QueryError("give a SPARQL query or --example NAME, not both", code="query-usage")
-        return example_query(example), sparql
-    if sparql is None:
-        raise QueryError(
-            "no query: give SPARQL text, a .rq file or --example NAME", code="query-usage"
-        )
-    if is_query_file(sparql):
-        return read_query_file(Path(sparql)), path
-    return sparql, path
-
-
 class _DropLiteralWarnings(logging.Filter):
     """rdflib logs a traceback for a literal it cannot convert (an integer of more than 4,300
     digits); the query reports such literals itself."""
@@ -242,7 +136,8 @@ class _DropLiteralWarnings(logging.Filter):
 
 
 @contextmanager
-def _quiet_literals() -> Iterator[None]:
+def quiet_literals() -> Iterator[None]:
+    """Within it, rdflib does not log the literals it cannot convert (see `_DropLiteralWarnings`)."""
     logger = logging.getLogger("rdflib.term")
     quiet = _DropLiteralWarnings()
     logger.addFilter(quiet)
@@ -250,49 +145,6 @@ def _quiet_literals() -> Iterator[None]:
         yield
     finally:
         logger.removeFilter(quiet)
-
-
-def load_graph(path: Path) -> Graph:
-    """The graph in a .ttl or .jsonld file, or in a package folder's `linked/plan.ttl`."""
-    from .rdf import parse_jsonld, parse_turtle
-
-    if path.is_dir():
-        candidates = (path / "linked" / "plan.ttl", path / "plan.ttl")
-        found = next((c for c in candidates if c.is_file()), None)
-        if found is None:
-            raise GraphError(
-                f"{path} has no linked/plan.ttl: is it a package folder?", code="graph-not-found"
-            )
-        path = found
-    if not path.exists():
-        raise GraphError(
-            f"{path} does not exist (build the package with `fgf build` first)",
-            code="graph-not-found",
-        )
-    if not path.is_file():  # a FIFO or a device would block or never end
-        raise GraphError(f"{path} is not a regular file")
-    suffix = path.suffix.lower()
-    parse = {".ttl": parse_turtle, ".jsonld": parse_jsonld, ".json": parse_jsonld}.get(suffix)
-    if parse is None:
-        raise GraphError(f"{path}: expected a .ttl or .jsonld file, or a package folder")
-    try:
-        with _quiet_literals():
-            return parse(path.read_bytes())
-    except RecursionError as exc:
-        raise GraphError(f"{path} is nested too deeply to read", code="graph-too-deep") from exc
-    except FgfError as exc:
-        raise GraphError(f"{path}: {exc}", code=exc.code) from exc
-    except ValueError as exc:
-        if "integer string conversion" not in str(exc):
-            raise GraphError(f"cannot read {path}: {exc}".splitlines()[0]) from exc
-        raise GraphError(
-            f"{path} holds an integer of more than {sys.get_int_max_str_digits()} digits, "
-            "more than can be read",
-            code="graph-number-too-long",
-        ) from exc
-    except Exception as exc:  # the Turtle and JSON-LD parsers raise many unrelated types
-        first = f"{type(exc).__name__}: {exc}".splitlines()[0]
-        raise GraphError(f"cannot read {path}: {first}") from exc
 
 
 @dataclass(frozen=True)
@@ -414,7 +266,7 @@ def _prepare(sparql: str, label: str | None) -> _Prepared:
 
     name = label or "SPARQL"
     try:
-        with _quiet_literals():
+        with quiet_literals():
             parsed = parseQuery(sparql)
             star = _star_columns(parsed)
             query = translateQuery(parsed, None, dict(PREFIXES))
@@ -609,7 +461,7 @@ def run_query(
         messages = _in_process(graph, prepared, max_rows)
     columns: tuple[str, ...] = ()
     rows: list[tuple[Node | None, ...]] = []
-    with _quiet_literals(), closing(messages):
+    with quiet_literals(), closing(messages):
         for kind, payload in messages:
             if kind == "columns":
                 columns = payload
@@ -647,7 +499,7 @@ def _plain(term: Node | None) -> str:
 
 def _short(term: Node | None, graph: Graph | None) -> str:
     if isinstance(term, URIRef) and graph is not None:
-        from .rdf import prefixed_name
+        from .syntax import prefixed_name
 
         prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces()}
         return prefixed_name(term, prefixes) or str(term)

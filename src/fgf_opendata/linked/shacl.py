@@ -17,8 +17,8 @@ from importlib import resources
 from rdflib import Graph
 from rdflib.term import BNode, Node, URIRef
 
-from .findings import CATALOGUE, Finding, Severity
-from .rdf import prefixed_name
+from ..findings import CATALOGUE, Finding, Severity
+from .syntax import prefixed_name
 from .vocab import SH
 
 __all__ = [
@@ -70,15 +70,11 @@ def check_linked(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
     (`linked/catalog.ttl`) against DCAT-AP 3.0.1, the JSON-LD against the Turtle (isomorphic),
     and, when `plan.json` is given, the plan read back from the graph against it.
     """
-    from .errors import ExportError
-    from .publication import CATALOG_TURTLE, PLAN_JSONLD, PLAN_TURTLE
-    from .rdf import (
-        describe_difference,
-        from_graph,
-        parse_jsonld,
-        parse_turtle,
-    )
-    from .serialize import plan_from_json
+    from ..errors import ExportError
+    from ..publication import CATALOG_TURTLE, PLAN_JSONLD, PLAN_TURTLE
+    from ..serialize import plan_from_json
+    from .reader import from_graph
+    from .syntax import describe_difference, parse_jsonld, parse_turtle
 
     findings: list[Finding] = []
     graphs: dict[str, Graph] = {}

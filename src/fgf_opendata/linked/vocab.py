@@ -6,7 +6,7 @@ SKOS, RDF, RDFS, OWL and SH are already closed and are re-exported; its DCAT is 
 TIME, SDO and XSD are open, so they are defined here.
 
 The vocabulary namespace (`FGF`, the role scheme, the code lists) is fixed: it names terms, not
-data. Only the data IRIs (documents, agencies) follow the configurable base of `fgf_opendata.rdf`.
+data. Only the data IRIs (documents, agencies) follow the configurable base of `linked.iris`.
 """
 
 # Term names are the vocabularies' own local names (camelCase included): N815 does not apply.
@@ -33,12 +33,13 @@ from rdflib.namespace import (
 )
 from rdflib.term import URIRef
 
-from .model import BlockKind, Role, UnitCode
+from ..model import BlockKind, Comparator, Recurrence, Role, UnitCode
 
 __all__ = [
     "AGENCY_CATEGORY_SCHEME",
     "BLOCK_KINDS",
     "BLOCK_KIND_SCHEME",
+    "COMPARATOR_PROPERTIES",
     "CV",
     "DCAT",
     "DCATAP",
@@ -46,6 +47,7 @@ __all__ = [
     "DEF",
     "DOCUMENT_TYPE",
     "ELI",
+    "EN",
     "EU_COUNTRY",
     "EU_FILE_TYPE",
     "EU_FREQUENCY",
@@ -62,7 +64,9 @@ __all__ = [
     "QUDT_UNITS",
     "RDF",
     "RDFS",
+    "RECURRENCES",
     "ROLES",
+    "ROLE_LABELS",
     "ROLE_SCHEME",
     "SDO",
     "SH",
@@ -75,6 +79,7 @@ __all__ = [
     "UNIT",
     "VCARD",
     "XSD",
+    "ZH",
     "agency_category",
 ]
 
@@ -350,6 +355,32 @@ QUDT_UNITS: Mapping[UnitCode, URIRef] = MappingProxyType(
     }
 )
 """UN/CEFACT code -> QUDT unit; E49 (working day) has no QUDT unit."""
+
+
+ZH = "zh-hans"
+"""Simplified Chinese (BCP 47 `zh-Hans`), lower-case as RDF compares language tags."""
+EN = "en"
+
+ROLE_LABELS: Mapping[Role, tuple[str, str]] = MappingProxyType(
+    {
+        "lead": ("牵头", "lead"),
+        "responsible": ("负责", "responsible"),
+        "shared": ("按职责分工负责", "shared"),
+        "guiding": ("指导", "guiding"),
+        "participating": ("参与", "participating"),
+        "supporting": ("配合", "supporting"),
+        "joint": ("会同", "joint"),
+    }
+)
+"""Role -> (zh-Hans, en) labels; data/fgf.ttl carries the same (a test keeps them equal)."""
+
+RECURRENCES: Mapping[Recurrence, URIRef] = MappingProxyType({"yearly": EU_FREQUENCY["ANNUAL"]})
+"""How often a deadline repeats, as a concept of the EU frequency list (as DCAT-AP uses)."""
+
+COMPARATOR_PROPERTIES: Mapping[Comparator, URIRef] = MappingProxyType(
+    {"<=": SDO.maxValue, ">=": SDO.minValue, "=": SDO.value}
+)
+"""A target's comparator -> the schema.org property its value is written with."""
 
 
 def agency_category(category: str) -> URIRef:

@@ -1,0 +1,16 @@
+"""Linked data: a plan as RDF, its DCAT catalogue, SHACL gates and SPARQL queries.
+
+The stages, each importing only those listed before it:
+
+- `vocab`: the closed namespaces, the project's own terms and code lists, language tags.
+- `terms`: the same namespaces with their terms resolved once, for the writer and the reader.
+- `iris`: the base IRI check and every IRI a plan's graph uses; canonical decimals.
+- `syntax`: the oxigraph bridge: Turtle, JSON-LD and N-Triples out and in, graph differences.
+- `writer`: Plan -> triples (`to_graph`, `plan_ntriples`).
+- `reader`: triples -> Plan (`from_graph`), the writer's inverse.
+- `catalog`: the DCAT catalogue of a package and its schema.org twin.
+- `outputs`: the package's RDF files (`linked_outputs`), for `build`.
+- `shacl`: the SHACL gates on those files.
+- `sparql`: one query over one graph within a time, row and memory limit; its answer printed.
+- `query`: what `fgf query` reads: the query (text, file or example) and the graph.
+"""

@@ -1,0 +1,500 @@
+"""Plan -> RDF: the triples of every field of a `Plan`.
+
+`to_graph` writes every field of a `Plan` with the vocabularies of the design notes
+(`shared/reference/linked-data.md` §3): ELI for the document and its subdivisions, PROV-O
+qualified attribution with `dcat:hadRole` for who does what, W3C ORG / CPOV / FOAF for agencies,
+OWL-Time for deadlines, schema.org QuantitativeValue for targets and Web Annotation selectors for
+source spans. What they cannot say (layout whitespace, the 等 flag, block kinds, ...) uses the
+closed `fgf:` vocabulary. `reader.from_graph` reads it all back: `from_graph(to_graph(p)) == p`.
+
+Every node has an IRI (`iris`); there are no blank nodes, so the serialisations are
+deterministic. `schema:position` is 1-based everywhere: the printed ordinal of sections, tasks
+and measures, the order of blocks, deadlines, targets and of the actors in a responsibility
+line (whose model `position` counts from 0). `plan_ntriples` writes canonical N-Triples in the
+writer's order without building a graph; `write_triples` hands the triples to any `add`, which
+is how `outputs` writes the package's files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+
+from ..agencies import Registry, default_registry
+from ..model import (
+    Agency,
+    Assignment,
+    Block,
+    Deadline,
+    Measure,
+    Paragraph,
+    Plan,
+    Point,
+    Responsibility,
+    Role,
+    Section,
+    Span,
+    Target,
+    Task,
+    UnitCode,
+)
+from ..publication import BASE_IRI
+from .iris import agent_iri, canonical_decimal, check_base, plan_iri, plan_prefixes, segment
+from .syntax import Triple, bind_prefixes, ox_rows, plain_literal, serialize_rows
+from .terms import (
+    CV,
+    DCAT,
+    DCT,
+    ELI,
+    FGF,
+    FOAF,
+    OA,
+    ORG,
+    PROV,
+    QUDT,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    TIME,
+    XSD,
+)
+from .vocab import (
+    BLOCK_KINDS,
+    COMPARATOR_PROPERTIES,
+    DOCUMENT_TYPE,
+    EN,
+    EU_LANGUAGE,
+    IANA_MEDIA_TYPE,
+    QUDT_UNITS,
+    RECURRENCES,
+    ROLE_LABELS,
+    ROLE_SCHEME,
+    ROLES,
+    SUBDIVISION_TYPES,
+    ZH,
+    agency_category,
+)
+
+__all__ = ["plan_ntriples", "to_graph", "write_triples"]
+
+
+def _iri(value: str) -> URIRef:
+    """An rdflib IRI made without rdflib's check: the writer's IRIs are a checked base and
+    `segment`s, and the check (a regex per IRI) cost a fifth of the writer's time."""
+    return str.__new__(URIRef, value)
+
+
+class _Writer:
+    """Adds the triples of one plan to a graph, one `add` per triple.
+
+    IRIs are rdflib `URIRef`s; literals come from `lit`, with rdflib's signature: rdflib's
+    `Literal` for `to_graph`, or `plain_literal`, which keeps the strings oxigraph needs for
+    the files (an rdflib literal costs some 3 µs to make and as much to convert).
+    """
+
+    def __init__(
+        self,
+        add: Callable[[tuple[Any, Any, Any]], object],
+        plan: Plan,
+        registry: Registry,
+        base: str,
+        lit: Callable[..., Any] = Literal,
+    ) -> None:
+        self.add = add
+        self.lit = lit
+        self.registry = registry
+        self.base = base
+        self.plan_iri = plan_iri(plan, base)
+        self.source = _iri(f"{self.plan_iri}/zho/txt")
+        self.agents: dict[str, URIRef] = {}
+        self.roles_cited: set[Role] = set()
+
+    def zh(self, text: str) -> Any:
+        return self.lit(text, lang=ZH)
+
+    def en(self, text: str) -> Any:
+        return self.lit(text, lang=EN)
+
+    def count(self, value: int) -> Any:
+        return self.lit(value, datatype=XSD.nonNegativeInteger)
+
+    def decimal(self, value: Decimal) -> Any:
+        return self.lit(canonical_decimal(value), datatype=XSD.decimal)
+
+    def span(self, node: URIRef, span: Span, exact: str) -> None:
+        add = self.add
+        resource = _iri(f"{node}/span")
+        position = _iri(f"{node}/span/position")
+        quoted = _iri(f"{node}/span/quote")
+        add((node, PROV.wasDerivedFrom, resource))
+        add((resource, RDF.type, OA.SpecificResource))
+        add((resource, OA.hasSource, self.source))
+        add((resource, OA.hasSelector, position))
+        add((resource, OA.hasSelector, quoted))
+        add((position, RDF.type, OA.TextPositionSelector))
+        add((position, OA.start, self.count(span.start)))
+        add((position, OA.end, self.count(span.end)))
+        add((position, FGF.line, self.lit(span.line)))
+        add((quoted, RDF.type, OA.TextQuoteSelector))
+        add((quoted, OA.exact, self.lit(exact)))
+
+    def block(self, node: URIRef, block: Block, position: int) -> None:
+        add = self.add
+        add((node, RDF.type, FGF.Block))
+        add((node, FGF.blockKind, BLOCK_KINDS[block.kind]))
+        add((node, DCT.description, self.zh(block.text)))
+        add((node, SDO.position, self.lit(position)))
+        add((node, FGF.gap, self.lit(block.gap)))
+        self.span(node, block.span, block.text)
+
+    def deadlines(self, owner: URIRef, deadlines: tuple[Deadline, ...]) -> None:
+        add = self.add
+        for i, deadline in enumerate(deadlines, 1):
+            node = _iri(f"{owner}/deadline_{i}")
+            add((owner, FGF.hasDeadline, node))
+            add((node, RDF.type, TIME.Instant))
+            add((node, SDO.position, self.lit(i)))
+            add((node, RDFS.label, self.zh(deadline.expression)))
+            add((node, TIME.inXSDDate, self.lit(deadline.date)))
+            date = deadline.date
+            if deadline.precision == "year":
+                add((node, TIME.inXSDgYear, self.lit(f"{date.year:04d}", datatype=XSD.gYear)))
+            elif deadline.precision == "month":
+                month = f"{date.year:04d}-{date.month:02d}"
+                add((node, TIME.inXSDgYearMonth, self.lit(month, datatype=XSD.gYearMonth)))
+            if deadline.recurrence is not None:
+                add((node, FGF.recurrence, RECURRENCES[deadline.recurrence]))
+            self.span(node, deadline.span, deadline.expression)
+
+    def targets(self, owner: URIRef, targets: tuple[Target, ...]) -> None:
+        add = self.add
+        for i, target in enumerate(targets, 1):
+            node = _iri(f"{owner}/target_{i}")
+            add((owner, FGF.hasTarget, node))
+            add((node, SDO.position, self.lit(i)))
+            add((node, RDFS.label, self.zh(target.text)))
+            if target.quantity is not None:
+                add((node, SDO.name, self.zh(target.quantity)))
+            add((node, COMPARATOR_PROPERTIES[target.comparator], self.decimal(target.value)))
+            self.unit(node, target.unit, target.unit_text)
+            if target.baseline is not None:
+                baseline = _iri(f"{node}/baseline")
+                add((node, FGF.baseline, baseline))
+                add((baseline, SDO.value, self.decimal(target.baseline)))
+                self.unit(baseline, target.unit, target.unit_text)
+            self.span(node, target.span, target.text)
+
+    def unit(self, node: URIRef, code: UnitCode, text: str) -> None:
+        add = self.add
+        add((node, RDF.type, SDO.QuantitativeValue))
+        add((node, SDO.unitCode, self.lit(code)))
+        add((node, SDO.unitText, self.lit(text)))
+        qudt = QUDT_UNITS.get(code)
+        if qudt is not None:
+            add((node, QUDT.unit, qudt))
+
+    def responsibility(self, owner: URIRef, resp: Responsibility | None) -> None:
+        if resp is None:
+            return
+        add = self.add
+        statement = _iri(f"{owner}/responsibility")
+        add((owner, FGF.responsibility, statement))
+        add((statement, RDF.type, FGF.ResponsibilityStatement))
+        add((statement, DCT.description, self.zh(resp.text)))
+        add((statement, FGF.openEnded, self.lit(resp.open_ended)))
+        add((statement, FGF.gap, self.lit(resp.gap)))
+        self.span(statement, resp.span, resp.text)
+        for i, assignment in enumerate(resp.assignments, 1):
+            self.attribution(owner, _iri(f"{owner}/resp_{i}"), assignment)
+
+    def standing(self, plan: URIRef, position: int, resp: Responsibility) -> None:
+        """A standing assignment: a statement of its own under the plan, which is also the
+        subject of its attributions (they hold for every later item)."""
+        add = self.add
+        statement = _iri(f"{self.plan_iri}/standing_{position}")
+        add((plan, FGF.standing, statement))
+        add((statement, RDF.type, FGF.ResponsibilityStatement))
+        add((statement, SDO.position, self.lit(position)))
+        add((statement, DCT.description, self.zh(resp.text)))
+        add((statement, FGF.openEnded, self.lit(resp.open_ended)))
+        add((statement, FGF.gap, self.lit(resp.gap)))
+        self.span(statement, resp.span, resp.text)
+        for i, assignment in enumerate(resp.assignments, 1):
+            self.attribution(statement, _iri(f"{statement}/resp_{i}"), assignment)
+
+    def attribution(self, owner: URIRef, node: URIRef, assignment: Assignment) -> None:
+        add = self.add
+        agent = self.agent(node, assignment)
+        add((owner, PROV.qualifiedAttribution, node))
+        add((owner, PROV.wasAttributedTo, agent))
+        add((node, RDF.type, PROV.Attribution))
+        add((node, PROV.agent, agent))
+        add((node, DCAT.hadRole, ROLES[assignment.role]))
+        self.roles_cited.add(assignment.role)
+        add((node, FGF.citedName, self.zh(assignment.agency)))
+        add((node, SDO.position, self.lit(assignment.position + 1)))
+
+    def agent(self, attribution: URIRef, assignment: Assignment) -> URIRef:
+        if assignment.agency_id is not None:
+            return self.known_agent(assignment.agency_id)
+        # A name the registry does not know is still an agent, but only of this line.
+        node = _iri(f"{attribution}/agent")
+        self.add((node, RDF.type, PROV.Agent))
+        self.add((node, RDF.type, FOAF.Agent))
+        self.add((node, FOAF.name, self.zh(assignment.agency)))
+        return node
+
+    def known_agent(self, agency_id: str) -> URIRef:
+        node = self.agents.get(agency_id)
+        if node is None:
+            node = self.agents[agency_id] = _iri(agent_iri(agency_id, self.registry, self.base))
+        return node
+
+    def subdivision(
+        self, node: URIRef, parent: URIRef, kind: str, ident: str, label: str, position: int
+    ) -> None:
+        add = self.add
+        add((node, RDF.type, ELI.LegalResourceSubdivision))
+        add((node, ELI.type_subdivision, SUBDIVISION_TYPES[kind]))
+        add((node, ELI.id_local, self.lit(ident)))
+        add((node, ELI.is_part_of, parent))
+        add((parent, ELI.has_part, node))
+        add((node, SDO.position, self.lit(position)))
+        if label:
+            add((node, ELI.number, self.lit(label)))
+
+    def section(self, plan: URIRef, section: Section) -> None:
+        node = _iri(f"{self.plan_iri}/{segment(section.id)}")
+        self.subdivision(node, plan, "section", section.id, section.label, section.number)
+        if section.title:
+            self.add((node, DCT.title, self.zh(section.title)))
+        self.add((node, FGF.gap, self.lit(section.gap)))
+        self.span(node, section.span, section.label + section.title)
+        self.paragraphs(node, section.paragraphs)
+        for task in section.tasks:
+            self.task(node, task)
+
+    def provision(self, node: URIRef, item: Task | Measure | Point | Paragraph, label: str) -> None:
+        """What every item that can carry an assignment states, in this order: its text,
+        layout, span (over `label` + text), responsibility, deadlines and targets."""
+        self.add((node, DCT.description, self.zh(item.text)))
+        self.add((node, FGF.gap, self.lit(item.gap)))
+        self.span(node, item.span, label + item.text)
+        self.responsibility(node, item.responsibility)
+        self.deadlines(node, item.deadlines)
+        self.targets(node, item.targets)
+
+    def paragraphs(self, parent: URIRef, paragraphs: tuple[Paragraph, ...]) -> None:
+        for position, paragraph in enumerate(paragraphs, 1):
+            node = _iri(f"{self.plan_iri}/{segment(paragraph.id)}")
+            self.subdivision(node, parent, "paragraph", paragraph.id, "", position)
+            self.provision(node, paragraph, "")
+
+    def point(self, measure: URIRef, point: Point) -> None:
+        node = _iri(f"{self.plan_iri}/{segment(point.id)}")
+        self.subdivision(node, measure, "point", point.id, point.label, point.number)
+        self.provision(node, point, point.label)
+        self.paragraphs(node, point.paragraphs)
+
+    def task(self, section: URIRef, task: Task) -> None:
+        add = self.add
+        node = _iri(f"{self.plan_iri}/{segment(task.id)}")
+        self.subdivision(node, section, "task", task.id, task.label, task.number)
+        self.provision(node, task, task.label)
+        self.paragraphs(node, task.paragraphs)
+        if task.measures_heading is not None:
+            heading = _iri(f"{node}/measures_heading")
+            add((node, FGF.measuresHeading, heading))
+            self.block(heading, task.measures_heading, 1)
+        for measure in task.measures:
+            self.measure(node, measure)
+
+    def measure(self, task: URIRef, measure: Measure) -> None:
+        node = _iri(f"{self.plan_iri}/{segment(measure.id)}")
+        self.subdivision(node, task, "measure", measure.id, measure.label, measure.number)
+        self.add((node, FGF.numbered, self.lit(measure.numbered)))
+        self.provision(node, measure, measure.label)
+        self.paragraphs(node, measure.paragraphs)
+        for point in measure.points:
+            self.point(node, point)
+
+    def plan(self, plan: Plan) -> None:
+        add = self.add
+        node = _iri(self.plan_iri)
+        expression = _iri(f"{self.plan_iri}/zho")
+        add((node, RDF.type, ELI.LegalResource))
+        add((node, RDF.type, SDO.Legislation))
+        add((node, ELI.type_document, DOCUMENT_TYPE))
+        add((node, DCT.identifier, self.lit(plan.id)))
+        add((node, DCT.title, self.zh(plan.title)))
+        if plan.doc_number is not None:
+            add((node, ELI.id_local, self.lit(plan.doc_number)))
+            add((node, SDO.legislationIdentifier, self.lit(plan.doc_number)))
+        if plan.issued is not None:
+            add((node, ELI.date_document, self.lit(plan.issued)))
+        if plan.issuer is not None:
+            add((node, FGF.issuerName, self.zh(plan.issuer)))
+            issuer = self.registry.lookup(plan.issuer)
+            if issuer is not None:
+                add((node, ELI.passed_by, self.known_agent(issuer.id)))
+        for prop, text in (
+            (FGF.addressees, plan.addressees),
+            (FGF.planTitle, plan.plan_title),
+            (FGF.preamble, plan.preamble),
+            (FGF.closing, plan.closing),
+        ):
+            if text is not None:
+                add((node, prop, self.zh(text)))
+        add((node, FGF.tail, self.lit(plan.tail)))
+        add((node, FGF.leadByPosition, self.lit(plan.lead_by_position)))
+        # The Chinese text (expression) and the plain-text file the spans point into.
+        add((node, ELI.is_realized_by, expression))
+        add((expression, RDF.type, ELI.LegalExpression))
+        add((expression, ELI.realizes, node))
+        add((expression, ELI.title, self.zh(plan.title)))
+        add((expression, ELI.language, EU_LANGUAGE["ZHO"]))
+        add((expression, ELI.is_embodied_by, self.source))
+        add((self.source, RDF.type, ELI.Format))
+        add((self.source, ELI.embodies, expression))
+        add((self.source, ELI.format, IANA_MEDIA_TYPE["text/plain"]))
+        for i, block in enumerate(plan.front, 1):
+            front = _iri(f"{self.plan_iri}/front_{i}")
+            add((node, FGF.frontMatter, front))
+            self.block(front, block, i)
+        for section in plan.sections:
+            self.section(node, section)
+        for i, block in enumerate(plan.back, 1):
+            back = _iri(f"{self.plan_iri}/back_{i}")
+            add((node, FGF.backMatter, back))
+            self.block(back, block, i)
+        self.deadlines(node, plan.deadlines)
+        for position, resp in enumerate(plan.standing, 1):
+            self.standing(node, position, resp)
+
+    def roles(self) -> None:
+        add = self.add
+        add((ROLE_SCHEME, RDF.type, SKOS.ConceptScheme))
+        add((ROLE_SCHEME, DCT.title, self.en("Roles in a responsibility line")))
+        add((ROLE_SCHEME, DCT.title, self.zh("责任分工角色")))
+        for role, concept in ROLES.items():
+            if role not in self.roles_cited:
+                continue  # the scheme in full is in data/fgf.ttl; a plan describes what it cites
+            zh, en = ROLE_LABELS[role]
+            add((concept, RDF.type, SKOS.Concept))
+            add((concept, RDF.type, DCAT.Role))
+            add((concept, RDF.type, PROV.Role))
+            add((concept, SKOS.inScheme, ROLE_SCHEME))
+            add((concept, SKOS.notation, self.lit(role)))
+            add((concept, SKOS.prefLabel, self.zh(zh)))
+            add((concept, SKOS.prefLabel, self.en(en)))
+
+    def agencies(self) -> None:
+        """Describes every registry agent cited, with the bodies they belong to or became."""
+        pending = sorted(self.agents)
+        seen: set[str] = set()
+        while pending:
+            agency_id = pending.pop()
+            if agency_id in seen:
+                continue
+            seen.add(agency_id)
+            agency = self.registry.get(agency_id)
+            node = self.known_agent(agency_id)
+            self.add((node, RDF.type, PROV.Agent))
+            self.add((node, RDF.type, FOAF.Agent))
+            self.add((node, DCT.identifier, self.lit(agency_id)))
+            if agency is None:
+                continue
+            self.agency(node, agency)
+            pending.extend(i for i in (agency.parent_id, agency.successor_id) if i is not None)
+
+    def agency(self, node: URIRef, agency: Agency) -> None:
+        add = self.add
+        if agency.kind == "collective":
+            add((node, RDF.type, FOAF.Group))
+            add((node, RDF.type, FGF.CollectiveAgent))
+        else:
+            add((node, RDF.type, ORG.Organization))
+            if agency.category not in ("party-central", "other"):
+                add((node, RDF.type, CV.PublicOrganisation))
+        add((node, SKOS.prefLabel, self.zh(agency.full_name_zh)))
+        add((node, SKOS.prefLabel, self.en(agency.name_en)))
+        add((node, FOAF.name, self.zh(agency.name_zh)))
+        add((node, FOAF.name, self.en(agency.name_en)))
+        for alias in dict.fromkeys((agency.name_zh, *agency.aliases)):
+            if alias != agency.full_name_zh:
+                add((node, SKOS.altLabel, self.zh(alias)))
+        if agency.abbreviation_en:
+            add((node, SKOS.altLabel, self.en(agency.abbreviation_en)))
+        add((node, ORG.classification, agency_category(agency.category)))
+        if agency.parent_id is not None and agency.kind == "organisation":
+            add((node, ORG.subOrganizationOf, self.known_agent(agency.parent_id)))
+        if agency.wikidata:
+            add((node, SDO.sameAs, URIRef(f"http://www.wikidata.org/entity/{agency.wikidata}")))
+        if agency.successor_id is not None:
+            # The 2021 body stays the agent of record; the reform is an event between bodies.
+            event = _iri(f"{node}/change")
+            successor = self.known_agent(agency.successor_id)
+            add((node, ORG.changedBy, event))
+            add((event, RDF.type, ORG.ChangeEvent))
+            add((event, RDF.type, PROV.Activity))
+            add((event, ORG.originalOrganization, node))
+            add((event, ORG.resultingOrganization, successor))
+            add((successor, ORG.resultedFrom, event))
+            if agency.dissolved is not None:
+                add((event, DCT.date, self.lit(f"{agency.dissolved:04d}", datatype=XSD.gYear)))
+
+
+def write_triples(
+    plan: Plan,
+    registry: Registry | None,
+    base: str,
+    lit: Callable[..., Any] = Literal,
+    add: Callable[[Triple], object] | None = None,
+) -> tuple[list[Triple], str]:
+    """The plan's triples in writing order, duplicates included; and the plan's IRI. `base`
+    has been through `check_base`. With `add`, the triples go there instead (the list is empty).
+    """
+    registry = registry if registry is not None else default_registry()
+    triples: list[Triple] = []
+    writer = _Writer(add or triples.append, plan, registry, base, lit)
+    writer.plan(plan)
+    writer.roles()
+    writer.agencies()
+    return triples, writer.plan_iri
+
+
+def _write(
+    plan: Plan, registry: Registry | None, base: str, lit: Callable[..., Any] = Literal
+) -> tuple[list[Triple], str]:
+    """The plan's triples, duplicates dropped, in writing order; and the plan's IRI. `base`
+    has been through `check_base`."""
+    triples, iri = write_triples(plan, registry, base, lit)
+    return list(dict.fromkeys(triples)), iri
+
+
+def to_graph(plan: Plan, registry: Registry | None = None, base: str = BASE_IRI) -> Graph:
+    """The plan as an RDF graph: every field of the model, IRIs under `base`, no blank nodes.
+
+    `registry` (default: the bundled one) describes the agencies the plan cites: names in
+    zh-Hans and en, category, parent body and, for bodies changed since, the change event.
+    """
+    base = check_base(base)
+    triples, iri = _write(plan, registry, base)
+    graph = Graph(bind_namespaces="none")
+    bind_prefixes(graph, plan_prefixes(iri, base))
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+def plan_ntriples(plan: Plan, registry: Registry | None = None, base: str = BASE_IRI) -> bytes:
+    """The triples of `to_graph(plan)` as canonical N-Triples in writing order, without
+    building a graph: what a corpus build streams, plan by plan."""
+    triples, _ = _write(plan, registry, check_base(base), plain_literal)
+    # Line-based: no subject blocks to group, and the writing order is deterministic already.
+    return serialize_rows(ox_rows(triples), ox.RdfFormat.N_TRIPLES)
