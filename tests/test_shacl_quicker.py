@@ -78,7 +78,7 @@ def _targets(shapes: Graph, shape: Node, data: Graph) -> list[Node]:
         nodes.update(data.subjects(RDF.type, cls))
     for predicate in shapes.objects(shape, SH.targetObjectsOf):
         nodes.update(data.objects(None, predicate))
-    return sorted(nodes)
+    return sorted(nodes, key=str)
 
 
 def _paths(shapes: Graph, shape: Node) -> Iterator[Node]:
@@ -150,7 +150,7 @@ def _broken_values(
         return
     if not isinstance(path, URIRef):
         return  # a transitive or sequence path: broken by breaking the IRI paths it follows
-    values = sorted(data.objects(focus, path))
+    values = sorted(data.objects(focus, path), key=str)
     label = f"{name}: {path}"
     all_values = ((focus, path, None),)
     yield Breakage(f"{label} missing", all_values, ())
