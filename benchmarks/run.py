@@ -100,12 +100,7 @@ def bench_ci_step(runs: int, work: Path) -> list[Result]:
     fgf = _fgf()
     out = work / "ci-package"
     _command([*fgf, "build", "-o", str(out), "--quiet"])()
-    frictionless = shutil.which("frictionless")
-    baseline_cmd = (
-        [frictionless, "validate", str(out / "datapackage.json")]
-        if frictionless
-        else [sys.executable, "-m", "frictionless", "validate", str(out / "datapackage.json")]
-    )
+    baseline_cmd = _frictionless_validate(out / "datapackage.json")
     commands = {
         "fgf build --check": [*fgf, "build", "--check", "-o", str(out), "--quiet"],
         "fgf build": [*fgf, "build", "-o", str(out), "--quiet"],
@@ -117,6 +112,8 @@ def bench_ci_step(runs: int, work: Path) -> list[Result]:
     )
     baseline = medians["baseline"]
     results = []
+    # Issue 14: the CI step (`build --check`) <= 0.6x; a plain build keeps the first round's 1.0x.
+    goals = {"fgf build --check": 0.6, "fgf build": 1.0}
     for name in commands:
         median = medians[name]
         ratio = median / baseline
@@ -129,11 +126,46 @@ def bench_ci_step(runs: int, work: Path) -> list[Result]:
                 "frictionless validate",
                 baseline,
                 ratio,
-                "ratio <= 1.0",
-                ratio <= 1.0,
+                f"ratio <= {goals[name]}",
+                ratio <= goals[name],
             )
         )
     return results
+
+
+def _frictionless_validate(descriptor: Path) -> list[str]:
+    frictionless = shutil.which("frictionless")
+    if frictionless:
+        return [frictionless, "validate", str(descriptor)]
+    return [sys.executable, "-m", "frictionless", "validate", str(descriptor)]
+
+
+def bench_validate(runs: int) -> list[Result]:
+    """`fgf validate` of the reference package (every gate: frictionless, the v2 profiles, the
+    project's rules, the project's shapes on the plan graph, DCAT-AP on the catalogue) vs
+    `frictionless validate` of the same package, both cold, in the same run."""
+    package = ROOT / "datapackage"
+    medians = _interleaved_medians(
+        runs,
+        {
+            "baseline": _command(_frictionless_validate(package / "datapackage.json")),
+            "validate": _command([*_fgf(), "validate", str(package)]),
+        },
+    )
+    ratio = medians["validate"] / medians["baseline"]
+    return [
+        Result(
+            "6 full gate (cold process)",
+            "fgf validate datapackage",
+            medians["validate"],
+            "s",
+            "frictionless validate",
+            medians["baseline"],
+            ratio,
+            "ratio <= 1.2",
+            ratio <= 1.2,
+        )
+    ]
 
 
 def bench_site(runs: int, work: Path) -> list[Result]:
@@ -362,12 +394,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json"
     )
     parser.add_argument(
-        "--only", choices=["ci", "startup", "parse", "corpus", "site"], action="append"
+        "--only", choices=["ci", "validate", "startup", "parse", "corpus", "site"], action="append"
     )
     args = parser.parse_args(argv)
     runs = 3 if args.quick else 5
     sizes = (10, 100) if args.quick else (100, 1000)
-    only = set(args.only or ["ci", "startup", "parse", "corpus", "site"])
+    only = set(args.only or ["ci", "validate", "startup", "parse", "corpus", "site"])
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="fgf-bench-") as tmp:
         work = Path(tmp)
@@ -375,6 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         corpora = {n: make_corpus(corpus_dir, n) for n in sizes}
         steps: list[tuple[str, Callable[[], list[Result]]]] = [
             ("ci", lambda: bench_ci_step(runs * 2 - 1, work)),
+            ("validate", lambda: bench_validate(runs * 2 - 1)),
             ("startup", lambda: bench_startup(runs * 2)),
             ("parse", lambda: bench_parse(runs, corpora[max(sizes)])),
             ("parse", lambda: bench_parse(runs * 3, REAL_CORPUS, "real documents")),

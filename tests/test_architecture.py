@@ -33,6 +33,7 @@ FLOORS: dict[str, int] = {
     "agencies": 0,
     "publication": 0,
     "memory": 0,
+    "forked": 0,
     "textio": 0,
     "jsonload": 0,
     "files": 0,

@@ -1,0 +1,69 @@
+"""A gate in a forked child: the same answer as in this process, whatever happens to the child."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+
+from fgf_opendata.forked import start
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+
+
+def _pid_and(value: int) -> tuple[int, int]:
+    return os.getpid(), value * 2
+
+
+def test_the_child_computes_the_result() -> None:
+    pid, value = start(_pid_and, 21).result()
+    assert value == 42
+    assert pid != os.getpid()
+
+
+def _fails(parent: int) -> None:
+    raise ValueError(f"failed in {'the parent' if os.getpid() == parent else 'the child'}")
+
+
+def test_an_exception_is_raised_here_as_without_a_child() -> None:
+    with pytest.raises(ValueError, match="failed in the parent"):
+        start(_fails, os.getpid()).result()
+
+
+def _dies_in_the_child(parent: int) -> int:
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return os.getpid()
+
+
+def test_a_killed_child_is_computed_again_here() -> None:
+    assert start(_dies_in_the_child, os.getpid()).result() == os.getpid()
+
+
+def _children() -> str:
+    pid = os.getpid()
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="no /proc")
+def test_cancel_kills_and_reaps_the_child() -> None:
+    before = _children()
+    pending = start(_pid_and, 1)
+    pending.cancel()
+    assert _children() == before
+    assert pending.result() == (os.getpid(), 2)  # then computed here, if asked
+
+
+def test_no_fork_while_other_threads_run() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        pid, _ = start(_pid_and, 1).result()
+    finally:
+        stop.set()
+        thread.join()
+    assert pid == os.getpid()

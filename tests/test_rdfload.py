@@ -1,0 +1,99 @@
+"""The RDF gate's reader (oxigraph into rdflib) and its graph comparison."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from conftest import ROOT
+from fgf_opendata.linked.rdfload import load, same_triples, to_rdflib
+from fgf_opendata.linked.shacl import check_linked
+from fgf_opendata.linked.syntax import parse_turtle
+
+LINKED = ROOT / "datapackage" / "linked"
+
+
+def _graph(data: bytes, syntax: str = "turtle") -> Graph:
+    triples = load(data, syntax)
+    assert triples is not None
+    return to_rdflib(triples, Graph(bind_namespaces="none"))
+
+
+@pytest.mark.parametrize("name", ["plan.ttl", "catalog.ttl"])
+def test_the_same_triples_as_rdflibs_parser(name: str) -> None:
+    data = (LINKED / name).read_bytes()
+    assert set(_graph(data)) == set(parse_turtle(data))
+
+
+def test_the_published_json_ld_is_the_turtles_graph() -> None:
+    turtle = load((LINKED / "plan.ttl").read_bytes(), "turtle")
+    jsonld = load((LINKED / "plan.jsonld").read_bytes(), "json-ld")
+    assert turtle is not None
+    assert jsonld is not None
+    assert same_triples(turtle, jsonld)
+    assert not same_triples(turtle, jsonld[:-1])
+
+
+def test_literals_keep_language_and_datatype() -> None:
+    graph = _graph(
+        b'<http://a/s> <http://a/p> "x"@zh-Hans, "y", "z"^^<http://www.w3.org/2001/XMLSchema#string>,'
+        b' "2021-12-31"^^<http://www.w3.org/2001/XMLSchema#date>, 7 .'
+    )
+    objects = set(graph.objects(URIRef("http://a/s"), URIRef("http://a/p")))
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    assert objects == {
+        Literal("x", lang="zh-Hans"),
+        Literal("y"),
+        Literal("z"),  # xsd:string and a plain literal are one term in RDF 1.1
+        Literal("2021-12-31", datatype=URIRef(xsd + "date")),
+        Literal("7", datatype=URIRef(xsd + "integer")),
+    }
+
+
+def test_blank_nodes_compare_by_structure() -> None:
+    first = load(b"<http://a/s> <http://a/p> [ <http://a/q> 1 ] .", "turtle")
+    renamed = load(b"_:x <http://a/q> 1 . <http://a/s> <http://a/p> _:x .", "turtle")
+    other = load(b"<http://a/s> <http://a/p> [ <http://a/q> 2 ] .", "turtle")
+    assert first is not None
+    assert renamed is not None
+    assert other is not None
+    assert same_triples(first, renamed)
+    assert not same_triples(first, other)
+
+
+@pytest.mark.parametrize(
+    ("data", "syntax"),
+    [
+        (b"<http://a/s> <http://a/p> .", "turtle"),  # no object
+        (b"<s> <http://a/p> 1 .", "turtle"),  # a relative IRI, no base
+        (b'{"@context": "https://example.org/c.jsonld", "@id": "http://a/s"}', "json-ld"),
+        (b"\xff\xfe", "turtle"),
+    ],
+)
+def test_what_oxigraph_refuses_is_left_to_rdflib(data: bytes, syntax: str) -> None:
+    assert load(data, syntax) is None
+
+
+def test_a_remote_context_is_still_refused_by_name() -> None:
+    files = {
+        name: (ROOT / "datapackage" / name).read_bytes()
+        for name in ("linked/plan.ttl", "linked/catalog.ttl")
+    }
+    files["linked/plan.jsonld"] = b'{"@context": "https://example.org/c.jsonld"}'
+    findings = check_linked(files)
+    assert [(f.code, f.where) for f in findings if f.severity == "error"] == [
+        ("linked-file-unreadable", "linked/plan.jsonld")
+    ]
+    assert "remote context" in findings[0].message
+
+
+def test_a_json_ld_graph_that_differs_is_described() -> None:
+    turtle = (ROOT / "datapackage" / "linked" / "plan.ttl").read_bytes()
+    files = {
+        "linked/plan.ttl": turtle,
+        "linked/plan.jsonld": b'[{"@id": "http://a/s", "http://a/p": [{"@value": "x"}]}]',
+        "linked/catalog.ttl": (ROOT / "datapackage" / "linked" / "catalog.ttl").read_bytes(),
+    }
+    findings = [f for f in check_linked(files) if f.severity == "error"]
+    assert [f.code for f in findings] == ["linked-graphs-differ"]
+    assert '+ <http://a/s> <http://a/p> "x"' in findings[0].message
