@@ -31,6 +31,7 @@ from typing import Any
 
 from ..errors import ExportError
 from ..publication import DESCRIPTOR
+from .reading import csv_field_limit
 
 __all__ = ["FTS_TABLES", "VIEWS", "database_bytes", "datasette_metadata"]
 
@@ -253,7 +254,8 @@ def _load(db: sqlite3.Connection, resource: Mapping[str, Any], files: Mapping[st
     marks = ", ".join("?" for _ in fields)
     insert = f"INSERT INTO {_quote(name)} ({columns}) VALUES ({marks})"
     try:
-        db.executemany(insert, _rows(resource, files))
+        with csv_field_limit():  # a cell may hold a whole source's text
+            db.executemany(insert, _rows(resource, files))
     except sqlite3.IntegrityError as exc:
         raise ExportError(f"{resource['path']}: {exc}") from None
 
