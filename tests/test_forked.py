@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -19,9 +21,19 @@ def _pid_and(value: int) -> tuple[int, int]:
 
 
 def test_the_child_computes_the_result() -> None:
-    pid, value = start(_pid_and, 21).result()
-    assert value == 42
-    assert pid != os.getpid()
+    # In a fresh interpreter: a thread another test left running here would (rightly) make
+    # `start` compute in this process instead of forking.
+    program = (
+        "import os\n"
+        "from fgf_opendata.forked import start\n"
+        "def pid_and(value): return os.getpid(), value * 2\n"
+        "pid, value = start(pid_and, 21).result()\n"
+        "print(value, pid != os.getpid())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["42", "True"]
 
 
 def _fails(parent: int) -> None:

@@ -10,6 +10,7 @@ import csv
 import os
 import re
 import stat
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -164,7 +165,8 @@ def csv_field_limit() -> Iterator[None]:
     the duration: a cell holds at most a source's text, and sources are bounded by
     `textio.max_bytes`. The limit is process-wide; it is put back afterwards."""
     previous = csv.field_size_limit()
-    csv.field_size_limit(max(previous, max_bytes()))
+    # at most what a C long holds: the limit may come from the environment, however large
+    csv.field_size_limit(min(max(previous, max_bytes()), sys.maxsize))
     try:
         yield
     finally:
