@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import http.server
 import os
-import shutil
 import subprocess
 import threading
 import time
@@ -21,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from conftest import ROOT
+from conftest import ROOT, installed_fgf
 from fgf_opendata.cli import main
 from fgf_opendata.query import (
     DEFAULT_MAX_ROWS,
@@ -84,8 +83,7 @@ def graph() -> Graph:
 
 def fgf(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """The installed `fgf` entry point, running this tree's code."""
-    executable = shutil.which("fgf")
-    assert executable is not None, "the fgf entry point is not installed"
+    executable = installed_fgf()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     return subprocess.run(
         [executable, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
