@@ -202,6 +202,8 @@ def test_the_time_limit_stops_the_work(graph: Graph, query: str) -> None:
     assert time.monotonic() - start < 5
 
 
+# A kill test: the query child sorts until the memory limit kills it (12 s idle, more under load).
+@pytest.mark.slow
 def test_the_memory_limit_stops_a_sort_of_a_cross_product(graph: Graph) -> None:
     start = time.monotonic()
     with pytest.raises(QueryError, match="ran out of memory") as caught:
@@ -236,6 +238,8 @@ def test_cli_zero_means_no_bound() -> None:
     assert int(done.stdout.splitlines()[1]) > 8000
 
 
+# A kill test: two query children run to their row and time limits (7 s idle).
+@pytest.mark.slow
 def test_the_installed_fgf_stops_a_cross_product_quickly_with_little_memory() -> None:
     # The attack from the issue grew 25 MB/s to 2.3 GB in 90 s. Within its defaults it now
     # stops at the row limit; counting it stops at the time limit.
