@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,6 @@ from fgf_opendata.parsing import parse_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "sources" / "guobanfa-2021-25.txt"
-GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -45,6 +45,21 @@ def reference_plan(reference_text: str, registry: Registry) -> Plan:
     return parse_plan(reference_text, registry=registry)
 
 
+def installed_fgf() -> Path:
+    """The `fgf` script pip installed with this interpreter's fgf-opendata, found from the
+    distribution's record of its files rather than PATH (a venv is on PATH only once activated)."""
+    try:
+        files = importlib.metadata.distribution("fgf-opendata").files or []
+    except importlib.metadata.PackageNotFoundError:
+        files = []
+    for file in files:
+        if file.name in ("fgf", "fgf.exe") and Path(file.locate()).is_file():
+            return Path(file.locate()).resolve()
+    pytest.fail(
+        f"no fgf script installed for {sys.executable}: run `python3 -m pip install '.[test]'`"
+    )
+
+
 def check_golden(path: Path, actual: str, update: bool) -> None:
     """Compare `actual` with the checked-in file; rewrite it instead under --update-golden."""
     if update or not path.exists():
@@ -59,12 +74,13 @@ def check_golden(path: Path, actual: str, update: bool) -> None:
     )
 
 
-# A child interpreter that aborts (exit 99) on any socket connection, DNS lookup or urllib
-# request, then runs the `fgf` command line with its arguments.
-GUARD = """
+# The tests' one network guard: the opening of a child interpreter's script, after which any
+# socket connection, DNS lookup or urllib request aborts the child with exit 99 and
+# "NETWORK ACCESS: <event>" on stderr.
+NETWORK_GUARD = """
 import sys
 
-def guard(event, args):
+def _network_guard(event, args):
     if event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname",
                  "urllib.Request", "http.client.connect"):
         sys.stderr.write(f"NETWORK ACCESS: {event} {args!r}\\n")
@@ -72,10 +88,11 @@ def guard(event, args):
         import os
         os._exit(99)
 
-sys.addaudithook(guard)
-from fgf_opendata.cli import main
-sys.exit(main(sys.argv[1:]))
+sys.addaudithook(_network_guard)
 """
+
+# The guard, then the `fgf` command line with the script's arguments.
+GUARD = NETWORK_GUARD + "from fgf_opendata.cli import main\nsys.exit(main(sys.argv[1:]))\n"
 
 
 def run_offline(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -3,7 +3,7 @@
 The mutations are the damage real inputs suffer: lines lost, doubled or swapped, a file cut
 short, a stray or missing character, a changed number, a lost or doubled bracket. The bases
 are the reference plan, the genre cases (inline responsibility lines, one-line text, ...) and
-a few synthetic plans (`fgf_opendata.synth`).
+a few synthetic plans; the mutations and the plans are in tests/strategies.py.
 Whatever comes out, `parse_plan` returns a plan that renders back to the input or raises
 `ParseError` located inside the text, never anything else (IndexError, ValueError, a pydantic
 ValidationError, RecursionError). The slow run (`-m slow`, in CI) is derandomised, so a
@@ -12,24 +12,20 @@ failure there reproduces on every machine.
 
 from __future__ import annotations
 
-import dataclasses
-import random
 import re
 import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from conftest import REFERENCE
 from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.errors import ParseError
 from fgf_opendata.parsing import parse_plan, render_plan
 from fgf_opendata.parsing.numerals import to_chinese
-from fgf_opendata.synth import build_plan, random_spec
+from strategies import mutated_texts, synthetic_text
 
 REGISTRY: Registry = default_registry()
 REFERENCE_TEXT = REFERENCE.read_text(encoding="utf-8")
@@ -37,136 +33,12 @@ GENRE = sorted((Path(__file__).parent / "cases" / "genre").glob("*.txt"))
 # Synthetic plans vary what the fixed texts do not: CRLF, inline responsibility lines,
 # deadlines and targets anywhere. Built once from fixed seeds: drawing a spec per example would
 # spend the run building plans instead of parsing them.
-SYNTHETIC = tuple(
-    render_plan(
-        build_plan(
-            dataclasses.replace(
-                random_spec(random.Random(seed), REGISTRY, size=0.3), crlf=seed % 2 == 1
-            ),
-            REGISTRY,
-        )
-    )
-    for seed in range(6)
-)
+SYNTHETIC = tuple(synthetic_text(seed, size=0.3, crlf=seed % 2 == 1) for seed in range(6))
 # The reference three times as often as each other base.
 BASES = (
     (REFERENCE_TEXT,) * 3 + tuple(path.read_text(encoding="utf-8") for path in GENRE) + SYNTHETIC
 )
-
-# Characters that matter to the parser, then any character at all.
-SIGNIFICANT = list(
-    "（）()、，,。；;：:．.…“”0123456789一二三四五六七八九十百零〇两"
-    "年月日底前内每牵头负责按职责分工等及和具体措施国务院财政部各地区\n\r\t \u3000\ufeff"
-)
-characters = st.sampled_from(SIGNIFICANT) | st.characters(exclude_categories=["Cs"])
-NUMERALS = "0123456789一二三四五六七八九十百零"
-BRACKETS = ("", "（", "）", "(", ")", "（（", "））", "【", "〔")
-position = st.integers(min_value=0, max_value=1 << 20)
-
-Mutation = Callable[[str], str]
-
-
-def _lines(edit: Callable[[list[str]], None]) -> Mutation:
-    def apply(text: str) -> str:
-        lines = text.split("\n")
-        edit(lines)
-        return "\n".join(lines)
-
-    return apply
-
-
-def delete_line(i: int) -> Mutation:
-    return _lines(lambda lines: lines.pop(i % len(lines)))
-
-
-def duplicate_line(i: int) -> Mutation:
-    return _lines(lambda lines: lines.insert(i % len(lines), lines[i % len(lines)]))
-
-
-def swap_lines(i: int, j: int) -> Mutation:
-    def edit(lines: list[str]) -> None:
-        a, b = i % len(lines), j % len(lines)
-        lines[a], lines[b] = lines[b], lines[a]
-
-    return _lines(edit)
-
-
-def copy_line(i: int, j: int) -> Mutation:
-    """Copy line j to before line i: a task pasted twice, a heading in the wrong place."""
-    return _lines(lambda lines: lines.insert(i % len(lines), lines[j % len(lines)]))
-
-
-def truncate(at: int) -> Mutation:
-    return lambda text: text[: at % (len(text) + 1)]
-
-
-def insert(at: int, ch: str) -> Mutation:
-    def apply(text: str) -> str:
-        k = at % (len(text) + 1)
-        return text[:k] + ch + text[k:]
-
-    return apply
-
-
-def replace(at: int, ch: str) -> Mutation:
-    def apply(text: str) -> str:
-        if not text:
-            return ch
-        k = at % len(text)
-        return text[:k] + ch + text[k + 1 :]
-
-    return apply
-
-
-def delete_char(at: int) -> Mutation:
-    def apply(text: str) -> str:
-        k = at % len(text) if text else 0
-        return text[:k] + text[k + 1 :]
-
-    return apply
-
-
-def _nth_of(pattern: str, n: int, new: str) -> Mutation:
-    """Replace the n-th (mod count) character matching `pattern` with `new`."""
-
-    def apply(text: str) -> str:
-        found = [m.start() for m in re.finditer(pattern, text)]
-        if not found:
-            return text
-        k = found[n % len(found)]
-        return text[:k] + new + text[k + 1 :]
-
-    return apply
-
-
-def change_numeral(n: int, new: str) -> Mutation:
-    return _nth_of(rf"[{NUMERALS}]", n, new)
-
-
-def change_bracket(n: int, new: str) -> Mutation:
-    return _nth_of(r"[（）()]", n, new)
-
-
-mutation = st.one_of(
-    st.builds(delete_line, position),
-    st.builds(duplicate_line, position),
-    st.builds(swap_lines, position, position),
-    st.builds(copy_line, position, position),
-    st.builds(truncate, position),
-    st.builds(insert, position, characters),
-    st.builds(replace, position, characters),
-    st.builds(delete_char, position),
-    st.builds(change_numeral, position, st.sampled_from(NUMERALS)),
-    st.builds(change_bracket, position, st.sampled_from(BRACKETS)),
-)
-
-
-@st.composite
-def mutated_plans(draw: st.DrawFn) -> str:
-    text = draw(st.sampled_from(BASES))
-    for apply in draw(st.lists(mutation, min_size=1, max_size=4)):
-        text = apply(text)
-    return text
+mutated_plans = mutated_texts(BASES)
 
 
 def check_parse_or_parse_error(text: str) -> None:
@@ -188,7 +60,7 @@ def check_parse_or_parse_error(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated_plans())
+@given(mutated_plans)
 def test_mutated_plans_parse_or_raise_parse_error(text: str) -> None:
     check_parse_or_parse_error(text)
 
@@ -201,7 +73,7 @@ def test_mutated_plans_parse_or_raise_parse_error(text: str) -> None:
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-@given(mutated_plans())
+@given(mutated_plans)
 def test_mutated_plans_parse_or_raise_parse_error_at_length(text: str) -> None:
     check_parse_or_parse_error(text)
 

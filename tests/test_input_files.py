@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REFERENCE, ROOT
+from conftest import REFERENCE, ROOT, installed_fgf
 from fgf_opendata.diff import read_plan
 from fgf_opendata.errors import InputFileError, InputTooLargeError
 from fgf_opendata.textio import read_file, read_source
@@ -32,9 +32,8 @@ needs_devices = pytest.mark.skipif(
 
 
 def fgf(*args: str, cwd: Path, bound: float = BOUND) -> subprocess.CompletedProcess[str]:
-    """The installed `fgf` (or `python -m fgf_opendata`) with this tree's code, time-bounded."""
-    installed = shutil.which("fgf")
-    command = [installed] if installed else [sys.executable, "-m", "fgf_opendata"]
+    """The installed `fgf` with this tree's code, time-bounded."""
+    command = [installed_fgf()]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
     return subprocess.run(

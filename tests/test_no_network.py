@@ -1,8 +1,9 @@
 """Parse, build, validate and query never open a network connection.
 
 Each command runs in a child interpreter with an audit hook that aborts on any socket
-connection, DNS lookup or urllib request, so a stray fetch (a remote JSON-LD context, a
-profile URL, an owl:imports) fails the test instead of passing silently offline.
+connection, DNS lookup or urllib request (`conftest.NETWORK_GUARD`, the tests' one guard), so
+a stray fetch (a remote JSON-LD context, a profile URL, an owl:imports) fails the test instead
+of passing silently offline.
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import GUARD, ROOT, run_offline
+from conftest import NETWORK_GUARD, ROOT, run_offline
 
 
 def test_guard_catches_a_connection(tmp_path: Path) -> None:
-    code = GUARD.replace(
-        "from fgf_opendata.cli import main\nsys.exit(main(sys.argv[1:]))",
-        "import socket\nsocket.create_connection(('127.0.0.1', 9))",
-    )
+    code = NETWORK_GUARD + "import socket\nsocket.create_connection(('127.0.0.1', 9))\n"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 99
     assert "NETWORK ACCESS" in done.stderr

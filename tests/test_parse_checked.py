@@ -8,7 +8,6 @@ plan survives a validating JSON round trip as an equal plan.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,10 +17,10 @@ from pydantic import BaseModel
 from conftest import REFERENCE
 from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.model import Plan, Span
-from fgf_opendata.parsing import parse_plan, render_plan
+from fgf_opendata.parsing import parse_plan
 from fgf_opendata.parsing.nodes import construct_checked
 from fgf_opendata.serialize import plan_from_json, plan_to_json
-from fgf_opendata.synth import build_plan, random_spec
+from strategies import synthetic_text
 
 REGISTRY: Registry = default_registry()
 GENRE = sorted((Path(__file__).parent / "cases" / "genre").glob("*.txt"))
@@ -32,8 +31,7 @@ def _texts() -> Iterator[tuple[str, str]]:
     for path in GENRE:
         yield path.name, path.read_text(encoding="utf-8")
     for seed in range(3):
-        spec = random_spec(random.Random(seed), REGISTRY, size=0.3)
-        yield f"synthetic-{seed}", render_plan(build_plan(spec, REGISTRY))
+        yield f"synthetic-{seed}", synthetic_text(seed, size=0.3)
 
 
 TEXTS = dict(_texts())

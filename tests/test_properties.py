@@ -1,8 +1,7 @@
-"""Property tests: round trips and span invariants on plans that hypothesis builds."""
+"""Property tests: round trips and span invariants on plans that hypothesis builds
+(`strategies.plan_specs`)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,67 +10,10 @@ from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.model import Plan
 from fgf_opendata.parsing import parse_plan, render_plan
 from fgf_opendata.serialize import dumps, plan_from_json, plan_to_json
-from fgf_opendata.synth import (
-    DEADLINE_FORMS,
-    SENTENCES,
-    TARGET_FORMS,
-    ClauseSpec,
-    ItemSpec,
-    PlanSpec,
-    build_plan,
-)
+from fgf_opendata.synth import PlanSpec, build_plan
+from strategies import plan_specs
 
 REGISTRY: Registry = default_registry()
-ORGANISATIONS = sorted(
-    a.name_zh for a in REGISTRY.agencies if a.kind == "organisation" and a.dissolved is None
-)
-COLLECTIVES = ("国务院相关部门", "各地区", "各部门", "相关单位", "各相关部门")
-
-names = st.lists(st.sampled_from(ORGANISATIONS), min_size=1, max_size=4, unique=True).map(tuple)
-clause = st.builds(
-    ClauseSpec,
-    names=names,
-    role=st.sampled_from(["lead", "responsible", "shared"]),
-    open_collective=st.none() | st.sampled_from(COLLECTIVES),
-)
-deadline = st.none() | st.tuples(
-    st.integers(0, len(DEADLINE_FORMS) - 1),
-    st.integers(0, 2),
-    st.integers(1, 12),
-    st.integers(1, 28),
-)
-target = st.none() | st.tuples(
-    st.integers(0, len(TARGET_FORMS) - 1), st.integers(1, 999), st.integers(1000, 2000)
-)
-
-
-def items(with_measures: bool) -> st.SearchStrategy[ItemSpec]:
-    return st.builds(
-        ItemSpec,
-        sentence=st.integers(0, len(SENTENCES) - 1),
-        clauses=st.lists(clause, min_size=1, max_size=3).map(tuple),
-        deadline=deadline,
-        target=target,
-        inline_responsibility=st.booleans(),
-        measures=st.lists(items(False), max_size=4).map(tuple) if with_measures else st.just(()),
-    )
-
-
-@st.composite
-def plan_specs(draw: st.DrawFn) -> PlanSpec:
-    sections = draw(
-        st.lists(st.lists(items(True), min_size=1, max_size=3).map(tuple), min_size=1, max_size=4)
-    )
-    issued = draw(st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31)))
-    return PlanSpec(
-        year=issued.year,
-        number=draw(st.integers(1, 200)),
-        month=issued.month,
-        day=issued.day,
-        sections=tuple(sections),
-        closing_deadline=draw(st.booleans()),
-        crlf=draw(st.booleans()),
-    )
 
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import http.server
 import os
-import shutil
 import subprocess
 import threading
 import time
@@ -21,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from conftest import ROOT
+from conftest import ROOT, installed_fgf
 from fgf_opendata.cli import main
 from fgf_opendata.linked.query import load_graph
 from fgf_opendata.linked.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryError, run_query
@@ -79,8 +78,7 @@ def graph() -> Graph:
 
 def fgf(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """The installed `fgf` entry point, running this tree's code."""
-    executable = shutil.which("fgf")
-    assert executable is not None, "the fgf entry point is not installed"
+    executable = installed_fgf()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     return subprocess.run(
         [executable, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
@@ -199,6 +197,8 @@ def test_the_time_limit_stops_the_work(graph: Graph, query: str) -> None:
     assert time.monotonic() - start < 5
 
 
+# A kill test: the query child sorts until the memory limit kills it (12 s idle, more under load).
+@pytest.mark.slow
 def test_the_memory_limit_stops_a_sort_of_a_cross_product(graph: Graph) -> None:
     start = time.monotonic()
     with pytest.raises(QueryError, match="ran out of memory") as caught:
@@ -233,6 +233,8 @@ def test_cli_zero_means_no_bound() -> None:
     assert int(done.stdout.splitlines()[1]) > 8000
 
 
+# A kill test: two query children run to their row and time limits (7 s idle).
+@pytest.mark.slow
 def test_the_installed_fgf_stops_a_cross_product_quickly_with_little_memory() -> None:
     # The attack from the issue grew 25 MB/s to 2.3 GB in 90 s. Within its defaults it now
     # stops at the row limit; counting it stops at the time limit.

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import posixpath
-import random
 import re
 import warnings
 import xml.etree.ElementTree as ET
@@ -27,7 +26,7 @@ from fgf_opendata.model import Plan, Span
 from fgf_opendata.parsing import render_plan
 from fgf_opendata.site import corpus_site_files, site_files
 from fgf_opendata.site.pages import item_of, walk
-from fgf_opendata.synth import build_plan, random_spec
+from strategies import synthetic_plan
 
 PLAN_PAGE = "plans/guobanfa-2021-25.html"
 TEXT_PAGE = "text/guobanfa-2021-25.html"
@@ -300,7 +299,7 @@ def test_new_kinds_of_node_show_without_changes_to_the_pages(reference_plan: Pla
 def test_a_corpus_links_agencies_across_plans(
     reference_plan: Plan, reference_text: str, registry: Registry
 ) -> None:
-    other = build_plan(random_spec(random.Random(7), registry, size=0.5), registry)
+    other = synthetic_plan(7, size=0.5)
     other = other.model_copy(update={"id": "synthetic-7"})
     site = corpus_site_files(
         [(reference_plan, reference_text), (other, render_plan(other))], registry, {}
@@ -410,7 +409,7 @@ def test_deadlines_over_many_years_are_counted_by_year(reference_plan: Plan) -> 
 def test_fgf_site_of_a_corpus_package_links_agencies_across_plans(
     tmp_path: Path, reference_text: str, reference_plan: Plan, registry: Registry
 ) -> None:
-    other = build_plan(random_spec(random.Random(11), registry, size=0.5), registry)
+    other = synthetic_plan(11, size=0.5)
     (tmp_path / "a.txt").write_text(reference_text, encoding="utf-8")
     (tmp_path / "b.txt").write_text(render_plan(other), encoding="utf-8")
     package = tmp_path / "corpus"

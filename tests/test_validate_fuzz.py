@@ -18,7 +18,6 @@ import csv
 import hashlib
 import io
 import json
-import random
 import re
 import shutil
 import tempfile
@@ -31,13 +30,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fgf_opendata.agencies import default_registry
 from fgf_opendata.build import build_package
 from fgf_opendata.cli import main
 from fgf_opendata.errors import FgfError
 from fgf_opendata.parsing import render_plan
-from fgf_opendata.synth import build_plan, random_spec
 from fgf_opendata.tabular.gates import linked_findings, validate_package
+from strategies import synthetic_plan
 
 SECRET = "root:x:0:0:root:/root:/bin/bash"
 CODE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -90,8 +88,7 @@ HOSTILE_CELLS = st.one_of(
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A valid package of a small synthetic plan, RDF files included (fast to validate)."""
-    registry = default_registry()
-    text = render_plan(build_plan(random_spec(random.Random(3), registry, size=0.05), registry))
+    text = render_plan(synthetic_plan(3, size=0.05))
     target = tmp_path_factory.mktemp("fuzz-base") / "pkg"
     assert build_package(text, target).written
     assert validate_package(target, linked=True).valid

@@ -360,15 +360,13 @@ def test_format_report_of_synthetic_findings() -> None:
 # --- offline ----------------------------------------------------------------------------------
 
 
-def test_build_and_validate_make_no_network_access(tmp_path: Path) -> None:
-    done = run_offline(["build", "-o", "pkg"], tmp_path)
-    assert done.returncode == 0, done.stderr
-    done = run_offline(["validate", "pkg"], tmp_path)
-    assert done.returncode == 0, done.stderr
-    descriptor = _descriptor(tmp_path / "pkg")
+def test_a_remote_resource_is_not_fetched(package: Path) -> None:
+    # That build and validate of the reference make no network access at all is
+    # test_no_network's; here a resource path that names a server must not be fetched either.
+    descriptor = _descriptor(package)
     descriptor["resources"][0]["path"] = "https://example.org/plans.csv"
-    _save(tmp_path / "pkg", descriptor)
-    done = run_offline(["validate", "pkg"], tmp_path)
+    _save(package, descriptor)
+    done = run_offline(["validate", package.name], package.parent)
     assert done.returncode == 1, done.stderr
     assert "NETWORK ACCESS" not in done.stderr
     assert "was not fetched" in done.stdout
