@@ -233,8 +233,8 @@ FILE_DESCRIPTIONS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "CITATION.cff": (
             "How to cite (引用)",
             (
-                "Citation File Format metadata: the title, authors, version, date, licence and "
-                "identifier to cite the package by."
+                "Citation File Format metadata: the title, authors, version, licence and "
+                "identifier to cite the package by, and the plan it is derived from."
             ),
         ),
         PLAN_SCHEMA: (
