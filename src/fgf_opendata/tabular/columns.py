@@ -151,8 +151,8 @@ class Label(NamedTuple):
         """The field's `title`: "English (中文)", as the resources' titles are written.
 
         Table Schema v2 has one `title` string, not one per language; a title that holds
-        both shows both in every tool that shows titles (frictionless, CKAN's data
-        dictionary, Open Data Editor), with no custom property to learn."""
+        both shows both in any tool that shows a field's title, with no custom property to
+        learn."""
         return f"{self.en} ({self.zh})"
 
 
