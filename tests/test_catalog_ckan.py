@@ -247,7 +247,8 @@ def test_the_dates_are_the_plans(harvested: dict[str, Any]) -> None:
 
 def test_every_resource_has_a_readable_media_type_and_format(harvested: dict[str, Any]) -> None:
     resources = harvested["resources"]
-    assert len(resources) == 23  # 22 files of the descriptor (11 tables) and the landing page
+    # 35 files of the descriptor (11 tables, 13 schemas) and the landing page
+    assert len(resources) == 36
     assert {form.mediatype for form in FILE_FORMATS.values()} <= {
         *CKAN_FORMATS,
         *NOT_IN_CKAN_FORMATS,

@@ -38,7 +38,7 @@ from fgf_opendata.publication import PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE
 from fgf_opendata.tabular import gates as package_check
 from fgf_opendata.tabular.cells import table_csv
 from fgf_opendata.tabular.columns import TABLES, table_schemas
-from fgf_opendata.tabular.descriptor import check_plan_id, data_files
+from fgf_opendata.tabular.descriptor import check_plan_id, data_files, schema_files
 from fgf_opendata.tabular.gates import check_built_package, validate_package
 from fgf_opendata.tabular.report import PackageReport
 
@@ -771,6 +771,7 @@ def test_outputs_do_not_depend_on_the_linked_seam(reference_text: str) -> None:
     assert set(plain.files) == {
         *(f"{t}.csv" for t in TABLES),
         "plan.json",
+        *schema_files(),
         "source/guobanfa-2021-25.txt",
         "plan.sqlite",
         "metadata.json",

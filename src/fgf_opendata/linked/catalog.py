@@ -43,6 +43,7 @@ from ..publication import (
     PACKAGE_PROFILE,
     PLAN_JSON,
     SOURCES,
+    TABLE_SCHEMA_PROFILE,
     VERSION,
     SourceInfo,
     file_format,
@@ -67,7 +68,6 @@ from .vocab import (
     RDF,
     RDFS,
     SDO,
-    SHAPES,
     SKOS,
     SPDX,
     VCARD,
@@ -94,6 +94,8 @@ _THEMES = URIRef("http://publications.europa.eu/resource/authority/data-theme")
 _GOVERNMENT = URIRef(f"{_THEMES}/GOVE")
 _AVAILABILITIES = URIRef("http://publications.europa.eu/resource/authority/planned-availability")
 _STABLE = URIRef(f"{_AVAILABILITIES}/STABLE")
+_JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
+_SHACL = "https://www.w3.org/TR/shacl/"
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -331,21 +333,32 @@ class _Catalogue:
             self.add((period, DCAT.endDate, Literal(end)))
 
     def conforms_to(self, path: str) -> URIRef | None:
+        """The standard a file conforms to. The project's own schemas are files of the
+        package (`schemas/`), so their IRI is their download URL and resolves wherever the
+        package does; the schema files conform to the public profiles."""
         name = path.rsplit("/", 1)[-1]
         if path == DESCRIPTOR:
             return self.standard(URIRef(PACKAGE_PROFILE), "Data Package 2.0")
         if path == PLAN_JSON:
             return self.standard(
-                URIRef(f"{self.base}/schemas/plan.schema.json"), "JSON Schema of the plan"
+                URIRef(f"{self.package}schemas/plan.jsonschema.json"), "JSON Schema of the plan"
             )
         if "/" not in path and name.endswith(".csv"):
             stem = name.removesuffix(".csv")
             return self.standard(
-                URIRef(f"{self.base}/schemas/{stem}.tableschema.json"),
+                URIRef(f"{self.package}schemas/{stem}.tableschema.json"),
                 f"Table Schema of {name}",
             )
+        if path.startswith("schemas/") and name.endswith(".tableschema.json"):
+            return self.standard(URIRef(TABLE_SCHEMA_PROFILE), "Table Schema 2.0")
+        if path == "schemas/plan.jsonschema.json":
+            return self.standard(URIRef(_JSON_SCHEMA), "JSON Schema 2020-12")
+        if path == "schemas/shapes.ttl":
+            return self.standard(URIRef(_SHACL), "SHACL")
         if path.startswith("linked/plan."):
-            return self.standard(SHAPES, "fgf-opendata SHACL shapes")
+            return self.standard(
+                URIRef(f"{self.package}schemas/shapes.ttl"), "fgf-opendata SHACL shapes"
+            )
         return None
 
     def distribution(self, path: str, data: bytes | None, license_: URIRef) -> URIRef:

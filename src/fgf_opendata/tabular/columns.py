@@ -138,6 +138,24 @@ class Item(NamedTuple):
 Source = str | Callable[[Any], Any]
 
 
+class Label(NamedTuple):
+    """What a column is called in English and in Chinese, and an example of its value."""
+
+    en: str
+    zh: str
+    example: str | None = None
+    """A value as the CSV writes it; frictionless checks it against the field's type and
+    constraints. Given where the form is not obvious from the type (ids, codes, dates)."""
+
+    def title(self) -> str:
+        """The field's `title`: "English (中文)", as the resources' titles are written.
+
+        Table Schema v2 has one `title` string, not one per language; a title that holds
+        both shows both in any tool that shows a field's title, with no custom property to
+        learn."""
+        return f"{self.en} ({self.zh})"
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a table: its Table Schema field, and how its value is taken from a record."""
@@ -147,6 +165,7 @@ class Column:
     description: str
     get: Source
     """Where the value is: an attribute path of the record ("node.span.line"), or a function."""
+    label: Label
     required: bool = False
     unique: bool = False
     categories: bool = False
@@ -162,8 +181,11 @@ class Column:
         described: dict[str, Any] = {
             "name": self.name,
             "type": self.type,
+            "title": self.label.title(),
             "description": self.description,
         }
+        if self.label.example is not None:
+            described["example"] = self.label.example
         if constraints:
             described["constraints"] = constraints
         if self.categories:
@@ -176,12 +198,13 @@ def _column(
     type_: str,
     description: str,
     get: Source,
+    label: Label,
     *,
     required: bool = False,
     unique: bool = False,
     **constraints: Any,
 ) -> Column:
-    return Column(name, type_, description, get, required, unique, constraints=constraints)
+    return Column(name, type_, description, get, label, required, unique, constraints=constraints)
 
 
 def _of(
@@ -196,7 +219,8 @@ def _of(
 ) -> Column:
     """The column of the model field `name` of the record's `on`, described by its docstring."""
     getter = get if get is not None else f"{on}.{name}" if on else name
-    return _column(name, type_, _doc(model, name), getter, required=required, **constraints)
+    label = _LABELS[model, name]
+    return _column(name, type_, _doc(model, name), getter, label, required=required, **constraints)
 
 
 def _coded(
@@ -209,6 +233,7 @@ def _coded(
         "string",
         _doc(model, name),
         getter,
+        _LABELS[model, name],
         required=required,
         categories=True,
         constraints={"enum": list(values)},
@@ -219,8 +244,8 @@ def _id(model: type[Any], pattern: str, on: str) -> Column:
     return _of(model, "id", "string", on, required=True, unique=True, pattern=pattern)
 
 
-def _parent(name: str, description: str) -> Column:
-    return _column(name, "string", description, "parent_id", required=True)
+def _parent(name: str, description: str, label: Label) -> Column:
+    return _column(name, "string", description, "parent_id", label, required=True)
 
 
 def _number(model: type[Any]) -> Column:
@@ -239,6 +264,7 @@ def _span_columns(what: str, span: str) -> tuple[Column, ...]:
             "integer",
             f"1-based line of the source text (the `source` resource) on which the {what} starts.",
             f"{span}.line",
+            Label("Line", "行号", "19"),
             required=True,
             minimum=1,
         ),
@@ -248,6 +274,7 @@ def _span_columns(what: str, span: str) -> tuple[Column, ...]:
             f"Offset of the {what}'s first character in the source text, counted in code points "
             "(Unicode characters, not bytes): text[start:end] is the source of the row.",
             f"{span}.start",
+            Label("Start offset", "起始位置", "433"),
             required=True,
             minimum=0,
         ),
@@ -256,6 +283,7 @@ def _span_columns(what: str, span: str) -> tuple[Column, ...]:
             "integer",
             f"Offset just past the {what}'s last character, in code points.",
             f"{span}.end",
+            Label("End offset", "结束位置", "491"),
             required=True,
             minimum=0,
         ),
@@ -269,6 +297,7 @@ def _subject_id() -> Column:
         "The node the row belongs to (subjects.id): the plan, a task, a measure, a point, a "
         "paragraph (or segment) or a standing assignment.",
         "subject_id",
+        Label("Subject id", "所属节点标识", "task_2__meas_1"),
         required=True,
         pattern=f"({PLAN_ID.pattern}|{_SUBJECT_PATTERN})",
     )
@@ -280,6 +309,7 @@ def _position(what: str) -> Column:
         "integer",
         f"0-based order of the {what} within its subject.",
         "position",
+        Label("Position", "顺序", "0"),
         required=True,
         minimum=0,
     )
@@ -336,6 +366,68 @@ class Table:
         return row
 
 
+# --- labels: what every column is called ------------------------------------------------------
+
+_LABELS: Mapping[tuple[type[Any], str], Label] = MappingProxyType(
+    {
+        (Plan, "id"): Label("Plan id", "方案标识", "guobanfa-2021-25"),
+        (Plan, "doc_number"): Label("Document number", "发文字号", "国办发〔2021〕25号"),
+        (Plan, "title"): Label("Title", "标题"),
+        (Plan, "issuer"): Label("Issuer", "发文机关", "国务院办公厅"),
+        (Plan, "issued"): Label("Date of issue", "成文日期", "2021-07-11"),
+        (Plan, "addressees"): Label("Addressees", "主送机关"),
+        (Plan, "plan_title"): Label("Plan title", "方案标题"),
+        (Section, "id"): Label("Section id", "部分标识", "sec_1"),
+        (Section, "number"): Label("Section number", "部分序号", "1"),
+        (Section, "label"): Label("Section label", "部分序号标记", "一、"),
+        (Section, "title"): Label("Section title", "部分标题"),
+        (Task, "id"): Label("Task id", "任务标识", "task_1"),
+        (Task, "number"): Label("Task number", "任务序号", "1"),
+        (Task, "label"): Label("Task label", "任务序号标记", "（一）"),
+        (Task, "text"): Label("Task text", "任务内容"),
+        (Measure, "id"): Label("Measure id", "措施标识", "task_1__meas_2"),
+        (Measure, "number"): Label("Measure number", "措施序号", "2"),
+        (Measure, "numbered"): Label("Numbered", "是否编号", "true"),
+        (Measure, "label"): Label("Measure label", "措施序号标记", "2．"),
+        (Measure, "text"): Label("Measure text", "措施内容"),
+        (Point, "id"): Label("Point id", "分项标识", "task_1__meas_2__point_1"),
+        (Point, "number"): Label("Point number", "分项序号", "1"),
+        (Point, "label"): Label("Point label", "分项序号标记", "（1）"),
+        (Point, "text"): Label("Point text", "分项内容"),
+        (Paragraph, "id"): Label("Paragraph id", "段落标识", "task_1__para_1"),
+        (Paragraph, "text"): Label("Paragraph text", "段落内容"),
+        (Agency, "id"): Label("Agency id", "单位标识", "pboc"),
+        (Agency, "name_zh"): Label("Short name (Chinese)", "简称", "人民银行"),
+        (Agency, "full_name_zh"): Label("Full name (Chinese)", "全称", "中国人民银行"),
+        (Agency, "name_en"): Label("Name (English)", "英文名称", "People's Bank of China"),
+        (Agency, "abbreviation_en"): Label("Abbreviation (English)", "英文缩写", "PBC"),
+        (Agency, "kind"): Label("Kind", "单位类型", "organisation"),
+        (Agency, "category"): Label("Category", "机构类别", "constituent-department"),
+        (Agency, "parent_id"): Label("Parent agency id", "上级单位标识", "state-council"),
+        (Agency, "established"): Label("Year established", "成立年份", "1948"),
+        (Agency, "dissolved"): Label("Year dissolved", "撤销年份"),
+        (Agency, "successor_id"): Label("Successor agency id", "承继单位标识"),
+        (Agency, "wikidata"): Label("Wikidata item", "维基数据条目", "Q249203"),
+        (Assignment, "agency"): Label("Agency as cited", "原文单位名称", "人民银行"),
+        (Assignment, "role"): Label("Role", "分工角色", "lead"),
+        (Responsibility, "open_ended"): Label("Open-ended list", "列举未尽（含“等”）", "false"),
+        (Deadline, "expression"): Label("Deadline as written", "时限原文", "2021年11月底前"),
+        (Deadline, "date"): Label("Deadline date", "截止日期", "2021-11-30"),
+        (Deadline, "precision"): Label("Precision", "时限精度", "month"),
+        (Deadline, "recurrence"): Label("Recurrence", "重复周期"),
+        (Target, "text"): Label("Target as written", "目标原文", "160千瓦及以下"),
+        (Target, "quantity"): Label("Quantity", "指标", "城市地区用电报装容量"),
+        (Target, "value"): Label("Value", "数值", "160"),
+        (Target, "unit"): Label("Unit code", "单位代码", "KWT"),
+        (Target, "unit_text"): Label("Unit as written", "单位原文", "千瓦"),
+        (Target, "comparator"): Label("Comparator", "比较关系", "<="),
+        (Target, "baseline"): Label("Baseline", "基数"),
+    }
+)
+"""(model, field) -> the label of the column that holds the field: one entry per model field
+that is a column (a test keeps the two in step); other columns give theirs where declared."""
+
+
 _ASSIGNED = ("subject_id", "position")
 
 COLUMNS: Mapping[str, Table] = MappingProxyType(
@@ -351,6 +443,7 @@ COLUMNS: Mapping[str, Table] = MappingProxyType(
                     "string",
                     "The issuing body's agencies.id; empty when the registry does not know it.",
                     "issuer_id",
+                    Label("Issuer agency id", "发文机关单位标识", "gosc"),
                 ),
                 _of(Plan, "issued", "date", "plan", get=lambda r: _iso(r.plan.issued)),
                 _of(Plan, "addressees", "string", "plan"),
@@ -361,7 +454,11 @@ COLUMNS: Mapping[str, Table] = MappingProxyType(
         "sections": Table(
             (
                 _id(Section, "sec_[0-9]+", "node"),
-                _parent("plan_id", "The plan the section belongs to."),
+                _parent(
+                    "plan_id",
+                    "The plan the section belongs to.",
+                    Label("Plan id", "所属方案标识", "guobanfa-2021-25"),
+                ),
                 _number(Section),
                 _of(Section, "label", "string", "node"),
                 _of(Section, "title", "string", "node"),
@@ -372,7 +469,11 @@ COLUMNS: Mapping[str, Table] = MappingProxyType(
         "tasks": Table(
             (
                 _id(Task, "task_[0-9]+", "node"),
-                _parent("section_id", "The section the task belongs to."),
+                _parent(
+                    "section_id",
+                    "The section the task belongs to.",
+                    Label("Section id", "所属部分标识", "sec_1"),
+                ),
                 _number(Task),
                 _of(Task, "label", "string", "node", required=True),
                 _of(Task, "text", "string", "node", required=True),
@@ -383,7 +484,11 @@ COLUMNS: Mapping[str, Table] = MappingProxyType(
         "measures": Table(
             (
                 _id(Measure, "task_[0-9]+__meas_[0-9]+", "node"),
-                _parent("task_id", "The key task the measure belongs to."),
+                _parent(
+                    "task_id",
+                    "The key task the measure belongs to.",
+                    Label("Task id", "所属任务标识", "task_1"),
+                ),
                 _number(Measure),
                 _of(Measure, "numbered", "boolean", "node", required=True),
                 _of(Measure, "label", "string", "node"),
@@ -395,7 +500,11 @@ COLUMNS: Mapping[str, Table] = MappingProxyType(
         "points": Table(
             (
                 _id(Point, "task_[0-9]+__meas_[0-9]+__point_[0-9]+", "node"),
-                _parent("measure_id", "The measure the point belongs to."),
+                _parent(
+                    "measure_id",
+                    "The measure the point belongs to.",
+                    Label("Measure id", "所属措施标识", "task_1__meas_2"),
+                ),
                 _number(Point),
                 _of(Point, "label", "string", "node", required=True),
                 _of(Point, "text", "string", "node", required=True),
@@ -413,12 +522,14 @@ COLUMNS: Mapping[str, Table] = MappingProxyType(
                 _parent(
                     "parent_id",
                     "The section, task, measure or point the paragraph belongs to (subjects.id).",
+                    Label("Parent id", "所属节点标识", "task_1"),
                 ),
                 _column(
                     "number",
                     "integer",
                     "Ordinal of the paragraph under its parent, from 1.",
                     "number",
+                    Label("Paragraph number", "段落序号", "1"),
                     required=True,
                     minimum=1,
                 ),
@@ -428,6 +539,7 @@ COLUMNS: Mapping[str, Table] = MappingProxyType(
                     "True for a sentence group that goes on in the same printed paragraph after "
                     "an assignment closed the text before it; false for a paragraph of its own.",
                     lambda r: "\n" not in r.node.gap,
+                    Label("Segment", "是否为段中句群", "false"),
                     required=True,
                 ),
                 _of(Paragraph, "text", "string", "node", required=True),
@@ -443,6 +555,7 @@ COLUMNS: Mapping[str, Table] = MappingProxyType(
                     "The id of the node: plans.id, sections.id, tasks.id, measures.id, points.id, "
                     "paragraphs.id, or standing_N for the N-th standing assignment.",
                     "id",
+                    Label("Subject id", "节点标识", "task_1__meas_2"),
                     required=True,
                     unique=True,
                     pattern=f"({PLAN_ID.pattern}|{_SUBJECT_PATTERN})",
@@ -455,6 +568,7 @@ COLUMNS: Mapping[str, Table] = MappingProxyType(
                     "(以下均需…落实，不再列出), kept once: its rows in responsibilities give the "
                     "line's span.",
                     "kind",
+                    Label("Kind", "节点类型", "measure"),
                     required=True,
                     categories=True,
                     constraints={"enum": list(SUBJECT_KINDS)},
@@ -491,6 +605,7 @@ COLUMNS: Mapping[str, Table] = MappingProxyType(
                     "The agencies.id the name resolves to; empty when the registry does not "
                     "know the name.",
                     "item.agency_id",
+                    Label("Agency id", "单位标识", "pboc"),
                 ),
                 _coded(Assignment, "role", get_args(Role), "item", required=True),
                 _of(Responsibility, "open_ended", "boolean", "owner", required=True),

@@ -2,8 +2,10 @@
 
 Pure functions from values to bytes; writing them out (atomically) is `fgf_opendata.build`'s job.
 The package of a plan holds one CSV per table in `TABLES` (UTF-8, one header row, the dialect in
-`CSV_DIALECT`), the canonical JSON of the plan (`plan.json`) and the source text itself
-(`source/<plan id>.txt`), which the `line`, `start` and `end` columns of every row point into.
+`CSV_DIALECT`), the canonical JSON of the plan (`plan.json`), the source text itself
+(`source/<plan id>.txt`), which the `line`, `start` and `end` columns of every row point into,
+and the schemas these files conform to (`schemas/`, which the catalogue's `dct:conformsTo`
+names). `FILE_DESCRIPTIONS` says what every other file the build adds is.
 
 Every cell is written by its Table Schema field (`table_csv`: the type's default form, the value
 checked against the field's constraints), the stdlib `csv` module quotes and joins them, and
@@ -11,7 +13,7 @@ checked against the field's constraints), the stdlib `csv` module quotes and joi
 timestamps, rows in document order, agencies sorted by id. Nothing here imports frictionless.
 Every resource records its `bytes` and `hash` (sha256), so a one-character edit to any file
 fails `frictionless validate` and `fgf build --check`. The Table Schemas do not depend on the
-plan; `schemas/` publishes them.
+plan; the package's `schemas/` and the project's `schemas/` publish them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from functools import cache
+from importlib import resources
 from types import MappingProxyType
 from typing import Any, get_args
 
@@ -33,10 +36,17 @@ from ..model import (
 )
 from ..publication import (
     BASE_IRI,
+    CATALOG_TURTLE,
+    CORPUS_GRAPH,
+    DATABASE,
+    DATASETTE_METADATA,
     DESCRIPTOR,
     LICENSE,
     PACKAGE_PROFILE,
+    PLAN_CONTEXT,
     PLAN_JSON,
+    PLAN_JSONLD,
+    PLAN_TURTLE,
     PUBLISHER,
     SOURCES,
     VERSION,
@@ -45,19 +55,38 @@ from ..publication import (
     keywords,
     slug,
 )
-from ..serialize import dumps
+from ..serialize import dumps, plan_json_schema
 from .cells import CSV_DIALECT, table_csv
 from .columns import PLAN_ID, TABLES, table_schemas
 from .rows import assignments_of, plan_rows, section_tasks, subjects_of
 
 __all__ = [
+    "FILE_DESCRIPTIONS",
+    "PLAN_SCHEMA",
+    "PLAN_SHAPES",
     "check_plan_id",
     "data_files",
     "descriptor_bytes",
     "package_descriptor",
     "plan_json_bytes",
+    "schema_files",
     "source_path",
+    "table_schema_path",
 ]
+
+PLAN_SCHEMA = "schemas/plan.jsonschema.json"
+"""The JSON Schema of `plan.json`, as a file of the package (the project's
+`schemas/plan.schema.json`). Not `*.schema.json`: frictionless takes any file so named for a
+Table Schema and fails the package; `jsonschema.json` is its own name for a JSON Schema."""
+
+
+PLAN_SHAPES = "schemas/shapes.ttl"
+"""The SHACL shapes the plan's RDF files conform to (the project's `data/fgf-shapes.ttl`)."""
+
+
+def table_schema_path(table: str) -> str:
+    """Where the package keeps the Table Schema of a table of `TABLES`."""
+    return f"schemas/{table}.tableschema.json"
 
 
 def check_plan_id(plan_id: str) -> str:
@@ -87,7 +116,27 @@ def data_files(plan: Plan, registry: Registry, source_text: str) -> dict[str, by
         files = {f"{name}.csv": table_csv(rows[name], schemas[name]) for name in TABLES}
     files[PLAN_JSON] = plan_json_bytes(plan)
     files[text_path] = source_text.encode("utf-8")
+    files.update(schema_files())
     return files
+
+
+@cache
+def _schema_files() -> Mapping[str, bytes]:
+    files = {PLAN_SCHEMA: dumps(plan_json_schema()).encode("utf-8")}
+    for name, schema in table_schemas().items():
+        files[table_schema_path(name)] = dumps(schema).encode("utf-8")
+    files[PLAN_SHAPES] = (
+        resources.files("fgf_opendata").joinpath("data", "fgf-shapes.ttl").read_bytes()
+    )
+    return MappingProxyType(files)
+
+
+def schema_files() -> dict[str, bytes]:
+    """Path -> bytes of the schemas every package publishes (what the catalogue's
+    `dct:conformsTo` names): `PLAN_SCHEMA`, one Table Schema per table, each equal to the
+    schema the descriptor embeds, and the SHACL shapes (`PLAN_SHAPES`) of the RDF files. The
+    same for every plan, so made once."""
+    return dict(_schema_files())
 
 
 @cache
@@ -158,6 +207,132 @@ _TABLE_TITLES = {  # name -> English title, Chinese title, what one row is
 }
 
 
+FILE_DESCRIPTIONS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        PLAN_JSON: (
+            "The plan as canonical JSON (方案JSON)",
+            (
+                "The whole parsed plan, nested, with every node's source span; its JSON Schema is "
+                f"{PLAN_SCHEMA}."
+            ),
+        ),
+        "README.md": (
+            "Read me (说明)",
+            (
+                "What the package holds, its licence and source, its files and how to use them; "
+                "generated from this descriptor."
+            ),
+        ),
+        "LICENSE": (
+            "Licence (许可协议)",
+            (
+                "The licence of the data (CC BY 4.0), the attribution to give, and why the source "
+                "text itself is not under copyright."
+            ),
+        ),
+        "CITATION.cff": (
+            "How to cite (引用)",
+            (
+                "Citation File Format metadata: the title, authors, version, licence and "
+                "identifier to cite the package by, and the plan it is derived from."
+            ),
+        ),
+        PLAN_SCHEMA: (
+            "JSON Schema of plan.json",
+            (
+                "The JSON Schema (draft 2020-12) that plan.json conforms to, generated from the "
+                "model; the catalogue's dct:conformsTo of plan.json names it."
+            ),
+        ),
+        PLAN_SHAPES: (
+            "SHACL shapes of the RDF files",
+            (
+                f"The SHACL shapes that {PLAN_TURTLE} and {PLAN_JSONLD} conform to (the tree, "
+                "responsibilities, deadlines, targets, spans); `fgf validate` checks them."
+            ),
+        ),
+        DATABASE: (
+            "SQLite database (数据库)",
+            (
+                "The tables as one SQLite database, the same rows: foreign keys on, a full-text "
+                "index on the texts of tasks, measures, points and paragraphs, and views for the "
+                "common questions (who leads what, deadlines by month, items without a lead)."
+            ),
+        ),
+        DATASETTE_METADATA: (
+            "Datasette metadata",
+            (
+                "Metadata for `datasette plan.sqlite --metadata metadata.json`: the title, licence "
+                "and source, and every table's, column's and view's description."
+            ),
+        ),
+        PLAN_TURTLE: (
+            "The plan as RDF (Turtle)",
+            (
+                "The plan as an RDF graph in Turtle (ELI, PROV-O, W3C ORG, OWL-Time, schema.org), "
+                "with the ids of the tables in its IRIs."
+            ),
+        ),
+        PLAN_JSONLD: (
+            "The plan as RDF (JSON-LD)",
+            (
+                f"The same graph as {PLAN_TURTLE}, as compacted JSON-LD with its context embedded "
+                "(no remote fetch): every node has its @type, numbers are native."
+            ),
+        ),
+        PLAN_CONTEXT: (
+            "JSON-LD context",
+            (
+                f"The JSON-LD context that {PLAN_JSONLD} embeds, as a file of its own: prefixes for "
+                "the vocabularies and for the plan's and the agencies' IRIs, and the terms."
+            ),
+        ),
+        CATALOG_TURTLE: (
+            "DCAT-AP catalogue (Turtle)",
+            (
+                "The DCAT-AP 3 description of the package for data portals to harvest: the "
+                "dataset, and a distribution per file with its media type, size, checksum, "
+                "licence and the schema it conforms to."
+            ),
+        ),
+        CORPUS_GRAPH: (
+            "The corpus as RDF (N-Triples)",
+            "Every plan of the corpus as one RDF graph in N-Triples.",
+        ),
+    }
+)
+"""Path -> the title and description of every file a package may hold besides its tables,
+its source text and the Table Schemas (`file_description` gives those too)."""
+
+
+def file_description(path: str) -> tuple[str, str]:
+    """The title and description of a file of the package (not a table's CSV).
+
+    A path that no table names (a file a custom `LinkedOutputs` adds) is described by its
+    format."""
+    if path in FILE_DESCRIPTIONS:
+        return FILE_DESCRIPTIONS[path]
+    for table in TABLES:
+        if path == table_schema_path(table):
+            return (
+                f"Table Schema of {table}.csv",
+                (
+                    f"The Table Schema (v2) of {table}.csv, the same as this descriptor embeds; "
+                    f"the catalogue's dct:conformsTo of {table}.csv names it."
+                ),
+            )
+    if path.startswith("source/"):
+        return (
+            "Source text (原文)",
+            (
+                "The text the data was parsed from, in UTF-8. The line, start and end columns "
+                "of the tables point into it: start and end count code points."
+            ),
+        )
+    kind = file_format(path).kind
+    return f"{kind}: {path}", f"{kind} of the plan, generated from the same parse as the tables."
+
+
 def file_resource(path: str, stat: FileStat, **extra: Any) -> dict[str, Any]:
     """A resource for one file: where, what format, how big, its sha256 (`extra` first)."""
     known = file_format(path)
@@ -178,10 +353,13 @@ def table_resource(name: str, stat: FileStat, schema: Mapping[str, Any]) -> dict
     return {
         "name": name,
         "type": "table",
-        "title": f"{title} ({title_zh})",
-        "description": f"One row per {what}."
-        + (" Each row gives its source span (line, start, end)." if spans else ""),
-        **file_resource(f"{name}.csv", stat),
+        **file_resource(
+            f"{name}.csv",
+            stat,
+            title=f"{title} ({title_zh})",
+            description=f"One row per {what}."
+            + (" Each row gives its source span (line, start, end)." if spans else ""),
+        ),
         "dialect": dict(CSV_DIALECT),
         "schema": schema,
     }
@@ -240,36 +418,14 @@ def package_descriptor(
             raise ExportError(f"the package has no {path}")
         resources.append(table_resource(name, file_stat(files[path]), schemas[name]))
     text_path = source_path(plan)
-    resources.append(
-        file_resource(
-            PLAN_JSON,
-            file_stat(files[PLAN_JSON]),
-            name="plan",
-            title="The plan as canonical JSON",
-            description="The whole parsed plan, nested, with every node's source span "
-            "(its JSON Schema: https://w3id.org/fgf-opendata/schemas/plan.schema.json).",
-        )
-    )
-    resources.append(
-        file_resource(
-            text_path,
-            file_stat(files[text_path]),
-            name="source",
-            title="Source text (原文)",
-            description="The text the data was parsed from, in UTF-8. The line, start and end "
-            "columns of the tables point into it: start and end count code points.",
-        )
-    )
-    known = {f"{name}.csv" for name in TABLES} | {PLAN_JSON, text_path, DESCRIPTOR}
-    for path in sorted(set(files) - known):
-        kind = file_format(path).kind
+    others = sorted(set(files) - {f"{name}.csv" for name in TABLES} - {PLAN_JSON, text_path})
+    for path, name in [(PLAN_JSON, "plan"), (text_path, "source")] + [
+        (path, slug(path)) for path in others if path != DESCRIPTOR
+    ]:
+        title, description = file_description(path)
         resources.append(
             file_resource(
-                path,
-                file_stat(files[path]),
-                name=slug(path),
-                title=f"{kind}: {path}",
-                description=f"{kind} of the plan, generated from the same parse as the tables.",
+                path, file_stat(files[path]), name=name, title=title, description=description
             )
         )
 
