@@ -178,10 +178,15 @@ def corpus_site_files(
     network_ids = _network_ids(pairs)
     network_pairs = [p for p in pairs if p[0] in network_ids and p[1] in network_ids]
     names = {agency_id: _short(agency_id, registry) for agency_id in network_ids}
-    files["charts/agency-load.svg"] = charts.agency_load_svg(loads, CHARTS["agency-load"][0])
-    files["charts/deadlines.svg"] = charts.deadlines_svg(months, CHARTS["deadlines"][0])
+    cache = charts.cache_folder()  # drawn once, then the same bytes from the chart cache
+    files["charts/agency-load.svg"] = charts.agency_load_svg(
+        loads, CHARTS["agency-load"][0], cache=cache
+    )
+    files["charts/deadlines.svg"] = charts.deadlines_svg(
+        months, CHARTS["deadlines"][0], cache=cache
+    )
     files["charts/co-assignment.svg"] = charts.co_assignment_svg(
-        names, network_pairs, CHARTS["co-assignment"][0]
+        names, network_pairs, CHARTS["co-assignment"][0], cache=cache
     )
     files["charts.html"] = page(
         "charts.html",
