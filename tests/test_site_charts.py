@@ -14,7 +14,7 @@ import pytest
 
 from fgf_opendata.agencies import Registry
 from fgf_opendata.build import package_outputs
-from fgf_opendata.site import charts, site_files
+from fgf_opendata.site import cache, charts, render, site_files
 
 MONTHS = [("2021-09", 2), ("2021-12", 5), ("2022", 1)]
 TITLE = "截止时间分布"
@@ -118,23 +118,23 @@ def test_a_chart_that_cannot_be_kept_is_still_made(tmp_path: Path) -> None:
 def test_the_cache_folder_follows_xdg_and_can_be_turned_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(charts.NO_CACHE_VARIABLE, raising=False)
+    monkeypatch.delenv(cache.NO_CACHE_VARIABLE, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert charts.cache_folder() == tmp_path / "fgf-opendata" / "charts"
+    assert cache.cache_folder("charts") == tmp_path / "fgf-opendata" / "charts"
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored, as the spec says
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert charts.cache_folder() == tmp_path / "home" / ".cache" / "fgf-opendata" / "charts"
-    monkeypatch.setenv(charts.NO_CACHE_VARIABLE, "1")
-    assert charts.cache_folder() is None
+    assert cache.cache_folder("charts") == tmp_path / "home" / ".cache" / "fgf-opendata" / "charts"
+    monkeypatch.setenv(cache.NO_CACHE_VARIABLE, "1")
+    assert cache.cache_folder("charts") is None
 
 
 def test_a_site_from_the_cache_is_the_drawn_site(
     reference_text: str, registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     outputs = package_outputs(reference_text, registry=registry)
-    monkeypatch.setenv(charts.NO_CACHE_VARIABLE, "1")
+    monkeypatch.setenv(cache.NO_CACHE_VARIABLE, "1")
     drawn = site_files(outputs.plan, registry, outputs.files)
-    monkeypatch.delenv(charts.NO_CACHE_VARIABLE)
+    monkeypatch.delenv(cache.NO_CACHE_VARIABLE)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert site_files(outputs.plan, registry, outputs.files) == drawn  # drawn and kept
     assert len(entries(tmp_path / "fgf-opendata" / "charts")) == 3
@@ -154,7 +154,7 @@ def test_a_rebuild_with_a_warm_cache_does_not_import_matplotlib(
     source = tmp_path / "plan.txt"
     source.write_text(reference_text, encoding="utf-8")
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    env.pop(charts.NO_CACHE_VARIABLE, None)
+    env.pop(cache.NO_CACHE_VARIABLE, None)
 
     def imported() -> str:
         done = subprocess.run(
@@ -186,3 +186,44 @@ def test_the_users_matplotlibrc_does_not_change_the_bytes() -> None:
     drawn = charts.deadlines_svg(MONTHS, TITLE)
     with rc_context({"axes.edgecolor": "red", "xtick.major.size": 9.0, "axes.linewidth": 3}):
         assert charts.deadlines_svg(MONTHS, TITLE) == drawn
+
+
+def test_compiled_templates_are_kept_and_checked_against_their_source(tmp_path: Path) -> None:
+    import jinja2
+
+    def render(source: str) -> str:
+        env = jinja2.Environment(
+            loader=jinja2.DictLoader({"page.html": source}),
+            bytecode_cache=cache.template_cache(tmp_path),
+            autoescape=True,
+        )
+        return env.get_template("page.html").render(name="<b>")
+
+    assert render("一 {{ name }}") == "一 &lt;b&gt;"
+    [entry] = sorted(tmp_path.glob("*.jinja"))
+    kept = entry.read_bytes()
+    assert render("一 {{ name }}") == "一 &lt;b&gt;"  # from the entry
+    assert render("二 {{ name }}") == "二 &lt;b&gt;"  # the source changed: compiled again
+    assert entry.read_bytes() != kept
+    entry.write_bytes(entry.read_bytes()[:-7])  # damaged: compiled again
+    assert render("二 {{ name }}") == "二 &lt;b&gt;"
+    assert cache.read_entry(entry, entry.stem) is not None  # and mended
+
+
+def test_the_site_with_its_templates_from_the_cache_is_the_same(
+    reference_text: str, registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = package_outputs(reference_text, registry=registry)
+    monkeypatch.setenv(cache.NO_CACHE_VARIABLE, "1")
+    made = site_files(outputs.plan, registry, outputs.files)
+    monkeypatch.delenv(cache.NO_CACHE_VARIABLE)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    render._environment.cache_clear()  # a fresh process: templates compiled, then kept
+    try:
+        assert site_files(outputs.plan, registry, outputs.files) == made
+        templates = sorted((tmp_path / "fgf-opendata" / "templates").glob("*.jinja"))
+        assert len(templates) >= 9
+        render._environment.cache_clear()
+        assert site_files(outputs.plan, registry, outputs.files) == made
+    finally:
+        render._environment.cache_clear()

@@ -12,17 +12,14 @@ of the metadata; a chart is drawn from matplotlib's default settings, whatever m
 user has. networkx places the co-assignment network with a fixed seed.
 
 The chart cache: importing matplotlib and drawing the three charts is most of what the site
-costs, so a chart drawn once is kept, as its SVG bytes, in `cache_folder()`
-(`$XDG_CACHE_HOME/fgf-opendata/charts`, by default `~/.cache/fgf-opendata/charts`;
-`FGF_OPENDATA_NO_CACHE=1` turns it off). An entry is named by the sha256 of everything the
-bytes are drawn from: the chart's kind, title and data table, this module's source, and the
-installed matplotlib, numpy, networkx, mplfonts and the packages matplotlib draws with (their
-wheels' RECORD, which holds a hash of every installed file, the font included). A chart is
-only cached when the font is mplfonts' (a system font has no such fingerprint) and those
-packages have a RECORD. An entry's first line holds its key and the sha256 of its bytes; it
-is written atomically; one that does not match (damaged, cut short, another key's) is drawn
-again, and one that cannot be written is simply not kept. The
-folder may be deleted at any time.
+costs, so a chart drawn once is kept, as its SVG bytes, in the user's cache folder (`cache`:
+`$XDG_CACHE_HOME/fgf-opendata/charts`, `FGF_OPENDATA_NO_CACHE=1` turns it off). Its key is the
+sha256 of everything the bytes are drawn from: the chart's kind, title and data table (each
+chart is drawn from its table alone), this module's source, Python, and the installed
+matplotlib, numpy, networkx, mplfonts and the packages matplotlib draws with (their wheels'
+RECORD, which holds a hash of every installed file, the font included). A chart is only kept
+when the font is mplfonts' (a system font has no such fingerprint) and those packages have a
+RECORD.
 """
 
 from __future__ import annotations
@@ -36,19 +33,18 @@ import json
 import os
 import re
 import sys
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..model import Role
+from .cache import read_entry, write_entry
 from .pages import ROLES, AgencyLoad
 
 __all__ = [
     "MissingFontWarning",
     "agency_load_svg",
-    "cache_folder",
     "chart_key",
     "chinese_font",
     "co_assignment_svg",
@@ -83,9 +79,6 @@ _DRAWN_WITH = {
     "cycler": "cycler",
     "kiwisolver": "kiwisolver",
 }
-_ENTRY_HEAD = b"fgf-opendata chart"
-NO_CACHE_VARIABLE = "FGF_OPENDATA_NO_CACHE"
-"""Set (non-empty) in the environment, charts are drawn every time and nothing is kept."""
 
 
 class MissingFontWarning(UserWarning):
@@ -160,20 +153,6 @@ def _svg(fig: Any, title: str) -> bytes:
 # -- the cache ---------------------------------------------------------------------------
 
 
-def cache_folder() -> Path | None:
-    """Where charts are kept: `$XDG_CACHE_HOME/fgf-opendata/charts` (`~/.cache/...` when
-    that is unset or relative, as the XDG spec says); None when `FGF_OPENDATA_NO_CACHE`
-    is set or there is no home folder."""
-    if os.environ.get(NO_CACHE_VARIABLE):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    try:
-        root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-    except RuntimeError:  # no home folder
-        return None
-    return root / "fgf-opendata" / "charts"
-
-
 def _record(module: str, distribution: str) -> bytes | None:
     """The RECORD of the wheel that installed `module`: a hash of every file it put there."""
     spec = importlib.util.find_spec(module)  # a top-level name: located, not imported
@@ -218,46 +197,6 @@ def chart_key(kind: str, title: str, table: object) -> str | None:
     return hashlib.sha256(what.encode("utf-8")).hexdigest()
 
 
-def _entry_head(key: str, svg: bytes) -> bytes:
-    """An entry's first line: what it is, its key and the sha256 of the SVG after it."""
-    return b"%s %s sha256=%s\n" % (
-        _ENTRY_HEAD,
-        key.encode("ascii"),
-        hashlib.sha256(svg).hexdigest().encode("ascii"),
-    )
-
-
-def _read_entry(path: Path, key: str) -> bytes | None:
-    """The SVG kept for `key`; None when there is none, or it is damaged, cut short by a
-    crash, or kept for another key (a file copied or renamed): then the chart is drawn again."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    _, newline, svg = data.partition(b"\n")
-    if newline and data.startswith(_entry_head(key, svg)):
-        return svg
-    return None
-
-
-def _write_entry(path: Path, key: str, svg: bytes) -> None:
-    """Write the entry atomically (a temporary file in the same folder, then renamed)."""
-    entry = _entry_head(key, svg) + svg
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(entry)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
-    except OSError:
-        return  # a read-only or full disk: the chart is simply not kept
-
-
 def _cached(
     kind: str, title: str, table: Any, draw: Callable[[Any, str], bytes], cache: Path | None
 ) -> bytes:
@@ -266,10 +205,10 @@ def _cached(
     if cache is None or key is None:
         return draw(table, title)
     path = cache / f"{key}.svg"
-    svg = _read_entry(path, key)
+    svg = read_entry(path, key)
     if svg is None:
         svg = draw(table, title)
-        _write_entry(path, key, svg)
+        write_entry(path, key, svg)
     return svg
 
 
