@@ -32,6 +32,14 @@ PLAN_PAGE = "plans/guobanfa-2021-25.html"
 TEXT_PAGE = "text/guobanfa-2021-25.html"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def no_chart_cache() -> Iterator[None]:
+    """The charts here are drawn every time (tests/test_site_charts.py tests the cache)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FGF_OPENDATA_NO_CACHE", "1")
+        yield
+
+
 @pytest.fixture(scope="module")
 def package_files(reference_text: str) -> dict[str, bytes]:
     return dict(package_outputs(reference_text).files)

@@ -21,6 +21,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from ..agencies import Registry
@@ -28,7 +29,7 @@ from ..linked.vocab import ROLE_LABELS
 from ..model import Plan
 from ..publication import DESCRIPTOR, LANDING_PAGE
 from ..tabular.descriptor import source_path
-from . import charts
+from . import cache, charts
 from .pages import (
     ROLES,
     PlanView,
@@ -56,11 +57,13 @@ CHARTS = {
 
 
 @functools.cache
-def _environment() -> Any:
+def _environment(template_cache: Path | None) -> Any:
     import jinja2
 
     return jinja2.Environment(
         loader=jinja2.PackageLoader("fgf_opendata.site", "templates"),
+        # Compiling the templates costs a build more than rendering them: compiled once, kept.
+        bytecode_cache=None if template_cache is None else cache.template_cache(template_cache),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -109,7 +112,7 @@ def corpus_site_files(
 ) -> dict[str, bytes]:
     """The site of several plans, each given with the source text its spans point into."""
     views = [plan_view(plan, text) for plan, text in plans]
-    env = _environment()
+    env = _environment(cache.cache_folder("templates"))
     descriptor = _descriptor(package_files)
     entries = agency_entries(views)
     loads = agency_load(entries, registry)
@@ -178,10 +181,13 @@ def corpus_site_files(
     network_ids = _network_ids(pairs)
     network_pairs = [p for p in pairs if p[0] in network_ids and p[1] in network_ids]
     names = {agency_id: _short(agency_id, registry) for agency_id in network_ids}
-    files["charts/agency-load.svg"] = charts.agency_load_svg(loads, CHARTS["agency-load"][0])
-    files["charts/deadlines.svg"] = charts.deadlines_svg(months, CHARTS["deadlines"][0])
+    kept = cache.cache_folder("charts")  # drawn once, then the same bytes from the cache
+    files["charts/agency-load.svg"] = charts.agency_load_svg(
+        loads, CHARTS["agency-load"][0], cache=kept
+    )
+    files["charts/deadlines.svg"] = charts.deadlines_svg(months, CHARTS["deadlines"][0], cache=kept)
     files["charts/co-assignment.svg"] = charts.co_assignment_svg(
-        names, network_pairs, CHARTS["co-assignment"][0]
+        names, network_pairs, CHARTS["co-assignment"][0], cache=kept
     )
     files["charts.html"] = page(
         "charts.html",
