@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .agencies import Registry
-from .findings import CATALOGUE, Finding
-from .model import Plan, Responsibility, Task
+from .findings import CATALOGUE, Finding, SourceLocation
+from .model import Plan, Responsibility, Span, Task
 
 __all__ = ["check_plan"]
 
 
-def _column(plan_text: str | None, offset: int) -> int | None:
-    if plan_text is None:
-        return None
-    return offset - plan_text.rfind("\n", 0, offset)
+def _at(node: str, span: Span, plan_text: str | None) -> SourceLocation:
+    """Where `span` starts: its line, and its column when the source text is at hand."""
+    column = None if plan_text is None else span.start - plan_text.rfind("\n", 0, span.start)
+    return SourceLocation(node, span.line, column)
 
 
 def _unknown_agencies(
@@ -30,9 +30,7 @@ def _unknown_agencies(
             close = registry.close_matches(assignment.agency)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             yield CATALOGUE["unknown-agency"](
-                subject_id,
-                resp.span.line,
-                _column(text, resp.span.start),
+                _at(subject_id, resp.span, text),
                 agency=repr(assignment.agency),
                 hint=hint,
             )
@@ -53,9 +51,7 @@ def check_plan(plan: Plan, registry: Registry, text: str | None = None) -> tuple
         if resp is None and not covered:
             findings.append(
                 CATALOGUE[f"{kind}-without-responsibility"](
-                    subject.id,
-                    subject.span.line,
-                    _column(text, subject.span.start),
+                    _at(subject.id, subject.span, text),
                     label=subject.label or subject.id,
                 )
             )
@@ -65,9 +61,7 @@ def check_plan(plan: Plan, registry: Registry, text: str | None = None) -> tuple
             if plan.issued is not None and deadline.date < plan.issued:
                 findings.append(
                     CATALOGUE["deadline-before-issue-date"](
-                        subject.id,
-                        deadline.span.line,
-                        _column(text, deadline.span.start),
+                        _at(subject.id, deadline.span, text),
                         expression=deadline.expression,
                         date=deadline.date,
                         issued=plan.issued,

@@ -11,7 +11,7 @@ an error that carries a report (a build's failed gates) adds it indented.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .findings import Finding, SourceLocation
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -190,9 +191,10 @@ def parse(
         sys.exit(1)
 
 
-def _report_findings(findings: Any, name: str) -> None:
+def _report_findings(findings: Iterable[Finding], name: str) -> None:
     for finding in findings:
-        where = f"{name}:{finding.line}:{finding.column}" if finding.line else name
+        at = finding.location
+        where = f"{name}:{at.line}:{at.column}" if isinstance(at, SourceLocation) else name
         click.echo(f"{where}: {finding.severity}: {finding.message} [{finding.code}]", err=True)
 
 

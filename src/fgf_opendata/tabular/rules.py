@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..findings import CATALOGUE, Finding
+from ..findings import CATALOGUE, Finding, TableLocation
 from ..parsing.source import LINE_BREAK
 from ..publication import DESCRIPTOR
 from .columns import TABLES
 from .reading import Reader, csv_field_limit, folder_reader, is_local, resources_of
-from .report import at, clip
+from .report import clip
 
 __all__ = ["Rules", "Table", "project_findings", "read_table", "read_tables"]
 
@@ -91,10 +91,14 @@ def read_table(read: Reader, resource: Mapping[str, Any]) -> tuple[Table | None,
                     else "extra-cell"
                 )
                 findings.append(
-                    CATALOGUE[code](name, number, cells=len(cells), columns=len(header))
+                    CATALOGUE[code](
+                        TableLocation(name, number), cells=len(cells), columns=len(header)
+                    )
                 )
         except csv.Error as exc:
-            findings.append(CATALOGUE["csv-error"](name, reader.line_num, problem=exc))
+            findings.append(
+                CATALOGUE["csv-error"](TableLocation(name, reader.line_num), problem=exc)
+            )
     return Table(name, header, tuple(rows), tuple(numbers)), findings
 
 
@@ -120,7 +124,7 @@ class Rules:
         """A finding of `code` (its severity from the catalogue, as a package gives it)."""
         known = CATALOGUE[code]
         severity = known.in_package or known.severity
-        self.findings.append(Finding(code, severity, message, at(table, field), row))
+        self.findings.append(Finding(code, severity, message, TableLocation(table, row, field)))
 
     def need(self, name: str, *columns: str) -> Table | None:
         table = self.tables.get(name)
