@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
 from .findings import Finding, SourceLocation
+from .publication import VERSION
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,7 +93,7 @@ def _indent(text: str) -> str:
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="fgf")
+@click.version_option(VERSION, prog_name="fgf")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks (for bug reports).")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
@@ -380,8 +380,9 @@ def site_command(
     import os
 
     from .agencies import default_registry
+    from .build import sources_site
     from .corpus import expand_sources
-    from .site.output import site_of_package, sources_site, write_site
+    from .site.output import site_of_package, write_site
 
     registry = default_registry()
     target = Path(output)

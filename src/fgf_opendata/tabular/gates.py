@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExportError, FgfError
+from ..files import site_intruder
 from ..findings import CATALOGUE, Finding, TableLocation
 from ..forked import start
 from ..jsonload import load_json
@@ -150,11 +151,9 @@ def _file_findings(
             findings.append(CATALOGUE["hash-count"](name))
     unlisted = set(paths) - listed
     site = sorted(p.removeprefix("site/") for p in unlisted if p.startswith("site/"))
-    if site:  # the package's site, made after the descriptor: the site's own rule applies
-        from ..site.output import site_intruder
-
-        if site_intruder(site, read("site/index.html")) is None:
-            unlisted.difference_update(f"site/{p}" for p in site)
+    # the package's site, made after the descriptor: the site's own rule applies
+    if site and site_intruder(site, read("site/index.html")) is None:
+        unlisted.difference_update(f"site/{p}" for p in site)
     for path in sorted(unlisted):
         findings.append(CATALOGUE["unlisted-file"](DESCRIPTOR, path=clip(path)))
     return findings
