@@ -8,7 +8,14 @@ import re
 from collections.abc import Iterator
 
 from conftest import ROOT
-from fgf_opendata.findings import CATALOGUE, Finding, findings_table
+from fgf_opendata.findings import (
+    CATALOGUE,
+    Finding,
+    GraphLocation,
+    SourceLocation,
+    TableLocation,
+    findings_table,
+)
 
 SRC = ROOT / "src" / "fgf_opendata"
 
@@ -73,17 +80,24 @@ def test_docs_findings_is_the_catalogue() -> None:
 
 
 def test_a_code_makes_its_finding_from_its_template() -> None:
+    at = SourceLocation("task_1", 12, 3)
     finding = CATALOGUE["deadline-before-issue-date"](
-        "task_1", 12, 3, expression="2020年底前", date="2020-12-31", issued="2021-03-01"
+        at, expression="2020年底前", date="2020-12-31", issued="2021-03-01"
     )
     assert finding == Finding(
         "deadline-before-issue-date",
         "error",
         "deadline 2020年底前 (2020-12-31) is before the plan was issued (2021-03-01)",
-        "task_1",
-        12,
-        3,
+        at,
     )
+    assert finding.where == "task_1"
+
+
+def test_a_bare_name_is_a_resource_and_where_joins_resource_and_field() -> None:
+    assert CATALOGUE["hash-count"]("plans").location == TableLocation("plans")
+    assert TableLocation("deadlines", 4, "date").where == "deadlines/date"
+    assert TableLocation("deadlines", 4).where == "deadlines"
+    assert GraphLocation("https://example.org/a").where == "https://example.org/a"
 
 
 def test_codes_are_kebab_case_and_titled() -> None:

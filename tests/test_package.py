@@ -32,7 +32,7 @@ from fgf_opendata.build import (
 )
 from fgf_opendata.cli import main
 from fgf_opendata.errors import ExportError, InvalidPackageError
-from fgf_opendata.findings import Finding
+from fgf_opendata.findings import Finding, TableLocation
 from fgf_opendata.model import Plan
 from fgf_opendata.publication import PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE
 from fgf_opendata.tabular import gates as package_check
@@ -556,7 +556,9 @@ def test_the_build_refuses_to_swap_in_when_a_gate_fails(
         gated.append(folder)
         assert folder is not None
         assert (folder / "datapackage.json").is_file()
-        finding = Finding("span-mismatch", "error", "injected by the test", "tasks/start", 2)
+        finding = Finding(
+            "span-mismatch", "error", "injected by the test", TableLocation("tasks", 2, "start")
+        )
         return PackageReport(str(folder), (finding,), len(files))
 
     monkeypatch.setattr(package_check, "check_built_package", failing_gate)
@@ -653,7 +655,9 @@ def test_build_and_check_import_only_what_they_use(tmp_path: Path) -> None:
 
 def test_tolerated_findings_do_not_stop_the_build(copy: Path) -> None:
     def report(folder: Path) -> PackageReport:
-        finding = Finding("measure-without-responsibility", "error", "from the source", "measures")
+        finding = Finding(
+            "measure-without-responsibility", "error", "from the source", TableLocation("measures")
+        )
         return PackageReport(str(folder), (finding,), 10)
 
     files = _snapshot(copy)

@@ -21,6 +21,7 @@ from fgf_opendata.agencies import Registry
 from fgf_opendata.checks import check_plan
 from fgf_opendata.cli import main
 from fgf_opendata.errors import ParseError
+from fgf_opendata.findings import SourceLocation
 from fgf_opendata.parsing import parse_plan, render_plan
 
 CASES_DIR = Path(__file__).parent / "cases" / "errors"
@@ -124,9 +125,11 @@ def test_content_problems_are_findings_not_errors(
     plan = parse_plan(text, registry=registry)
     assert render_plan(plan) == text
     findings = check_plan(plan, registry, text)
-    assert [(f.code, f.line, f.column) for f in findings] == [
+    located = [(f.code, f.location) for f in findings if isinstance(f.location, SourceLocation)]
+    assert [(code, at.line, at.column) for code, at in located] == [
         (f["code"], f["line"], f["column"]) for f in spec["findings"]
     ]
+    assert len(located) == len(findings)
     for finding, expected in zip(findings, spec["findings"], strict=True):
         assert expected["message"] in finding.message
 

@@ -20,6 +20,7 @@ from fgf_opendata.agencies import Registry
 from fgf_opendata.build import build_package
 from fgf_opendata.cli import main
 from fgf_opendata.errors import FgfError, ParseError
+from fgf_opendata.findings import TableLocation
 from fgf_opendata.model import Plan
 from fgf_opendata.tabular.gates import check_built_package, validate_package
 
@@ -96,8 +97,10 @@ def test_rows_after_a_bad_row_keep_their_numbers(package: Path) -> None:
     path.write_text(out.getvalue(), encoding="utf-8")
     built = check_built_package(_files(package))
     early = [f for f in built.findings if f.code == "deadline-before-issue-date"]
-    assert [(f.where, f.line) for f in early] == [("deadlines/date", 4)]
-    assert ("blank-row", 3) in {(f.code, f.line) for f in built.findings}
+    assert [f.location for f in early] == [TableLocation("deadlines", 4, "date")]
+    assert ("blank-row", TableLocation("deadlines", 3)) in {
+        (f.code, f.location) for f in built.findings
+    }
 
 
 # --- JSON that would crash the readers (issue 17) --------------------------------------------

@@ -17,6 +17,7 @@ import pytest
 from fgf_opendata.agencies import Registry
 from fgf_opendata.build import build_package
 from fgf_opendata.corpus import build_corpus
+from fgf_opendata.findings import TableLocation
 from fgf_opendata.model import Plan
 from fgf_opendata.tabular.cells import table_csv
 from fgf_opendata.tabular.columns import table_schemas
@@ -50,7 +51,11 @@ def _build(text: str, target: Path) -> Path:
 
 def _errors(package: Path) -> list[tuple[str, str, int | None]]:
     report = validate_package(package)
-    return [(f.code, f.where, f.line) for f in report.findings if f.severity == "error"]
+    return [
+        (f.code, f.where, f.location.row)
+        for f in report.findings
+        if f.severity == "error" and isinstance(f.location, TableLocation)
+    ]
 
 
 def _mixed_breaks(text: str) -> str:

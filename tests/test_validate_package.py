@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from conftest import ROOT, run_offline
 from fgf_opendata.build import build_package
 from fgf_opendata.cli import main
-from fgf_opendata.findings import Finding
+from fgf_opendata.findings import Finding, TableLocation
 from fgf_opendata.tabular.gates import check_built_package, validate_package
 from fgf_opendata.tabular.report import PackageReport, clip, format_report, report_json_schema
 
@@ -178,7 +178,7 @@ def test_findings_name_resource_row_and_field(package: Path) -> None:
     _edit_table(package, "deadlines", CASES["wrong type"][1])
     _rehash(package)
     (finding,) = validate_package(package).findings
-    assert (finding.where, finding.line) == ("deadlines/date", 2)
+    assert finding.location == TableLocation("deadlines", 2, "date")
     assert '"2021-11-31"' in finding.message
     result = CliRunner().invoke(main, ["validate", str(package)])
     assert 'deadlines row 2 field date: error: value "2021-11-31"' in result.stdout
@@ -346,7 +346,9 @@ def test_json_report_follows_its_schema(package: Path) -> None:
 
 def test_format_report_of_synthetic_findings() -> None:
     findings = tuple(
-        Finding("duplicate-id", "error", f"id {clip('y' * 50)} again", "tasks/id", row)
+        Finding(
+            "duplicate-id", "error", f"id {clip('y' * 50)} again", TableLocation("tasks", row, "id")
+        )
         for row in range(2, 14)
     )
     text = format_report(PackageReport("pkg", findings, 3), limit=5)

@@ -65,6 +65,7 @@ __all__ = [
     "default_linked",
     "package_outputs",
     "site_outputs",
+    "sources_site",
     "stale_summary",
     "write_package",
 ]
@@ -186,6 +187,51 @@ def site_outputs(plan: Plan, registry: Registry, files: Mapping[str, bytes]) -> 
         f"{SITE}/{path}": data
         for path, data in site_files(plan, registry, files, package_href="../").items()
     }
+
+
+def sources_site(
+    texts: Sequence[tuple[str, str]], registry: Registry
+) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+    """The site of source texts (name, text) without a package on disk, and what was skipped.
+
+    One text: its package is made in memory, so the landing page lists its files with sizes
+    and checksums (not linked). Several: each is parsed; a text that is not a plan is skipped
+    with the reason, and the landing page lists the source texts.
+    """
+    from .errors import InputFileError, ParseError
+    from .site import corpus_site_files
+    from .tabular.descriptor import source_path
+
+    if len(texts) == 1:
+        name, text = texts[0]
+        try:
+            outputs = package_outputs(text, registry=registry)
+        except ParseError as exc:
+            exc.args = (f"{name}: {exc}",)
+            raise
+        files = corpus_site_files(
+            [(outputs.plan, text)], registry, outputs.files, package_href=None
+        )
+        return files, []
+    plans: list[tuple[Plan, str]] = []
+    skipped: list[tuple[str, str]] = []
+    package_files: dict[str, bytes] = {}
+    seen: set[str] = set()
+    for name, text in texts:
+        try:
+            plan = parse_plan(text, registry=registry)
+        except ParseError as exc:
+            skipped.append((name, str(exc).splitlines()[0]))
+            continue
+        if plan.id in seen:
+            skipped.append((name, f"a second plan with the id {plan.id}"))
+            continue
+        seen.add(plan.id)
+        plans.append((plan, text))
+        package_files[source_path(plan)] = text.encode("utf-8")
+    if not plans:
+        raise InputFileError("none of the sources is a plan: " + "; ".join(r for _, r in skipped))
+    return corpus_site_files(plans, registry, package_files, package_href=None), skipped
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -11,14 +11,15 @@ an error that carries a report (a build's failed gates) adds it indented.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from . import __version__
+from .findings import Finding, SourceLocation
+from .publication import VERSION
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,7 +93,7 @@ def _indent(text: str) -> str:
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="fgf")
+@click.version_option(VERSION, prog_name="fgf")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks (for bug reports).")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
@@ -190,9 +191,10 @@ def parse(
         sys.exit(1)
 
 
-def _report_findings(findings: Any, name: str) -> None:
+def _report_findings(findings: Iterable[Finding], name: str) -> None:
     for finding in findings:
-        where = f"{name}:{finding.line}:{finding.column}" if finding.line else name
+        at = finding.location
+        where = f"{name}:{at.line}:{at.column}" if isinstance(at, SourceLocation) else name
         click.echo(f"{where}: {finding.severity}: {finding.message} [{finding.code}]", err=True)
 
 
@@ -378,8 +380,9 @@ def site_command(
     import os
 
     from .agencies import default_registry
+    from .build import sources_site
     from .corpus import expand_sources
-    from .site.output import site_of_package, sources_site, write_site
+    from .site.output import site_of_package, write_site
 
     registry = default_registry()
     target = Path(output)

@@ -5,7 +5,7 @@ The folder rule (`check_replaceable`): `fgf build -o DIR` replaces DIR only when
 exist, is an empty folder, or is a package fgf wrote: its datapackage.json names fgf-opendata
 as publisher and every entry of DIR is that descriptor, a file it lists (a regular file, not a
 link), a folder on the way to one, or the package's `site/` folder when that is a site fgf
-wrote by the site's own rule (`site.output.site_intruder`: the descriptor does not list the
+wrote by the site's own rule (`site_intruder`: the descriptor does not list the
 site, whose landing page lists the descriptor with its checksum). Anything else is refused before any work, naming the
 first foreign entry, so a build never deletes a file it did not write. DIR must also be
 removable (every folder in it writable) and its parent writable, so a permission problem is a
@@ -31,10 +31,12 @@ import shutil
 import stat
 import sys
 import tempfile
-from pathlib import Path
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
 
-from .errors import ExportError
-from .textio import file_kind
+from .errors import ExportError, FgfError
+from .publication import GENERATOR
+from .textio import file_kind, read_file
 
 __all__ = [
     "MARKER",
@@ -43,7 +45,9 @@ __all__ = [
     "foreign_entry",
     "os_error",
     "publish",
+    "read_index",
     "remove_stale",
+    "site_intruder",
     "stage",
     "unremovable",
     "write_atomic",
@@ -171,11 +175,42 @@ def foreign_entry(folder: Path) -> str | None:
     return first("")
 
 
+_SITE_SUFFIXES = frozenset({".html", ".svg", ".css", ".js"})
+_GENERATOR_TAG = f'<meta name="generator" content="{GENERATOR}">'.encode()
+_INDEX_LIMIT = 256 * 1024 * 1024
+
+
+def site_intruder(paths: Sequence[str], index: bytes | None) -> str | None:
+    """What shows that a folder is not a site fgf wrote, or None when it is one (or empty).
+
+    `paths` are the folder's files (relative, in name order; links and other non-regular
+    entries are the caller's to refuse) and `index` the bytes of its index.html (None when
+    there is none). The rule: index.html names the generator and every file is a page,
+    chart, style sheet or script. Returns "index.html" when the first half fails, else the
+    first other file. `fgf site` and `fgf build` (the site inside a package) share it.
+    """
+    if not paths:
+        return None
+    if index is None or _GENERATOR_TAG not in index:
+        return "index.html"
+    return next((p for p in paths if PurePosixPath(p).suffix not in _SITE_SUFFIXES), None)
+
+
+def read_index(folder: Path) -> bytes | None:
+    """The bytes of `folder`'s index.html for `site_intruder`, None when it is not a regular
+    file that can be read."""
+    index = folder / "index.html"
+    try:
+        if index.is_symlink() or not index.is_file():
+            return None
+        return read_file(index, limit=_INDEX_LIMIT)
+    except (OSError, FgfError):
+        return None
+
+
 def _site_entry(site: Path) -> str | None:
     """The first entry of the package's `site/` folder that shows it is not a site fgf wrote
-    (by the site's own rule, `site.output.site_intruder`), or None."""
-    from .site.output import read_index, site_intruder
-
+    (by the site's own rule, `site_intruder`), or None."""
     paths: list[str] = []
     for root, dirs, names in os.walk(site):  # links to folders are listed, not followed
         dirs.sort()

@@ -1,7 +1,10 @@
 """Findings: content problems as data, and the one catalogue of their codes.
 
-A `Finding` has a stable kebab-case `code`, a severity, a message and where it was found, so
-tests and CI can assert on a flat list and `--json` can print it as is. Every code the project
+A `Finding` has a stable kebab-case `code`, a severity, a message and a typed location, so
+tests and CI can assert on a flat list and `--json` can print it as is: a `SourceLocation`
+(a node of a plan, its line and column in the source text) for the plan checks, a
+`TableLocation` (resource, row, field) for the package gates, a `GraphLocation` (a node's
+IRI) for the SHACL gate. Every code the project
 gives is a `Code` in `CATALOGUE` (code, severity, title, message template), as frictionless
 states its error classes: the plan checks (`checks`), the package gates (`tabular`) and the
 SHACL gate (`shacl`) make their findings from it, and docs/findings.md is generated from it
@@ -13,13 +16,71 @@ their shape.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
-__all__ = ["CATALOGUE", "FAMILIES", "Code", "Finding", "Severity", "findings_table"]
+__all__ = [
+    "CATALOGUE",
+    "FAMILIES",
+    "Code",
+    "Finding",
+    "GraphLocation",
+    "Location",
+    "Severity",
+    "SourceLocation",
+    "TableLocation",
+    "findings_table",
+]
 
 Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True, order=True)
+class SourceLocation:
+    """A place in a plan's source text: the node found there, its line and column."""
+
+    node: str
+    """The id of the node (task_1, task_1/measure_2, ...)."""
+    line: int
+    """The line of the source text, the first being 1."""
+    column: int | None = None
+    """The column on that line, the first being 1; None when the text was not at hand."""
+
+    @property
+    def where(self) -> str:
+        return self.node
+
+
+@dataclass(frozen=True, order=True)
+class TableLocation:
+    """A place in a package: a resource (or datapackage.json, or a file), a row, a field."""
+
+    resource: str
+    """The resource's name, datapackage.json for the descriptor, or a file's path."""
+    row: int | None = None
+    """The row of the table, the header being row 1; None when not about a row."""
+    field: str | None = None
+    """The column, when the finding is about one."""
+
+    @property
+    def where(self) -> str:
+        return f"{self.resource}/{self.field}" if self.field else self.resource
+
+
+@dataclass(frozen=True, order=True)
+class GraphLocation:
+    """A node of an RDF graph, by its IRI ("" when the finding names none)."""
+
+    node: str
+
+    @property
+    def where(self) -> str:
+        return self.node
+
+
+Location = SourceLocation | TableLocation | GraphLocation
+"""Where a finding was found: the three kinds never mix in one list but a package report's."""
 
 
 @dataclass(frozen=True, order=True)
@@ -30,13 +91,13 @@ class Finding:
     """Stable kebab-case rule name (task-without-agency, unknown-agency, ...)."""
     severity: Severity
     message: str
-    where: str = ""
-    """The node id, or resource/row/field for a package."""
-    line: int | None = None
-    column: int | None = None
+    location: Location = TableLocation("")
+    """Where it was found: in the source text, in a package's table, or in a graph."""
 
-    def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+    @property
+    def where(self) -> str:
+        """The location as one name: the node id, resource or resource/field, or the IRI."""
+        return self.location.where
 
 
 Scope = Literal["plan", "plan and package", "package", "linked"]
@@ -58,13 +119,11 @@ class Code:
     """Its severity when the package rules find it on the rows, if that differs: a package
     states that every task and measure is assigned, a plan (the document) may leave one out."""
 
-    def __call__(
-        self, where: str = "", line: int | None = None, column: int | None = None, **values: Any
-    ) -> Finding:
-        """The finding of this code at `where`, its message the template filled with `values`."""
-        return Finding(
-            self.code, self.severity, self.template.format(**values), where, line, column
-        )
+    def __call__(self, location: Location | str = "", **values: Any) -> Finding:
+        """The finding of this code at `location` (a bare name is a package's resource or
+        file), its message the template filled with `values`."""
+        at = TableLocation(location) if isinstance(location, str) else location
+        return Finding(self.code, self.severity, self.template.format(**values), at)
 
 
 def _codes(*codes: Code) -> Mapping[str, Code]:

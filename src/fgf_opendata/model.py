@@ -310,6 +310,9 @@ class Plan(_Frozen):
     """The document's title, its printed line breaks removed."""
     issuer: str | None
     """The issuing body as printed at the signature (国务院办公厅)."""
+    issuer_id: str | None = None
+    """The registry id the issuer resolves to (resolved once, when the plan is parsed); null
+    when there is no issuer or the registry does not know it."""
     issued: dt.date | None
     """The date of issue from the signature."""
     addressees: str | None

@@ -24,6 +24,7 @@ __all__ = [
     "DATASETTE_METADATA",
     "DESCRIPTOR",
     "FILE_FORMATS",
+    "GENERATOR",
     "LANDING_PAGE",
     "LICENSE",
     "PACKAGE_PROFILE",
@@ -67,6 +68,9 @@ LANDING_PAGE = "site/index.html"
 """The package's landing page, when the package has one; else the package folder is."""
 
 PUBLISHER = "fgf-opendata"
+GENERATOR = "fgf-opendata"
+"""What a site fgf wrote names as its generator (`<meta name="generator">`); the folder rule
+(`files.site_intruder`) knows a site by it."""
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 LICENSE: Mapping[str, str] = MappingProxyType(
     {"name": "CC-BY-4.0", "path": CC_BY, "title": "Creative Commons Attribution 4.0"}

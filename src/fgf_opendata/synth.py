@@ -286,6 +286,7 @@ def build_plan(spec: PlanSpec, registry: Registry) -> Plan:
         doc_number=doc_number,
         title=title,
         issuer="国务院办公厅",
+        issuer_id=issuer.id if (issuer := registry.lookup("国务院办公厅")) else None,
         issued=issued,
         addressees="各省、自治区、直辖市人民政府，国务院各部委、各直属机构",
         plan_title=plan_title,

@@ -150,7 +150,7 @@ def _titles(plan: Plan) -> tuple[str, str]:
 def _descriptions(plan: Plan, registry: Registry) -> tuple[str, str]:
     name = plan.plan_title or plan.title
     cited = plan.doc_number or plan.id
-    issuer = registry.lookup(plan.issuer) if plan.issuer else None
+    issuer = registry.get(plan.issuer_id) if plan.issuer_id else None
     issuer_en = issuer.name_en if issuer else "the State Council"
     zh = (
         f"《{name}》（{cited}）的结构化数据：部分、重点任务、具体措施、"
@@ -489,7 +489,7 @@ def dataset_jsonld(
     issued, modified = dataset_dates(plan, source)
     start, end = temporal_range(plan)
     folder = package_url(plan, base)
-    issuer = registry.lookup(plan.issuer) if plan.issuer else None
+    issuer = registry.get(plan.issuer_id) if plan.issuer_id else None
     project = _organization("fgf-opendata", base)
     creators = [project]
     document: dict[str, Any] = {

@@ -177,6 +177,10 @@ class _Reader:
             span=self.span(node),
         )
 
+    def issuer_id(self, plan: Node) -> str | None:
+        issuer = self.graph.value(plan, ELI.passed_by)
+        return None if issuer is None else self.optional(issuer, DCT.identifier)
+
     def assignment(self, node: Node) -> Assignment:
         agent = self.one(node, PROV.agent)
         role = _ROLE_OF.get(cast(URIRef, self.one(node, DCAT.hadRole)))
@@ -276,6 +280,7 @@ class _Reader:
             doc_number=self.optional(node, SDO.legislationIdentifier),
             title=self.text(node, DCT.title),
             issuer=self.optional(node, FGF.issuerName),
+            issuer_id=self.issuer_id(node),
             issued=None if issued is None else cast(Literal, issued).toPython(),
             addressees=self.optional(node, FGF.addressees),
             plan_title=self.optional(node, FGF.planTitle),

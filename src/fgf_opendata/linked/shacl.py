@@ -29,7 +29,7 @@ from typing import Any
 from rdflib import Graph
 from rdflib.term import BNode, Node, URIRef
 
-from ..findings import CATALOGUE, Finding, Severity
+from ..findings import CATALOGUE, Finding, GraphLocation, Severity
 from .syntax import prefixed_name
 from .vocab import SH
 
@@ -291,5 +291,5 @@ def _findings(report: Graph, data: Graph, prefix: str) -> Iterable[Finding]:
             code,
             severity,
             f"{message} ({detail})" if detail else message,
-            str(focus) if focus is not None else "",
+            GraphLocation(str(focus) if focus is not None else ""),
         )

@@ -339,9 +339,8 @@ class _Writer:
             add((node, ELI.date_document, self.lit(plan.issued)))
         if plan.issuer is not None:
             add((node, FGF.issuerName, self.zh(plan.issuer)))
-            issuer = self.registry.lookup(plan.issuer)
-            if issuer is not None:
-                add((node, ELI.passed_by, self.known_agent(issuer.id)))
+            if plan.issuer_id is not None:
+                add((node, ELI.passed_by, self.known_agent(plan.issuer_id)))
         for prop, text in (
             (FGF.addressees, plan.addressees),
             (FGF.planTitle, plan.plan_title),

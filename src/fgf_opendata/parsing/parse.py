@@ -110,12 +110,15 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
     for block in closing_blocks:
         deadlines.extend(find_deadlines_in(block.text, block.span.start, ctx))
     doc_number = header.get("doc-number")
+    issuer = header.get("issuer") or back_header.get("issuer")
+    issuer_agency = registry.lookup(issuer) if issuer else None
     plan = construct_checked(
         Plan,
         id=plan_id or derive_plan_id(doc_number, issued),
         doc_number=doc_number,
         title="".join(header.get_all("title")),
-        issuer=header.get("issuer") or back_header.get("issuer"),
+        issuer=issuer,
+        issuer_id=issuer_agency.id if issuer_agency else None,
         issued=issued,
         addressees=strip_colon(header.get("addressees")),
         plan_title="".join(header.get_all("plan-title")) or None,

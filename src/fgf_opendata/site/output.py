@@ -11,29 +11,26 @@ the target and swapped in whole, as `fgf build` writes a package.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..agencies import Registry
-from ..errors import ExportError, FgfError, InputFileError
-from ..files import discard, os_error, publish, stage
+from ..errors import ExportError, InputFileError
+from ..files import discard, os_error, publish, read_index, site_intruder, stage
 from ..model import Plan
+from ..publication import GENERATOR
 from ..textio import read_file
-from .render import GENERATOR, corpus_site_files
+from .render import corpus_site_files
 
 __all__ = [
     "SiteInput",
     "check_site_folder",
-    "read_index",
     "read_package",
-    "site_intruder",
     "site_of_package",
     "write_site",
 ]
 
-_SITE_SUFFIXES = frozenset({".html", ".svg", ".css", ".js"})
-_GENERATOR_TAG = f'<meta name="generator" content="{GENERATOR}">'.encode()
 _LIMIT = 256 * 1024 * 1024
 
 
@@ -93,34 +90,6 @@ def site_of_package(
     return corpus_site_files(given.plans, registry, given.package_files, package_href=href)
 
 
-def site_intruder(paths: Sequence[str], index: bytes | None) -> str | None:
-    """What shows that a folder is not a site fgf wrote, or None when it is one (or empty).
-
-    `paths` are the folder's files (relative, in name order; links and other non-regular
-    entries are the caller's to refuse) and `index` the bytes of its index.html (None when
-    there is none). The rule: index.html names the generator and every file is a page,
-    chart, style sheet or script. Returns "index.html" when the first half fails, else the
-    first other file. `fgf site` and `fgf build` (the site inside a package) share it.
-    """
-    if not paths:
-        return None
-    if index is None or _GENERATOR_TAG not in index:
-        return "index.html"
-    return next((p for p in paths if PurePosixPath(p).suffix not in _SITE_SUFFIXES), None)
-
-
-def read_index(folder: Path) -> bytes | None:
-    """The bytes of `folder`'s index.html for `site_intruder`, None when it is not a regular
-    file that can be read."""
-    index = folder / "index.html"
-    try:
-        if index.is_symlink() or not index.is_file():
-            return None
-        return read_file(index, limit=_LIMIT)
-    except (OSError, FgfError):
-        return None
-
-
 def check_site_folder(target: Path) -> None:
     """Raise `ExportError` unless `target` is absent, empty, or a site fgf wrote."""
     if not os.path.lexists(target):
@@ -163,49 +132,3 @@ def write_site(files: Mapping[str, bytes], target: Path) -> None:
             raise os_error(exc, f"cannot write the site {target}") from exc
         raise
     publish(new, target)
-
-
-def sources_site(
-    texts: Sequence[tuple[str, str]], registry: Registry
-) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
-    """The site of source texts (name, text) without a package on disk, and what was skipped.
-
-    One text: its package is made in memory, so the landing page lists its files with sizes
-    and checksums (not linked). Several: each is parsed; a text that is not a plan is skipped
-    with the reason, and the landing page lists the source texts.
-    """
-    from ..build import package_outputs
-    from ..errors import ParseError
-    from ..parsing import parse_plan
-    from ..tabular.descriptor import source_path
-
-    if len(texts) == 1:
-        name, text = texts[0]
-        try:
-            outputs = package_outputs(text, registry=registry)
-        except ParseError as exc:
-            exc.args = (f"{name}: {exc}",)
-            raise
-        files = corpus_site_files(
-            [(outputs.plan, text)], registry, outputs.files, package_href=None
-        )
-        return files, []
-    plans: list[tuple[Plan, str]] = []
-    skipped: list[tuple[str, str]] = []
-    package_files: dict[str, bytes] = {}
-    seen: set[str] = set()
-    for name, text in texts:
-        try:
-            plan = parse_plan(text, registry=registry)
-        except ParseError as exc:
-            skipped.append((name, str(exc).splitlines()[0]))
-            continue
-        if plan.id in seen:
-            skipped.append((name, f"a second plan with the id {plan.id}"))
-            continue
-        seen.add(plan.id)
-        plans.append((plan, text))
-        package_files[source_path(plan)] = text.encode("utf-8")
-    if not plans:
-        raise InputFileError("none of the sources is a plan: " + "; ".join(r for _, r in skipped))
-    return corpus_site_files(plans, registry, package_files, package_href=None), skipped

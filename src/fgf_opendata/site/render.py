@@ -27,7 +27,7 @@ from typing import Any
 from ..agencies import Registry
 from ..linked.vocab import ROLE_LABELS
 from ..model import Plan
-from ..publication import DESCRIPTOR, LANDING_PAGE
+from ..publication import DESCRIPTOR, GENERATOR, LANDING_PAGE
 from ..tabular.descriptor import source_path
 from . import cache, charts
 from .pages import (
@@ -44,9 +44,7 @@ from .pages import (
     unknown_names,
 )
 
-__all__ = ["GENERATOR", "corpus_site_files", "site_files"]
-
-GENERATOR = "fgf-opendata"
+__all__ = ["corpus_site_files", "site_files"]
 """The generator named in every page's head; `fgf site` replaces only a folder that says so."""
 STATIC = ("site.css", "filter.js")
 CHARTS = {

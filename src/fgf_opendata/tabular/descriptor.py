@@ -480,7 +480,7 @@ def _description(plan: Plan, registry: Registry | None) -> str:
         f"{plan.issued.year}年{plan.issued.month}月{plan.issued.day}日" if plan.issued else ""
     )
     doc_zh = f"{plan.doc_number}，" if plan.doc_number else ""
-    issuer = registry.lookup(plan.issuer) if registry is not None and plan.issuer else None
+    issuer = registry.get(plan.issuer_id) if registry is not None and plan.issuer_id else None
     issuer_en = issuer.name_en if issuer else plan.issuer or "the issuer"
     doc_en = f" ({plan.doc_number})" if plan.doc_number else ""
     issued_en = f" on {plan.issued.isoformat()}" if plan.issued else ""

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExportError, FgfError
-from ..findings import CATALOGUE, Finding
+from ..files import site_intruder
+from ..findings import CATALOGUE, Finding, TableLocation
 from ..forked import start
 from ..jsonload import load_json
 from ..publication import DESCRIPTOR, slug
@@ -56,7 +57,7 @@ from .reading import (
     resources_of,
     unsafe_path,
 )
-from .report import PackageReport, at, clip
+from .report import PackageReport, clip
 from .rules import Rules, Table, project_findings, read_tables
 
 __all__ = ["Digest", "check_built_package", "linked_findings", "validate_package"]
@@ -86,8 +87,7 @@ def _foreign_key_findings(
                 if any(values) and values not in known:
                     findings.append(
                         CATALOGUE["foreign-key"](
-                            at(table.name, fields[0]),
-                            number,
+                            TableLocation(table.name, number, fields[0]),
                             fields="+".join(fields),
                             values=", ".join(clip(v) for v in values),
                             target=f"{target.name}.{'+'.join(reference['fields'])}",
@@ -151,11 +151,9 @@ def _file_findings(
             findings.append(CATALOGUE["hash-count"](name))
     unlisted = set(paths) - listed
     site = sorted(p.removeprefix("site/") for p in unlisted if p.startswith("site/"))
-    if site:  # the package's site, made after the descriptor: the site's own rule applies
-        from ..site.output import site_intruder
-
-        if site_intruder(site, read("site/index.html")) is None:
-            unlisted.difference_update(f"site/{p}" for p in site)
+    # the package's site, made after the descriptor: the site's own rule applies
+    if site and site_intruder(site, read("site/index.html")) is None:
+        unlisted.difference_update(f"site/{p}" for p in site)
     for path in sorted(unlisted):
         findings.append(CATALOGUE["unlisted-file"](DESCRIPTOR, path=clip(path)))
     return findings
@@ -289,7 +287,7 @@ def linked_findings(folder: Path) -> list[Finding]:
     return refused + [
         replace(
             finding,
-            where=_linked_resource(finding.code),
+            location=TableLocation(_linked_resource(finding.code)),
             message=f"<{finding.where}>: {finding.message}"
             if "://" in finding.where
             else finding.message,

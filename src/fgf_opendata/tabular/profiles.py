@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import FgfError
-from ..findings import CATALOGUE, Finding
+from ..findings import CATALOGUE, Finding, TableLocation
 from ..jsonload import load_json
 from ..publication import DESCRIPTOR, PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE
 from .cells import CSV_DIALECT
@@ -32,7 +32,7 @@ from .reading import (
     resources_of,
     unsafe_path,
 )
-from .report import at, clip, clip_quoted
+from .report import clip, clip_quoted
 
 __all__ = [
     "PROFILES",
@@ -113,7 +113,8 @@ def frictionless_findings(
             message = f"frictionless could not validate the package: {type(exc).__name__}: {exc}"
             return [CATALOGUE["frictionless-error"](DESCRIPTOR, problem=clip(message, 300))]
     for error in report.errors:
-        findings.append(Finding(error.type, "error", _error_message(error), DESCRIPTOR))
+        message = _error_message(error)
+        findings.append(Finding(error.type, "error", message, TableLocation(DESCRIPTOR)))
     for task in report.tasks:
         for error in task.errors:
             field = getattr(error, "field_name", None)
@@ -123,9 +124,7 @@ def frictionless_findings(
                     error.type,
                     "error",
                     _error_message(error),
-                    at(task.name or task.place, field),
-                    row,
-                    getattr(error, "field_number", None),
+                    TableLocation(task.name or task.place, row, field),
                 )
             )
     return findings
@@ -200,7 +199,7 @@ def _pattern_findings(descriptor: Mapping[str, Any], load: Callable[[Any], Any])
         for field in _fields(load(resource.get("schema"))):
             problem = _pattern_error(field)
             if problem:
-                where = at(str(resource.get("name")), str(field.get("name")))
+                where = TableLocation(str(resource.get("name")), field=str(field.get("name")))
                 findings.append(CATALOGUE["invalid-pattern"](where, problem=problem))
     return findings
 

@@ -1,8 +1,8 @@
 """The report of the package gates: `PackageReport`, its JSON Schema, and how it is printed.
 
-A finding locates itself as `where` = "resource" or "resource/field" and `line` = the row
-number (the header is row 1, so it is the line of the CSV file when no cell holds a line
-break).
+A package finding locates itself with a `TableLocation`: the resource, the row number (the
+header is row 1, so it is the line of the CSV file when no cell holds a line break) and the
+field.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from ..findings import Finding, Severity
+from ..findings import Finding, Severity, TableLocation
 
-__all__ = ["PackageReport", "at", "clip", "clip_quoted", "format_report", "report_json_schema"]
+__all__ = ["PackageReport", "clip", "clip_quoted", "format_report", "report_json_schema"]
 
 _VALUE_WIDTH = 40
 _QUOTED = re.compile(f'"([^"]{{{_VALUE_WIDTH + 1},}})"')
@@ -54,23 +54,20 @@ class PackageReport:
         }
 
 
-def at(resource: str, field: str | None = None) -> str:
-    return f"{resource}/{field}" if field else resource
-
-
-def _split_where(where: str) -> tuple[str, str | None]:
-    resource, _, field = where.partition("/")
-    return resource, field or None
+def _in_table(finding: Finding) -> TableLocation:
+    """The finding's place as resource, row and field (a node elsewhere is named by `where`)."""
+    location = finding.location
+    return location if isinstance(location, TableLocation) else TableLocation(finding.where)
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:
-    resource, field = _split_where(finding.where)
+    location = _in_table(finding)
     return {
         "code": finding.code,
         "severity": finding.severity,
-        "resource": resource,
-        "row": finding.line,
-        "field": field,
+        "resource": location.resource,
+        "row": location.row,
+        "field": location.field,
         "message": finding.message,
     }
 
@@ -164,12 +161,12 @@ def clip_quoted(message: str) -> str:
 
 
 def _location(finding: Finding) -> str:
-    resource, field = _split_where(finding.where)
-    parts = [resource]
-    if finding.line is not None:
-        parts.append(f"row {finding.line}")
-    if field:
-        parts.append(f"field {field}")
+    location = _in_table(finding)
+    parts = [location.resource]
+    if location.row is not None:
+        parts.append(f"row {location.row}")
+    if location.field:
+        parts.append(f"field {location.field}")
     return " ".join(parts)
 
 

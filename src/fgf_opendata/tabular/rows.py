@@ -110,9 +110,8 @@ def _target_rows(subject_id: str, targets: Sequence[Target]) -> Iterator[Row]:
 def _cited_agency_ids(plan: Plan, registry: Registry) -> list[str]:
     """Every agency id the plan cites, and its issuer's."""
     wanted = [a.agency_id for a in assignments_of(plan) if a.agency_id is not None]
-    issuer = registry.lookup(plan.issuer) if plan.issuer else None
-    if issuer is not None:
-        wanted.append(issuer.id)
+    if plan.issuer_id is not None:
+        wanted.append(plan.issuer_id)
     return wanted
 
 
@@ -136,9 +135,8 @@ def agency_rows(ids: Iterable[str], registry: Registry) -> list[Row]:
 
 def plan_rows(plan: Plan, registry: Registry) -> dict[str, list[Row]]:
     """Table name -> rows, in `TABLES` order: document order, agencies sorted by id."""
-    issuer = registry.lookup(plan.issuer) if plan.issuer else None
     tables: dict[str, list[Row]] = {name: [] for name in TABLES}
-    tables["plans"].append(COLUMNS["plans"].row(PlanRecord(plan, issuer.id if issuer else None)))
+    tables["plans"].append(COLUMNS["plans"].row(PlanRecord(plan, plan.issuer_id)))
     subjects = tables["subjects"]
     subject_row = COLUMNS["subjects"].row
     subjects.append(subject_row(SubjectRecord(plan.id, "plan")))

@@ -1,6 +1,7 @@
 """The project's own rules, on the CSV rows: ids unique, every subject_id a node of the plan,
 every task and measure assigned to an agency, agency ids known, no deadline before the date of
-issue, spans that slice the source text to the row's text; and the foreign keys.
+issue, spans that slice the source text to the row's text; and the foreign keys. Coverage and
+deadlines are the rules of `checks` (`Coverage`, `early_deadline`), read over the rows.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..findings import CATALOGUE, Finding
+from ..checks import Coverage, early_deadline
+from ..findings import CATALOGUE, Finding, TableLocation
 from ..parsing.source import LINE_BREAK
 from ..publication import DESCRIPTOR
 from .columns import TABLES
 from .reading import Reader, csv_field_limit, folder_reader, is_local, resources_of
-from .report import at, clip
+from .report import clip
 
 __all__ = ["Rules", "Table", "project_findings", "read_table", "read_tables"]
 
@@ -91,10 +93,14 @@ def read_table(read: Reader, resource: Mapping[str, Any]) -> tuple[Table | None,
                     else "extra-cell"
                 )
                 findings.append(
-                    CATALOGUE[code](name, number, cells=len(cells), columns=len(header))
+                    CATALOGUE[code](
+                        TableLocation(name, number), cells=len(cells), columns=len(header)
+                    )
                 )
         except csv.Error as exc:
-            findings.append(CATALOGUE["csv-error"](name, reader.line_num, problem=exc))
+            findings.append(
+                CATALOGUE["csv-error"](TableLocation(name, reader.line_num), problem=exc)
+            )
     return Table(name, header, tuple(rows), tuple(numbers)), findings
 
 
@@ -120,7 +126,7 @@ class Rules:
         """A finding of `code` (its severity from the catalogue, as a package gives it)."""
         known = CATALOGUE[code]
         severity = known.in_package or known.severity
-        self.findings.append(Finding(code, severity, message, at(table, field), row))
+        self.findings.append(Finding(code, severity, message, TableLocation(table, row, field)))
 
     def need(self, name: str, *columns: str) -> Table | None:
         table = self.tables.get(name)
@@ -233,7 +239,6 @@ class Rules:
         assigned = self.need("responsibilities", "subject_id")
         if tasks is None or measures is None or assigned is None:
             return
-        covered = assigned.ids("subject_id")
         measures_of: dict[str, list[str]] = defaultdict(list)
         parent: dict[str, str] = {}
         for row in measures.rows:
@@ -243,49 +248,23 @@ class Rules:
             table = self.tables.get(name)
             if table is not None and {"id", column} <= set(table.columns):
                 parent.update((row["id"], row[column]) for row in table.rows)
-        # An item whose text is assigned in segments (…。（A指导）…。（B负责）) is covered by
-        # them: a paragraph or point below it carries the assignment.
-        assigned_below: set[str] = set()
-        for subject in covered:
-            node = parent.get(subject)
-            while node is not None and node not in assigned_below:
-                assigned_below.add(node)
-                node = parent.get(node)
-        # Only sections that assign something are held to coverage: real documents leave
-        # sections of prose unassigned (一、总体要求 of an 意见, or a whole 意见).
         section_of = {row["id"]: row.get("section_id") for row in tasks.rows}
-        section_of.update({row["id"]: section_of.get(row["task_id"]) for row in measures.rows})
-
-        def section(node: str) -> str | None:
-            while node not in section_of and node in parent:
-                node = parent[node]
-            return section_of.get(node, node)
-
-        assigning = {section(subject) for subject in covered}
-        standing = self._standing_starts(assigned)
+        coverage = Coverage(
+            parent, section_of, assigned.ids("subject_id"), self._standing_starts(assigned)
+        )
         for table, kind in ((tasks, "task"), (measures, "measure")):
             for number, row in table.numbered():
                 subject = row["id"]
                 children = measures_of.get(subject, []) if kind == "task" else []
-                # A task whose measures all carry responsibilities needs none of its own.
-                if subject in covered or subject in assigned_below:
-                    continue
-                if children and all(c in covered or c in assigned_below for c in children):
-                    continue
-                if section_of.get(subject) not in assigning:
-                    continue
-                # A standing assignment (以下均需…落实，不再列出) covers every later item.
-                since = standing.get(subject.rpartition("/")[0])
-                if since is not None and _int(row.get("start")) > since:
-                    continue
-                code = f"{kind}-without-responsibility"
-                self.add(
-                    code,
-                    CATALOGUE[code].template.format(label=clip(subject)),
-                    table.name,
-                    number,
-                    "id",
-                )
+                if coverage.needs_line(subject, _int(row.get("start")), children):
+                    code = f"{kind}-without-responsibility"
+                    self.add(
+                        code,
+                        CATALOGUE[code].template.format(label=clip(subject)),
+                        table.name,
+                        number,
+                        "id",
+                    )
 
     def _standing_starts(self, assigned: Table) -> dict[str, int]:
         """Plan prefix ("" in a single plan's package) -> where its first standing assignment
@@ -355,7 +334,7 @@ class Rules:
             owner = subject if subject in issued_on else subject.partition("/")[0]
             issued = issued_on.get(owner, only)
             date = _date(row["date"])
-            if issued is not None and date is not None and date < issued:
+            if early_deadline(date, issued):
                 self.add(
                     "deadline-before-issue-date",
                     CATALOGUE["deadline-before-issue-date"].template.format(
