@@ -9,6 +9,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fgf_opendata.parsing.body import _HEADING, _HEADING_FIRST, _MARKER
 from fgf_opendata.parsing.docnumber import DOC_NUMBER, DOC_NUMBER_IN_TEXT
 from fgf_opendata.parsing.header import (
     _ADDRESSEES_END,
@@ -77,3 +78,11 @@ def test_line_pieces_equal_searching_every_line(line: str) -> None:
 def test_line_pieces_equal_searching_every_line_around_a_match(part: str, line: str) -> None:
     for text in (part + line, line + part, line + "  " + part + " " + line):
         assert _line_pieces(text) == _line_pieces_searching_every_line(text)
+
+
+@given(st.text(alphabet="一十百（()）、．.1１٣具体主要措施举：:a国 ", min_size=1, max_size=8))
+def test_a_heading_starts_only_where_the_body_looks_for_one(text: str) -> None:
+    # `_inline_end` skips the probe for an inline heading after a sentence end unless the
+    # next character is one of these: any marker or 具体措施： must start with one.
+    if _MARKER.match(text) or _HEADING.match(text):
+        assert text[0] in _HEADING_FIRST or text[0].isdecimal()
