@@ -247,6 +247,23 @@ class ResponsibilityReader:
         self._read_other: dict[str, _Reading] = {}
         self._ids: dict[str, str | None] = {}
 
+    def _tokenise(self, names: str) -> tuple[list[str], bool]:
+        """Cut a list of actor names into names; report whether 等 left the list open.
+
+        A name is either one the registry pattern matched or an unknown chunk, which is never
+        a registry name: a registry name there would have matched, as a separator, 等 or the
+        end follows the chunk.
+        """
+        tokens: list[str] = []
+        open_ended = False
+        # Each match takes one token: 等 (group 1), a registry name or an unknown one.
+        for _, name, unknown in self._tokens.findall(names):
+            if name or unknown:
+                tokens.append(name or unknown)
+            else:
+                open_ended = True
+        return tokens, open_ended
+
     def looks_like(self, content: str) -> bool:
         """Whether a parenthesised text reads as a responsibility line rather than a remark.
 
@@ -419,18 +436,12 @@ class ResponsibilityReader:
     def _cite(self, names: str, role: Role, out: list[Assignment]) -> tuple[bool, bool]:
         """Append an assignment for each actor in `names`; whether one was a registry name,
         and whether 等 left the list open."""
+        tokens, open_ended = self._tokenise(names)
         known = self._known
         ids_by_name = self._ids_by_name
-        named = open_ended = False
+        named = False
         previous = ""
-        # Each match takes one token: 等 (group 1) leaves the list open; a registry name
-        # (group 2) or an unknown chunk (group 3), which is never a registry name: one would
-        # have matched, as a separator, 等 or the end follows the chunk.
-        for _, registry_name, unknown in self._tokens.findall(names):
-            name = registry_name or unknown
-            if not name:
-                open_ended = True
-                continue
+        for name in tokens:
             if name in _BARE_NOUN_SET:
                 agency = _distributed(name, previous, known)
                 # A registry name counts as printed for a bare noun after it, an unknown one as
