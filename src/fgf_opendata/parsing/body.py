@@ -97,6 +97,9 @@ def _marker_of(match: re.Match[str], first: int) -> Marker | None:
 
 
 _OPEN, _CLOSE = "（(", "）)"
+# The characters a heading (`_HEADING`) or a marker (`_MARKER`) may start with, but for the
+# digits of a 1．, which `str.isdecimal` tells (it holds for what `\d` matches).
+_HEADING_FIRST = frozenset(_CN + _OPEN + "具主")
 # Nothing but spaces up to the end of the line (a match costs the spaces, not the line).
 _ENDS_LINE = re.compile(r"[^\S\n]*(?:\n|\Z)")
 
@@ -746,6 +749,9 @@ def _inline_end(
             pos += 1  # a sentence end: the next paragraph may start after it
             if pos >= line_end or text[pos] in _OPEN:
                 continue  # a parenthesis there is the next stop
+            after = text[pos]
+            if not (after in _HEADING_FIRST or after.isdecimal() or after.isspace()):
+                continue  # most sentences: no heading can start here
         start = _skip_space(text, pos)
         if start < line_end and _next_inline(text, start, state, item):
             return pos

@@ -51,6 +51,7 @@ NOTE = re.compile(r"[（(](?:此件|本文)[^）)]{1,20}[）)]")
 # or the end; the shortest such part first, so that a letter-spaced name is cut letter by
 # letter and joined again by `_LETTER_GAP`.
 _PART = re.compile(r"\S(?:.*?\S)??(?=[ \u3000\u00a0]{2,}|\s*$)")
+_SPACE_RUN = re.compile(r"[ \u3000\u00a0]{2}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # 目录, the heading of a table of contents: what follows it is not the plan's title.
 _CONTENTS = re.compile(r"目[ \u3000\u00a0]*录")
@@ -110,17 +111,21 @@ def _line_pieces(line: str) -> list[tuple[int, int]]:
     (the indent of a paragraph whose line break was lost) and the colon that closes an
     addressees line (各…：) end a part too.
     """
-    found = DOC_NUMBER_IN_TEXT.search(line)
+    # A doc number ends in 号 and a date holds 年: most lines hold neither, and cost no search.
+    numbered = "号" in line
+    found = DOC_NUMBER_IN_TEXT.search(line) if numbered else None
     if found is not None and not DOC_NUMBER.fullmatch(line.strip()):
         cuts = [(0, found.start()), (found.start(), found.end()), (found.end(), len(line))]
-    elif (dated := DOC_NUMBER.search(line) or DATE.search(line)) and len(line.split()) > 1:
+    elif (
+        dated := (DOC_NUMBER.search(line) if numbered else None)
+        or (DATE.search(line) if "年" in line else None)
+    ) and len(line.split()) > 1:
         cuts = [(0, dated.start()), (dated.start(), dated.end()), (dated.end(), len(line))]
     else:
         cuts = [(0, len(line))]
     out: list[tuple[int, int]] = []
     for start, end in cuts:
-        for part in _PART.finditer(line, start, end):
-            a, b = part.start(), part.end()
+        for a, b in _parts(line, start, end):
             colon = _ADDRESSEES_END.match(line, a, b)
             if colon is not None and colon.end() < b:
                 out.append((a, colon.end()))
@@ -138,6 +143,23 @@ def _line_pieces(line: str) -> list[tuple[int, int]]:
                 continue
             out.append((a, b))
     return out
+
+
+def _parts(line: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each match of `_PART` in line[start:end].
+
+    Without a run of two spaces, a part ends only where nothing but whitespace follows: the
+    one part is the segment with its whitespace trimmed (`\\S` is what `str.strip` keeps), found
+    without `_PART`'s step per character.
+    """
+    if _SPACE_RUN.search(line, start, end) is None:
+        segment = line[start:end]
+        kept = segment.strip()
+        if not kept:
+            return []
+        a = start + len(segment) - len(segment.lstrip())
+        return [(a, a + len(kept))]
+    return [(part.start(), part.end()) for part in _PART.finditer(line, start, end)]
 
 
 def front_blocks(source: Source, start: int, end: int) -> tuple[Block, ...]:

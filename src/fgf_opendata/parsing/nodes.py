@@ -12,7 +12,9 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-__all__ = ["construct_checked"]
+from ..model import Span
+
+__all__ = ["construct_checked", "span_checked"]
 
 _Model = TypeVar("_Model", bound=BaseModel)
 _new = object.__new__  # BaseModel defines no __new__; looking up cls.__new__ costs a third
@@ -34,6 +36,17 @@ def construct_checked(cls: type[_Model], /, **fields: object) -> _Model:
     node = _new(cls)
     _set_dict(node, "__dict__", fields)
     _set_fields_set(node, set(fields))
+    _set_extra(node, None)
+    _set_private(node, None)
+    return node
+
+
+def span_checked(line: int, start: int, end: int) -> Span:
+    """`construct_checked(Span, line=line, start=start, end=end)`, the node the parser builds
+    most (one per node), without the keyword arguments and the generic body."""
+    node = _new(Span)
+    _set_dict(node, "__dict__", {"line": line, "start": start, "end": end})
+    _set_fields_set(node, {"line", "start", "end"})
     _set_extra(node, None)
     _set_private(node, None)
     return node

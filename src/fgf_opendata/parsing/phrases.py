@@ -18,7 +18,15 @@ from ..model import Comparator, Deadline, Precision, Target, UnitCode
 from .nodes import construct_checked
 from .source import Source
 
-__all__ = ["FIRST_YEAR", "LAST_YEAR", "date_problem", "find_deadlines", "find_targets"]
+__all__ = [
+    "DEADLINE_CUE",
+    "FIGURE",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "date_problem",
+    "find_deadlines",
+    "find_targets",
+]
 
 # Every form starts with 于, 每, 年 or a digit: the lookahead turns every other position away
 # before the branches are tried, which makes the scan several times faster.
@@ -38,7 +46,8 @@ _DEADLINE = re.compile(
     """,
     re.VERBOSE,
 )
-_CUES = re.compile("月底|年底|年内|日前|日之前")
+DEADLINE_CUE = re.compile("月底|年底|年内|日前|日之前")
+"""Every deadline form holds one of these: a text without one holds no deadline."""
 # The groups holding each form's year, month and day ("" for none), in that order.
 _FORM_GROUPS = {
     "day": ("dy", "dm", "dd"),
@@ -56,7 +65,8 @@ _SENTENCE_END = re.compile(r"[。；;！？]")
 _ATTRIBUTIVE = re.compile(r"[\u4e00-\u9fff]{1,4}的")
 _DATED_FORMS = frozenset({"day", "month", "year_end", "within_year"})
 """The forms that print their own year."""
-_DIGIT = re.compile(r"\d")
+FIGURE = re.compile(r"\d")
+"""Every target holds a figure: a text without a digit holds no target."""
 
 
 FIRST_YEAR, LAST_YEAR = 1949, 2200
@@ -105,7 +115,7 @@ def find_deadlines(
     `issue_year` when it is None (a document with no doc number and no date of issue).
     """
     # Every form holds one of these: most sentences hold none and need no regex at all.
-    if _CUES.search(text) is None:
+    if DEADLINE_CUE.search(text) is None:
         return ()
     found: list[Deadline] = []
     sentence_year: int | None = None
@@ -271,7 +281,7 @@ def _quantity(before: str) -> str | None:
 
 def find_targets(text: str, offset: int, *, source: Source) -> tuple[Target, ...]:
     """Every quantified commitment in `text`, which stands at `offset` in `source`."""
-    if _DIGIT.search(text) is None:
+    if FIGURE.search(text) is None:
         return ()
     found = _targets(text)
     if not found:

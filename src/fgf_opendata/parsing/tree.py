@@ -22,7 +22,7 @@ from ..model import (
 )
 from .body import Item, describe
 from .nodes import construct_checked
-from .phrases import find_deadlines, find_targets
+from .phrases import DEADLINE_CUE, FIGURE, find_deadlines, find_targets
 from .source import Source
 
 __all__ = ["Context", "build_sections", "find_deadlines_in"]
@@ -43,28 +43,37 @@ def find_deadlines_in(text: str, offset: int, ctx: Context) -> tuple[Deadline, .
     )
 
 
+# Most texts hold no deadline cue and no figure: tested here, they cost no call to a finder.
+_has_cue = DEADLINE_CUE.search
+_has_figure = FIGURE.search
+
+
 def _subject_phrases(item: Item, ctx: Context) -> tuple[tuple[Deadline, ...], tuple[Target, ...]]:
     text = item.text
     content = item.end - len(text)
     source = ctx.source
-    deadlines = find_deadlines(
-        text, content, issue_year=ctx.issue_year, source=source, issued=ctx.issued
-    )
+    deadlines: tuple[Deadline, ...] = ()
+    if _has_cue(text) is not None:
+        deadlines = find_deadlines(
+            text, content, issue_year=ctx.issue_year, source=source, issued=ctx.issued
+        )
     for offset, clause in item.time_clauses:
         deadlines += find_deadlines_in(clause, offset, ctx)
+    if _has_figure(text) is None:
+        return deadlines, ()
     return deadlines, find_targets(text, content, source=source)
 
 
 def _paragraphs(item: Item, owner_id: str, ctx: Context) -> tuple[Paragraph, ...]:
-    if not item.paragraphs:
-        return ()
     out = []
     source = ctx.source
     for number, para in enumerate(item.paragraphs, 1):
         text = para.text
-        deadlines = find_deadlines(
-            text, para.start, issue_year=ctx.issue_year, source=source, issued=ctx.issued
-        )
+        deadlines: tuple[Deadline, ...] = ()
+        if _has_cue(text) is not None:
+            deadlines = find_deadlines(
+                text, para.start, issue_year=ctx.issue_year, source=source, issued=ctx.issued
+            )
         for offset, clause in para.time_clauses:
             deadlines += find_deadlines_in(clause, offset, ctx)
         out.append(
@@ -74,7 +83,9 @@ def _paragraphs(item: Item, owner_id: str, ctx: Context) -> tuple[Paragraph, ...
                 text=text,
                 responsibility=para.responsibility,
                 deadlines=deadlines,
-                targets=find_targets(text, para.start, source=source),
+                targets=find_targets(text, para.start, source=source)
+                if _has_figure(text) is not None
+                else (),
                 gap=para.gap,
                 span=source.span(para.start, para.end),
             )
@@ -95,8 +106,10 @@ def _measure(item: Item, task_id: str, ctx: Context) -> Measure:
         responsibility=item.responsibility,
         deadlines=deadlines,
         targets=targets,
-        paragraphs=_paragraphs(item, measure_id, ctx),
-        points=tuple(_point(child, measure_id, ctx) for child in item.children),
+        paragraphs=_paragraphs(item, measure_id, ctx) if item.paragraphs else (),
+        points=tuple([_point(child, measure_id, ctx) for child in item.children])
+        if item.children
+        else (),
         gap=item.gap,
         span=ctx.source.span(item.start, item.end),
     )
@@ -114,7 +127,7 @@ def _point(item: Item, measure_id: str, ctx: Context) -> Point:
         responsibility=item.responsibility,
         deadlines=deadlines,
         targets=targets,
-        paragraphs=_paragraphs(item, point_id, ctx),
+        paragraphs=_paragraphs(item, point_id, ctx) if item.paragraphs else (),
         gap=item.gap,
         span=ctx.source.span(item.start, item.end),
     )
@@ -142,9 +155,9 @@ def _task(item: Item, number: int, ctx: Context) -> Task:
         responsibility=item.responsibility,
         deadlines=deadlines,
         targets=targets,
-        paragraphs=_paragraphs(item, task_id, ctx),
+        paragraphs=_paragraphs(item, task_id, ctx) if item.paragraphs else (),
         measures_heading=item.heading,
-        measures=tuple(_measure(child, task_id, ctx) for child in item.children),
+        measures=tuple([_measure(child, task_id, ctx) for child in item.children]),
         gap=item.gap,
         span=ctx.source.span(item.start, item.end),
     )

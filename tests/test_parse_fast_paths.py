@@ -1,0 +1,88 @@
+"""The parser's shortcuts answer exactly what the slower path they skip would answer.
+
+Each shortcut (a precheck before a search, a part found without its regex) is held to the
+general path on generated input built from the characters that decide it.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fgf_opendata.parsing.body import _HEADING, _HEADING_FIRST, _MARKER
+from fgf_opendata.parsing.docnumber import DOC_NUMBER, DOC_NUMBER_IN_TEXT
+from fgf_opendata.parsing.header import (
+    _ADDRESSEES_END,
+    _LETTER_GAP,
+    _LETTER_SPACED,
+    _PART,
+    DATE,
+    _line_pieces,
+    _parts,
+)
+
+# Letters, the three spaces that may end a part in a run, and whitespace that never does.
+_LINE = st.text(alphabet="a国：各部 \u3000\u00a0\t\r\u2028\x85\x0b\x1c", max_size=16)
+# What the doc number and date searches look for, so both branches of their prechecks run.
+_HEADER_LINE = st.text(alphabet="国办发〔〕[]2021号年月日一 \u3000标题各部门：", max_size=24)
+
+
+@given(_LINE, st.data())
+def test_parts_equal_the_part_pattern(line: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(line)))
+    end = data.draw(st.integers(start, len(line)))
+    expected = [(m.start(), m.end()) for m in _PART.finditer(line, start, end)]
+    assert _parts(line, start, end) == expected
+
+
+def _line_pieces_searching_every_line(line: str) -> list[tuple[int, int]]:
+    """`_line_pieces` as it was before its shortcuts: every search on every line."""
+    found = DOC_NUMBER_IN_TEXT.search(line)
+    if found is not None and not DOC_NUMBER.fullmatch(line.strip()):
+        cuts = [(0, found.start()), (found.start(), found.end()), (found.end(), len(line))]
+    elif (dated := DOC_NUMBER.search(line) or DATE.search(line)) and len(line.split()) > 1:
+        cuts = [(0, dated.start()), (dated.start(), dated.end()), (dated.end(), len(line))]
+    else:
+        cuts = [(0, len(line))]
+    out: list[tuple[int, int]] = []
+    for start, end in cuts:
+        for part in _PART.finditer(line, start, end):
+            a, b = part.start(), part.end()
+            colon = _ADDRESSEES_END.match(line, a, b)
+            if colon is not None and colon.end() < b:
+                out.append((a, colon.end()))
+                a = colon.end()
+                while a < b and line[a].isspace():
+                    a += 1
+            if (
+                out
+                and b - a == 1
+                and _LETTER_GAP.fullmatch(line, out[-1][1], a)
+                and _LETTER_SPACED.fullmatch(line, *out[-1])
+            ):
+                out[-1] = (out[-1][0], b)
+                continue
+            out.append((a, b))
+    return out
+
+
+@given(_HEADER_LINE)
+def test_line_pieces_equal_searching_every_line(line: str) -> None:
+    assert _line_pieces(line) == _line_pieces_searching_every_line(line)
+
+
+@given(
+    st.sampled_from(["国办发〔2021〕25号", "2021年7月11日", "国务院办公厅", "各省、自治区："]),
+    _HEADER_LINE,
+)
+def test_line_pieces_equal_searching_every_line_around_a_match(part: str, line: str) -> None:
+    for text in (part + line, line + part, line + "  " + part + " " + line):
+        assert _line_pieces(text) == _line_pieces_searching_every_line(text)
+
+
+@given(st.text(alphabet="一十百（()）、．.1１٣具体主要措施举：:a国 ", min_size=1, max_size=8))
+def test_a_heading_starts_only_where_the_body_looks_for_one(text: str) -> None:
+    # `_inline_end` skips the probe for an inline heading after a sentence end unless the
+    # next character is one of these: any marker or 具体措施： must start with one.
+    if _MARKER.match(text) or _HEADING.match(text):
+        assert text[0] in _HEADING_FIRST or text[0].isdecimal()
