@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib.metadata
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,14 @@ from fgf_opendata.parsing import parse_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "sources" / "guobanfa-2021-25.txt"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The site's chart and template cache goes to a folder of this run (each xdist worker its
+    # own), never the user's ~/.cache; tests that need an empty or a given cache set their own.
+    folder = tempfile.mkdtemp(prefix="fgf-test-cache-")
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    os.environ["XDG_CACHE_HOME"] = folder
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -35,9 +35,9 @@ MEMO = "关于召开会议的通知\n请准时参加。\n"
 
 
 def _error_classes() -> set[type[FgfError]]:
-    for module in pkgutil.iter_modules(fgf_opendata.__path__):
-        if module.name != "__main__":  # importing it runs the CLI
-            importlib.import_module(f"fgf_opendata.{module.name}")
+    for module in pkgutil.walk_packages(fgf_opendata.__path__, "fgf_opendata."):
+        if module.name != "fgf_opendata.__main__":  # importing it runs the CLI
+            importlib.import_module(module.name)  # sub-packages too: linked.sparql's errors
     found: set[type[FgfError]] = set()
     todo: list[type[FgfError]] = [FgfError]
     while todo:

@@ -18,12 +18,19 @@ from dataclasses import dataclass, field
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from conftest import ROOT, installed_fgf
 from fgf_opendata.cli import main
 from fgf_opendata.linked.query import load_graph
-from fgf_opendata.linked.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryError, run_query
+from fgf_opendata.linked.sparql import (
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT,
+    QueryError,
+    QueryTable,
+    format_table,
+    run_query,
+)
 
 PACKAGE = ROOT / "datapackage"
 
@@ -267,3 +274,15 @@ def test_the_query_process_cannot_reach_the_network_even_unchecked(graph: Graph)
     code, message = messages[-1][1]
     assert code == "query-remote"
     assert "urllib.Request" in message
+
+
+def test_a_line_break_in_a_cell_keeps_the_table_one_line_per_row() -> None:
+    # The row-limit test counted lines: a literal with a line break among the first rows
+    # (which rows come first depends on the hash seed) made a row two lines.
+    table = QueryTable(
+        ("s", "text"), ((URIRef("urn:a"), Literal("一\n二\r\n三\u2028四")),), complete=True
+    )
+    lines = format_table(table).splitlines()
+    assert len(lines) == 2 + 1 + 1  # header, rule, the row, the count
+    assert "一↵二↵三↵四" in lines[2]
+    assert "一\n二" in format_table(table, "csv")  # the data formats keep the text

@@ -522,7 +522,17 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+_LINE_BREAK = re.compile("\r\n|[\n\r\u2028\u2029]")
+
+
+def _one_line(cell: str) -> str:
+    """A cell of the aligned table on one line: each line break shown as ↵ (the CSV and JSON
+    formats keep the text as it is)."""
+    return _LINE_BREAK.sub("↵", cell)
+
+
 def _aligned(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    rows = [[_one_line(cell) for cell in row] for row in rows]
     widths = [_width(c) for c in columns]
     for row in rows:
         widths = [max(w, _width(cell)) for w, cell in zip(widths, row, strict=True)]
