@@ -16,7 +16,6 @@ plan; `schemas/` publishes them.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from functools import cache
 from types import MappingProxyType
@@ -26,6 +25,7 @@ from pydantic import TypeAdapter
 
 from ..agencies import Registry
 from ..errors import ExportError
+from ..files import FileStat, file_stat, stat_of
 from ..memory import cycle_collection_paused
 from ..model import (
     Plan,
@@ -51,9 +51,11 @@ from .columns import PLAN_ID, TABLES, table_schemas
 from .rows import assignments_of, plan_rows, section_tasks, subjects_of
 
 __all__ = [
+    "FileStat",
     "check_plan_id",
     "data_files",
     "descriptor_bytes",
+    "file_stat",
     "package_descriptor",
     "plan_json_bytes",
     "source_path",
@@ -101,13 +103,11 @@ def plan_json_bytes(plan: Plan) -> bytes:
     return _plan_adapter().dump_json(plan, indent=2) + b"\n"
 
 
-FileStat = tuple[int, str]
-"""What a resource records of its file: its size in bytes and its hash ("sha256:…")."""
-
-
-def file_stat(data: bytes) -> FileStat:
-    """The size and sha256 of a file's bytes, as a resource records them."""
-    return len(data), f"sha256:{hashlib.sha256(data).hexdigest()}"
+def _stat(files: Mapping[str, bytes], path: str) -> FileStat:
+    found = stat_of(files, path)
+    if found is None:
+        raise ExportError(f"the package's {path} is not made yet")
+    return found
 
 
 _TABLE_TITLES = {  # name -> English title, Chinese title, what one row is
@@ -225,7 +225,8 @@ def package_descriptor(
     registry: Registry | None = None,
     source: SourceInfo | None = None,
 ) -> dict[str, Any]:
-    """The `datapackage.json` of a plan's files (as `data_files` gives them, plus extra files).
+    """The `datapackage.json` of a plan's files (as `data_files` gives them, plus extra files;
+    a `files.FileSet` gives their sizes and checksums without reading them).
 
     Every file becomes a resource with its size and sha256: the tables with their Table Schema
     and dialect, then plan.json and the source text, then any other file (the RDF outputs) in
@@ -238,12 +239,12 @@ def package_descriptor(
         path = f"{name}.csv"
         if path not in files:
             raise ExportError(f"the package has no {path}")
-        resources.append(table_resource(name, file_stat(files[path]), schemas[name]))
+        resources.append(table_resource(name, _stat(files, path), schemas[name]))
     text_path = source_path(plan)
     resources.append(
         file_resource(
             PLAN_JSON,
-            file_stat(files[PLAN_JSON]),
+            _stat(files, PLAN_JSON),
             name="plan",
             title="The plan as canonical JSON",
             description="The whole parsed plan, nested, with every node's source span "
@@ -253,7 +254,7 @@ def package_descriptor(
     resources.append(
         file_resource(
             text_path,
-            file_stat(files[text_path]),
+            _stat(files, text_path),
             name="source",
             title="Source text (原文)",
             description="The text the data was parsed from, in UTF-8. The line, start and end "
@@ -266,7 +267,7 @@ def package_descriptor(
         resources.append(
             file_resource(
                 path,
-                file_stat(files[path]),
+                _stat(files, path),
                 name=slug(path),
                 title=f"{kind}: {path}",
                 description=f"{kind} of the plan, generated from the same parse as the tables.",
