@@ -3,7 +3,7 @@
     python3 benchmarks/scale.py tasks 99900 OUT.txt     # write a source of 99,900 tasks
     python3 benchmarks/scale.py measures 100000 OUT.txt # one task with 100,000 measures
     python3 benchmarks/scale.py reworded 8000 OUT.txt   # the 8,000 tasks reworded, one added
-    python3 benchmarks/scale.py build 99900             # time and peak memory of `fgf build`
+    python3 benchmarks/scale.py build 99900 [--no-site] # time and peak memory of `fgf build`
     python3 benchmarks/scale.py diff 8000               # time of `fgf diff`, every text reworded
 
 The sources keep task numbering under 九百九十九 by restarting it in every section (the parser
@@ -134,7 +134,8 @@ def main(argv: list[str]) -> None:
             old = Path(folder, "old.txt")
             old.write_text(tasks_source(n), encoding="utf-8")
             if argv[0] == "build":
-                print(measure(["build", str(old), "-o", str(Path(folder, "package"))]))
+                package = str(Path(folder, "package"))
+                print(measure(["build", str(old), "-o", package, *argv[2:]]))
             else:
                 new = Path(folder, "new.txt")
                 new.write_text(tasks_source(n, reworded=True, inserted=True), encoding="utf-8")

@@ -1,14 +1,17 @@
 """`fgf build`: from a plan's text to its data package folder, all or nothing.
 
 The stages run in one direction, each once: parse the text, check the plan
-(`checks.check_plan`), produce every output file in memory, each serialised once
-(`package.data_files`, the RDF files of `linked_outputs`, then the descriptor that lists them
-all), write them into a temporary folder beside the target, run the build's gates on it, and
-only then swap it in for the target. A failure at any stage, or a kill, leaves the previous
-package byte-identical: on Linux the swap is one `renameat2(RENAME_EXCHANGE)`; elsewhere it is
-two renames, and a kill between them leaves the old package whole in `.<target>.old-*` beside
-the target. Which folders a build may replace, and how the temporary folders a kill leaves are
+(`checks.check_plan`), produce every output file (`package.data_files`, the database, the RDF
+files of `linked.outputs.write_linked`, the package documents, then the descriptor that lists
+them all, then the site), each written into a temporary folder beside the target as it is made,
+of which only its size and sha256 stay in memory (`files.FileSet`: what lists a file, the
+descriptor, the catalogue and the landing page, needs no more); then run the build's gates
+on the folder, and only then swap it in for the target. A failure at any stage, or a kill,
+leaves the previous package byte-identical: on Linux the swap is one
+`renameat2(RENAME_EXCHANGE)`; elsewhere it is two renames, and a kill between them leaves the
+old package whole in `.<target>.old-*` beside the target. Which folders a build may replace, and how the temporary folders a kill leaves are
 cleaned up by the next build, is `files`' business (`check_replaceable`, `stage`, `publish`).
+`package_outputs` makes the same files in memory, for the library.
 
 Two gates, split on purpose:
 
@@ -24,9 +27,9 @@ Two gates, split on purpose:
   wrote it: frictionless (offline), the profiles and the project's rules. CI runs it, and
   `frictionless validate`, on the checked-in package.
 
-`check_build` produces the same files in memory and compares them, byte for byte, with a
-checked-in package, so CI can tell a stale `datapackage/` (`fgf build --check`). It writes
-nothing and runs no gate: the files are compared, not judged.
+`check_build` produces the same files in a temporary folder and compares their sizes and sha256
+with those of a checked-in package, so CI can tell a stale `datapackage/` (`fgf build
+--check`). It writes nothing there and runs no gate: the files are compared, not judged.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Generic, TypeVar, cast
 
 from .errors import ExportError
 from .textio import file_kind
@@ -203,7 +203,7 @@ class FileSet(Mapping[str, bytes]):
         return moved
 
     @contextmanager
-    def writer(self, path: str) -> Iterator[_Hashing]:
+    def writer(self, path: str) -> Iterator[BinaryIO]:
         """A binary writer for the file at `path` (new, a safe relative path): what is written
         goes to its file, hashed on the way, and the file is synced when the block ends."""
         if not _is_safe(path):
@@ -213,14 +213,14 @@ class FileSet(Mapping[str, bytes]):
         if self.folder is None:
             buffer = io.BytesIO()
             out = _Hashing(buffer)
-            yield out
+            yield cast(BinaryIO, out)
             self._data[path] = buffer.getvalue()
         else:
             file = self.folder / path
             file.parent.mkdir(parents=True, exist_ok=True)
             with open(file, "wb") as handle:
                 out = _Hashing(handle)
-                yield out
+                yield cast(BinaryIO, out)
                 handle.flush()
                 os.fsync(handle.fileno())
         self._stats[path] = (out.size, f"sha256:{out.sha256.hexdigest()}")
@@ -240,12 +240,15 @@ class FileSet(Mapping[str, bytes]):
         return open(self.folder / path, "rb")
 
 
-class _Overlay(Mapping[str, bytes | None]):
-    def __init__(self, top: Mapping[str, bytes | None], files: Mapping[str, bytes | None]):
+_Value = TypeVar("_Value", bound=bytes | None, covariant=True)
+
+
+class _Overlay(Mapping[str, _Value], Generic[_Value]):
+    def __init__(self, top: Mapping[str, _Value], files: Mapping[str, _Value]) -> None:
         self.top = top
         self.files = files
 
-    def __getitem__(self, path: str) -> bytes | None:
+    def __getitem__(self, path: str) -> _Value:
         return self.top[path] if path in self.top else self.files[path]
 
     def __contains__(self, path: object) -> bool:
@@ -258,9 +261,10 @@ class _Overlay(Mapping[str, bytes | None]):
         return len({*self.top, *self.files})
 
 
-def overlay(
-    top: Mapping[str, bytes | None], files: Mapping[str, bytes | None]
-) -> Mapping[str, bytes | None]:
+_Some = TypeVar("_Some", bytes, bytes | None)
+
+
+def overlay(top: Mapping[str, _Some], files: Mapping[str, _Some]) -> Mapping[str, _Some]:
     """`{**files, **top}` without reading `files`: a view in which `stat_of` still finds the
     sizes and checksums a `FileSet` recorded."""
     return _Overlay(top, files)
