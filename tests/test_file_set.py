@@ -1,4 +1,4 @@
-"""`files.FileSet`: a build writes each file as it is made and keeps only its size and sha256;
+"""`fileset.FileSet`: a build writes each file as it is made and keeps only its size and sha256;
 what needs only those (descriptor, catalogue, landing page, `--check`) never reads the file."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 from fgf_opendata.build import compare_files, package_outputs
 from fgf_opendata.errors import ExportError
-from fgf_opendata.files import FileSet, file_stat, overlay, stat_of
+from fgf_opendata.fileset import FileSet, file_stat, overlay, stat_of
 from fgf_opendata.linked.outputs import _plan_rows, linked_outputs, write_linked
 from fgf_opendata.model import Plan
 from fgf_opendata.publication import BASE_IRI, PLAN_JSONLD, PLAN_TURTLE

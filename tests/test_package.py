@@ -32,6 +32,7 @@ from fgf_opendata.build import (
 )
 from fgf_opendata.cli import main
 from fgf_opendata.errors import ExportError, InvalidPackageError
+from fgf_opendata.fileset import FileSet
 from fgf_opendata.findings import Finding
 from fgf_opendata.model import Plan
 from fgf_opendata.publication import PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE
@@ -580,7 +581,7 @@ def test_the_gate_checks_the_bytes_on_disk(
         text: str,
         registry: Registry,
         linked: Any,
-        into: file_output.FileSet,
+        into: FileSet,
         *rest: Any,
         **kw: Any,
     ) -> None:

@@ -4,7 +4,7 @@ The stages run in one direction, each once: parse the text, check the plan
 (`checks.check_plan`), produce every output file (`package.data_files`, the database, the RDF
 files of `linked.outputs.write_linked`, the package documents, then the descriptor that lists
 them all, then the site), each written into a temporary folder beside the target as it is made,
-of which only its size and sha256 stay in memory (`files.FileSet`: what lists a file, the
+of which only its size and sha256 stay in memory (`fileset.FileSet`: what lists a file, the
 descriptor, the catalogue and the landing page, needs no more); then run the build's gates
 on the folder, and only then swap it in for the target. A failure at any stage, or a kill,
 leaves the previous package byte-identical: on Linux the swap is one
@@ -45,18 +45,8 @@ from typing import TYPE_CHECKING, Literal
 from .agencies import Registry, default_registry
 from .checks import check_plan
 from .errors import ExportError, InvalidPackageError
-from .files import (
-    SITE,
-    FileSet,
-    FileStat,
-    check_replaceable,
-    discard,
-    os_error,
-    overlay,
-    publish,
-    stage,
-    stat_of,
-)
+from .files import SITE, check_replaceable, discard, os_error, publish, stage
+from .fileset import FileSet, FileStat, overlay, stat_of
 from .findings import Finding
 from .model import Plan
 from .package_docs import DOCUMENTS, package_documents
@@ -166,7 +156,7 @@ def _produce(
     site: bool = False,
 ) -> None:
     """Makes every file of the package into `into`, each written as it is made: what comes
-    later needs only the sizes and checksums of what came before (`files.stat_of`), and the
+    later needs only the sizes and checksums of what came before (`fileset.stat_of`), and the
     database reads the CSVs back."""
     # The order is forced by who lists whom: the catalogue lists the data files (with their
     # checksums) and names the landing page; the descriptor lists the data and RDF files; the
@@ -290,7 +280,7 @@ class BuildResult:
 
     target: Path
     outputs: Outputs
-    """Its `files` are read from `target` when asked for (a `files.FileSet`)."""
+    """Its `files` are read from `target` when asked for (a `fileset.FileSet`)."""
     written: bool
     """False when `strict` refused to write because the plan has findings."""
 
@@ -311,7 +301,7 @@ def build_package(
     `check` is the gate of `write_package` (None: the build's own gates). `site` adds the
     static site under `site/` (`package_outputs`); `fgf build` asks for it.
     Each file is written into the new folder as it is made, and only its size and sha256 are
-    kept (a `files.FileSet`): a plan of 100,000 tasks makes 1.3 GB of files.
+    kept (a `fileset.FileSet`): a plan of 100,000 tasks makes 1.3 GB of files.
     Raises `ParseError` for text that is not a plan, `ExportError` when the package cannot be
     written and `InvalidPackageError` (an `ExportError`) when it does not validate; the
     previous package is then left as it was.
@@ -375,7 +365,7 @@ def check_build(
 
 def compare_files(files: Mapping[str, bytes], target: Path) -> tuple[StaleFile, ...]:
     """The files of folder `target` that differ from `files` (path -> bytes, or a
-    `files.FileSet`, whose sizes and checksums are compared), in path order. The files of
+    `fileset.FileSet`, whose sizes and checksums are compared), in path order. The files of
     `target` are hashed in pieces, never read whole."""
     present = _files_under(target)
     stale: list[StaleFile] = []

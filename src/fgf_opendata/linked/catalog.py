@@ -33,7 +33,7 @@ from rdflib import Graph, Literal, URIRef
 
 from ..agencies import Registry, default_registry
 from ..errors import ExportError
-from ..files import FileStat, stat_of
+from ..fileset import FileStat, stat_of
 from ..model import Plan
 from ..publication import (
     BASE_IRI,
@@ -415,7 +415,7 @@ def catalog_graph(
     """The DCAT catalogue of a plan's package.
 
     `files` maps each published path to its bytes (size and checksum come from them, or from
-    a `files.FileSet` without reading them: `files.stat_of`), or to
+    a `fileset.FileSet` without reading them: `fileset.stat_of`), or to
     None for a file made after the catalogue (the site's landing page, which lists the
     catalogue with its checksum); datapackage.json is listed too, without size or checksum,
     since it lists this catalogue in turn. `source` (default: `SOURCES[plan.id]`) gives the official URL, keywords and date.

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 import pyoxigraph as ox
 
 from ..agencies import Registry
-from ..files import FileSet, overlay
+from ..fileset import FileSet, overlay
 from ..memory import cycle_collection_paused
 from ..model import Plan
 from ..publication import BASE_IRI, CATALOG_TURTLE, PLAN_CONTEXT, PLAN_JSONLD, PLAN_TURTLE
@@ -45,7 +45,7 @@ def linked_outputs(
     """The RDF files of a plan's package: the plan graph as Turtle and JSON-LD, and the DCAT
     catalogue that lists them and `files` (the package's other files, datapackage.json aside)
     with their sizes and sha256 checksums (None: a file made later, listed without).
-    In memory: `write_linked` writes them into a package's `files.FileSet` instead."""
+    In memory: `write_linked` writes them into a package's `fileset.FileSet` instead."""
     made = FileSet()
     write_linked(plan, registry, files, made, base=base)
     return dict(made.items())

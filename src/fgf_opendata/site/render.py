@@ -24,7 +24,7 @@ from typing import Any
 
 from ..agencies import Registry
 from ..errors import ExportError
-from ..files import overlay, stat_of
+from ..fileset import overlay, stat_of
 from ..linked.vocab import ROLE_LABELS
 from ..model import Plan
 from ..publication import DESCRIPTOR, LANDING_PAGE
@@ -211,7 +211,7 @@ def _dataset(
 
 
 def _size_and_digest(package_files: Mapping[str, bytes], path: str) -> tuple[int, str]:
-    """From `files.stat_of`: a `files.FileSet` gives them without reading the file."""
+    """From `fileset.stat_of`: a `fileset.FileSet` gives them without reading the file."""
     stat = stat_of(package_files, path)
     if stat is None:
         raise ExportError(f"{path} is not made yet")

@@ -25,7 +25,7 @@ from pydantic import TypeAdapter
 
 from ..agencies import Registry
 from ..errors import ExportError
-from ..files import FileStat, file_stat, stat_of
+from ..fileset import FileStat, file_stat, stat_of
 from ..memory import cycle_collection_paused
 from ..model import (
     Plan,
@@ -226,7 +226,7 @@ def package_descriptor(
     source: SourceInfo | None = None,
 ) -> dict[str, Any]:
     """The `datapackage.json` of a plan's files (as `data_files` gives them, plus extra files;
-    a `files.FileSet` gives their sizes and checksums without reading them).
+    a `fileset.FileSet` gives their sizes and checksums without reading them).
 
     Every file becomes a resource with its size and sha256: the tables with their Table Schema
     and dialect, then plan.json and the source text, then any other file (the RDF outputs) in
