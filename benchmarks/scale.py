@@ -27,7 +27,7 @@ run of the writer (`linked.outputs._plan_rows`: two parts here, 7 s more CPU), s
 grouped triples are in memory at once. Peaks per stage (in process, `--no-site`): parse
 476 MB, data files 700, database 602, Turtle 917 (the plan and half the groups), JSON-LD 753,
 the gate 812; 919 MiB in all. `fgf build` (this runner): 964 MiB with the site, 926 with
-`--no-site` (81-86 s and 64-66 s of CPU on a machine loaded 5 to 12: the CPU time grows with
+`--no-site` (medians of 3: 81 s and 64 s of CPU, the machine loaded 4 to 12: CPU time grows with
 the load; 74-76 s and 58 s before, loaded 9). What stays throughout is the plan: 390 MB for
 100,000 tasks, of which pydantic's per-instance overhead is most (a Task 1.2 KB, each of its two Spans
 470 B, its Responsibility 700 B: sys.getsizeof over the model of 20,000 tasks). A copy of
