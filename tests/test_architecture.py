@@ -39,6 +39,7 @@ FLOORS: dict[str, int] = {
     "textio": 0,
     "jsonload": 0,
     "files": 0,
+    "fileset": 0,
     "serialize": 0,
     # text -> Plan, and the findings on a Plan
     "parsing": 1,

@@ -32,6 +32,7 @@ from fgf_opendata.build import (
 )
 from fgf_opendata.cli import main
 from fgf_opendata.errors import ExportError, InvalidPackageError
+from fgf_opendata.fileset import FileSet
 from fgf_opendata.findings import Finding, TableLocation
 from fgf_opendata.model import Plan
 from fgf_opendata.publication import PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE
@@ -575,14 +576,23 @@ def test_the_gate_checks_the_bytes_on_disk(
     copy: Path, reference_text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = _snapshot(copy)
-    write_tree = build._write_tree
+    produce = build._produce
 
-    def short_write(folder: Path, files: Mapping[str, bytes]) -> None:
-        write_tree(folder, files)
-        path = folder / "tasks.csv"
+    def short_write(
+        plan: Plan,
+        text: str,
+        registry: Registry,
+        linked: Any,
+        into: FileSet,
+        *rest: Any,
+        **kw: Any,
+    ) -> None:
+        produce(plan, text, registry, linked, into, *rest, **kw)
+        assert into.folder is not None  # written into the new package's folder as made
+        path = into.folder / "tasks.csv"
         path.write_bytes(path.read_bytes()[:-10])  # a write that lost its end
 
-    monkeypatch.setattr(build, "_write_tree", short_write)
+    monkeypatch.setattr(build, "_produce", short_write)
     with pytest.raises(ExportError, match=r"byte-count[\s\S]*hash-count"):
         build_package(reference_text, copy, linked=_no_linked)
     assert _snapshot(copy) == before

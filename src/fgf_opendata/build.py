@@ -1,14 +1,17 @@
 """`fgf build`: from a plan's text to its data package folder, all or nothing.
 
 The stages run in one direction, each once: parse the text, check the plan
-(`checks.check_plan`), produce every output file in memory, each serialised once
-(`package.data_files`, the RDF files of `linked_outputs`, then the descriptor that lists them
-all), write them into a temporary folder beside the target, run the build's gates on it, and
-only then swap it in for the target. A failure at any stage, or a kill, leaves the previous
-package byte-identical: on Linux the swap is one `renameat2(RENAME_EXCHANGE)`; elsewhere it is
-two renames, and a kill between them leaves the old package whole in `.<target>.old-*` beside
-the target. Which folders a build may replace, and how the temporary folders a kill leaves are
+(`checks.check_plan`), produce every output file (`package.data_files`, the database, the RDF
+files of `linked.outputs.write_linked`, the package documents, then the descriptor that lists
+them all, then the site), each written into a temporary folder beside the target as it is made,
+of which only its size and sha256 stay in memory (`fileset.FileSet`: what lists a file, the
+descriptor, the catalogue and the landing page, needs no more); then run the build's gates
+on the folder, and only then swap it in for the target. A failure at any stage, or a kill,
+leaves the previous package byte-identical: on Linux the swap is one
+`renameat2(RENAME_EXCHANGE)`; elsewhere it is two renames, and a kill between them leaves the
+old package whole in `.<target>.old-*` beside the target. Which folders a build may replace, and how the temporary folders a kill leaves are
 cleaned up by the next build, is `files`' business (`check_replaceable`, `stage`, `publish`).
+`package_outputs` makes the same files in memory, for the library.
 
 Two gates, split on purpose:
 
@@ -24,14 +27,16 @@ Two gates, split on purpose:
   wrote it: frictionless (offline), the profiles and the project's rules. CI runs it, and
   `frictionless validate`, on the checked-in package.
 
-`check_build` produces the same files in memory and compares them, byte for byte, with a
-checked-in package, so CI can tell a stale `datapackage/` (`fgf build --check`). It writes
-nothing and runs no gate: the files are compared, not judged.
+`check_build` produces the same files in a temporary folder and compares their sizes and sha256
+with those of a checked-in package, so CI can tell a stale `datapackage/` (`fgf build
+--check`). It writes nothing there and runs no gate: the files are compared, not judged.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +46,7 @@ from .agencies import Registry, default_registry
 from .checks import check_plan
 from .errors import ExportError, InvalidPackageError
 from .files import SITE, check_replaceable, discard, os_error, publish, stage
+from .fileset import FileSet, FileStat, overlay, stat_of
 from .findings import Finding
 from .model import Plan
 from .package_docs import DOCUMENTS, package_documents
@@ -49,7 +55,6 @@ from .publication import DATABASE, DATASETTE_METADATA, DESCRIPTOR, LANDING_PAGE,
 from .serialize import dumps
 from .tabular.database import database_bytes, datasette_metadata
 from .tabular.descriptor import data_files, descriptor_bytes, package_descriptor
-from .textio import read_file
 
 if TYPE_CHECKING:  # the gates are imported where they run: `--check` needs none of them
     from .tabular.report import PackageReport
@@ -127,10 +132,13 @@ def package_outputs(
     relative and must not replace a data file. `source` overrides the known source URL.
     `site` adds the static site under `site/` (`site_outputs`; about a second more, for
     matplotlib and the charts), and the catalogue names its index.html as the landing page.
+    `build_package` writes each file into the new package folder as it is made instead.
     """
     registry = registry if registry is not None else default_registry()
     plan, findings = _parse(text, registry)
-    return _produce(plan, findings, text, registry, linked, source, site=site)
+    files = FileSet()
+    _produce(plan, text, registry, linked, files, source, site=site)
+    return Outputs(plan, findings, dict(files.items()))
 
 
 def _parse(text: str, registry: Registry) -> tuple[Plan, tuple[Finding, ...]]:
@@ -140,40 +148,56 @@ def _parse(text: str, registry: Registry) -> tuple[Plan, tuple[Finding, ...]]:
 
 def _produce(
     plan: Plan,
-    findings: tuple[Finding, ...],
     text: str,
     registry: Registry,
     linked: LinkedOutputs | None,
+    into: FileSet,
     source: SourceInfo | None = None,
     *,
     site: bool = False,
-) -> Outputs:
+) -> None:
+    """Makes every file of the package into `into`, each written as it is made: what comes
+    later needs only the sizes and checksums of what came before (`fileset.stat_of`), and the
+    database reads the CSVs back."""
     # The order is forced by who lists whom: the catalogue lists the data files (with their
     # checksums) and names the landing page; the descriptor lists the data and RDF files; the
     # landing page lists every one of them, the descriptor included. So the site comes last,
     # and neither the descriptor nor the catalogue can hold its checksums.
-    files = data_files(plan, registry, text)
+    made = data_files(plan, registry, text)
+    for path in list(made):
+        into.add(path, made.pop(path))
     # The database and its Datasette metadata are made from the tables as a draft descriptor
     # describes them; the final descriptor lists them too, which changes neither.
-    tables = {**files, DESCRIPTOR: descriptor_bytes(package_descriptor(plan, files, source=source))}
-    files[DATABASE] = database_bytes(tables)
-    files[DATASETTE_METADATA] = dumps(datasette_metadata(tables)).encode("utf-8")
-    make_linked = linked if linked is not None else default_linked()
+    draft = descriptor_bytes(package_descriptor(plan, into, source=source))
+    tables = overlay({DESCRIPTOR: draft}, into)
+    into.add(DATABASE, database_bytes(tables))
+    into.add(DATASETTE_METADATA, dumps(datasette_metadata(tables)).encode("utf-8"))
     later: dict[str, bytes | None] = dict.fromkeys(DOCUMENTS)
     if site:
         later[LANDING_PAGE] = None
-    extra = make_linked(plan, registry, {**files, **later})
-    for path in extra:
-        if not _is_safe(path) or path in files or path == DESCRIPTOR or path.startswith(f"{SITE}/"):
-            raise ExportError(f"linked output {path!r} cannot be a file of the package")
-    files.update(extra)
-    draft = package_descriptor(plan, files, registry=registry, source=source)
-    files.update(package_documents(draft, issued=plan.issued))
-    descriptor = package_descriptor(plan, files, registry=registry, source=source)
-    files[DESCRIPTOR] = descriptor_bytes(descriptor)
+    if linked is None:
+        from .linked.outputs import write_linked
+
+        write_linked(plan, registry, overlay(later, into), into)
+    else:
+        extra = linked(plan, registry, overlay(later, into))
+        for path, data in extra.items():
+            if (
+                not _is_safe(path)
+                or path in into
+                or path == DESCRIPTOR
+                or path.startswith(f"{SITE}/")
+            ):
+                raise ExportError(f"linked output {path!r} cannot be a file of the package")
+            into.add(path, data)
+    draft_descriptor = package_descriptor(plan, into, registry=registry, source=source)
+    for path, data in package_documents(draft_descriptor, issued=plan.issued).items():
+        into.add(path, data)
+    descriptor = package_descriptor(plan, into, registry=registry, source=source)
+    into.add(DESCRIPTOR, descriptor_bytes(descriptor))
     if site:
-        files.update(site_outputs(plan, registry, files))
-    return Outputs(plan, findings, dict(sorted(files.items())))
+        for path, data in site_outputs(plan, registry, into).items():
+            into.add(path, data)
 
 
 def site_outputs(plan: Plan, registry: Registry, files: Mapping[str, bytes]) -> dict[str, bytes]:
@@ -237,18 +261,6 @@ def sources_site(
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _write_tree(folder: Path, files: Mapping[str, bytes]) -> None:
-    for path, data in files.items():
-        if not _is_safe(path):
-            raise ExportError(f"{path!r} cannot be a file of the package")
-        file = folder / path
-        file.parent.mkdir(parents=True, exist_ok=True)
-        with open(file, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-
-
 def write_package(
     files: Mapping[str, bytes],
     target: Path,
@@ -266,13 +278,31 @@ def write_package(
     it was.
     Returns the gate's report.
     """
+
+    def write(into: FileSet) -> None:
+        for path, data in files.items():
+            into.add(path, data)
+
+    return _write_checked(write, target, check=check, tolerated=tolerated)[0]
+
+
+def _write_checked(
+    make: Callable[[FileSet], None],
+    target: Path,
+    *,
+    check: PackageCheck | None,
+    tolerated: frozenset[str],
+) -> tuple[PackageReport, FileSet]:
+    """`make` writes the package into a new folder beside `target`, the gate runs on it, and
+    it is swapped in (see `write_package`). Returns the report and the files, in `target`."""
     from .tabular.gates import check_built_package
     from .tabular.report import PackageReport, format_report
 
     target = check_replaceable(target)
     new = stage(target)
     try:
-        _write_tree(new, files)
+        files = FileSet(new)
+        make(files)
         report = check(new) if check is not None else check_built_package(files, new)
         errors = [f for f in report.findings if f.severity == "error" and f.code not in tolerated]
         if errors:
@@ -287,7 +317,7 @@ def write_package(
             raise os_error(exc, f"cannot write the package {target}") from exc
         raise
     publish(new, target)
-    return report
+    return report, files.moved(target)
 
 
 @dataclass(frozen=True)
@@ -296,6 +326,7 @@ class BuildResult:
 
     target: Path
     outputs: Outputs
+    """Its `files` are read from `target` when asked for (a `fileset.FileSet`)."""
     written: bool
     """False when `strict` refused to write because the plan has findings."""
 
@@ -315,6 +346,8 @@ def build_package(
     Under `strict`, any `check_plan` finding stops the build before anything is written.
     `check` is the gate of `write_package` (None: the build's own gates). `site` adds the
     static site under `site/` (`package_outputs`); `fgf build` asks for it.
+    Each file is written into the new folder as it is made, and only its size and sha256 are
+    kept (a `fileset.FileSet`): a plan of 100,000 tasks makes 1.3 GB of files.
     Raises `ParseError` for text that is not a plan, `ExportError` when the package cannot be
     written and `InvalidPackageError` (an `ExportError`) when it does not validate; the
     previous package is then left as it was.
@@ -324,10 +357,14 @@ def build_package(
     plan, findings = _parse(text, registry)
     if strict and findings:
         return BuildResult(target, Outputs(plan, findings, {}), written=False)
-    outputs = _produce(plan, findings, text, registry, linked, site=site)
     tolerated = frozenset(f.code for f in findings)
-    write_package(outputs.files, target, check=check, tolerated=tolerated)
-    return BuildResult(target, outputs, written=True)
+    _, files = _write_checked(
+        lambda into: _produce(plan, text, registry, linked, into, site=site),
+        target,
+        check=check,
+        tolerated=tolerated,
+    )
+    return BuildResult(target, Outputs(plan, findings, files), written=True)
 
 
 # --- checking ---------------------------------------------------------------------------------
@@ -357,17 +394,25 @@ def check_build(
     linked: LinkedOutputs | None = None,
     site: bool = False,
 ) -> tuple[StaleFile, ...]:
-    """Produces the package in memory and lists how `target` differs from it (empty when fresh).
+    """Produces the package and lists how `target` differs from it (empty when fresh).
 
-    Writes nothing and runs no gate: a fresh package is byte-identical to a built one, which
-    passed the gates when it was built. `site` compares the site under `site/` too.
+    The files are made in a temporary folder (so a big plan's are never all in memory) and
+    compared by size and sha256; `target` is only read, and no gate runs: a fresh package is
+    byte-identical to a built one, which passed the gates when it was built. `site` compares
+    the site under `site/` too.
     """
-    outputs = package_outputs(text, registry=registry, linked=linked, site=site)
-    return compare_files(outputs.files, Path(target))
+    registry = registry if registry is not None else default_registry()
+    plan, _ = _parse(text, registry)
+    with tempfile.TemporaryDirectory(prefix="fgf-check-") as folder:
+        files = FileSet(Path(folder))
+        _produce(plan, text, registry, linked, files, site=site)
+        return compare_files(files, Path(target))
 
 
 def compare_files(files: Mapping[str, bytes], target: Path) -> tuple[StaleFile, ...]:
-    """The files of folder `target` that differ from `files` (path -> bytes), in path order."""
+    """The files of folder `target` that differ from `files` (path -> bytes, or a
+    `fileset.FileSet`, whose sizes and checksums are compared), in path order. The files of
+    `target` are hashed in pieces, never read whole."""
     present = _files_under(target)
     stale: list[StaleFile] = []
     for path in sorted(set(files) | present):
@@ -375,16 +420,18 @@ def compare_files(files: Mapping[str, bytes], target: Path) -> tuple[StaleFile, 
             stale.append(StaleFile(path, "missing"))
         elif path not in files:
             stale.append(StaleFile(path, "extra"))
-        elif not _same_bytes(target / path, files[path]):
+        elif _stat_on_disk(target / path) != stat_of(files, path):
             stale.append(StaleFile(path, "differs"))
     return tuple(stale)
 
 
-def _same_bytes(file: Path, data: bytes) -> bool:
+def _stat_on_disk(file: Path) -> FileStat | None:
     try:
-        return file.stat().st_size == len(data) and read_file(file, limit=None) == data
+        with open(file, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            return size, f"sha256:{hashlib.file_digest(handle, 'sha256').hexdigest()}"
     except OSError:
-        return False
+        return None
 
 
 def stale_summary(stale: Sequence[StaleFile]) -> str:

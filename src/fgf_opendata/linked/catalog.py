@@ -25,7 +25,6 @@ engines read, and a test keeps them saying the same thing.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -34,6 +33,7 @@ from rdflib import Graph, Literal, URIRef
 
 from ..agencies import Registry, default_registry
 from ..errors import ExportError
+from ..fileset import FileStat, stat_of
 from ..model import Plan
 from ..publication import (
     BASE_IRI,
@@ -361,7 +361,7 @@ class _Catalogue:
             )
         return None
 
-    def distribution(self, path: str, data: bytes | None, license_: URIRef) -> URIRef:
+    def distribution(self, path: str, stat: FileStat | None, license_: URIRef) -> URIRef:
         add = self.add
         node = URIRef(f"{self.dataset}/dist/{slug(path)}")
         media, file_type = (form := file_format(path)).mediatype, form.file_type
@@ -383,14 +383,15 @@ class _Catalogue:
         standard = self.conforms_to(path)
         if standard is not None:
             add((node, DCT.conformsTo, standard))
-        if data is not None:
+        if stat is not None:
+            size, digest = stat
             checksum = URIRef(f"{node}/checksum")
-            add((node, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
+            add((node, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
             add((node, SPDX.checksum, checksum))
             add((checksum, RDF.type, SPDX.Checksum))
             add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-            digest = hashlib.sha256(data).hexdigest()
-            add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
+            hex_digest = digest.removeprefix("sha256:")
+            add((checksum, SPDX.checksumValue, Literal(hex_digest, datatype=XSD.hexBinary)))
         self.add((self.dataset, DCAT.distribution, node))
         return node
 
@@ -426,7 +427,8 @@ def catalog_graph(
 ) -> Graph:
     """The DCAT catalogue of a plan's package.
 
-    `files` maps each published path to its bytes (size and checksum come from them), or to
+    `files` maps each published path to its bytes (size and checksum come from them, or from
+    a `fileset.FileSet` without reading them: `fileset.stat_of`), or to
     None for a file made after the catalogue (the site's landing page, which lists the
     catalogue with its checksum); datapackage.json is listed too, without size or checksum,
     since it lists this catalogue in turn. `source` (default: `SOURCES[plan.id]`) gives the official URL, keywords and date.
@@ -441,12 +443,12 @@ def catalog_graph(
     writer.catalogue(publisher)
     writer.dataset_node(publisher, dataset_keywords(plan, source), files)
     slugs: dict[str, str] = {}
-    listed: dict[str, bytes | None] = {**files, DESCRIPTOR: None}
-    for path in sorted(listed):
+    for path in sorted({*files, DESCRIPTOR}):  # sizes and checksums from `stat_of`: no copy
         other = slugs.setdefault(slug(path), path)
         if other != path:
             raise ExportError(f"files {other!r} and {path!r} would share a distribution IRI")
-        writer.distribution(path, listed[path], license_)
+        stat = None if path == DESCRIPTOR else stat_of(files, path)
+        writer.distribution(path, stat, license_)
     return writer.graph
 
 

@@ -16,7 +16,6 @@ same bytes (no timestamps; charts with fixed ids). Paths are relative to the sit
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from ..agencies import Registry
+from ..errors import ExportError
+from ..fileset import overlay, stat_of
 from ..linked.vocab import ROLE_LABELS
 from ..model import Plan
 from ..publication import DESCRIPTOR, GENERATOR, LANDING_PAGE
@@ -137,11 +138,10 @@ def corpus_site_files(
     listed = [
         PackageFile(
             path,
-            len(data),
-            hashlib.sha256(data).hexdigest(),
+            *_size_and_digest(package_files, path),
             None if package_href is None else package_href + path,
         )
-        for path, data in sorted(package_files.items())
+        for path in sorted(package_files)
     ]
     files["index.html"] = page(
         "index.html", 0, files=listed, loads=loads, dataset=_dataset(plans, registry, package_files)
@@ -209,7 +209,17 @@ def _dataset(
         return None
     from ..linked.catalog import dataset_jsonld
 
-    return dataset_jsonld(plans[0][0], {**package_files, LANDING_PAGE: None}, registry=registry)
+    return dataset_jsonld(
+        plans[0][0], overlay({LANDING_PAGE: None}, package_files), registry=registry
+    )
+
+
+def _size_and_digest(package_files: Mapping[str, bytes], path: str) -> tuple[int, str]:
+    """From `fileset.stat_of`: a `fileset.FileSet` gives them without reading the file."""
+    stat = stat_of(package_files, path)
+    if stat is None:
+        raise ExportError(f"{path} is not made yet")
+    return stat[0], stat[1].removeprefix("sha256:")
 
 
 def _descriptor(package_files: Mapping[str, bytes]) -> dict[str, Any]:

@@ -18,7 +18,6 @@ plan; the package's `schemas/` and the project's `schemas/` publish them.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
@@ -29,6 +28,7 @@ from pydantic import TypeAdapter
 
 from ..agencies import Registry
 from ..errors import ExportError
+from ..fileset import FileStat, file_stat, stat_of
 from ..memory import cycle_collection_paused
 from ..model import (
     Plan,
@@ -64,9 +64,11 @@ __all__ = [
     "FILE_DESCRIPTIONS",
     "PLAN_SCHEMA",
     "PLAN_SHAPES",
+    "FileStat",
     "check_plan_id",
     "data_files",
     "descriptor_bytes",
+    "file_stat",
     "package_descriptor",
     "plan_json_bytes",
     "schema_files",
@@ -150,13 +152,11 @@ def plan_json_bytes(plan: Plan) -> bytes:
     return _plan_adapter().dump_json(plan, indent=2) + b"\n"
 
 
-FileStat = tuple[int, str]
-"""What a resource records of its file: its size in bytes and its hash ("sha256:…")."""
-
-
-def file_stat(data: bytes) -> FileStat:
-    """The size and sha256 of a file's bytes, as a resource records them."""
-    return len(data), f"sha256:{hashlib.sha256(data).hexdigest()}"
+def _stat(files: Mapping[str, bytes], path: str) -> FileStat:
+    found = stat_of(files, path)
+    if found is None:
+        raise ExportError(f"the package's {path} is not made yet")
+    return found
 
 
 _TABLE_TITLES = {  # name -> English title, Chinese title, what one row is
@@ -403,7 +403,8 @@ def package_descriptor(
     registry: Registry | None = None,
     source: SourceInfo | None = None,
 ) -> dict[str, Any]:
-    """The `datapackage.json` of a plan's files (as `data_files` gives them, plus extra files).
+    """The `datapackage.json` of a plan's files (as `data_files` gives them, plus extra files;
+    a `fileset.FileSet` gives their sizes and checksums without reading them).
 
     Every file becomes a resource with its size and sha256: the tables with their Table Schema
     and dialect, then plan.json and the source text, then any other file (the RDF outputs) in
@@ -416,7 +417,7 @@ def package_descriptor(
         path = f"{name}.csv"
         if path not in files:
             raise ExportError(f"the package has no {path}")
-        resources.append(table_resource(name, file_stat(files[path]), schemas[name]))
+        resources.append(table_resource(name, _stat(files, path), schemas[name]))
     text_path = source_path(plan)
     others = sorted(set(files) - {f"{name}.csv" for name in TABLES} - {PLAN_JSON, text_path})
     for path, name in [(PLAN_JSON, "plan"), (text_path, "source")] + [
@@ -424,9 +425,7 @@ def package_descriptor(
     ]:
         title, description = file_description(path)
         resources.append(
-            file_resource(
-                path, file_stat(files[path]), name=name, title=title, description=description
-            )
+            file_resource(path, _stat(files, path), name=name, title=title, description=description)
         )
 
     plan_name = plan.plan_title or plan.title
