@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from fgf_opendata.agencies import Registry
+from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.build import package_outputs
 from fgf_opendata.checks import check_plan
 from fgf_opendata.errors import ParseError
@@ -35,13 +35,27 @@ def _flagged_by_the_package(text: str, registry: Registry) -> set[str]:
     return flagged
 
 
-@pytest.mark.parametrize("path", [ROOT / "sources" / "guobanfa-2021-25.txt", *CORPUS], ids=str)
+def _readable(paths: list[Path]) -> list[Path]:
+    """The documents the parser reads as plans (the others are refused with a located error,
+    which tests/test_corpus_real.py checks): chosen when the tests are collected, so none of
+    them is a skip."""
+    registry = default_registry()
+    readable = []
+    for path in paths:
+        try:
+            parse_plan(path.read_text(encoding="utf-8"), registry=registry)
+        except ParseError:
+            continue
+        readable.append(path)
+    return readable
+
+
+@pytest.mark.parametrize(
+    "path", _readable([ROOT / "sources" / "guobanfa-2021-25.txt", *CORPUS]), ids=str
+)
 def test_the_plan_and_its_package_flag_the_same_items(path: Path, registry: Registry) -> None:
     text = path.read_text(encoding="utf-8")
-    try:
-        plan = parse_plan(text, registry=registry)
-    except ParseError:
-        pytest.skip("not a plan the parser reads")
+    plan = parse_plan(text, registry=registry)
     flagged = {f.where for f in check_plan(plan, registry, text) if f.code in CODES}
     assert flagged == _flagged_by_the_package(text, registry)
 
