@@ -27,9 +27,9 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .agencies import Registry, default_registry
 from .checks import check_plan
@@ -37,7 +37,7 @@ from .errors import ExportError, FgfError, InvalidPackageError
 from .files import check_replaceable, discard, os_error, publish, stage
 from .model import Plan
 from .parsing import parse_plan
-from .publication import CORPUS_GRAPH, DESCRIPTOR, keywords, slug
+from .publication import CATALOG_TURTLE, CORPUS_GRAPH, DESCRIPTOR, keywords, slug
 from .serialize import dumps
 from .tabular.cells import CSV_DIALECT, table_csv
 from .tabular.columns import TABLES, table_schemas
@@ -52,6 +52,9 @@ from .tabular.descriptor import (
 from .tabular.profiles import profile_errors
 from .tabular.rows import agency_rows, plan_rows
 from .textio import read_source
+
+if TYPE_CHECKING:
+    from .linked.catalog import PlanEntry
 
 __all__ = ["CorpusResult", "Skipped", "build_corpus", "corpus_schemas", "expand_sources"]
 
@@ -88,6 +91,10 @@ class CorpusResult:
     skipped: tuple[Skipped, ...]
     findings: tuple[tuple[str, str], ...] = field(default=())
     """(plan id, finding message) for content findings of the published plans."""
+    store: Path | None = None
+    """The indexed store of the graph (`linked.store`), when one was asked for and made."""
+    store_error: str | None = None
+    """Why the store could not be made (the package is published all the same)."""
 
 
 def expand_sources(sources: Sequence[str | Path]) -> list[Path]:
@@ -135,6 +142,8 @@ class _Chunk:
     text: bytes = b""
     triples: bytes = b""
     findings: tuple[str, ...] = ()
+    entry: PlanEntry | None = None
+    """What the catalogue says of the plan."""
 
 
 def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> _Chunk:
@@ -146,6 +155,8 @@ def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> 
         check_plan_id(plan.id)
     except FgfError as exc:
         return _Chunk(str(path), reason=str(exc).splitlines()[0])
+    from .linked.catalog import PlanEntry
+
     rows = plan_rows(plan, registry)
     agency_ids = tuple(row["id"] for row in rows.pop("agencies"))
     _prefixed(rows, plan.id)
@@ -160,6 +171,7 @@ def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> 
         text=text.encode("utf-8"),
         triples=_triples(plan, registry) if graph else b"",
         findings=tuple(f.message for f in check_plan(plan, registry, text)),
+        entry=PlanEntry.of(plan),
     )
 
 
@@ -252,8 +264,13 @@ def build_corpus(
     graph: bool = True,
     jobs: int | None = None,
     progress: Progress | None = None,
+    store: bool = False,
 ) -> CorpusResult:
-    """Publish every plan among `sources` as one package in `target` (replaced whole)."""
+    """Publish every plan among `sources` as one package in `target` (replaced whole).
+
+    `store` also loads the graph into its indexed store in the cache (`linked.store`), which
+    `fgf query` then reads instead of the N-Triples; a store that cannot be made is reported
+    in the result, never a reason to withhold the package."""
     registry = registry if registry is not None else default_registry()
     paths = expand_sources(sources)
     if not paths:
@@ -276,6 +293,7 @@ def build_corpus(
         skipped: list[Skipped] = []
         findings: list[tuple[str, str]] = []
         agency_ids: set[str] = set()
+        entries: list[PlanEntry] = []
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         for done, chunk in enumerate(_chunks(paths, encoding, limit, graph, workers), 1):
             if progress is not None:
@@ -300,6 +318,8 @@ def build_corpus(
             if graph_sink is not None:
                 graph_sink.write(chunk.triples)
             agency_ids.update(chunk.agency_ids)
+            if chunk.entry is not None:
+                entries.append(chunk.entry)
             findings.extend((plan_id, message) for message in chunk.findings)
         if not plans:
             raise ExportError(
@@ -309,6 +329,7 @@ def build_corpus(
         for name, sink in sinks.items():
             files[CORPUS_GRAPH if name == "graph" else f"{name}.csv"] = sink.close()
         files["agencies.csv"] = _write_agencies(staging, agency_ids, registry, schemas)
+        files[CATALOG_TURTLE] = _write_catalog(staging, entries, files, registry)
         descriptor = _descriptor(plans, files, schemas)
         _check_descriptor(descriptor)
         sinks[DESCRIPTOR] = descriptor_sink = _Sink(staging / DESCRIPTOR)
@@ -322,7 +343,16 @@ def build_corpus(
             raise os_error(exc, f"cannot write the package {target}") from exc
         raise
     publish(staging, target)
-    return CorpusResult(target, tuple(plans), tuple(skipped), tuple(findings))
+    result = CorpusResult(target, tuple(plans), tuple(skipped), tuple(findings))
+    if store and graph:
+        from .linked.store import build_store
+
+        try:
+            made = build_store(target / CORPUS_GRAPH, files[CORPUS_GRAPH][1])
+        except (OSError, SyntaxError, ValueError) as exc:
+            return replace(result, store_error=f"{type(exc).__name__}: {exc}".splitlines()[0])
+        return replace(result, store=made)
+    return result
 
 
 def _write_agencies(
@@ -332,6 +362,18 @@ def _write_agencies(
     rows = agency_rows(sorted(ids), registry)
     sink = _Sink(staging / "agencies.csv")
     sink.write(table_csv(rows, schemas["agencies"]))
+    return sink.close()
+
+
+def _write_catalog(
+    staging: Path, entries: Sequence[PlanEntry], files: Mapping[str, FileStat], registry: Registry
+) -> FileStat:
+    """linked/catalog.ttl: the corpus as one DCAT dataset, a distribution per file."""
+    from .linked.catalog import corpus_catalog_graph
+    from .linked.syntax import serialize_turtle
+
+    sink = _Sink(staging / CATALOG_TURTLE)
+    sink.write(serialize_turtle(corpus_catalog_graph(entries, files, registry=registry)))
     return sink.close()
 
 
@@ -353,6 +395,14 @@ def _descriptor(
                 description="The RDF graph of every plan (N-Triples).",
             )
         )
+    resources.append(
+        file_resource(
+            CATALOG_TURTLE,
+            files[CATALOG_TURTLE],
+            name="catalog",
+            description="The DCAT-AP catalogue of the corpus: one dataset, a distribution per file.",
+        )
+    )
     return descriptor_frame(
         name="fgf-corpus",
         dataset="corpus",
