@@ -241,6 +241,12 @@ def schema(output: str) -> None:
     is_flag=True,
     help="Corpus builds: do not load the graph into the indexed store `fgf query` reads.",
 )
+@click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Corpus builds: parse every source again, neither reading nor filling the cache.",
+)
 @input_options
 def build_command(
     sources: tuple[str, ...],
@@ -250,6 +256,7 @@ def build_command(
     quiet: bool,
     no_site: bool,
     no_store: bool,
+    no_cache: bool,
     encoding: str | None,
     max_bytes: int | None,
 ) -> None:
@@ -259,7 +266,8 @@ def build_command(
     plan, agencies shared, one N-Triples graph, a DCAT catalogue); a document that is not a
     plan is reported and skipped. Its graph is also loaded into an indexed store in the cache
     (FGF_CACHE_DIR, else $XDG_CACHE_HOME/fgf-opendata) that `fgf query` reads, unless
-    --no-store. A corpus build shows its progress on a terminal unless --quiet.
+    --no-store; each source's share of the output is cached there too, by content, so a
+    rebuild parses only the sources that changed (--no-cache: all of them). A corpus build shows its progress on a terminal unless --quiet.
 
     The folder is replaced whole, and only once the new package passes the build's gates: on
     any failure the previous package is left as it was. The gates are the Data Package v2
@@ -279,7 +287,15 @@ def build_command(
     if len(sources) > 1 or any(Path(s).is_dir() for s in sources):
         if check or strict:
             raise click.UsageError("--check and --strict work on a single source")
-        _build_corpus(sources, Path(output), quiet, encoding, max_bytes, store=not no_store)
+        _build_corpus(
+            sources,
+            Path(output),
+            quiet,
+            encoding,
+            max_bytes,
+            store=not no_store,
+            cache=not no_cache,
+        )
         return
     source = sources[0] if sources else None
     decoded = _read_plan_source(source, encoding, max_bytes)
@@ -329,12 +345,19 @@ def _build_corpus(
     limit: int | None,
     *,
     store: bool,
+    cache: bool,
 ) -> None:
     from .corpus import build_corpus
 
     progress = None if quiet or not sys.stderr.isatty() else _Progress()
     result = build_corpus(
-        sources, target, encoding=encoding, limit=limit, progress=progress, store=store
+        sources,
+        target,
+        encoding=encoding,
+        limit=limit,
+        progress=progress,
+        store=store,
+        cache=cache,
     )
     if progress is not None:
         progress.finish()
