@@ -103,3 +103,63 @@ def test_diff_of_a_corpus_folder_says_how_to_name_a_plan(corpus: Path) -> None:
     assert result.exit_code == 2
     assert "corpus package of 3 plans" in result.stderr
     assert f"{corpus}/plans/" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def with_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    sources = tmp_path_factory.mktemp("sources-site")
+    shutil.copy(REFERENCE, sources / REFERENCE.name)
+    for name in ("chapters-articles.txt", "flat-items.txt"):
+        shutil.copy(GENRE / name, sources / name)
+    out = tmp_path_factory.mktemp("out-site") / "corpus"
+    build_corpus([sources], out, jobs=1, site=True)
+    return out
+
+
+def test_a_corpus_build_writes_its_site(with_site: Path) -> None:
+    from fgf_opendata.linked.syntax import parse_turtle
+    from fgf_opendata.linked.vocab import DCAT
+
+    index = (with_site / "site" / "index.html").read_text(encoding="utf-8")
+    for path in ("datapackage.json", "linked/catalog.ttl", "linked/corpus.nt"):
+        assert path in index
+    graph = parse_turtle((with_site / "linked" / "catalog.ttl").read_bytes())
+    pages = {str(o) for o in graph.objects(None, DCAT.landingPage)}
+    assert pages == {"https://w3id.org/fgf-opendata/package/corpus/site/index.html"}
+    plans = sorted(p.stem for p in (with_site / "plans").glob("*.json"))
+    for plan_id in plans:
+        assert (with_site / "site" / "plans" / f"{plan_id}.html").is_file()
+
+
+def test_the_site_links_an_agency_across_plans(with_site: Path) -> None:
+    import csv
+
+    with (with_site / "responsibilities.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    plans_of: dict[str, set[str]] = {}
+    for row in rows:
+        if row["agency_id"]:
+            plans_of.setdefault(row["agency_id"], set()).add(row["subject_id"].split("/")[0])
+    shared = sorted(a for a, plans in plans_of.items() if len(plans) > 1)
+    assert shared, "the test corpus has an agency cited by two plans"
+    page = (with_site / "site" / "agencies" / f"{shared[0]}.html").read_text(encoding="utf-8")
+    for plan_id in plans_of[shared[0]]:
+        assert f'href="../plans/{plan_id}.html' in page
+
+
+def test_a_corpus_with_its_site_is_rebuilt_in_place_and_validates(
+    with_site: Path, tmp_path: Path
+) -> None:
+    from fgf_opendata.tabular.gates import validate_package
+
+    before = {p.relative_to(with_site).as_posix(): p.read_bytes() for p in with_site.rglob("*.*")}
+    sources = tmp_path / "src"
+    sources.mkdir()
+    shutil.copy(REFERENCE, sources / REFERENCE.name)
+    for name in ("chapters-articles.txt", "flat-items.txt"):
+        shutil.copy(GENRE / name, sources / name)
+    build_corpus([sources], with_site, jobs=1, site=True)  # replaces a package holding a site
+    after = {p.relative_to(with_site).as_posix(): p.read_bytes() for p in with_site.rglob("*.*")}
+    assert after == before
+    errors = [f for f in validate_package(with_site).findings if f.severity == "error"]
+    assert errors == []

@@ -276,8 +276,8 @@ def build_command(
     frictionless validation is `fgf validate` (CI runs it).
 
     The package holds its static site in OUTPUT/site/ (open site/index.html: the landing page
-    the catalogue names, with every file of the package), unless --no-site. A corpus package
-    has no site yet: `fgf site OUTPUT -o DIR` writes one.
+    the catalogue names, with every file of the package), unless --no-site; a corpus's site
+    has a page per plan and links each agency across plans.
 
     --check builds in memory and compares with OUTPUT byte for byte (the site too); it writes
     nothing.
@@ -295,6 +295,7 @@ def build_command(
             max_bytes,
             store=not no_store,
             cache=not no_cache,
+            site=not no_site,
         )
         return
     source = sources[0] if sources else None
@@ -346,6 +347,7 @@ def _build_corpus(
     *,
     store: bool,
     cache: bool,
+    site: bool,
 ) -> None:
     from .corpus import build_corpus
 
@@ -358,6 +360,7 @@ def _build_corpus(
         progress=progress,
         store=store,
         cache=cache,
+        site=site,
     )
     if progress is not None:
         progress.finish()

@@ -38,10 +38,18 @@ from typing import TYPE_CHECKING, Any
 from .agencies import Registry, default_registry
 from .checks import check_plan
 from .errors import ExportError, FgfError, InvalidPackageError
-from .files import check_replaceable, discard, os_error, publish, stage
+from .files import MARKER, check_replaceable, discard, os_error, publish, stage
 from .model import Plan
 from .parsing import parse_plan
-from .publication import CATALOG_TURTLE, CORPUS_GRAPH, DESCRIPTOR, VERSION, keywords, slug
+from .publication import (
+    CATALOG_TURTLE,
+    CORPUS_GRAPH,
+    DESCRIPTOR,
+    LANDING_PAGE,
+    VERSION,
+    keywords,
+    slug,
+)
 from .serialize import dumps
 from .tabular.cells import CSV_DIALECT, table_csv
 from .tabular.columns import TABLES, table_schemas
@@ -423,6 +431,7 @@ def build_corpus(
     progress: Progress | None = None,
     store: bool = False,
     cache: bool = False,
+    site: bool = False,
 ) -> CorpusResult:
     """Publish every plan among `sources` as one package in `target` (replaced whole).
 
@@ -431,7 +440,9 @@ def build_corpus(
     in the result, never a reason to withhold the package. `cache` keeps each source's share
     of the output in the cache folder (`corpus/` beside the stores), keyed by the source's
     bytes and fgf's code, so a rebuild after a few sources changed parses only those; the
-    package is byte-identical to a build without it."""
+    package is byte-identical to a build without it. `site` adds the static site under
+    `site/` (`site.corpus_site_files`: a page per plan, agencies across plans), named by the
+    catalogue as the landing page, as `fgf build` of one plan does."""
     registry = registry if registry is not None else default_registry()
     paths = expand_sources(sources)
     if not paths:
@@ -492,12 +503,15 @@ def build_corpus(
         for name, sink in sinks.items():
             files[CORPUS_GRAPH if name == "graph" else f"{name}.csv"] = sink.close()
         files["agencies.csv"] = _write_agencies(staging, agency_ids, registry, schemas)
-        files[CATALOG_TURTLE] = _write_catalog(staging, entries, files, registry)
+        later: dict[str, FileStat | None] = {LANDING_PAGE: None} if site else {}
+        files[CATALOG_TURTLE] = _write_catalog(staging, entries, {**files, **later}, registry)
         descriptor = _descriptor(plans, files, schemas)
         _check_descriptor(descriptor)
         sinks[DESCRIPTOR] = descriptor_sink = _Sink(staging / DESCRIPTOR)
         descriptor_sink.write(dumps(descriptor).encode("utf-8"))
         descriptor_sink.close()
+        if site:
+            _write_site(staging, plans, registry)
     except BaseException as exc:
         for sink in sinks.values():
             sink.handle.close()
@@ -534,8 +548,51 @@ def _cache_folder() -> Path:
     return cache_root() / "corpus"
 
 
+def _write_site(staging: Path, plans: Sequence[str], registry: Registry) -> None:
+    """The corpus's static site in `site/`, made from the files written to `staging`: each
+    plan from its JSON and source text, every file listed with its size and sha256 (read
+    through a memory map: the graph may be larger than memory should hold)."""
+    import mmap
+
+    from .files import SITE
+    from .serialize import plan_from_json
+    from .site import corpus_site_files
+
+    paths = sorted(
+        p.relative_to(staging).as_posix()
+        for p in staging.rglob("*")
+        if p.is_file() and p.name != MARKER
+    )
+    with contextlib.ExitStack() as stack:
+        package_files: dict[str, Any] = {}
+        for path in paths:
+            handle = stack.enter_context((staging / path).open("rb"))
+            size = os.fstat(handle.fileno()).st_size
+            package_files[path] = (
+                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+            )
+            if size:
+                stack.callback(package_files[path].close)
+        package_files[DESCRIPTOR] = bytes(package_files[DESCRIPTOR])
+        given = [
+            (
+                plan_from_json(bytes(package_files[f"plans/{plan_id}.json"])),
+                bytes(package_files[f"source/{plan_id}.txt"]).decode("utf-8"),
+            )
+            for plan_id in plans
+        ]
+        site = corpus_site_files(given, registry, package_files, package_href="../")
+    for path, data in site.items():
+        sink = _Sink(staging / SITE / path)
+        sink.write(data)
+        sink.close()
+
+
 def _write_catalog(
-    staging: Path, entries: Sequence[PlanEntry], files: Mapping[str, FileStat], registry: Registry
+    staging: Path,
+    entries: Sequence[PlanEntry],
+    files: Mapping[str, FileStat | None],
+    registry: Registry,
 ) -> FileStat:
     """linked/catalog.ttl: the corpus as one DCAT dataset, a distribution per file."""
     from .linked.catalog import corpus_catalog_graph
