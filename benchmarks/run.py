@@ -399,6 +399,8 @@ def bench_query(runs: int, corpora: dict[int, list[Path]], work: Path) -> list[R
             str(folder),
             "--max-rows",
             "0",
+            "--timeout",
+            "0",  # timed here, not bounded: a loaded machine must not turn into an error
             "--format",
             "csv",
         ]
