@@ -18,6 +18,7 @@ with a stable code in brackets.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import logging
@@ -347,6 +348,8 @@ def _store_answer(
     database = ox.Store.read_only(str(store.path))
     prefixes = {prefix: str(iri) for prefix, iri in PREFIXES.items()}
     result = database.query(prepared.text, prefixes=prefixes)
+    # answers repeat their terms (dates, labels, agencies): each is converted once
+    term = functools.lru_cache(maxsize=1 << 16)(_rdflib_term)
     if isinstance(result, ox.QueryBoolean):
         yield from _batches(("ask",), iter([(RDFLiteral(bool(result)),)]), max_rows)
         return
@@ -354,10 +357,10 @@ def _store_answer(
         names = tuple(v.value for v in result.variables)
         columns = _columns(names, prepared)
         order = [names.index(c) for c in columns]
-        rows = (tuple(_rdflib_term(s[i]) for i in order) for s in result)
+        rows = (tuple(term(s[i]) for i in order) for s in result)
         yield from _batches(columns, rows, max_rows)
         return
-    triples = [tuple(_rdflib_term(t) for t in triple) for triple in result]
+    triples = [tuple(term(t) for t in triple) for triple in result]
     triples.sort(key=lambda t: tuple(term.n3() if term is not None else "" for term in t))
     yield from _batches(("subject", "predicate", "object"), iter(triples), max_rows)
 
