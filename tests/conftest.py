@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Rewrite the expected files under tests/ from the current output (review the diff).",
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """fgf's cache (corpus query stores, per-source chunks) in a folder of this test session,
+    never the user's: `fgf build` of a corpus fills it, in this process and in subprocesses."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FGF_CACHE_DIR", str(tmp_path_factory.mktemp("fgf-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

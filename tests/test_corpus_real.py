@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,16 +94,14 @@ def test_the_corpus_is_complete() -> None:
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_every_document_parses_exactly_or_is_refused_cleanly(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    start = time.perf_counter()
+    # No time bound here (speed lives in benchmarks/run.py, a hang in the slow fault tests).
     if path.name in REFUSED:
         with pytest.raises(ParseError) as caught:
             parse_plan(text)
-        assert time.perf_counter() - start < 1.0
         assert caught.value.code == REFUSED[path.name]
         assert "\n" not in caught.value.message
         return
     plan = parse_plan(text)
-    assert time.perf_counter() - start < 1.0
     assert path.name not in REFUSED
     assert render_plan(plan) == text
     assert plan.sections

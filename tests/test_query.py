@@ -173,7 +173,7 @@ def test_graph_paths(package: Path) -> None:
     with pytest.raises(ExportError, match="package folder"):
         load_graph(empty)
     (package / "notes.txt").write_text("x", encoding="utf-8")
-    with pytest.raises(ExportError, match=r"\.ttl or \.jsonld"):
+    with pytest.raises(ExportError, match=r"\.ttl, \.nt or \.jsonld"):
         load_graph(package / "notes.txt")
 
 

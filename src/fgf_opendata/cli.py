@@ -237,6 +237,18 @@ def schema(output: str) -> None:
     is_flag=True,
     help="Leave out the static site (OUTPUT/site/; about a second of the build).",
 )
+@click.option(
+    "--no-store",
+    "no_store",
+    is_flag=True,
+    help="Corpus builds: do not load the graph into the indexed store `fgf query` reads.",
+)
+@click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Corpus builds: parse every source again, neither reading nor filling the cache.",
+)
 @input_options
 def build_command(
     sources: tuple[str, ...],
@@ -245,14 +257,19 @@ def build_command(
     strict: bool,
     quiet: bool,
     no_site: bool,
+    no_store: bool,
+    no_cache: bool,
     encoding: str | None,
     max_bytes: int | None,
 ) -> None:
     """Build the Data Package of SOURCES (default: the bundled reference plan) into OUTPUT.
 
     Several sources, or a folder of *.txt files, make one corpus package (ids prefixed by
-    plan, agencies shared, one N-Triples graph); a document that is not a plan is reported
-    and skipped. A corpus build shows its progress on a terminal unless --quiet.
+    plan, agencies shared, one N-Triples graph, a DCAT catalogue); a document that is not a
+    plan is reported and skipped. Its graph is also loaded into an indexed store in the cache
+    (FGF_CACHE_DIR, else $XDG_CACHE_HOME/fgf-opendata) that `fgf query` reads, unless
+    --no-store; each source's share of the output is cached there too, by content, so a
+    rebuild parses only the sources that changed (--no-cache: all of them). A corpus build shows its progress on a terminal unless --quiet.
 
     The folder is replaced whole, and only once the new package passes the build's gates: on
     any failure the previous package is left as it was. The gates are the Data Package v2
@@ -261,8 +278,8 @@ def build_command(
     frictionless validation is `fgf validate` (CI runs it).
 
     The package holds its static site in OUTPUT/site/ (open site/index.html: the landing page
-    the catalogue names, with every file of the package), unless --no-site. A corpus package
-    has no site yet: `fgf site OUTPUT -o DIR` writes one.
+    the catalogue names, with every file of the package), unless --no-site; a corpus's site
+    has a page per plan and links each agency across plans.
 
     --check builds in memory and compares with OUTPUT byte for byte (the site too); it writes
     nothing.
@@ -272,7 +289,16 @@ def build_command(
     if len(sources) > 1 or any(Path(s).is_dir() for s in sources):
         if check or strict:
             raise click.UsageError("--check and --strict work on a single source")
-        _build_corpus(sources, Path(output), quiet, encoding, max_bytes)
+        _build_corpus(
+            sources,
+            Path(output),
+            quiet,
+            encoding,
+            max_bytes,
+            store=not no_store,
+            cache=not no_cache,
+            site=not no_site,
+        )
         return
     source = sources[0] if sources else None
     decoded = _read_plan_source(source, encoding, max_bytes)
@@ -315,16 +341,39 @@ def _build_command(
 
 
 def _build_corpus(
-    sources: tuple[str, ...], target: Path, quiet: bool, encoding: str | None, limit: int | None
+    sources: tuple[str, ...],
+    target: Path,
+    quiet: bool,
+    encoding: str | None,
+    limit: int | None,
+    *,
+    store: bool,
+    cache: bool,
+    site: bool,
 ) -> None:
     from .corpus import build_corpus
 
     progress = None if quiet or not sys.stderr.isatty() else _Progress()
-    result = build_corpus(sources, target, encoding=encoding, limit=limit, progress=progress)
+    result = build_corpus(
+        sources,
+        target,
+        encoding=encoding,
+        limit=limit,
+        progress=progress,
+        store=store,
+        cache=cache,
+        site=site,
+    )
     if progress is not None:
         progress.finish()
     for skipped in result.skipped:
         click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
+    if result.store_error is not None:
+        click.echo(
+            f"fgf: warning: no query store for {target} ({result.store_error}); "
+            "`fgf query` reads the N-Triples instead",
+            err=True,
+        )
     if not quiet:
         plans = f"{len(result.plans)} plan{'' if len(result.plans) == 1 else 's'}"
         click.echo(f"wrote {target} ({plans}, {len(result.skipped)} skipped)")
@@ -451,8 +500,9 @@ def diff_command(
 ) -> None:
     """Compare two plans: exit 0 when they are the same, 1 when they differ (like diff).
 
-    OLD and NEW are each a plan text, a plan JSON or a package folder (its plan.json). Tasks and
-    measures are matched by text, so renumbered and moved ones are recognised. Each side is
+    OLD and NEW are each a plan text, a plan JSON or a package folder (its plan.json); two plans
+    of a corpus package are its files PACKAGE/plans/ID.json. Tasks and measures are matched by
+    text, so renumbered and moved ones are recognised. Each side is
     read as UTF-8 (or by its BOM) when it decodes so, else with --encoding: a GB18030 plan
     compares with a UTF-8 one. --strict checks both plans as `fgf parse --strict` does and
     exits 1 when either has findings, after printing the differences.
@@ -532,20 +582,27 @@ def query_command(
 ) -> None:
     """Run a SPARQL query over the plan graph and print the answer.
 
-    SPARQL is the query text, or a file when it ends in .rq or .sparql. PATH is a .ttl or
-    .jsonld file or a package folder (default: datapackage/linked/plan.ttl). With --example
+    SPARQL is the query text, or a file when it ends in .rq or .sparql. PATH is a .ttl, .nt or
+    .jsonld file or a package folder, a plan's or a corpus' (default:
+    datapackage/linked/plan.ttl). With --example
     NAME, the one argument is PATH. The query reads that graph only: SERVICE, FROM, FROM NAMED
     and GRAPH are refused before it runs.
     """
-    from .linked.query import DEFAULT_GRAPH, is_query_file, load_graph, resolve_query
+    from .linked.query import (
+        DEFAULT_GRAPH,
+        is_query_file,
+        load_queryable,
+        prefix_graph,
+        resolve_query,
+    )
     from .linked.sparql import format_table, row_limit_error, run_query
 
     text, graph_path = resolve_query(sparql, path, example)
     source = sparql if example is None and sparql is not None and is_query_file(sparql) else None
-    graph = load_graph(Path(graph_path) if graph_path else DEFAULT_GRAPH)
+    graph = load_queryable(Path(graph_path) if graph_path else DEFAULT_GRAPH)
     table = run_query(
         text, graph, timeout=timeout or None, max_rows=max_rows or None, source=source
     )
-    click.echo(format_table(table, fmt, graph), nl=False)  # type: ignore[arg-type]
+    click.echo(format_table(table, fmt, prefix_graph(graph)), nl=False)  # type: ignore[arg-type]
     if not table.complete:
         raise row_limit_error(max_rows, source)

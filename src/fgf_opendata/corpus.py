@@ -18,26 +18,38 @@ gate.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import ctypes
+import functools
 import hashlib
 import io
+import json
 import os
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .agencies import Registry, default_registry
 from .checks import check_plan
 from .errors import ExportError, FgfError, InvalidPackageError
-from .files import check_replaceable, discard, os_error, publish, stage
+from .files import MARKER, check_replaceable, discard, os_error, publish, stage
 from .model import Plan
 from .parsing import parse_plan
-from .publication import CORPUS_GRAPH, DESCRIPTOR, keywords, slug
+from .publication import (
+    CATALOG_TURTLE,
+    CORPUS_GRAPH,
+    DESCRIPTOR,
+    LANDING_PAGE,
+    VERSION,
+    keywords,
+    slug,
+)
 from .serialize import dumps
 from .tabular.cells import CSV_DIALECT, table_csv
 from .tabular.columns import TABLES, table_schemas
@@ -51,7 +63,10 @@ from .tabular.descriptor import (
 )
 from .tabular.profiles import profile_errors
 from .tabular.rows import agency_rows, plan_rows
-from .textio import read_source
+from .textio import read_file, read_source
+
+if TYPE_CHECKING:
+    from .linked.catalog import PlanEntry
 
 __all__ = ["CorpusResult", "Skipped", "build_corpus", "corpus_schemas", "expand_sources"]
 
@@ -88,6 +103,10 @@ class CorpusResult:
     skipped: tuple[Skipped, ...]
     findings: tuple[tuple[str, str], ...] = field(default=())
     """(plan id, finding message) for content findings of the published plans."""
+    store: Path | None = None
+    """The indexed store of the graph (`linked.store`), when one was asked for and made."""
+    store_error: str | None = None
+    """Why the store could not be made (the package is published all the same)."""
 
 
 def expand_sources(sources: Sequence[str | Path]) -> list[Path]:
@@ -135,6 +154,8 @@ class _Chunk:
     text: bytes = b""
     triples: bytes = b""
     findings: tuple[str, ...] = ()
+    entry: PlanEntry | None = None
+    """What the catalogue says of the plan."""
 
 
 def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> _Chunk:
@@ -146,6 +167,8 @@ def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> 
         check_plan_id(plan.id)
     except FgfError as exc:
         return _Chunk(str(path), reason=str(exc).splitlines()[0])
+    from .linked.catalog import PlanEntry
+
     rows = plan_rows(plan, registry)
     agency_ids = tuple(row["id"] for row in rows.pop("agencies"))
     _prefixed(rows, plan.id)
@@ -160,6 +183,7 @@ def _chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> 
         text=text.encode("utf-8"),
         triples=_triples(plan, registry) if graph else b"",
         findings=tuple(f.message for f in check_plan(plan, registry, text)),
+        entry=PlanEntry.of(plan),
     )
 
 
@@ -221,7 +245,7 @@ def _die_with_parent(parent: int) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
-def _chunks(
+def _computed(
     paths: Sequence[Path], encoding: str | None, limit: int | None, graph: bool, jobs: int
 ) -> Iterator[_Chunk]:
     if jobs <= 1 or len(paths) < 4:
@@ -242,6 +266,159 @@ def _chunks(
         )
 
 
+def _chunks(
+    paths: Sequence[Path],
+    encoding: str | None,
+    limit: int | None,
+    graph: bool,
+    jobs: int,
+    cache: Path | None,
+) -> Iterator[_Chunk]:
+    """Every source's chunk in source order: from the cache where it holds a sound entry for
+    the source's bytes, else computed (in worker processes) and then stored in it."""
+    if cache is None:
+        yield from _computed(paths, encoding, limit, graph, jobs)
+        return
+    keys = [_chunk_key(path, encoding, limit, graph) for path in paths]
+    hits = [key is not None and (cache / _entry_name(key)).is_file() for key in keys]
+    misses = iter(
+        _computed(
+            [p for p, hit in zip(paths, hits, strict=True) if not hit], encoding, limit, graph, jobs
+        )
+    )
+    for path, key, hit in zip(paths, keys, hits, strict=True):
+        chunk = _load_chunk(cache / _entry_name(key), str(path)) if hit and key else None
+        if chunk is None:
+            chunk = next(misses) if not hit else _chunk(path, encoding, limit, graph)
+            if key is not None and chunk.plan_id is not None:
+                _save_chunk(cache / _entry_name(key), chunk)
+        yield chunk
+
+
+# --- the per-source cache ------------------------------------------------------------------
+
+_CACHE_FORMAT = 1
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """The sha256 of fgf's own code and data: a cache entry made by other code is not used."""
+    digest = hashlib.sha256(f"{VERSION}\n".encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix not in (".pyc",):
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _chunk_key(path: Path, encoding: str | None, limit: int | None, graph: bool) -> str | None:
+    """The cache key of a source: its bytes, how it is read, and fgf's code; None when it
+    cannot be read (the worker then reports why)."""
+    try:
+        data = read_file(path, limit=limit)
+    except (OSError, FgfError):
+        return None
+    digest = hashlib.sha256(_code_fingerprint().encode())
+    digest.update(f"\n{encoding}\n{graph}\n".encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _entry_name(key: str) -> str:
+    return f"{key[:2]}/{key}.chunk"
+
+
+def _parts(chunk: _Chunk) -> list[tuple[str, bytes]]:
+    return [
+        *((f"table:{name}", body) for name, body in sorted(chunk.tables.items())),
+        ("plan_json", chunk.plan_json),
+        ("text", chunk.text),
+        ("triples", chunk.triples),
+    ]
+
+
+def _save_chunk(path: Path, chunk: _Chunk) -> None:
+    """Store a chunk: a JSON header line (its fields, the parts' lengths, their sha256), then
+    the parts. Written whole through a temporary file; a cache that cannot be written is
+    only slower."""
+    parts = _parts(chunk)
+    digest = hashlib.sha256()
+    for _, data in parts:
+        digest.update(data)
+    entry = chunk.entry
+    header = {
+        "format": _CACHE_FORMAT,
+        "plan_id": chunk.plan_id,
+        "agency_ids": list(chunk.agency_ids),
+        "findings": list(chunk.findings),
+        "entry": None
+        if entry is None
+        else {
+            "id": entry.id,
+            "iri": entry.iri,
+            "title": entry.title,
+            "doc_number": entry.doc_number,
+            "issued": entry.issued.isoformat() if entry.issued else None,
+            "end": entry.end.isoformat() if entry.end else None,
+        },
+        "parts": [[name, len(data)] for name, data in parts],
+        "sha256": digest.hexdigest(),
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n")
+            for _, data in parts:
+                handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
+
+
+def _load_chunk(path: Path, source: str) -> _Chunk | None:
+    """The chunk stored at `path`, or None when the entry is missing, damaged or foreign (its
+    parts fail their sha256, its header does not read): it is then rebuilt, never used."""
+    import datetime as dt
+
+    from .linked.catalog import PlanEntry
+
+    try:
+        with path.open("rb") as handle:
+            header = json.loads(handle.readline())
+            parts = {name: handle.read(size) for name, size in header["parts"]}
+            rest = handle.read(1)
+        digest = hashlib.sha256()
+        for name, size in header["parts"]:
+            if len(parts[name]) != size:
+                return None
+            digest.update(parts[name])
+        if rest or header["format"] != _CACHE_FORMAT or digest.hexdigest() != header["sha256"]:
+            return None
+        raw = header["entry"]
+        entry = None
+        if raw is not None:
+            day = {k: dt.date.fromisoformat(raw[k]) if raw[k] else None for k in ("issued", "end")}
+            entry = PlanEntry(raw["id"], raw["iri"], raw["title"], raw["doc_number"], **day)
+        return _Chunk(
+            source,
+            str(header["plan_id"]),
+            tables={
+                n.removeprefix("table:"): b for n, b in parts.items() if n.startswith("table:")
+            },
+            agency_ids=tuple(header["agency_ids"]),
+            plan_json=parts["plan_json"],
+            text=parts["text"],
+            triples=parts["triples"],
+            findings=tuple(header["findings"]),
+            entry=entry,
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def build_corpus(
     sources: Sequence[str | Path],
     target: str | Path,
@@ -252,8 +429,20 @@ def build_corpus(
     graph: bool = True,
     jobs: int | None = None,
     progress: Progress | None = None,
+    store: bool = False,
+    cache: bool = False,
+    site: bool = False,
 ) -> CorpusResult:
-    """Publish every plan among `sources` as one package in `target` (replaced whole)."""
+    """Publish every plan among `sources` as one package in `target` (replaced whole).
+
+    `store` also loads the graph into its indexed store in the cache (`linked.store`), which
+    `fgf query` then reads instead of the N-Triples; a store that cannot be made is reported
+    in the result, never a reason to withhold the package. `cache` keeps each source's share
+    of the output in the cache folder (`corpus/` beside the stores), keyed by the source's
+    bytes and fgf's code, so a rebuild after a few sources changed parses only those; the
+    package is byte-identical to a build without it. `site` adds the static site under
+    `site/` (`site.corpus_site_files`: a page per plan, agencies across plans), named by the
+    catalogue as the landing page, as `fgf build` of one plan does."""
     registry = registry if registry is not None else default_registry()
     paths = expand_sources(sources)
     if not paths:
@@ -276,8 +465,11 @@ def build_corpus(
         skipped: list[Skipped] = []
         findings: list[tuple[str, str]] = []
         agency_ids: set[str] = set()
+        entries: list[PlanEntry] = []
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
-        for done, chunk in enumerate(_chunks(paths, encoding, limit, graph, workers), 1):
+        cached = _cache_folder() if cache else None
+        chunks = _chunks(paths, encoding, limit, graph, workers, cached)
+        for done, chunk in enumerate(chunks, 1):
             if progress is not None:
                 progress(done, len(paths), chunk.source)
             if chunk.plan_id is None:
@@ -300,6 +492,8 @@ def build_corpus(
             if graph_sink is not None:
                 graph_sink.write(chunk.triples)
             agency_ids.update(chunk.agency_ids)
+            if chunk.entry is not None:
+                entries.append(chunk.entry)
             findings.extend((plan_id, message) for message in chunk.findings)
         if not plans:
             raise ExportError(
@@ -309,11 +503,15 @@ def build_corpus(
         for name, sink in sinks.items():
             files[CORPUS_GRAPH if name == "graph" else f"{name}.csv"] = sink.close()
         files["agencies.csv"] = _write_agencies(staging, agency_ids, registry, schemas)
+        later: dict[str, FileStat | None] = {LANDING_PAGE: None} if site else {}
+        files[CATALOG_TURTLE] = _write_catalog(staging, entries, {**files, **later}, registry)
         descriptor = _descriptor(plans, files, schemas)
         _check_descriptor(descriptor)
         sinks[DESCRIPTOR] = descriptor_sink = _Sink(staging / DESCRIPTOR)
         descriptor_sink.write(dumps(descriptor).encode("utf-8"))
         descriptor_sink.close()
+        if site:
+            _write_site(staging, plans, registry)
     except BaseException as exc:
         for sink in sinks.values():
             sink.handle.close()
@@ -322,7 +520,16 @@ def build_corpus(
             raise os_error(exc, f"cannot write the package {target}") from exc
         raise
     publish(staging, target)
-    return CorpusResult(target, tuple(plans), tuple(skipped), tuple(findings))
+    result = CorpusResult(target, tuple(plans), tuple(skipped), tuple(findings))
+    if store and graph:
+        from .linked.store import build_store
+
+        try:
+            made = build_store(target / CORPUS_GRAPH, files[CORPUS_GRAPH][1])
+        except (OSError, SyntaxError, ValueError) as exc:
+            return replace(result, store_error=f"{type(exc).__name__}: {exc}".splitlines()[0])
+        return replace(result, store=made)
+    return result
 
 
 def _write_agencies(
@@ -332,6 +539,67 @@ def _write_agencies(
     rows = agency_rows(sorted(ids), registry)
     sink = _Sink(staging / "agencies.csv")
     sink.write(table_csv(rows, schemas["agencies"]))
+    return sink.close()
+
+
+def _cache_folder() -> Path:
+    from .linked.store import cache_root
+
+    return cache_root() / "corpus"
+
+
+def _write_site(staging: Path, plans: Sequence[str], registry: Registry) -> None:
+    """The corpus's static site in `site/`, made from the files written to `staging`: each
+    plan from its JSON and source text, every file listed with its size and sha256 (read
+    through a memory map: the graph may be larger than memory should hold)."""
+    import mmap
+
+    from .files import SITE
+    from .serialize import plan_from_json
+    from .site import corpus_site_files
+
+    paths = sorted(
+        p.relative_to(staging).as_posix()
+        for p in staging.rglob("*")
+        if p.is_file() and p.name != MARKER
+    )
+    with contextlib.ExitStack() as stack:
+        package_files: dict[str, Any] = {}
+        for path in paths:
+            handle = stack.enter_context((staging / path).open("rb"))
+            size = os.fstat(handle.fileno()).st_size
+            package_files[path] = (
+                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+            )
+            if size:
+                stack.callback(package_files[path].close)
+        package_files[DESCRIPTOR] = bytes(package_files[DESCRIPTOR])
+        given = [
+            (
+                plan_from_json(bytes(package_files[f"plans/{plan_id}.json"])),
+                bytes(package_files[f"source/{plan_id}.txt"]).decode("utf-8"),
+            )
+            for plan_id in plans
+        ]
+        site = corpus_site_files(given, registry, package_files, package_href="../")
+    for path, data in site.items():
+        sink = _Sink(staging / SITE / path)
+        sink.write(data)
+        sink.close()
+
+
+def _write_catalog(
+    staging: Path,
+    entries: Sequence[PlanEntry],
+    files: Mapping[str, FileStat | None],
+    registry: Registry,
+) -> FileStat:
+    """linked/catalog.ttl: the corpus as one DCAT dataset, a distribution per file."""
+    from .linked.catalog import corpus_catalog_graph
+    from .linked.syntax import serialize_turtle
+
+    sink = _Sink(staging / CATALOG_TURTLE)
+    sink.write(serialize_turtle(corpus_catalog_graph(entries, files, registry=registry)))
     return sink.close()
 
 
@@ -353,6 +621,14 @@ def _descriptor(
                 description="The RDF graph of every plan (N-Triples).",
             )
         )
+    resources.append(
+        file_resource(
+            CATALOG_TURTLE,
+            files[CATALOG_TURTLE],
+            name="catalog",
+            description="The DCAT-AP catalogue of the corpus: one dataset, a distribution per file.",
+        )
+    )
     return descriptor_frame(
         name="fgf-corpus",
         dataset="corpus",

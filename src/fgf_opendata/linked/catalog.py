@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -78,7 +79,9 @@ from .vocab import (
 __all__ = [
     "EU_LICENSE",
     "LICENSE",
+    "PlanEntry",
     "catalog_graph",
+    "corpus_catalog_graph",
     "dataset_jsonld",
 ]
 
@@ -178,6 +181,17 @@ class _Catalogue:
         self.source = source
         self.dataset = URIRef(f"{base}/dataset/{plan.id}")
         self.package = package_url(plan, base)
+
+    @classmethod
+    def of_corpus(cls, name: str, registry: Registry, base: str) -> _Catalogue:
+        """A writer for a corpus's dataset (`dataset/<name>`): no one plan, no source."""
+        writer = cls.__new__(cls)
+        writer.graph = Graph(bind_namespaces="none")
+        writer.add = writer.graph.add
+        writer.registry, writer.base, writer.source = registry, base, None
+        writer.dataset = URIRef(f"{base}/dataset/{name}")
+        writer.package = f"{base}/package/{name}/"
+        return writer
 
     def concept(self, node: URIRef, label: str, scheme: URIRef, scheme_title: str) -> None:
         add = self.add
@@ -292,7 +306,14 @@ class _Catalogue:
             add((node, DCAT.keyword, _text(keyword)))
         add((node, DCT.accrualPeriodicity, EU_FREQUENCY["NEVER"]))
         add((EU_FREQUENCY["NEVER"], RDF.type, DCT.Frequency))
-        self.temporal(node)
+        self.temporal(node, *temporal_range(plan))
+        self.contact(node)
+        # The dataset is derived from the plan document, which is not itself a dcat:Dataset.
+        self.derived_from(node, PlanEntry.of(plan, self.base))
+        self.generated_by(node, [document])
+
+    def contact(self, node: URIRef) -> None:
+        add = self.add
         contact = URIRef(f"{self.base}/contact")
         add((node, DCAT.contactPoint, contact))
         add((contact, RDF.type, VCARD.Kind))
@@ -301,27 +322,34 @@ class _Catalogue:
         # The project's home page: the only contact the project has; no e-mail address is
         # published, and the State Council answers for the plan, not for this data.
         add((contact, VCARD.hasURL, URIRef(self.base)))
-        # The dataset is derived from the plan document, which is not itself a dcat:Dataset.
+
+    def derived_from(self, node: URIRef, entry: PlanEntry) -> URIRef:
+        add = self.add
+        document = URIRef(entry.iri)
         add((node, PROV.wasDerivedFrom, document))
         add((node, DCT.relation, document))
         add((document, RDF.type, ELI.LegalResource))
-        add((document, DCT.title, Literal(plan.title, lang=ZH)))
-        if plan.doc_number:
-            add((document, ELI.id_local, Literal(plan.doc_number)))
+        add((document, DCT.title, Literal(entry.title, lang=ZH)))
+        if entry.doc_number:
+            add((document, ELI.id_local, Literal(entry.doc_number)))
         if self.source is not None:
             add((document, SDO.url, URIRef(self.source.url)))
+        return document
+
+    def generated_by(self, node: URIRef, documents: Sequence[URIRef]) -> None:
+        add = self.add
         build = URIRef(f"{node}/build")
         software = URIRef(f"{self.base}/software/fgf-opendata/{VERSION}")
         add((node, PROV.wasGeneratedBy, build))
         add((build, RDF.type, PROV.Activity))
-        add((build, PROV.used, document))
+        for document in documents:
+            add((build, PROV.used, document))
         add((build, PROV.wasAssociatedWith, software))
         add((software, RDF.type, PROV.SoftwareAgent))
         add((software, FOAF.name, Literal(f"fgf-opendata {VERSION}")))
 
-    def temporal(self, node: URIRef) -> None:
+    def temporal(self, node: URIRef, start: dt.date | None, end: dt.date | None) -> None:
         """From the date of issue to the last deadline, when the plan states them."""
-        start, end = temporal_range(self.plan)
         if start is None and end is None:
             return
         period = URIRef(f"{node}/temporal")
@@ -408,6 +436,10 @@ def _describe(path: str, file_type: str | None) -> str:
         return "The whole parsed plan as canonical JSON, nested, with every node's source span."
     if path.startswith("source/"):
         return "The source text the data was parsed from (UTF-8); spans count code points in it."
+    if path.startswith("plans/"):
+        return "One plan of the corpus as canonical JSON, nested, with every node's source span."
+    if path.endswith(".nt"):
+        return "Every plan of the corpus as one RDF graph (N-Triples): ELI, PROV-O, W3C ORG."
     if path.startswith("linked/plan."):
         kind = "JSON-LD" if path.endswith(".jsonld") else "Turtle"
         return f"The plan as an RDF graph ({kind}): ELI, PROV-O, W3C ORG, OWL-Time, schema.org."
@@ -449,6 +481,108 @@ def catalog_graph(
             raise ExportError(f"files {other!r} and {path!r} would share a distribution IRI")
         stat = None if path == DESCRIPTOR else stat_of(files, path)
         writer.distribution(path, stat, license_)
+    return writer.graph
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """What a corpus catalogue says of one of its plans (made where the plan is parsed)."""
+
+    id: str
+    iri: str
+    title: str
+    doc_number: str | None
+    issued: dt.date | None
+    end: dt.date | None
+    """The plan's last deadline."""
+
+    @classmethod
+    def of(cls, plan: Plan, base: str = BASE_IRI) -> PlanEntry:
+        _, end = temporal_range(plan)
+        return cls(plan.id, plan_iri(plan, base), plan.title, plan.doc_number, plan.issued, end)
+
+
+def corpus_catalog_graph(
+    plans: Sequence[PlanEntry],
+    files: Mapping[str, tuple[int, str] | None],
+    *,
+    name: str = "corpus",
+    registry: Registry | None = None,
+    base: str = BASE_IRI,
+) -> Graph:
+    """The DCAT catalogue of a corpus package: one dataset (`dataset/<name>`, the descriptor's
+    id) derived from every plan, with one distribution per file.
+
+    `files` maps each path to its (size, "sha256:<hex>"), or None for a file made after the
+    catalogue (the landing page). Its dates span the plans: issued is the earliest date of
+    issue, modified the latest, the temporal coverage from the first issue to the last
+    deadline.
+    """
+    registry = registry if registry is not None else default_registry()
+    base = check_base(base)
+    writer = _Catalogue.of_corpus(name, registry, base)
+    bind_prefixes(writer.graph, {"dist": f"{writer.dataset}/dist/"})
+    publisher, license_ = writer.shared_nodes()
+    writer.catalogue(publisher)
+    add, node = writer.add, writer.dataset
+    count = len(plans)
+    add((node, RDF.type, DCAT.Dataset))
+    add((node, DCT.identifier, Literal(name)))
+    add((node, DCT.title, Literal(f"重点任务分工方案语料：{count} 个方案", lang=ZH)))
+    add((node, DCT.title, Literal(f"A corpus of {count} key-task division plans", lang=EN)))
+    add(
+        (
+            node,
+            DCT.description,
+            Literal(
+                f"{count} 个重点任务分工方案的结构化数据：部分、重点任务、具体措施、牵头和参与单位、"
+                "完成时限和量化目标；编号以所属方案为前缀。",
+                lang=ZH,
+            ),
+        )
+    )
+    add(
+        (
+            node,
+            DCT.description,
+            Literal(
+                f"Structured data from {count} key-task division plans as one package: "
+                "sections, key tasks, measures, the agencies that lead or take part, deadlines "
+                "and quantified targets; every id is prefixed by its plan. Derived from state "
+                "documents of an administrative nature; CC BY 4.0.",
+                lang=EN,
+            ),
+        )
+    )
+    issued = sorted(p.issued for p in plans if p.issued is not None)
+    ends = [p.end for p in plans if p.end is not None]
+    if issued:
+        add((node, DCT.issued, Literal(issued[0])))
+        add((node, DCT.modified, Literal(issued[-1])))
+    folder = writer.package
+    page = URIRef(folder + LANDING_PAGE if LANDING_PAGE in files else folder)
+    add((node, DCAT.landingPage, page))
+    add((page, RDF.type, FOAF.Document))
+    add((node, DCT.publisher, publisher))
+    add((node, DCT.language, EU_LANGUAGE["ZHO"]))
+    add((node, DCT.spatial, EU_COUNTRY["CHN"]))
+    add((node, DCAT.theme, _GOVERNMENT))
+    writer.concept(_GOVERNMENT, "Government and public sector", _THEMES, "Data theme")
+    for keyword in keywords():
+        add((node, DCAT.keyword, _text(keyword)))
+    add((node, DCT.accrualPeriodicity, EU_FREQUENCY["IRREG"]))
+    add((EU_FREQUENCY["IRREG"], RDF.type, DCT.Frequency))
+    writer.temporal(node, issued[0] if issued else None, max(ends) if ends else None)
+    writer.contact(node)
+    documents = [writer.derived_from(node, entry) for entry in plans]
+    writer.generated_by(node, documents)
+    slugs: dict[str, str] = {}
+    listed: dict[str, tuple[int, str] | None] = {**files, DESCRIPTOR: None}
+    for path in sorted(listed):
+        other = slugs.setdefault(slug(path), path)
+        if other != path:
+            raise ExportError(f"files {other!r} and {path!r} would share a distribution IRI")
+        writer.distribution(path, listed[path], license_)
     return writer.graph
 
 

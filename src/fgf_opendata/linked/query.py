@@ -1,7 +1,9 @@
 """What `fgf query` reads: the query (SPARQL text, a .rq file or a packaged example) and the
-graph (a package's `linked/plan.ttl`, or a .ttl / .jsonld file), each with errors that name it.
+graph (a package's `linked/plan.ttl`, a corpus's `linked/corpus.nt`, or a .ttl / .nt / .jsonld
+file), each with errors that name it.
 
-`load_graph` reads the graph, `resolve_query` the query; `sparql.run_query` then runs one over
+`load_graph` reads the graph (`load_queryable` prefers a corpus's indexed store, see
+`linked.store`), `resolve_query` the query; `sparql.run_query` then runs one over
 the other within its bounds, and `sparql.format_table` prints the answer. Example queries ship
 in `data/queries/*.rq` (the README shows the same files).
 """
@@ -16,7 +18,8 @@ from typing import Any
 from rdflib import Graph
 
 from ..errors import ExportError, FgfError
-from .sparql import QueryError, quiet_literals
+from ..publication import CORPUS_GRAPH
+from .sparql import QueryError, StoreGraph, quiet_literals
 
 __all__ = [
     "DEFAULT_GRAPH",
@@ -26,8 +29,11 @@ __all__ = [
     "example_description",
     "example_names",
     "example_query",
+    "graph_file",
     "is_query_file",
     "load_graph",
+    "load_queryable",
+    "prefix_graph",
     "read_query_file",
     "resolve_query",
 ]
@@ -131,18 +137,57 @@ def resolve_query(
     return sparql, path
 
 
+def _parse_ntriples(data: bytes) -> Graph:
+    from .syntax import bind_prefixes
+
+    graph = Graph(bind_namespaces="none")
+    bind_prefixes(graph)
+    return graph.parse(data=data, format="nt")
+
+
+def graph_file(path: Path) -> Path:
+    """The graph file of a package folder (a plan's `linked/plan.ttl`, a corpus's
+    `linked/corpus.nt`), or `path` itself when it is no folder."""
+    if not path.is_dir():
+        return path
+    candidates = (path / "linked" / "plan.ttl", path / "plan.ttl", path / CORPUS_GRAPH)
+    found = next((c for c in candidates if c.is_file()), None)
+    if found is None:
+        raise GraphError(
+            f"{path} has neither linked/plan.ttl nor {CORPUS_GRAPH}: is it a package folder?",
+            code="graph-not-found",
+        )
+    return found
+
+
+def load_queryable(path: Path) -> Graph | StoreGraph:
+    """What `fgf query` runs over: the store of a corpus package's graph when the cache holds
+    a whole one for it (`linked.store`), else the graph read from its file (`load_graph`)."""
+    from .store import find_store
+
+    folder = path if path.is_dir() else None
+    if folder is None and path.name == CORPUS_GRAPH.rsplit("/", 1)[1]:
+        folder = path.parent.parent  # PACKAGE/linked/corpus.nt
+    store = find_store(folder) if folder is not None else None
+    return StoreGraph(store) if store is not None else load_graph(path)
+
+
+def prefix_graph(graph: Graph | StoreGraph) -> Graph:
+    """A graph whose bound prefixes shorten the IRIs of an answer (`format_table`)."""
+    if isinstance(graph, Graph):
+        return graph
+    from .syntax import bind_prefixes
+
+    empty = Graph(bind_namespaces="none")
+    bind_prefixes(empty)
+    return empty
+
+
 def load_graph(path: Path) -> Graph:
-    """The graph in a .ttl or .jsonld file, or in a package folder's `linked/plan.ttl`."""
+    """The graph in a .ttl, .nt or .jsonld file, or in a package folder (`graph_file`)."""
     from .syntax import parse_jsonld, parse_turtle
 
-    if path.is_dir():
-        candidates = (path / "linked" / "plan.ttl", path / "plan.ttl")
-        found = next((c for c in candidates if c.is_file()), None)
-        if found is None:
-            raise GraphError(
-                f"{path} has no linked/plan.ttl: is it a package folder?", code="graph-not-found"
-            )
-        path = found
+    path = graph_file(path)
     if not path.exists():
         raise GraphError(
             f"{path} does not exist (build the package with `fgf build` first)",
@@ -151,9 +196,14 @@ def load_graph(path: Path) -> Graph:
     if not path.is_file():  # a FIFO or a device would block or never end
         raise GraphError(f"{path} is not a regular file")
     suffix = path.suffix.lower()
-    parse = {".ttl": parse_turtle, ".jsonld": parse_jsonld, ".json": parse_jsonld}.get(suffix)
+    parse = {
+        ".ttl": parse_turtle,
+        ".nt": _parse_ntriples,
+        ".jsonld": parse_jsonld,
+        ".json": parse_jsonld,
+    }.get(suffix)
     if parse is None:
-        raise GraphError(f"{path}: expected a .ttl or .jsonld file, or a package folder")
+        raise GraphError(f"{path}: expected a .ttl, .nt or .jsonld file, or a package folder")
     try:
         with quiet_literals():
             return parse(path.read_bytes())

@@ -1,6 +1,7 @@
 """SPARQL over one published plan graph and nothing else, within a time, row and memory limit.
 
-`run_query` runs a query with rdflib and returns a `QueryTable`; `format_table` prints it as an
+`run_query` runs a query with rdflib (or with pyoxigraph over a corpus's indexed store, a
+`StoreGraph`) and returns a `QueryTable`; `format_table` prints it as an
 aligned text table, CSV or JSON. The vocabulary prefixes of `linked.vocab.PREFIXES` are
 predeclared, so short queries may leave out their PREFIX lines.
 
@@ -17,6 +18,7 @@ with a stable code in brackets.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import logging
@@ -47,6 +49,7 @@ __all__ = [
     "OutputFormat",
     "QueryError",
     "QueryTable",
+    "StoreGraph",
     "format_table",
     "quiet_literals",
     "row_limit_error",
@@ -148,9 +151,19 @@ def quiet_literals() -> Iterator[None]:
 
 
 @dataclass(frozen=True)
+class StoreGraph:
+    """A graph in an on-disk pyoxigraph store (`linked.store`), to query in its place: the
+    store is opened read-only in the query process, and the same refusals and bounds apply
+    as to an rdflib graph."""
+
+    path: Path
+
+
+@dataclass(frozen=True)
 class _Prepared:
     query: Any
     star: tuple[tuple[str, ...], frozenset[str]] | None  # see _star_columns
+    text: str = ""
 
 
 def _syntax_error(exc: Exception, label: str) -> QueryError:
@@ -278,32 +291,21 @@ def _prepare(sparql: str, label: str | None) -> _Prepared:
         raise _syntax_error(exc, name) from exc
     query._original_args = (sparql, dict(PREFIXES), None)
     _refuse_reaching_out(query.algebra, name)
-    return _Prepared(query, star)
+    return _Prepared(query, star, sparql)
 
 
-def _answer(graph: Graph, prepared: _Prepared, max_rows: int | None) -> Iterator[tuple[str, Any]]:
-    """The answer as messages: ("columns", names), ("rows", batch)..., ("done", None). Stops
-    after `max_rows` + 1 rows, consuming the evaluator lazily."""
-    result = graph.query(prepared.query)
-    if result.type == "ASK":
-        yield "columns", ("ask",)
-        yield "rows", [(RDFLiteral(bool(result.askAnswer)),)]
-        yield "done", None
-        return
-    rows: Iterator[tuple[Node | None, ...]]
-    if result.type == "SELECT":
-        names = tuple(str(v) for v in result.vars or ())
-        columns = names
-        if prepared.star is not None:  # SELECT *: rdflib's order is a set's
-            first = {name: i for i, name in enumerate(prepared.star[0])}
-            shown = (n for n in names if n not in prepared.star[1])
-            columns = tuple(sorted(shown, key=lambda n: (first.get(n, len(first)), n)))
-        order = [names.index(c) for c in columns]
-        rows = (tuple(row[i] for i in order) for row in result)  # type: ignore[index]
-    else:
-        columns = ("subject", "predicate", "object")
-        triples = sorted(result.graph or (), key=lambda t: tuple(term.n3() for term in t))
-        rows = iter([tuple(t) for t in triples])
+def _columns(names: tuple[str, ...], prepared: _Prepared) -> tuple[str, ...]:
+    if prepared.star is None:
+        return names
+    # SELECT *: the order the query names them in (rdflib's is a set's)
+    first = {name: i for i, name in enumerate(prepared.star[0])}
+    shown = (n for n in names if n not in prepared.star[1])
+    return tuple(sorted(shown, key=lambda n: (first.get(n, len(first)), n)))
+
+
+def _batches(
+    columns: tuple[str, ...], rows: Iterator[tuple[Node | None, ...]], max_rows: int | None
+) -> Iterator[tuple[str, Any]]:
     yield "columns", columns
     batch: list[tuple[Node | None, ...]] = []
     for count, row in enumerate(rows, 1):
@@ -315,6 +317,79 @@ def _answer(graph: Graph, prepared: _Prepared, max_rows: int | None) -> Iterator
             break
     yield "rows", batch
     yield "done", None
+
+
+def _rdflib_term(term: Any) -> Node | None:
+    """A pyoxigraph term as the rdflib term rdflib's own evaluator would give."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return RDFLiteral(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == f"{XSD._NS}string":
+            return RDFLiteral(term.value)
+        return RDFLiteral(term.value, datatype=URIRef(datatype))
+    return RDFLiteral(str(term))  # a quoted triple (RDF-star): its text
+
+
+def _store_answer(
+    store: StoreGraph, prepared: _Prepared, max_rows: int | None
+) -> Iterator[tuple[str, Any]]:
+    """`_answer` over an on-disk pyoxigraph store, opened read-only here."""
+    import pyoxigraph as ox
+
+    database = ox.Store.read_only(str(store.path))
+    prefixes = {prefix: str(iri) for prefix, iri in PREFIXES.items()}
+    result = database.query(prepared.text, prefixes=prefixes)
+    # answers repeat their terms (dates, labels, agencies): each is converted once
+    term = functools.lru_cache(maxsize=1 << 16)(_rdflib_term)
+    if isinstance(result, ox.QueryBoolean):
+        yield from _batches(("ask",), iter([(RDFLiteral(bool(result)),)]), max_rows)
+        return
+    if isinstance(result, ox.QuerySolutions):
+        names = tuple(v.value for v in result.variables)
+        columns = _columns(names, prepared)
+        order = [names.index(c) for c in columns]
+        rows = (tuple(term(s[i]) for i in order) for s in result)
+        yield from _batches(columns, rows, max_rows)
+        return
+    triples = [tuple(term(t) for t in triple) for triple in result]
+    triples.sort(key=lambda t: tuple(term.n3() if term is not None else "" for term in t))
+    yield from _batches(("subject", "predicate", "object"), iter(triples), max_rows)
+
+
+def _answer(
+    graph: Graph | StoreGraph, prepared: _Prepared, max_rows: int | None
+) -> Iterator[tuple[str, Any]]:
+    """The answer as messages: ("columns", names), ("rows", batch)..., ("done", None). Stops
+    after `max_rows` + 1 rows, consuming the evaluator lazily."""
+    if isinstance(graph, StoreGraph):
+        yield from _store_answer(graph, prepared, max_rows)
+        return
+    result = graph.query(prepared.query)
+    if result.type == "ASK":
+        yield "columns", ("ask",)
+        yield "rows", [(RDFLiteral(bool(result.askAnswer)),)]
+        yield "done", None
+        return
+    rows: Iterator[tuple[Node | None, ...]]
+    if result.type == "SELECT":
+        names = tuple(str(v) for v in result.vars or ())
+        columns = _columns(names, prepared)
+        order = [names.index(c) for c in columns]
+        rows = (tuple(row[i] for i in order) for row in result)  # type: ignore[index]
+    else:
+        columns = ("subject", "predicate", "object")
+        triples = sorted(result.graph or (), key=lambda t: tuple(term.n3() for term in t))
+        rows = iter([tuple(t) for t in triples])
+    yield from _batches(columns, rows, max_rows)
 
 
 def _describe(exc: BaseException) -> tuple[str, str]:
@@ -360,7 +435,7 @@ def _cap_memory(budget: int) -> None:
 
 def _child(
     sender: Any,
-    graph: Graph,
+    graph: Graph | StoreGraph,
     prepared: _Prepared,
     max_rows: int | None,
     timeout: float,
@@ -374,6 +449,12 @@ def _child(
         signal.alarm(min(math.ceil(timeout) + 5, 1 << 30))
         sys.addaudithook(_no_network)
         sys.unraisablehook = lambda _: None  # generators a MemoryError tore down are not news
+        if isinstance(graph, StoreGraph):  # Rust's own report of a failed allocation: noise
+            import faulthandler
+            import os
+
+            faulthandler.disable()
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
         if max_memory is not None:
             _cap_memory(max_memory)
         logging.disable(logging.WARNING)
@@ -386,7 +467,7 @@ def _child(
 
 
 def _in_child(
-    graph: Graph,
+    graph: Graph | StoreGraph,
     prepared: _Prepared,
     max_rows: int | None,
     timeout: float,
@@ -419,6 +500,11 @@ def _in_child(
                 message = receiver.recv()
             except EOFError:
                 process.join(1)
+                if isinstance(graph, StoreGraph) and process.exitcode == -signal.SIGABRT:
+                    # pyoxigraph aborts the process when an allocation fails (Rust's rule)
+                    raise QueryError(
+                        "the query ran out of memory", code="query-memory", source=label
+                    ) from None
                 raise QueryError(
                     f"the query process ended without an answer (exit code {process.exitcode})",
                     code="query-crashed",
@@ -435,7 +521,7 @@ def _in_child(
 
 def run_query(
     sparql: str,
-    graph: Graph,
+    graph: Graph | StoreGraph,
     *,
     timeout: float | None = DEFAULT_TIMEOUT,
     max_rows: int | None = DEFAULT_MAX_ROWS,
@@ -446,7 +532,8 @@ def run_query(
     reaches beyond the graph (SERVICE, FROM, GRAPH), fails, or runs past `timeout` seconds.
     At most `max_rows` rows are kept (`complete` False when there were more), and the query may
     allocate `max_memory` bytes (enforced with the time limit, on Linux). `None` removes a
-    bound; `source` (the query file) is named in errors.
+    bound; `source` (the query file) is named in errors. `graph` may be a `StoreGraph`: the
+    query is then evaluated by pyoxigraph over the store, after the same refusals.
 
     With a time limit the query runs in a forked child process; with `timeout=None`, or where
     there is no fork (Windows), it runs in this one and only the row limit applies.
@@ -475,7 +562,7 @@ def run_query(
 
 
 def _in_process(
-    graph: Graph, prepared: _Prepared, max_rows: int | None
+    graph: Graph | StoreGraph, prepared: _Prepared, max_rows: int | None
 ) -> Generator[tuple[str, Any], None, None]:
     try:
         yield from _answer(graph, prepared, max_rows)
