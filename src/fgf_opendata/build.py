@@ -46,7 +46,7 @@ from .agencies import Registry, default_registry
 from .checks import check_plan
 from .errors import ExportError, InvalidPackageError
 from .files import SITE, check_replaceable, discard, os_error, publish, stage
-from .fileset import FileSet, FileStat, overlay, stat_of
+from .fileset import FileSet, FileStat, is_safe_path, overlay, stat_of
 from .findings import Finding
 from .model import Plan
 from .package_docs import DOCUMENTS, package_documents
@@ -105,17 +105,6 @@ class Outputs:
     """Path inside the package -> bytes, datapackage.json included, and the site's files under
     `site/` when it was asked for, in path order (empty when a strict build stopped before
     producing them)."""
-
-
-def _is_safe(path: str) -> bool:
-    parts = path.split("/")
-    return (
-        bool(path)
-        and not path.startswith("/")
-        and "\\" not in path
-        and ":" not in path
-        and all(part not in ("", ".", "..") for part in parts)
-    )
 
 
 def package_outputs(
@@ -183,7 +172,7 @@ def _produce(
         extra = linked(plan, registry, overlay(later, into))
         for path, data in extra.items():
             if (
-                not _is_safe(path)
+                not is_safe_path(path)
                 or path in into
                 or path == DESCRIPTOR
                 or path.startswith(f"{SITE}/")

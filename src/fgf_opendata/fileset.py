@@ -16,7 +16,7 @@ from typing import BinaryIO, Generic, TypeVar, cast
 
 from .errors import ExportError
 
-__all__ = ["FileSet", "FileStat", "file_stat", "overlay", "stat_of"]
+__all__ = ["FileSet", "FileStat", "file_stat", "is_safe_path", "overlay", "stat_of"]
 
 
 FileStat = tuple[int, str]
@@ -28,7 +28,8 @@ def file_stat(data: bytes) -> FileStat:
     return len(data), f"sha256:{hashlib.sha256(data).hexdigest()}"
 
 
-def _is_safe(path: str) -> bool:
+def is_safe_path(path: str) -> bool:
+    """A relative path inside a package: no absolute, empty, `.` or `..` part, no `\\`, no `:`."""
     parts = path.split("/")
     return (
         bool(path)
@@ -101,7 +102,7 @@ class FileSet(Mapping[str, bytes]):
     def writer(self, path: str) -> Iterator[BinaryIO]:
         """A binary writer for the file at `path` (new, a safe relative path): what is written
         goes to its file, hashed on the way, and the file is synced when the block ends."""
-        if not _is_safe(path):
+        if not is_safe_path(path):
             raise ExportError(f"{path!r} cannot be a file of the package")
         if path in self._stats:
             raise ExportError(f"{path!r} is made twice")
