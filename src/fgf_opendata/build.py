@@ -119,8 +119,8 @@ def package_outputs(
 
     `linked` makes the extra (RDF) files; None means `default_linked()`. Their paths must be
     relative and must not replace a data file. `source` overrides the known source URL.
-    `site` adds the static site under `site/` (`site_outputs`; about a second more, for
-    matplotlib and the charts), and the catalogue names its index.html as the landing page.
+    `site` adds the static site under `site/` (`site_outputs`; about a second more on a first
+    build, for matplotlib and the charts, little once the chart cache holds them), and the catalogue names its index.html as the landing page.
     `build_package` writes each file into the new package folder as it is made instead.
     """
     registry = registry if registry is not None else default_registry()

@@ -235,7 +235,7 @@ def schema(output: str) -> None:
     "--no-site",
     "no_site",
     is_flag=True,
-    help="Leave out the static site (OUTPUT/site/; about a second of the build).",
+    help="Leave out the static site (OUTPUT/site/; about a second of a first build).",
 )
 @click.option(
     "--no-store",
