@@ -232,3 +232,10 @@ def test_the_site_with_its_templates_from_the_cache_is_the_same(
         assert site_files(outputs.plan, registry, outputs.files) == made
     finally:
         render._environment.cache_clear()
+
+
+def test_a_plan_that_assigns_nothing_draws_its_load_chart_without_a_warning() -> None:
+    # No bars, so no legend: matplotlib warns "No artists with labels found" (an error under
+    # the tests' warnings filter, and an internal error of `fgf build` in the CLI property test).
+    svg = charts.agency_load_svg([], "无分工")
+    assert svg.startswith(b"<?xml")

@@ -531,7 +531,9 @@ def run_query(
     """Runs a SPARQL 1.1 query over `graph` alone; raises `QueryError` when it does not parse,
     reaches beyond the graph (SERVICE, FROM, GRAPH), fails, or runs past `timeout` seconds.
     At most `max_rows` rows are kept (`complete` False when there were more), and the query may
-    allocate `max_memory` bytes (enforced with the time limit, on Linux). `None` removes a
+    allocate `max_memory` bytes beyond the address space the process has when it starts (an
+    RLIMIT_AS on Linux, with the time limit: heap a long-running caller freed but still maps
+    is reused beyond it, so `fgf query`, a fresh process, is bounded tightest). `None` removes a
     bound; `source` (the query file) is named in errors. `graph` may be a `StoreGraph`: the
     query is then evaluated by pyoxigraph over the store, after the same refusals.
 

@@ -245,7 +245,8 @@ def _draw_agency_load(table: Any, title: str) -> bytes:
         ax.set_yticks(rows, [name for name, _ in shown])
         ax.set_xlabel("事项数 (items)")
         fig.text(0.01, 0.99, title, va="top", fontsize=11)  # set_title lays out the axes again
-        ax.legend(loc="lower right", frameon=False)
+        if drawn:  # a plan that assigns nothing has no bars, so no legend to draw
+            ax.legend(loc="lower right", frameon=False)
         ax.spines[["top", "right"]].set_visible(False)
         return _svg(fig, title)
 
