@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REFERENCE, ROOT
-from fgf_opendata import diff as diff_module
 from fgf_opendata.cli import main
 from fgf_opendata.diff import diff_plans, format_diff, inline_diff
+from fgf_opendata.diff import matching as diff_module
 from fgf_opendata.model import Plan
 from fgf_opendata.parsing import parse_plan
 from fgf_opendata.serialize import plan_to_json

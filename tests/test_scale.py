@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from conftest import ROOT
-from fgf_opendata import diff as diff_module
-from fgf_opendata.diff import _Node, _windows, diff_plans
+from fgf_opendata.diff import diff_plans
+from fgf_opendata.diff import matching as diff_module
+from fgf_opendata.diff.matching import _Node, _windows
 from fgf_opendata.memory import cycle_collection_paused
 from fgf_opendata.model import Plan
 from fgf_opendata.parsing import parse_plan
