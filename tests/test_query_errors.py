@@ -208,7 +208,8 @@ def test_the_readme_quotes_what_fgf_query_prints(monkeypatch: pytest.MonkeyPatch
 def test_the_readme_lists_every_query_error_code() -> None:
     linked = ROOT / "src" / "fgf_opendata" / "linked"
     source = "".join(
-        (linked / name).read_text(encoding="utf-8") for name in ("query.py", "sparql.py")
+        (linked / name).read_text(encoding="utf-8")
+        for name in ("query.py", "guard.py", "sparql.py")
     )
     flat = set(re.findall(r'"((?:query|graph)-[a-z-]+)"', source))
     assert {"query-remote", "query-timeout", "query-memory", "graph-too-deep"} <= flat

@@ -295,9 +295,10 @@ def test_the_query_process_cannot_reach_the_network_even_unchecked(graph: Graph)
     # connection itself. Here the check is skipped on purpose and the SERVICE evaluated.
     from rdflib.plugins.sparql import prepareQuery
 
-    from fgf_opendata.linked.sparql import _in_child, _Prepared
+    from fgf_opendata.linked.guard import Prepared
+    from fgf_opendata.linked.sparql import _in_child
 
-    unchecked = _Prepared(prepareQuery("ASK { SERVICE <http://127.0.0.1:9/s> { ?s ?p ?o } }"), None)
+    unchecked = Prepared(prepareQuery("ASK { SERVICE <http://127.0.0.1:9/s> { ?s ?p ?o } }"), None)
     messages = list(_in_child(graph, unchecked, 10, 10, None, "test"))
     assert messages[-1][0] == "error"
     code, message = messages[-1][1]

@@ -11,6 +11,8 @@ The stages, each importing only those listed before it:
 - `catalog`: the DCAT catalogue of a package and its schema.org twin.
 - `outputs`: the package's RDF files (`linked_outputs`), for `build`.
 - `shacl`: the SHACL gates on those files.
-- `sparql`: one query over one graph within a time, row and memory limit; its answer printed.
+- `guard`: what a query may read, refused before it runs (SERVICE, FROM, GRAPH); `QueryError`.
+- `results`: the answer to a query (`QueryTable`) and how it is printed (`format_table`).
+- `sparql`: one query over one graph within a time, row and memory limit (`run_query`).
 - `query`: what `fgf query` reads: the query (text, file or example) and the graph.
 """

@@ -1,26 +1,22 @@
 """SPARQL over one published plan graph and nothing else, within a time, row and memory limit.
 
 `run_query` runs a query with rdflib (or with pyoxigraph over a corpus's indexed store, a
-`StoreGraph`) and returns a `QueryTable`; `format_table` prints it as an
+`StoreGraph`) and returns a `QueryTable`; `format_table` (`linked.results`) prints it as an
 aligned text table, CSV or JSON. The vocabulary prefixes of `linked.vocab.PREFIXES` are
 predeclared, so short queries may leave out their PREFIX lines.
 
-A query reads the one graph it is given and nothing else. Before anything is evaluated the
-parsed algebra is searched for what would reach beyond it (SERVICE, FROM, FROM NAMED, GRAPH),
-which is refused, so a SERVICE inside a comment or a string is harmless and a nested one is
-not. The query then runs in a child process that is killed at the time limit (a thread cannot
-be stopped, and a regular expression backtracking in C never returns to Python), forbids
-itself any network connection, and stops reading the answer at the row limit plus one, so a
-cross product neither hangs nor fills memory. Every error names the file involved and ends
-with a stable code in brackets.
+A query reads the one graph it is given and nothing else: before anything is evaluated,
+`linked.guard` refuses what would reach beyond it (SERVICE, FROM, FROM NAMED, GRAPH). This
+module runs what the guard let through within its bounds: in a child process that is killed
+at the time limit (a thread cannot be stopped, and a regular expression backtracking in C never
+returns to Python), forbids itself any network connection, and stops reading the answer at the
+row limit plus one, so a cross product neither hangs nor fills memory. Every error names the
+file involved and ends with a stable code in brackets.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
-import json
 import logging
 import math
 import multiprocessing
@@ -28,18 +24,18 @@ import re
 import signal
 import sys
 import time
-import unicodedata
-from collections.abc import Generator, Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from rdflib import Graph
 from rdflib import Literal as RDFLiteral
-from rdflib.term import BNode, Node, URIRef, Variable
+from rdflib.term import BNode, Node, URIRef
 
-from ..errors import FgfError
+from .guard import Prepared, QueryError, prepare, quiet_literals, regex_message
+from .results import OutputFormat, QueryTable, format_table
 from .vocab import PREFIXES, XSD
 
 __all__ = [
@@ -68,26 +64,7 @@ DEFAULT_MAX_MEMORY = 1 << 30
 product must sort every row): past it the query fails with `query-memory`."""
 
 
-OutputFormat = Literal["table", "csv", "json"]
-
-_INTEGERS = frozenset(
-    {XSD.integer, XSD.nonNegativeInteger}
-    | {URIRef(f"{XSD._NS}{t}") for t in ("int", "long", "short", "positiveInteger")}
-)
-_INTEGER_TYPES = _INTEGERS | {
-    URIRef(f"{XSD._NS}{t}")
-    for t in (
-        "byte",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "unsignedByte",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-    )
-}
 _BATCH = 500
-_REGEX_FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE, "x": re.VERBOSE}
 _NETWORK_EVENTS = frozenset(
     {
         "socket.connect",
@@ -99,57 +76,6 @@ _NETWORK_EVENTS = frozenset(
 )
 
 
-class QueryError(FgfError):
-    """Raised when a SPARQL query cannot be read, is refused, or fails or overruns a bound while
-    it runs, or an example query does not exist. `code` says which (`query-syntax`,
-    `query-remote`, `query-dataset`, `query-timeout`, `query-row-limit`, ...); the message names
-    the query file when there is one and ends with the code in brackets."""
-
-    code = "query-error"
-
-    def __init__(self, message: str, *, code: str | None = None, source: str | None = None):
-        if code is not None:
-            self.code = code
-        self.message = message
-        self.source = source
-        where = f"{source}: " if source else ""
-        super().__init__(f"{where}{message} [{self.code}]")
-
-
-@dataclass(frozen=True)
-class QueryTable:
-    """The answer to a query: column names and rows of RDF terms (None where unbound).
-
-    ASK gives one column `ask`; CONSTRUCT and DESCRIBE give `subject`, `predicate`, `object`.
-    `complete` is False when the answer had more rows than the row limit and only the first
-    ones are here.
-    """
-
-    columns: tuple[str, ...]
-    rows: tuple[tuple[Node | None, ...], ...]
-    complete: bool = True
-
-
-class _DropLiteralWarnings(logging.Filter):
-    """rdflib logs a traceback for a literal it cannot convert (an integer of more than 4,300
-    digits); the query reports such literals itself."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Failed to convert Literal lexical form")
-
-
-@contextmanager
-def quiet_literals() -> Iterator[None]:
-    """Within it, rdflib does not log the literals it cannot convert (see `_DropLiteralWarnings`)."""
-    logger = logging.getLogger("rdflib.term")
-    quiet = _DropLiteralWarnings()
-    logger.addFilter(quiet)
-    try:
-        yield
-    finally:
-        logger.removeFilter(quiet)
-
-
 @dataclass(frozen=True)
 class StoreGraph:
     """A graph in an on-disk pyoxigraph store (`linked.store`), to query in its place: the
@@ -157,150 +83,6 @@ class StoreGraph:
     as to an rdflib graph."""
 
     path: Path
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    query: Any
-    star: tuple[tuple[str, ...], frozenset[str]] | None  # see _star_columns
-    text: str = ""
-
-
-def _syntax_error(exc: Exception, label: str) -> QueryError:
-    line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)
-    text = str(exc).split("  (at char")[0].splitlines()[0]
-    where = f"line {line}, column {column}: " if line is not None else ""
-    return QueryError(f"{where}syntax error: {text}", code="query-syntax", source=label)
-
-
-def _nodes(root: Any, skip: frozenset[str] = frozenset()) -> Iterator[Any]:
-    """Every node of a parse tree or algebra, depth first in document order, leaving out the
-    subtrees of nodes named in `skip` (no recursion: a query may nest deeper than Python's
-    stack)."""
-    from pyparsing import ParseResults
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, CompValue) and node.name in skip:
-            continue
-        yield node
-        if isinstance(node, CompValue):
-            stack.extend(reversed([v for k, v in node.items() if k not in ("_vars", "PV")]))
-        elif isinstance(node, (list, tuple, ParseResults)):
-            stack.extend(reversed(list(node)))
-        elif isinstance(node, dict):
-            stack.extend(reversed([*node.keys(), *node.values()]))
-
-
-def _refuse_reaching_out(algebra: Any, label: str) -> None:
-    """Refuse what would read anything but the given graph, before it is evaluated."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    for clause in algebra.get("datasetClause") or ():
-        # CompValue.get returns the key itself for a missing one: test membership instead.
-        named = "named" in clause and clause["named"] is not None
-        which = f"FROM NAMED {clause['named'].n3()}" if named else f"FROM {clause['default'].n3()}"
-        raise QueryError(
-            f"{which}: a query reads only the graph it is given (PATH); leave out FROM and "
-            "FROM NAMED, nothing is ever fetched",
-            code="query-dataset",
-            source=label,
-        )
-    for node in _nodes(algebra):
-        if not isinstance(node, CompValue):
-            if isinstance(node, RDFLiteral):
-                _refuse_long_integer(node, label)
-            continue
-        if node.name == "ServiceGraphPattern":
-            raise QueryError(
-                f"SERVICE {node.term.n3()}: fgf query never reaches the network; "
-                "a query reads only the graph it is given",
-                code="query-remote",
-                source=label,
-            )
-        if node.name == "Graph":
-            raise QueryError(
-                "GRAPH: the graph of a package has no named graphs; leave out GRAPH",
-                code="query-dataset",
-                source=label,
-            )
-        if node.name == "Builtin_REGEX" and isinstance(node.pattern, RDFLiteral):
-            flags = str(node.flags) if isinstance(node.flags, RDFLiteral) else ""
-            try:
-                _compile(str(node.pattern), flags)
-            except re.error as exc:
-                raise QueryError(_regex_message(exc), code="query-regex", source=label) from exc
-
-
-def _compile(pattern: str, flags: str) -> re.Pattern[str]:
-    value = 0
-    for flag in flags:
-        value |= _REGEX_FLAGS.get(flag, 0)
-    return re.compile(pattern, value)
-
-
-def _regex_message(exc: re.error) -> str:
-    pattern = exc.pattern if isinstance(exc.pattern, str) else repr(exc.pattern)
-    return f"REGEX: invalid regular expression {pattern!r}: {exc.msg}"
-
-
-def _refuse_long_integer(literal: RDFLiteral, label: str) -> None:
-    if literal.datatype in _INTEGER_TYPES and literal.ill_typed:
-        digits = sum(ch.isdigit() for ch in literal)
-        if digits > sys.get_int_max_str_digits():
-            raise QueryError(
-                f"an integer of {digits} digits: more than the "
-                f"{sys.get_int_max_str_digits()} digits a query can compute with",
-                code="query-number-too-long",
-                source=label,
-            )
-
-
-def _star_columns(parsed: Any) -> tuple[tuple[str, ...], frozenset[str]] | None:
-    """For SELECT *: the variables in the order the query first names them, and those it names
-    only inside FILTER (NOT) EXISTS, which are not in scope (rdflib would make them columns)."""
-    select = parsed[1]
-    if getattr(select, "name", None) != "SelectQuery" or "projection" in select:
-        return None
-    order: dict[str, None] = {}
-    exists = frozenset({"Builtin_EXISTS", "Builtin_NOTEXISTS"})
-    for node in _nodes(select["where"], skip=exists):
-        if isinstance(node, Variable):
-            order.setdefault(str(node), None)
-    named = {str(node) for node in _nodes(select["where"]) if isinstance(node, Variable)}
-    return tuple(order), frozenset(named - set(order))
-
-
-def _prepare(sparql: str, label: str | None) -> _Prepared:
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    name = label or "SPARQL"
-    try:
-        with quiet_literals():
-            parsed = parseQuery(sparql)
-            star = _star_columns(parsed)
-            query = translateQuery(parsed, None, dict(PREFIXES))
-    except RecursionError as exc:
-        raise QueryError(
-            "the query is nested too deeply to read", code="query-too-deep", source=label
-        ) from exc
-    except Exception as exc:  # pyparsing and the translator raise many unrelated types
-        raise _syntax_error(exc, name) from exc
-    query._original_args = (sparql, dict(PREFIXES), None)
-    _refuse_reaching_out(query.algebra, name)
-    return _Prepared(query, star, sparql)
-
-
-def _columns(names: tuple[str, ...], prepared: _Prepared) -> tuple[str, ...]:
-    if prepared.star is None:
-        return names
-    # SELECT *: the order the query names them in (rdflib's is a set's)
-    first = {name: i for i, name in enumerate(prepared.star[0])}
-    shown = (n for n in names if n not in prepared.star[1])
-    return tuple(sorted(shown, key=lambda n: (first.get(n, len(first)), n)))
 
 
 def _batches(
@@ -340,7 +122,7 @@ def _rdflib_term(term: Any) -> Node | None:
 
 
 def _store_answer(
-    store: StoreGraph, prepared: _Prepared, max_rows: int | None
+    store: StoreGraph, prepared: Prepared, max_rows: int | None
 ) -> Iterator[tuple[str, Any]]:
     """`_answer` over an on-disk pyoxigraph store, opened read-only here."""
     import pyoxigraph as ox
@@ -355,7 +137,7 @@ def _store_answer(
         return
     if isinstance(result, ox.QuerySolutions):
         names = tuple(v.value for v in result.variables)
-        columns = _columns(names, prepared)
+        columns = prepared.columns(names)
         order = [names.index(c) for c in columns]
         rows = (tuple(term(s[i]) for i in order) for s in result)
         yield from _batches(columns, rows, max_rows)
@@ -366,7 +148,7 @@ def _store_answer(
 
 
 def _answer(
-    graph: Graph | StoreGraph, prepared: _Prepared, max_rows: int | None
+    graph: Graph | StoreGraph, prepared: Prepared, max_rows: int | None
 ) -> Iterator[tuple[str, Any]]:
     """The answer as messages: ("columns", names), ("rows", batch)..., ("done", None). Stops
     after `max_rows` + 1 rows, consuming the evaluator lazily."""
@@ -382,7 +164,7 @@ def _answer(
     rows: Iterator[tuple[Node | None, ...]]
     if result.type == "SELECT":
         names = tuple(str(v) for v in result.vars or ())
-        columns = _columns(names, prepared)
+        columns = prepared.columns(names)
         order = [names.index(c) for c in columns]
         rows = (tuple(row[i] for i in order) for row in result)  # type: ignore[index]
     else:
@@ -395,7 +177,7 @@ def _answer(
 def _describe(exc: BaseException) -> tuple[str, str]:
     """(code, message) for an error raised while a query runs."""
     if isinstance(exc, re.error):
-        return "query-regex", _regex_message(exc)
+        return "query-regex", regex_message(exc)
     if isinstance(exc, RecursionError):
         return "query-too-deep", "the query is nested too deeply to evaluate"
     if isinstance(exc, MemoryError):
@@ -436,7 +218,7 @@ def _cap_memory(budget: int) -> None:
 def _child(
     sender: Any,
     graph: Graph | StoreGraph,
-    prepared: _Prepared,
+    prepared: Prepared,
     max_rows: int | None,
     timeout: float,
     max_memory: int | None,
@@ -468,7 +250,7 @@ def _child(
 
 def _in_child(
     graph: Graph | StoreGraph,
-    prepared: _Prepared,
+    prepared: Prepared,
     max_rows: int | None,
     timeout: float,
     max_memory: int | None,
@@ -542,7 +324,7 @@ def run_query(
     """
     if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
         raise QueryError(f"the time limit must be a positive number of seconds, not {timeout}")
-    prepared = _prepare(sparql, source)
+    prepared = prepare(sparql, source)
     label = source or "SPARQL"
     if timeout is not None and "fork" in multiprocessing.get_all_start_methods():
         messages = _in_child(graph, prepared, max_rows, timeout, max_memory, label)
@@ -564,7 +346,7 @@ def run_query(
 
 
 def _in_process(
-    graph: Graph | StoreGraph, prepared: _Prepared, max_rows: int | None
+    graph: Graph | StoreGraph, prepared: Prepared, max_rows: int | None
 ) -> Generator[tuple[str, Any], None, None]:
     try:
         yield from _answer(graph, prepared, max_rows)
@@ -580,74 +362,3 @@ def row_limit_error(max_rows: int, source: str | None = None) -> QueryError:
         code="query-row-limit",
         source=source,
     )
-
-
-def _plain(term: Node | None) -> str:
-    return "" if term is None else str(term)
-
-
-def _short(term: Node | None, graph: Graph | None) -> str:
-    if isinstance(term, URIRef) and graph is not None:
-        from .syntax import prefixed_name
-
-        prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces()}
-        return prefixed_name(term, prefixes) or str(term)
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return _plain(term)
-
-
-def _json_value(term: Node | None) -> Any:
-    if isinstance(term, RDFLiteral):
-        if term.datatype in _INTEGERS:
-            value = term.toPython()
-            return value if isinstance(value, int) else str(term)
-        if term.datatype == XSD.boolean:
-            return bool(term.toPython())
-    return None if term is None else str(term)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-_LINE_BREAK = re.compile("\r\n|[\n\r\u2028\u2029]")
-
-
-def _one_line(cell: str) -> str:
-    """A cell of the aligned table on one line: each line break shown as ↵ (the CSV and JSON
-    formats keep the text as it is)."""
-    return _LINE_BREAK.sub("↵", cell)
-
-
-def _aligned(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    rows = [[_one_line(cell) for cell in row] for row in rows]
-    widths = [_width(c) for c in columns]
-    for row in rows:
-        widths = [max(w, _width(cell)) for w, cell in zip(widths, row, strict=True)]
-
-    def line(cells: Sequence[str]) -> str:
-        padded = (cell + " " * (w - _width(cell)) for cell, w in zip(cells, widths, strict=True))
-        return "  ".join(padded).rstrip()
-
-    out = [line(columns), line(["-" * w for w in widths]), *(line(r) for r in rows)]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out) + "\n"
-
-
-def format_table(table: QueryTable, fmt: OutputFormat = "table", graph: Graph | None = None) -> str:
-    """The answer as text: an aligned table (IRIs shortened with `graph`'s prefixes), CSV with
-    full IRIs, or JSON (a list of objects; integers and booleans as JSON values)."""
-    if fmt == "table":
-        return _aligned(table.columns, [[_short(t, graph) for t in row] for row in table.rows])
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(table.columns)
-        writer.writerows([_plain(t) for t in row] for row in table.rows)
-        return buffer.getvalue()
-    records = [
-        {name: _json_value(term) for name, term in zip(table.columns, row, strict=True)}
-        for row in table.rows
-    ]
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
