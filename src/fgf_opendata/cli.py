@@ -1,5 +1,12 @@
 """The `fgf` command line: thin shells over library functions.
 
+One cohesive thing, the command table, kept in one module on purpose: the click group, its
+seven commands (parse, schema, build, site, validate, diff, query) with their options and help
+texts (the help is the command line's documentation, so most of the lines here are prose),
+the one error handler (`_Group`) and the few option and printing helpers the commands share.
+Each command reads its arguments, calls the library and prints; the work is in the modules it
+calls, and the defaults it shows are theirs (`publication.PACKAGE_FOLDER`, `linked.bounds`).
+
 Exit codes: 0 ok; 1 the plan or package is invalid (failed `validate`, findings under
 `--strict`, a stale package under `build --check`); 2 input that cannot be read or parsed, or
 bad arguments; 3 an internal error (a bug: rerun with `--debug` and report the traceback).
@@ -19,7 +26,8 @@ from typing import Any, TypeVar
 import click
 
 from .findings import Finding, SourceLocation
-from .publication import VERSION
+from .linked.bounds import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, OUTPUT_FORMATS
+from .publication import DESCRIPTOR, PACKAGE_FOLDER, VERSION
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -224,7 +232,7 @@ def schema(output: str) -> None:
     "-o",
     "--output",
     type=click.Path(file_okay=False),
-    default="datapackage",
+    default=PACKAGE_FOLDER,
     show_default=True,
     help="The package folder to (re)write.",
 )
@@ -331,7 +339,7 @@ def _build_command(
     words = ["fgf", "build"]
     if source is not None:
         words.append(source)
-    if output != "datapackage":
+    if output != PACKAGE_FOLDER:
         words += ["-o", output]
     if encoding is not None:
         words += ["--encoding", encoding]
@@ -435,7 +443,7 @@ def site_command(
 
     registry = default_registry()
     target = Path(output)
-    folders = [Path(i) for i in inputs if (Path(i) / "datapackage.json").is_file()]
+    folders = [Path(i) for i in inputs if (Path(i) / DESCRIPTOR).is_file()]
     if folders:
         if len(inputs) > 1:
             raise click.UsageError("give one package folder, or source texts, not both")
@@ -453,7 +461,7 @@ def site_command(
 
 
 @main.command("validate")
-@click.argument("path", required=False, default="datapackage", type=click.Path())
+@click.argument("path", required=False, default=PACKAGE_FOLDER, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option(
     "--limit",
@@ -551,7 +559,7 @@ class _QueryCommand(click.Command):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(OUTPUT_FORMATS),
     default="table",
     show_default=True,
     help="How to print the answer.",
@@ -560,17 +568,18 @@ class _QueryCommand(click.Command):
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, max=1e6),
-    default=30,
+    default=DEFAULT_TIMEOUT,
     metavar="SECONDS",
-    help="Stop the query after this long and exit 2 (default 30; 0 for no limit).",
+    help="Stop the query after this long and exit 2 "
+    f"(default {DEFAULT_TIMEOUT}; 0 for no limit).",
 )
 @click.option(
     "--max-rows",
     type=click.IntRange(min=0),
-    default=10_000,
+    default=DEFAULT_MAX_ROWS,
     metavar="N",
     help="Print at most N rows; a longer answer prints them, then exits 2 "
-    "(default 10000; 0 for no limit).",
+    f"(default {DEFAULT_MAX_ROWS}; 0 for no limit).",
 )
 def query_command(
     sparql: str | None,

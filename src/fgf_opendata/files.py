@@ -33,18 +33,21 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .errors import ExportError, FgfError
-from .publication import GENERATOR
+from .publication import DESCRIPTOR, GENERATOR, PUBLISHER
 from .textio import file_kind, read_file
 
 __all__ = [
+    "DESCRIPTOR_LIMIT",
     "MARKER",
     "check_replaceable",
     "discard",
     "foreign_entry",
     "os_error",
     "publish",
+    "read_descriptor",
     "read_index",
     "remove_stale",
     "site_intruder",
@@ -53,14 +56,13 @@ __all__ = [
     "write_atomic",
 ]
 
-DESCRIPTOR = "datapackage.json"
 SITE = "site"
 """The folder of the package's static site, made after the descriptor and not listed in it:
 a package folder may hold it when it is a site fgf wrote (the site's own rule)."""
 MARKER = ".fgf-staging"
 """The file that marks a temporary folder as one a build is filling or deleting."""
-PUBLISHER = "fgf-opendata"
-_DESCRIPTOR_LIMIT = 256 * 1024 * 1024  # a corpus of 100k plans lists 200k resources
+DESCRIPTOR_LIMIT = 256 * 1024 * 1024  # a corpus of 100k plans lists 200k resources
+"""Bytes of a package descriptor read at most; a larger one is taken for none."""
 _EFFECTIVE = os.access in os.supports_effective_ids
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<kind>new|old)-(?P<pid>[0-9]+)-[a-z0-9_]+")
 
@@ -119,16 +121,25 @@ def write_atomic(path: Path, data: bytes) -> None:
 # --- which folders may be replaced ------------------------------------------------------------
 
 
+def read_descriptor(folder: Path) -> dict[str, Any] | None:
+    """The descriptor of the package in `folder` as JSON, read whole but bounded
+    (`DESCRIPTOR_LIMIT`); None when there is none, it cannot be read, is not a JSON object, or
+    is larger than the limit. For a quick look that must not fail; the package gates read it
+    with errors that say what is wrong."""
+    try:
+        with open(folder / DESCRIPTOR, "rb") as handle:
+            raw = handle.read(DESCRIPTOR_LIMIT + 1)
+        descriptor = json.loads(raw) if len(raw) <= DESCRIPTOR_LIMIT else None
+    except (OSError, ValueError, RecursionError):
+        return None
+    return descriptor if isinstance(descriptor, dict) else None
+
+
 def _listed(folder: Path) -> set[str] | None:
     """The paths the descriptor of `folder` lists, itself included; None when there is no
     descriptor fgf wrote (none, unreadable, not JSON, or another publisher)."""
-    try:
-        with open(folder / DESCRIPTOR, "rb") as handle:
-            raw = handle.read(_DESCRIPTOR_LIMIT + 1)
-        descriptor = json.loads(raw) if len(raw) <= _DESCRIPTOR_LIMIT else None
-    except (OSError, ValueError, RecursionError):
-        return None
-    if not isinstance(descriptor, dict):
+    descriptor = read_descriptor(folder)
+    if descriptor is None:
         return None
     contributors = descriptor.get("contributors")
     if not isinstance(contributors, list) or not any(

@@ -20,6 +20,7 @@ __all__ = [
     "CATALOG_TURTLE",
     "CC_BY",
     "CORPUS_GRAPH",
+    "CORPUS_PLANS",
     "DATABASE",
     "DATASETTE_METADATA",
     "DESCRIPTOR",
@@ -27,6 +28,7 @@ __all__ = [
     "GENERATOR",
     "LANDING_PAGE",
     "LICENSE",
+    "PACKAGE_FOLDER",
     "PACKAGE_PROFILE",
     "PLAN_CONTEXT",
     "PLAN_JSON",
@@ -52,6 +54,9 @@ BASE_IRI = "https://w3id.org/fgf-opendata"
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 
+PACKAGE_FOLDER = "datapackage"
+"""The package folder `fgf build` writes, and `fgf validate` and `fgf query` read, when none is
+named."""
 DESCRIPTOR = "datapackage.json"
 PLAN_JSON = "plan.json"
 PLAN_TURTLE = "linked/plan.ttl"
@@ -60,6 +65,8 @@ PLAN_CONTEXT = "linked/context.jsonld"
 """The JSON-LD context `PLAN_JSONLD` embeds, as a file of its own."""
 CATALOG_TURTLE = "linked/catalog.ttl"
 CORPUS_GRAPH = "linked/corpus.nt"
+CORPUS_PLANS = "plans"
+"""The folder of a corpus package that holds each plan's canonical JSON (`plans/<id>.json`)."""
 DATABASE = "plan.sqlite"
 """The package's tables as one SQLite database (foreign keys, full-text index, views)."""
 DATASETTE_METADATA = "metadata.json"

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from ..agencies import Registry, default_registry
 from ..errors import ExportError, ParseError
 from ..model import Plan
+from ..publication import CORPUS_PLANS, PLAN_JSON
 from ..serialize import plan_from_json
 
 __all__ = ["read_plan"]
@@ -23,7 +24,8 @@ def read_plan(
     registry: Registry | None = None,
 ) -> Plan:
     """Read a plan from a plan text, a canonical plan JSON (text starting with "{", such as a
-    corpus package's `plans/<id>.json`) or a package folder (its plan.json). `encoding` applies to plan texts only: JSON is UTF-8 (RFC 8259).
+    corpus package's `plans/<id>.json`) or a package folder (its plan.json). `encoding`
+    applies to plan texts only: JSON is UTF-8 (RFC 8259).
     Raises `DecodeError`, `InputTooLargeError`, `ParseError`, or `ExportError` for a folder that
     holds no plan.json."""
     from ..parsing import parse_plan
@@ -31,16 +33,16 @@ def read_plan(
 
     path = Path(path)
     if path.is_dir():
-        inside = path / "plan.json"
+        inside = path / PLAN_JSON
         if not inside.exists():  # a plan.json that is not a file: read_source says what it is
-            plans = sorted(p.stem for p in (path / "plans").glob("*.json"))
+            plans = sorted(p.stem for p in (path / CORPUS_PLANS).glob("*.json"))
             if plans:  # a corpus package: one of its plans is a file of its own
                 shown = ", ".join(plans[:3]) + (", …" if len(plans) > 3 else "")
                 raise ExportError(
                     f"{path} is a corpus package of {len(plans)} plans ({shown}): give one of "
-                    f"them as {path / 'plans' / plans[0]}.json"
+                    f"them as {path / CORPUS_PLANS / plans[0]}.json"
                 )
-            raise ExportError(f"{path} is a folder without plan.json; expected a package folder")
+            raise ExportError(f"{path} is a folder without {PLAN_JSON}; expected a package folder")
         path = inside
     if _starts_like_json(path):
         encoding = None

@@ -11,6 +11,7 @@ The stages, each importing only those listed before it:
 - `catalog`: the DCAT catalogue of a package and its schema.org twin.
 - `outputs`: the package's RDF files (`linked_outputs`), for `build`.
 - `shacl`: the SHACL gates on those files.
+- `bounds`: a query's default time, row and memory limits and its output formats (no rdflib).
 - `guard`: what a query may read, refused before it runs (SERVICE, FROM, GRAPH); `QueryError`.
 - `results`: the answer to a query (`QueryTable`) and how it is printed (`format_table`).
 - `sparql`: one query over one graph within a time, row and memory limit (`run_query`).

@@ -18,7 +18,7 @@ from typing import Any
 from rdflib import Graph
 
 from ..errors import ExportError, FgfError
-from ..publication import CORPUS_GRAPH
+from ..publication import CORPUS_GRAPH, PACKAGE_FOLDER, PLAN_TURTLE
 from .sparql import QueryError, StoreGraph, quiet_literals
 
 __all__ = [
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 
-DEFAULT_GRAPH = Path("datapackage/linked/plan.ttl")
+DEFAULT_GRAPH = Path(PACKAGE_FOLDER) / PLAN_TURTLE
 """What `fgf query` reads when no path is given."""
 
 

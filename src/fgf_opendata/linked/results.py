@@ -10,17 +10,16 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from rdflib import Graph
 from rdflib import Literal as RDFLiteral
 from rdflib.term import BNode, Node, URIRef
 
+from .bounds import OutputFormat
 from .vocab import XSD
 
 __all__ = ["OutputFormat", "QueryTable", "format_table"]
-
-OutputFormat = Literal["table", "csv", "json"]
 
 _INTEGERS = frozenset(
     {XSD.integer, XSD.nonNegativeInteger}

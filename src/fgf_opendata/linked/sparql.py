@@ -34,8 +34,9 @@ from rdflib import Graph
 from rdflib import Literal as RDFLiteral
 from rdflib.term import BNode, Node, URIRef
 
+from .bounds import DEFAULT_MAX_MEMORY, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, OutputFormat
 from .guard import Prepared, QueryError, prepare, quiet_literals, regex_message
-from .results import OutputFormat, QueryTable, format_table
+from .results import QueryTable, format_table
 from .vocab import PREFIXES, XSD
 
 __all__ = [
@@ -51,17 +52,6 @@ __all__ = [
     "row_limit_error",
     "run_query",
 ]
-
-
-DEFAULT_TIMEOUT = 30
-"""Seconds a query may run before it is stopped (`fgf query --timeout`)."""
-
-DEFAULT_MAX_ROWS = 10_000
-"""Rows of an answer `fgf query` prints at most (`--max-rows`)."""
-
-DEFAULT_MAX_MEMORY = 1 << 30
-"""Bytes the query process may allocate beyond the graph it inherits (an ORDER BY over a cross
-product must sort every row): past it the query fails with `query-memory`."""
 
 
 _BATCH = 500
