@@ -30,7 +30,7 @@ from fgf_opendata.linked.reader import from_graph
 from fgf_opendata.linked.shacl import check_plan_graph
 from fgf_opendata.linked.vocab import ROLE_LABELS
 from fgf_opendata.linked.writer import to_graph
-from fgf_opendata.model import Assignment, Plan, Responsibility, Role
+from fgf_opendata.model import ROLE_VERBS, Assignment, Plan, Responsibility, Role
 from fgf_opendata.parsing.responsibility import ResponsibilityReader
 from fgf_opendata.tabular import descriptor as package
 
@@ -326,7 +326,7 @@ def test_the_reference_graph_describes_only_the_roles_it_cites(
 
 
 def test_the_package_names_the_roles_a_plan_cites(reference_plan: Plan) -> None:
-    assert {role: zh for role, (zh, _) in ROLE_LABELS.items()} == dict(package._ROLE_VERBS)
+    assert {role: zh for role, (zh, _) in ROLE_LABELS.items()} == dict(ROLE_VERBS)
     described = package._description(_with_every_role(reference_plan), None)
     assert "（牵头、负责、按职责分工负责、指导、参与、配合、会同）" in described
     assert "(lead, responsible, shared, guiding, participating, supporting, joint)" in described

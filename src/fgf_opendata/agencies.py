@@ -37,7 +37,7 @@ from pydantic import ValidationError
 from fgf_opendata.errors import UnknownAgencyError
 from fgf_opendata.model import Agency
 
-__all__ = ["CATEGORIES", "Registry", "default_registry", "load_registry"]
+__all__ = ["AGENCY_ID", "CATEGORIES", "Registry", "default_registry", "load_registry"]
 
 CATEGORIES = (
     "state-council",  # 国务院
@@ -55,7 +55,8 @@ CATEGORIES = (
 )
 """The values `Agency.category` may take in the registry."""
 
-_ID = re.compile(r"[a-z0-9-]+")
+AGENCY_ID = re.compile(r"[a-z0-9-]+")
+"""What an agency id is made of (the registry checks it; the agencies table declares it)."""
 _FIELDS = tuple(Agency.model_fields)
 _CUTOFF = 0.5
 _STATE = "国家"  # the prefix lists drop: 标准委 for 国家标准委
@@ -241,7 +242,7 @@ def _trie_pattern(names: Iterable[str]) -> str:
 
 def _check_row(agency: Agency, label: str) -> None:
     """Checks one agency on its own: id slug, known category, kind agreeing with category."""
-    if not _ID.fullmatch(agency.id):
+    if not AGENCY_ID.fullmatch(agency.id):
         raise ValueError(f"{label}: id {agency.id!r} is not a slug of [a-z0-9-]")
     if agency.category not in CATEGORIES:
         raise ValueError(f"{label}: unknown category {agency.category!r}")

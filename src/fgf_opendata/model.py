@@ -11,8 +11,9 @@ plan keeps what follows the last block (`tail`), so `render_plan(parse_plan(text
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
@@ -41,6 +42,19 @@ __all__ = [
 ]
 
 Role = Literal["lead", "responsible", "shared", "guiding", "participating", "supporting", "joint"]
+ROLE_VERBS: Mapping[Role, str] = MappingProxyType(
+    {
+        "lead": "牵头",
+        "responsible": "负责",
+        "shared": "按职责分工负责",
+        "guiding": "指导",
+        "participating": "参与",
+        "supporting": "配合",
+        "joint": "会同",
+    }
+)
+"""Role -> the verb that gives it in a responsibility line: its Chinese label wherever a role
+is named (descriptions, the RDF code list, the site)."""
 Precision = Literal["year", "month", "day"]
 Recurrence = Literal["yearly"]
 Comparator = Literal["<=", ">=", "="]

@@ -17,13 +17,19 @@ from typing import Any
 import jinja2
 import yaml
 
-from .publication import BASE_IRI, CC_BY, DESCRIPTOR, LICENSE, PUBLISHER
+from .publication import (
+    BASE_IRI,
+    CC_BY,
+    CITATION,
+    DESCRIPTOR,
+    LICENSE,
+    LICENSE_FILE,
+    PUBLISHER,
+    README,
+)
 
 __all__ = ["CITATION", "DOCUMENTS", "LICENSE_FILE", "README", "package_documents"]
 
-README = "README.md"
-LICENSE_FILE = "LICENSE"
-CITATION = "CITATION.cff"
 DOCUMENTS = (README, LICENSE_FILE, CITATION)
 
 _README = """\

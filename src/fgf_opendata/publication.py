@@ -19,6 +19,7 @@ __all__ = [
     "BASE_IRI",
     "CATALOG_TURTLE",
     "CC_BY",
+    "CITATION",
     "CORPUS_GRAPH",
     "CORPUS_PLANS",
     "DATABASE",
@@ -26,23 +27,32 @@ __all__ = [
     "DESCRIPTOR",
     "FILE_FORMATS",
     "GENERATOR",
+    "JSON_SCHEMA_DIALECT",
     "LANDING_PAGE",
     "LICENSE",
+    "LICENSE_FILE",
     "PACKAGE_FOLDER",
     "PACKAGE_PROFILE",
     "PLAN_CONTEXT",
     "PLAN_JSON",
     "PLAN_JSONLD",
+    "PLAN_SCHEMA",
+    "PLAN_SHAPES",
     "PLAN_TURTLE",
     "PUBLISHER",
+    "README",
     "SOURCES",
+    "SOURCE_FOLDER",
     "TABLE_SCHEMA_PROFILE",
     "VERSION",
     "FileFormat",
     "SourceInfo",
+    "dataset_iri",
     "file_format",
     "keywords",
+    "schema_iri",
     "slug",
+    "table_schema_path",
 ]
 
 VERSION = "0.1.0"
@@ -66,6 +76,20 @@ PLAN_CONTEXT = "linked/context.jsonld"
 CATALOG_TURTLE = "linked/catalog.ttl"
 CORPUS_GRAPH = "linked/corpus.nt"
 CORPUS_PLANS = "plans"
+SOURCE_FOLDER = "source"
+"""The folder of a package that holds the source text of each plan (`source/<id>.txt`)."""
+PLAN_SCHEMA = "schemas/plan.jsonschema.json"
+"""The JSON Schema of `plan.json`, as a file of the package (the project's
+`schemas/plan.schema.json`). Not `*.schema.json`: frictionless takes any file so named for a
+Table Schema and fails the package; `jsonschema.json` is its own name for a JSON Schema."""
+PLAN_SHAPES = "schemas/shapes.ttl"
+"""The SHACL shapes the plan's RDF files conform to (the project's `data/fgf-shapes.ttl`)."""
+README = "README.md"
+LICENSE_FILE = "LICENSE"
+CITATION = "CITATION.cff"
+"""The documents a package carries for people (`package_docs` writes them)."""
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+"""The JSON Schema version of every JSON Schema the project publishes."""
 """The folder of a corpus package that holds each plan's canonical JSON (`plans/<id>.json`)."""
 DATABASE = "plan.sqlite"
 """The package's tables as one SQLite database (foreign keys, full-text index, views)."""
@@ -92,6 +116,22 @@ _KEYWORDS_EN = (
     "deadlines",
     "government agencies",
 )
+
+
+def table_schema_path(table: str) -> str:
+    """Where a package keeps the Table Schema of one of its tables."""
+    return f"schemas/{table}.tableschema.json"
+
+
+def schema_iri(name: str) -> str:
+    """The `$id` of a JSON Schema the project publishes in its `schemas/` folder."""
+    return f"{BASE_IRI}/schemas/{name}"
+
+
+def dataset_iri(name: str, base: str = BASE_IRI) -> str:
+    """The IRI of the dataset a package publishes (a plan's id, or a corpus's name), under the
+    base IRI: the descriptor's `id` and the catalogue's dataset."""
+    return f"{base}/dataset/{name}"
 
 
 def keywords(doc_number: str | None = None, extra: Iterable[str] = ()) -> tuple[str, ...]:
@@ -135,7 +175,7 @@ FILE_FORMATS: Mapping[str, FileFormat] = MappingProxyType(
         ".ttl": FileFormat("ttl", "text/turtle", "RDF_TURTLE", "RDF graph (Turtle)", True),
         ".txt": FileFormat("txt", "text/plain", "TXT", "Text", True),
         ".yaml": FileFormat("yaml", "application/yaml", "YAML", "YAML document", True),
-        "LICENSE": FileFormat("txt", "text/plain", "TXT", "Licence", True),
+        LICENSE_FILE: FileFormat("txt", "text/plain", "TXT", "Licence", True),
     }
 )
 """File suffix (or a whole name without one) -> its format. The EU file-type list has no

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from .model import Plan
+from .publication import JSON_SCHEMA_DIALECT, schema_iri
 
 __all__ = ["dumps", "plan_from_json", "plan_json_schema", "plan_to_json"]
 
@@ -31,7 +32,7 @@ def plan_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the canonical plan JSON."""
     schema = Plan.model_json_schema(mode="serialization")
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://w3id.org/fgf-opendata/schemas/plan.schema.json",
+        "$schema": JSON_SCHEMA_DIALECT,
+        "$id": schema_iri("plan.schema.json"),
         **schema,
     }

@@ -39,18 +39,27 @@ from ..model import Plan
 from ..publication import (
     BASE_IRI,
     CC_BY,
+    CORPUS_PLANS,
     DESCRIPTOR,
+    JSON_SCHEMA_DIALECT,
     LANDING_PAGE,
     PACKAGE_PROFILE,
     PLAN_JSON,
+    PLAN_SCHEMA,
+    PLAN_SHAPES,
+    PUBLISHER,
+    SOURCE_FOLDER,
     SOURCES,
     TABLE_SCHEMA_PROFILE,
     VERSION,
     SourceInfo,
+    dataset_iri,
     file_format,
     keywords,
     slug,
+    table_schema_path,
 )
+from ..publication import LICENSE as LICENSE_ENTRY
 from .iris import check_base, plan_iri
 from .syntax import bind_prefixes
 from .vocab import (
@@ -97,7 +106,6 @@ _THEMES = URIRef("http://publications.europa.eu/resource/authority/data-theme")
 _GOVERNMENT = URIRef(f"{_THEMES}/GOVE")
 _AVAILABILITIES = URIRef("http://publications.europa.eu/resource/authority/planned-availability")
 _STABLE = URIRef(f"{_AVAILABILITIES}/STABLE")
-_JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 _SHACL = "https://www.w3.org/TR/shacl/"
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -179,7 +187,7 @@ class _Catalogue:
         self.registry = registry
         self.base = base
         self.source = source
-        self.dataset = URIRef(f"{base}/dataset/{plan.id}")
+        self.dataset = URIRef(dataset_iri(plan.id, base))
         self.package = package_url(plan, base)
 
     @classmethod
@@ -189,7 +197,7 @@ class _Catalogue:
         writer.graph = Graph(bind_namespaces="none")
         writer.add = writer.graph.add
         writer.registry, writer.base, writer.source = registry, base, None
-        writer.dataset = URIRef(f"{base}/dataset/{name}")
+        writer.dataset = URIRef(dataset_iri(name, base))
         writer.package = f"{base}/package/{name}/"
         return writer
 
@@ -212,12 +220,12 @@ class _Catalogue:
         publisher = URIRef(f"{self.base}/publisher")
         add((publisher, RDF.type, FOAF.Agent))
         add((publisher, RDF.type, FOAF.Organization))
-        add((publisher, FOAF.name, Literal("fgf-opendata", lang=EN)))
+        add((publisher, FOAF.name, Literal(PUBLISHER, lang=EN)))
         add((LICENSE, RDF.type, DCT.LicenseDocument))
         add(
             (LICENSE, DCT.title, Literal("Creative Commons Attribution 4.0 International", lang=EN))
         )
-        add((LICENSE, DCT.identifier, Literal("CC-BY-4.0")))
+        add((LICENSE, DCT.identifier, Literal(LICENSE_ENTRY["name"])))
         add((LICENSE, DCT.type, _ATTRIBUTION))
         add((LICENSE, RDFS.seeAlso, _CC_BY))
         add((LICENSE, RDFS.seeAlso, EU_LICENSE))
@@ -318,7 +326,7 @@ class _Catalogue:
         add((node, DCAT.contactPoint, contact))
         add((contact, RDF.type, VCARD.Kind))
         add((contact, RDF.type, VCARD.Organization))
-        add((contact, VCARD.fn, Literal("fgf-opendata")))
+        add((contact, VCARD.fn, Literal(PUBLISHER)))
         # The project's home page: the only contact the project has; no e-mail address is
         # published, and the State Council answers for the plan, not for this data.
         add((contact, VCARD.hasURL, URIRef(self.base)))
@@ -368,24 +376,22 @@ class _Catalogue:
         if path == DESCRIPTOR:
             return self.standard(URIRef(PACKAGE_PROFILE), "Data Package 2.0")
         if path == PLAN_JSON:
-            return self.standard(
-                URIRef(f"{self.package}schemas/plan.jsonschema.json"), "JSON Schema of the plan"
-            )
+            return self.standard(URIRef(f"{self.package}{PLAN_SCHEMA}"), "JSON Schema of the plan")
         if "/" not in path and name.endswith(".csv"):
             stem = name.removesuffix(".csv")
             return self.standard(
-                URIRef(f"{self.package}schemas/{stem}.tableschema.json"),
+                URIRef(f"{self.package}{table_schema_path(stem)}"),
                 f"Table Schema of {name}",
             )
-        if path.startswith("schemas/") and name.endswith(".tableschema.json"):
+        if path == table_schema_path(name.removesuffix(".tableschema.json")):
             return self.standard(URIRef(TABLE_SCHEMA_PROFILE), "Table Schema 2.0")
-        if path == "schemas/plan.jsonschema.json":
-            return self.standard(URIRef(_JSON_SCHEMA), "JSON Schema 2020-12")
-        if path == "schemas/shapes.ttl":
+        if path == PLAN_SCHEMA:
+            return self.standard(URIRef(JSON_SCHEMA_DIALECT), "JSON Schema 2020-12")
+        if path == PLAN_SHAPES:
             return self.standard(URIRef(_SHACL), "SHACL")
         if path.startswith("linked/plan."):
             return self.standard(
-                URIRef(f"{self.package}schemas/shapes.ttl"), "fgf-opendata SHACL shapes"
+                URIRef(f"{self.package}{PLAN_SHAPES}"), "fgf-opendata SHACL shapes"
             )
         return None
 
@@ -434,9 +440,9 @@ def _describe(path: str, file_type: str | None) -> str:
         )
     if path == PLAN_JSON:
         return "The whole parsed plan as canonical JSON, nested, with every node's source span."
-    if path.startswith("source/"):
+    if path.startswith(f"{SOURCE_FOLDER}/"):
         return "The source text the data was parsed from (UTF-8); spans count code points in it."
-    if path.startswith("plans/"):
+    if path.startswith(f"{CORPUS_PLANS}/"):
         return "One plan of the corpus as canonical JSON, nested, with every node's source span."
     if path.endswith(".nt"):
         return "Every plan of the corpus as one RDF graph (N-Triples): ELI, PROV-O, W3C ORG."
@@ -626,7 +632,7 @@ def dataset_jsonld(
     start, end = temporal_range(plan)
     folder = package_url(plan, base)
     issuer = registry.get(plan.issuer_id) if plan.issuer_id else None
-    project = _organization("fgf-opendata", base)
+    project = _organization(PUBLISHER, base)
     creators = [project]
     document: dict[str, Any] = {
         "@type": "CreativeWork",
@@ -646,12 +652,12 @@ def dataset_jsonld(
     doc: dict[str, Any] = {
         "@context": "https://schema.org/",
         "@type": "Dataset",
-        "@id": f"{base}/dataset/{plan.id}",
+        "@id": dataset_iri(plan.id, base),
         "name": title_zh,
         "alternateName": title_en,
         "description": f"{description_en}\n\n{description_zh}",
         "url": landing_page(plan, files, base),
-        "identifier": [f"{base}/dataset/{plan.id}", plan.id],
+        "identifier": [dataset_iri(plan.id, base), plan.id],
         "inLanguage": "zh-Hans",
         "keywords": list(dataset_keywords(plan, source)),
         "license": CC_BY,

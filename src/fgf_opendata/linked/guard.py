@@ -24,7 +24,14 @@ from rdflib.term import URIRef, Variable
 from ..errors import FgfError
 from .vocab import PREFIXES, XSD
 
-__all__ = ["Prepared", "QueryError", "prepare", "quiet_literals", "regex_message"]
+__all__ = [
+    "Prepared",
+    "QueryError",
+    "exceeds_int_digits",
+    "prepare",
+    "quiet_literals",
+    "regex_message",
+]
 
 _INTEGER_TYPES = frozenset(
     URIRef(f"{XSD._NS}{t}")
@@ -184,6 +191,12 @@ def _compile(pattern: str, flags: str) -> re.Pattern[str]:
 def regex_message(exc: re.error) -> str:
     pattern = exc.pattern if isinstance(exc.pattern, str) else repr(exc.pattern)
     return f"REGEX: invalid regular expression {pattern!r}: {exc.msg}"
+
+
+def exceeds_int_digits(exc: BaseException) -> bool:
+    """True for the error Python raises converting an integer of more digits than
+    `sys.get_int_max_str_digits()` (a query's answer, or a graph being read)."""
+    return isinstance(exc, ValueError) and "integer string conversion" in str(exc)
 
 
 def _refuse_long_integer(literal: RDFLiteral, label: str) -> None:

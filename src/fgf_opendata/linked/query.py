@@ -19,7 +19,8 @@ from rdflib import Graph
 
 from ..errors import ExportError, FgfError
 from ..publication import CORPUS_GRAPH, PACKAGE_FOLDER, PLAN_TURTLE
-from .sparql import QueryError, StoreGraph, quiet_literals
+from .guard import QueryError, exceeds_int_digits, quiet_literals
+from .sparql import StoreGraph
 
 __all__ = [
     "DEFAULT_GRAPH",
@@ -212,7 +213,7 @@ def load_graph(path: Path) -> Graph:
     except FgfError as exc:
         raise GraphError(f"{path}: {exc}", code=exc.code) from exc
     except ValueError as exc:
-        if "integer string conversion" not in str(exc):
+        if not exceeds_int_digits(exc):
             raise GraphError(f"cannot read {path}: {exc}".splitlines()[0]) from exc
         raise GraphError(
             f"{path} holds an integer of more than {sys.get_int_max_str_digits()} digits, "

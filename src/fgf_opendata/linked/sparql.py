@@ -35,7 +35,14 @@ from rdflib import Literal as RDFLiteral
 from rdflib.term import BNode, Node, URIRef
 
 from .bounds import DEFAULT_MAX_MEMORY, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, OutputFormat
-from .guard import Prepared, QueryError, prepare, quiet_literals, regex_message
+from .guard import (
+    Prepared,
+    QueryError,
+    exceeds_int_digits,
+    prepare,
+    quiet_literals,
+    regex_message,
+)
 from .results import QueryTable, format_table
 from .vocab import PREFIXES, XSD
 
@@ -174,7 +181,7 @@ def _describe(exc: BaseException) -> tuple[str, str]:
         return "query-memory", "the query ran out of memory"
     if isinstance(exc, _NetworkRefusedError):
         return "query-remote", f"the query tried to reach the network ({exc}); refused"
-    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+    if exceeds_int_digits(exc):
         limit = sys.get_int_max_str_digits()
         return "query-number-too-long", f"a number of more than {limit} digits in the answer"
     return "query-evaluation", f"{type(exc).__name__}: {exc}".splitlines()[0]

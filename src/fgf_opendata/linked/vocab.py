@@ -33,7 +33,7 @@ from rdflib.namespace import (
 )
 from rdflib.term import URIRef
 
-from ..model import BlockKind, Comparator, Recurrence, Role, UnitCode
+from ..model import ROLE_VERBS, BlockKind, Comparator, Recurrence, Role, UnitCode
 
 __all__ = [
     "AGENCY_CATEGORY_SCHEME",
@@ -362,15 +362,7 @@ ZH = "zh-hans"
 EN = "en"
 
 ROLE_LABELS: Mapping[Role, tuple[str, str]] = MappingProxyType(
-    {
-        "lead": ("牵头", "lead"),
-        "responsible": ("负责", "responsible"),
-        "shared": ("按职责分工负责", "shared"),
-        "guiding": ("指导", "guiding"),
-        "participating": ("参与", "participating"),
-        "supporting": ("配合", "supporting"),
-        "joint": ("会同", "joint"),
-    }
+    {role: (verb, role) for role, verb in ROLE_VERBS.items()}
 )
 """Role -> (zh-Hans, en) labels; data/fgf.ttl carries the same (a test keeps them equal)."""
 

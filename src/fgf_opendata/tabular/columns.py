@@ -19,7 +19,7 @@ from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, NamedTuple, get_args
 
-from ..agencies import CATEGORIES
+from ..agencies import AGENCY_ID, CATEGORIES
 from ..model import (
     Agency,
     AgencyKind,
@@ -577,7 +577,7 @@ COLUMNS: Mapping[str, Table] = MappingProxyType(
         ),
         "agencies": Table(
             (
-                _id(Agency, "[a-z0-9-]+", ""),
+                _id(Agency, AGENCY_ID.pattern, ""),
                 _of(Agency, "name_zh", "string", "", required=True),
                 _of(Agency, "full_name_zh", "string", "", required=True),
                 _of(Agency, "name_en", "string", "", required=True),

@@ -31,29 +31,37 @@ from ..errors import ExportError
 from ..fileset import FileStat, file_stat, stat_of
 from ..memory import cycle_collection_paused
 from ..model import (
+    ROLE_VERBS,
     Plan,
     Role,
 )
 from ..publication import (
-    BASE_IRI,
     CATALOG_TURTLE,
+    CITATION,
     CORPUS_GRAPH,
     DATABASE,
     DATASETTE_METADATA,
     DESCRIPTOR,
     LICENSE,
+    LICENSE_FILE,
     PACKAGE_PROFILE,
     PLAN_CONTEXT,
     PLAN_JSON,
     PLAN_JSONLD,
+    PLAN_SCHEMA,
+    PLAN_SHAPES,
     PLAN_TURTLE,
     PUBLISHER,
+    README,
+    SOURCE_FOLDER,
     SOURCES,
     VERSION,
     SourceInfo,
+    dataset_iri,
     file_format,
     keywords,
     slug,
+    table_schema_path,
 )
 from ..serialize import dumps, plan_json_schema
 from .cells import CSV_DIALECT, table_csv
@@ -76,20 +84,6 @@ __all__ = [
     "table_schema_path",
 ]
 
-PLAN_SCHEMA = "schemas/plan.jsonschema.json"
-"""The JSON Schema of `plan.json`, as a file of the package (the project's
-`schemas/plan.schema.json`). Not `*.schema.json`: frictionless takes any file so named for a
-Table Schema and fails the package; `jsonschema.json` is its own name for a JSON Schema."""
-
-
-PLAN_SHAPES = "schemas/shapes.ttl"
-"""The SHACL shapes the plan's RDF files conform to (the project's `data/fgf-shapes.ttl`)."""
-
-
-def table_schema_path(table: str) -> str:
-    """Where the package keeps the Table Schema of a table of `TABLES`."""
-    return f"schemas/{table}.tableschema.json"
-
 
 def check_plan_id(plan_id: str) -> str:
     """The plan id, checked to be safe as a file name (it comes from the document's content)."""
@@ -102,7 +96,7 @@ def check_plan_id(plan_id: str) -> str:
 
 def source_path(plan: Plan) -> str:
     """Where the package keeps the source text of the plan."""
-    return f"source/{check_plan_id(plan.id)}.txt"
+    return f"{SOURCE_FOLDER}/{check_plan_id(plan.id)}.txt"
 
 
 def data_files(plan: Plan, registry: Registry, source_text: str) -> dict[str, bytes]:
@@ -216,21 +210,21 @@ FILE_DESCRIPTIONS: Mapping[str, tuple[str, str]] = MappingProxyType(
                 f"{PLAN_SCHEMA}."
             ),
         ),
-        "README.md": (
+        README: (
             "Read me (说明)",
             (
                 "What the package holds, its licence and source, its files and how to use them; "
                 "generated from this descriptor."
             ),
         ),
-        "LICENSE": (
+        LICENSE_FILE: (
             "Licence (许可协议)",
             (
                 "The licence of the data (CC BY 4.0), the attribution to give, and why the source "
                 "text itself is not under copyright."
             ),
         ),
-        "CITATION.cff": (
+        CITATION: (
             "How to cite (引用)",
             (
                 "Citation File Format metadata: the title, authors, version, licence and "
@@ -321,7 +315,7 @@ def file_description(path: str) -> tuple[str, str]:
                     f"the catalogue's dct:conformsTo of {table}.csv names it."
                 ),
             )
-    if path.startswith("source/"):
+    if path.startswith(f"{SOURCE_FOLDER}/"):
         return (
             "Source text (原文)",
             (
@@ -384,7 +378,7 @@ def descriptor_frame(
     frame: dict[str, Any] = {
         "$schema": PACKAGE_PROFILE,
         "name": name,
-        "id": f"{BASE_IRI}/dataset/{dataset}",
+        "id": dataset_iri(dataset),
         "title": title,
         "description": description,
         "version": VERSION,
@@ -450,20 +444,6 @@ def package_descriptor(
     )
 
 
-_ROLE_VERBS: Mapping[Role, str] = MappingProxyType(
-    {
-        "lead": "牵头",
-        "responsible": "负责",
-        "shared": "按职责分工负责",
-        "guiding": "指导",
-        "participating": "参与",
-        "supporting": "配合",
-        "joint": "会同",
-    }
-)
-"""Role -> the verb that gives it, for descriptions (rdf.ROLE_LABELS has the same)."""
-
-
 def _description(plan: Plan, registry: Registry | None) -> str:
     """What the package holds, in Chinese then English, with the licence note."""
     sections = len(plan.sections)
@@ -486,7 +466,7 @@ def _description(plan: Plan, registry: Registry | None) -> str:
     zh = (
         f"《{plan.plan_title or plan.title}》（{doc_zh}{plan.issuer or ''}{issued_zh}印发）"
         f"的结构化数据：{sections}个部分、{tasks}项重点任务、{measures}项具体措施，"
-        f"{assignments}条责任分工（{'、'.join(_ROLE_VERBS[r] for r in roles) or '无'}），"
+        f"{assignments}条责任分工（{'、'.join(ROLE_VERBS[r] for r in roles) or '无'}），"
         f"{deadlines}个完成时限和{targets}个量化目标。每行数据注明其在原文中的位置（行号和字符偏移）。"
         "原文是国家机关的行政性质文件，依《中华人民共和国著作权法》第五条不适用该法；"
         "本派生数据以CC BY 4.0许可发布。"

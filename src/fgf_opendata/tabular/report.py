@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..findings import Finding, Severity, TableLocation
+from ..publication import JSON_SCHEMA_DIALECT, schema_iri
 
 __all__ = ["PackageReport", "clip", "clip_quoted", "format_report", "report_json_schema"]
 
@@ -76,8 +77,8 @@ def report_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of `fgf validate --json` output."""
     nullable_int = {"type": ["integer", "null"], "minimum": 1}
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://w3id.org/fgf-opendata/schemas/validation-report.schema.json",
+        "$schema": JSON_SCHEMA_DIALECT,
+        "$id": schema_iri("validation-report.schema.json"),
         "title": "fgf validate report",
         "description": "What `fgf validate --json` prints: the findings of the frictionless, "
         "Data Package v2 profile and project gates on one package folder.",
