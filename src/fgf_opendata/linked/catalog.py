@@ -650,7 +650,7 @@ def dataset_jsonld(
         document["author"] = author
         creators.insert(0, author)
     doc: dict[str, Any] = {
-        "@context": "https://schema.org/",
+        "@context": str(SDO._NS),
         "@type": "Dataset",
         "@id": dataset_iri(plan.id, base),
         "name": title_zh,

@@ -23,6 +23,7 @@ __all__ = [
     "agent_iri",
     "canonical_decimal",
     "check_base",
+    "documents_iri",
     "plan_iri",
     "plan_prefixes",
     "segment",
@@ -47,13 +48,18 @@ def segment(value: str) -> str:
     return value if _UNRESERVED.fullmatch(value) else quote(value, safe="-._~")
 
 
+def documents_iri(base: str = BASE_IRI) -> str:
+    """What the IRI of every plan starts with: `{base}/doc/`."""
+    return f"{check_base(base)}/doc/"
+
+
 def plan_iri(plan: Plan, base: str = BASE_IRI) -> str:
     """The plan's IRI: `{base}/doc/cn/{series}/{year}/{number}`, else `{base}/doc/{plan.id}`."""
-    base = check_base(base)
+    documents = documents_iri(base)
     parts = split_doc_number(plan.doc_number)
     if parts is not None and parts.series is not None:
-        return f"{base}/doc/cn/{parts.series}/{parts.year}/{parts.number}"
-    return f"{base}/doc/{segment(plan.id)}"
+        return f"{documents}cn/{parts.series}/{parts.year}/{parts.number}"
+    return f"{documents}{segment(plan.id)}"
 
 
 def agent_iri(agency_id: str, registry: Registry, base: str) -> str:

@@ -33,7 +33,7 @@ from ..model import (
     UnitCode,
 )
 from ..publication import BASE_IRI
-from .iris import check_base
+from .iris import documents_iri
 from .terms import (
     DCAT,
     DCT,
@@ -302,7 +302,7 @@ def from_graph(graph: Graph, base: str = BASE_IRI) -> Plan:
     The plan is the one `eli:LegalResource` under `{base}/doc/`. Raises `ExportError` when there
     is none, several, or a node lacks what the model requires.
     """
-    prefix = check_base(base) + "/doc/"
+    prefix = documents_iri(base)
     plans = sorted(
         node
         for node in graph.subjects(RDF.type, ELI.LegalResource)
