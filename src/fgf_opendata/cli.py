@@ -570,8 +570,7 @@ class _QueryCommand(click.Command):
     type=click.FloatRange(min=0, max=1e6),
     default=DEFAULT_TIMEOUT,
     metavar="SECONDS",
-    help="Stop the query after this long and exit 2 "
-    f"(default {DEFAULT_TIMEOUT}; 0 for no limit).",
+    help=f"Stop the query after this long and exit 2 (default {DEFAULT_TIMEOUT}; 0 for no limit).",
 )
 @click.option(
     "--max-rows",
