@@ -148,6 +148,7 @@ class NodeWriter:
         self.out = out
         self.compact = _Compactor(prefixes)
         self.is_type = self.compact(_RDF_TYPE)
+        self.recent: dict[str, dict[str, str]] = {}
         self.encode = json.JSONEncoder(
             ensure_ascii=False, separators=(",", ":"), check_circular=False
         ).encode
@@ -160,6 +161,7 @@ class NodeWriter:
         first two of each row), in order."""
         compact = self.compact
         compacted = compact.known.get
+        recent = self.recent
         is_type = self.is_type
         node: dict[str, Any] = {"@id": compact.once(subject)}
         item: Any
@@ -169,13 +171,19 @@ class NodeWriter:
                 if key == is_type:
                     key, item = "@type", compact(value)
                 else:
-                    item = {"@id": compact.once(value)}
+                    item = recent.get(value)
+                    if item is None:
+                        item = self.reference(value)
             else:
                 lexical, language, datatype = value
                 if language is not None:
                     item = {"@value": lexical, "@language": language.lower()}
+                elif datatype is None:
+                    item = lexical
+                elif datatype == _XSD_INTEGER and _SHORT_NUMBER(lexical):
+                    item = int(lexical)  # what `_typed` makes of it, sooner
                 else:
-                    item = _typed(lexical, datatype or _XSD_STRING, compact)
+                    item = _typed(lexical, datatype, compact)
             known = node.get(key)
             if known is None:
                 node[key] = item
@@ -190,6 +198,14 @@ class NodeWriter:
         if self.size >= 65536:
             self.flush()
 
+    def reference(self, iri: str) -> dict[str, str]:
+        """`{"@id": ...}` of an IRI, kept a while: the parent of many, the source file of every
+        span, an agency, a concept of the vocabulary come up again and again."""
+        if len(self.recent) >= _RECENT:
+            self.recent.clear()
+        found = self.recent[iri] = {"@id": self.compact.once(iri)}
+        return found
+
     def flush(self) -> None:
         self.out.write("".join(self.pieces).encode("utf-8"))
         self.pieces, self.size = [], 0
@@ -201,6 +217,9 @@ class NodeWriter:
 
 
 _TAIL = "\n  ]\n}\n"
+_RECENT = 8192
+_SHORT_NUMBER = re.compile(r"0|[1-9][0-9]{0,14}").fullmatch
+"""An `xsd:integer` in its canonical form and below 2**53: a JSON number (as in `_typed`)."""
 
 
 def _head(prefixes: Mapping[str, str]) -> str:

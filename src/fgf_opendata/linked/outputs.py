@@ -11,7 +11,8 @@ writes the plan by units (the plan, each subdivision, the agents and roles it ci
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from itertools import chain, starmap
 
 import pyoxigraph as ox
 
@@ -24,7 +25,7 @@ from ..serialize import dumps
 from .catalog import catalog_graph
 from .iris import check_base, plan_prefixes
 from .jsonld import NodeWriter, context_document
-from .syntax import plain_literal, serialize_turtle, units_in_order
+from .syntax import Row, plain_literal, serialize_turtle, units_in_order
 from .writer import triple_units
 
 __all__ = ["linked_outputs", "write_linked"]
@@ -65,13 +66,12 @@ def write_linked(
         with into.writer(PLAN_JSONLD) as jsonld, into.writer(PLAN_TURTLE) as turtle:
             document = NodeWriter(jsonld, prefixes)
 
-            def rows() -> Iterator[ox.Triple]:
-                for subject, triples in units_in_order(units):
-                    document.node(subject, triples)
-                    for _, _, triple in triples:
-                        yield triple
+            def node(subject: str, rows: list[Row]) -> list[ox.Triple]:
+                document.node(subject, rows)
+                return [triple for _, _, triple in rows]
 
-            ox.serialize(rows(), turtle, format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes))
+            triples = chain.from_iterable(starmap(node, units_in_order(units)))
+            ox.serialize(triples, turtle, format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes))
             document.close()
         check()
     into.add(PLAN_CONTEXT, dumps(context_document(prefixes)).encode("utf-8"))

@@ -244,10 +244,10 @@ Unit = tuple[str, Callable[[Callable[[Triple], object]], None]]
 """An IRI, and what writes the triples of its unit into an `add` (`writer.triple_units`):
 the subject of each is the IRI or starts with the IRI and `/` (every subject, for IRI "")."""
 
-Row = tuple[URIRef, Any, ox.Triple]
+Row = tuple[Any, Any, ox.Triple]
 """A triple's predicate and object as the writer made them, and as an oxigraph triple."""
 
-_CACHED_IRIS = 65536
+_CACHED_IRIS = 16384
 """How many IRIs' oxigraph terms are kept to be used again (predicates, classes, agencies)."""
 
 
@@ -266,15 +266,23 @@ def units_in_order(units: Sequence[Unit]) -> Iterator[tuple[str, list[Row]]]:
         (f"{iri}/" if iri else "", index) for index, (iri, _) in enumerate(units)
     ]
     heapq.heapify(heap)
-    waiting: dict[int, tuple[list[Any], Groups]] = {}
+    waiting: dict[int, tuple[list[Any], dict[Any, list[Triple]]]] = {}
     term = _RowMaker()
     last = ""
     while heap:
         key, index = heapq.heappop(heap)
         found = waiting.pop(index, None)
         if found is None:
-            groups: Groups = {}
-            units[index][1](grouper(groups))
+            groups: dict[Any, list[Triple]] = {}
+
+            def add(triple: Triple, groups: dict[Any, list[Triple]] = groups) -> None:
+                found = groups.get(triple[0])
+                if found is None:
+                    groups[triple[0]] = [triple]
+                else:
+                    found.append(triple)
+
+            units[index][1](add)
             subjects: list[Any] = sorted(groups, key=lambda subject: f"{subject}>")
             subjects.reverse()
             found = (subjects, groups)
@@ -301,8 +309,8 @@ class _RowMaker:
     form; a subject's predicates mostly differ, so the forms are made only where they tie."""
 
     def __init__(self) -> None:
-        self.iris: dict[str, ox.NamedNode] = {}
-        self.keys: dict[str, str] = {}
+        self.iris: dict[Any, ox.NamedNode] = {}
+        self.keys: dict[Any, str] = {}
 
     def iri(self, iri: str) -> ox.NamedNode:
         """The oxigraph IRI, kept a while: a node's IRI is the object of its parent's and its
@@ -314,19 +322,19 @@ class _RowMaker:
             found = self.iris[iri] = ox.NamedNode(iri)
         return found
 
-    def predicate_key(self, row: Row) -> str:
-        found = self.keys.get(row[0])
-        if found is None:
-            found = self.keys[row[0]] = f"{row[0]}>"
+    def predicate_key(self, predicate: Any) -> str:
+        found = self.keys[predicate] = f"{predicate}>"
         return found
 
-    def rows(self, subject: str, flat: list[Any]) -> list[Row]:
+    def rows(self, subject: str, triples: list[tuple[Any, Any, Any]]) -> list[Row]:
         iri = self.iri
         known = self.iris.get
-        rows: list[Row] = []
+        key = self.keys.get
+        keyed: list[tuple[str, int, Row]] = []
         try:
             node = known(subject) or iri(subject)
-            for predicate, value in dict.fromkeys(zip(flat[::2], flat[1::2], strict=True)):
+            unique = dict.fromkeys(triples) if len(triples) > 1 else triples
+            for index, (_, predicate, value) in enumerate(unique):
                 if type(value) is PlainLiteral:
                     if value.language is not None:
                         term: Any = ox.Literal(value.lexical, language=value.language)
@@ -339,30 +347,30 @@ class _RowMaker:
                 else:
                     term = _ox_term(value)
                 triple = ox.Triple(node, known(predicate) or iri(predicate), term)
-                rows.append((predicate, value, triple))
+                line = key(predicate) or self.predicate_key(predicate)
+                keyed.append((line, index, (predicate, value, triple)))
         except ValueError as error:
             raise ExportError(f"cannot serialise the graph: {error}") from None
-        if len(rows) > 1:
-            rows.sort(key=self.predicate_key)
-            if len({row[0] for row in rows}) < len(rows):
-                _sort_ties(rows, self.predicate_key)
-        return rows
+        if len(keyed) > 1:
+            keyed.sort()  # by `p>`, then as written: no two rows compare further
+            if len({line for line, _, _ in keyed}) < len(keyed):
+                _sort_ties(keyed)
+        return [row for _, _, row in keyed]
 
 
-def _sort_ties(rows: list[Row], predicate_key: Callable[[Row], str]) -> None:
+def _sort_ties(keyed: list[tuple[str, int, Row]]) -> None:
     """Sorts each run of rows with the same predicate by the N-Triples form of the object."""
-    keys = [predicate_key(row) for row in rows]
     start = 0
-    for end in range(1, len(rows) + 1):
-        if end == len(rows) or keys[end] != keys[start]:
+    for end in range(1, len(keyed) + 1):
+        if end == len(keyed) or keyed[end][0] != keyed[start][0]:
             if end - start > 1:
-                rows[start:end] = sorted(rows[start:end], key=_object_form)
+                keyed[start:end] = sorted(keyed[start:end], key=_object_form)
             start = end
 
 
-def _object_form(row: Row) -> str:
-    value = row[1]
-    return f"<{value}>" if isinstance(value, URIRef) else str(row[2].object)
+def _object_form(keyed: tuple[str, int, Row]) -> str:
+    _, value, triple = keyed[2]
+    return f"<{value}>" if isinstance(value, URIRef) else str(triple.object)
 
 
 def serialize_rows(
