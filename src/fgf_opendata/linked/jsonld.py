@@ -9,7 +9,11 @@ plain strings are JSON strings; every other literal keeps its datatype or langua
 
 The nodes come from triples grouped by subject, in the order given (the Turtle's order), one
 node object per line: the document is written as it is made, never held whole, and reads as a
-diff line by line. A test expands it offline with pyld and proves it isomorphic to the Turtle.
+diff line by line. `jsonld_chunks` makes it from oxigraph's triples (a graph's, `syntax`);
+`NodeWriter` from the terms the writer makes, beside the Turtle of the same triples, which
+saves making every literal twice and reading the Turtle back (`outputs`). Tests prove the two
+byte for byte the same (tests/test_linked_units.py), and expand the document offline with pyld
+into a graph isomorphic to the Turtle.
 """
 
 from __future__ import annotations

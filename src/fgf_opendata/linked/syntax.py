@@ -3,8 +3,9 @@
 Output bytes depend only on the triples: `serialize_turtle` and `serialize_jsonld` hand them,
 sorted in N-Triples order, to oxigraph's serializers (`pyoxigraph.serialize`, written in Rust:
 on the reference plan's graph 4 ms for Turtle and 8 ms for JSON-LD, against rdflib's 230 ms and
-160 ms, which were most of a build's time); `serialize_rows` keeps the order it is given. Turtle
-groups a subject's triples and uses the bound prefixes; JSON-LD is in expanded document form
+160 ms, which were most of a build's time); `serialize_rows` keeps the order it is given, and
+`units_in_order` gives a plan's triples in the order of `in_order` without holding them all
+(`outputs`). Turtle groups a subject's triples and uses the bound prefixes; JSON-LD is in expanded document form
 (no `@context`, so a reader needs nothing else, and never fetches anything); N-Triples is
 canonical. Language tags are written lower-case (`zh-hans`), the form RDF 1.1 Concepts §3.3
 gives their value space, so a graph built here and one read back from any of the files are

@@ -11,8 +11,9 @@ Every node has an IRI (`iris`); there are no blank nodes, so the serialisations 
 deterministic. `schema:position` is 1-based everywhere: the printed ordinal of sections, tasks
 and measures, the order of blocks, deadlines, targets and of the actors in a responsibility
 line (whose model `position` counts from 0). `plan_ntriples` writes canonical N-Triples in the
-writer's order without building a graph; `write_triples` hands the triples to any `add`, which
-is how `outputs` writes the package's files.
+writer's order without building a graph; `write_triples` hands the triples to any `add`, and
+`triple_units` hands them unit by unit (the plan, each subdivision, the agents and roles it
+cites), which is how `outputs` writes the package's files.
 """
 
 from __future__ import annotations
