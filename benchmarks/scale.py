@@ -21,14 +21,22 @@ once: 1.78 GB at the peak (1,777 MiB of `ru_maxrss`, with and without the site).
 
 Now each file goes into the staging folder as it is made and only its size and sha256 stay
 (`fileset.FileSet`); the descriptor, the catalogue, the package documents and the landing
-page take those. oxigraph writes the Turtle into its file, the JSON-LD follows in 64 KiB
-pieces, and the Turtle of a big plan is written in parts by subject range, each from one more
-run of the writer (`linked.outputs._plan_rows`: two parts here, 7 s more CPU), so half the
-grouped triples are in memory at once. Peaks per stage (in process, `--no-site`): parse
-476 MB, data files 700, database 602, Turtle 917 (the plan and half the groups), JSON-LD 753,
-the gate 812; 919 MiB in all. `fgf build` (this runner): 964 MiB with the site, 926 with
-`--no-site` (medians of 3: 81 s and 64 s of CPU, the machine loaded 4 to 12: CPU time grows with
-the load; 74-76 s and 58 s before, loaded 9). What stays throughout is the plan: 390 MB for
+page take those. The plan's Turtle and JSON-LD come from one run of the writer, unit by unit
+(the plan, each subdivision, the agents and roles it cites: `linked.writer.triple_units`),
+each unit written when its subjects come up in N-Triples order (`syntax.units_in_order`), a
+few units in memory at a time; oxigraph serialises the Turtle from that stream while the
+JSON-LD is built beside it from the writer's own terms (`jsonld.NodeWriter`), not read back
+from the Turtle. Before (all triples grouped, the Turtle in two subject ranges from two more
+runs of the writer, the JSON-LD from the Turtle read back) the linked outputs took 48-49 s of
+CPU and 916 MiB at their peak (the plan loaded from a pickle, 517 MiB, then `write_linked`
+alone, the machine loaded 6-7); now 31 s and 607 MiB (the plan and some 90 MB): 4.8 million
+triples, about 6.5 µs each. Where it goes, at 5,000 tasks (242,000 triples, loaded 5): the
+writer 0.14 s, oxigraph's terms and the order 0.6, the JSON-LD nodes 0.7 (their encoding 0.15
+of it), oxigraph's serializer 0.15: Python's work per triple, not memory. Peaks per stage
+(`build_package` with the site, sampled every 5 ms, loaded 10): parse 478 MiB, data files 700
+(`ru_maxrss` 806), database 603, linked outputs 641, site 965 (the peak of the build), gate
+807. `fgf build` (this runner, medians of 3, loaded 5-10): 64 s of CPU, 118 s wall, 942 MiB
+(before, idle: 76 s, 76.5 s, 975 MiB). What stays throughout is the plan: 390 MB for
 100,000 tasks, of which pydantic's per-instance overhead is most (a Task 1.2 KB, each of its two Spans
 470 B, its Responsibility 700 B: sys.getsizeof over the model of 20,000 tasks). A copy of
 that model as plain slotted objects, sharing its strings and numbers, takes 9 MB more than

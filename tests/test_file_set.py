@@ -11,9 +11,9 @@ import pytest
 from fgf_opendata.build import compare_files, package_outputs
 from fgf_opendata.errors import ExportError
 from fgf_opendata.fileset import FileSet, file_stat, overlay, stat_of
-from fgf_opendata.linked.outputs import _plan_rows, linked_outputs, write_linked
+from fgf_opendata.linked.outputs import linked_outputs, write_linked
 from fgf_opendata.model import Plan
-from fgf_opendata.publication import BASE_IRI, PLAN_JSONLD, PLAN_TURTLE
+from fgf_opendata.publication import PLAN_JSONLD, PLAN_TURTLE
 
 
 @pytest.mark.parametrize("in_folder", [True, False])
@@ -82,13 +82,3 @@ def test_compare_files_compares_the_checksums(tmp_path: Path) -> None:
     assert {(s.path, s.status) for s in compare_files(files, package)} == expected
     in_memory = {"a.csv": b"one", "b.csv": b"twO", "d.csv": b"d"}
     assert {(s.path, s.status) for s in compare_files(in_memory, package)} == expected
-
-
-@pytest.mark.parametrize("parts", [2, 3])
-def test_the_turtle_written_in_parts_is_the_turtle_written_at_once(
-    reference_plan: Plan, parts: int
-) -> None:
-    whole, iri = _plan_rows(reference_plan, None, BASE_IRI, 1)
-    cut, same_iri = _plan_rows(reference_plan, None, BASE_IRI, parts)
-    assert same_iri == iri
-    assert [str(row) for row in cut] == [str(row) for row in whole]

@@ -2,13 +2,17 @@
 (with its context as a file of its own), and the DCAT catalogue that lists every file of the package.
 
 `build` calls `linked_outputs` once per package. The plan's triples go from the writer
-straight into oxigraph, grouped by subject, without an rdflib graph in between: on a plan of
-100,000 tasks that graph would not fit in memory.
+straight into oxigraph's Turtle serializer and into the JSON-LD, subject by subject in
+N-Triples order, without an rdflib graph, and without all of them grouped at once: the writer
+writes the plan by units (the plan, each subdivision, the agents and roles it cites), and
+`syntax.units_in_order` writes each unit only when its subjects come up. On a plan of
+100,000 tasks (4.8 million triples) a few units are in memory at a time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
+from itertools import chain, starmap
 
 import pyoxigraph as ox
 
@@ -20,19 +24,11 @@ from ..publication import BASE_IRI, CATALOG_TURTLE, PLAN_CONTEXT, PLAN_JSONLD, P
 from ..serialize import dumps
 from .catalog import catalog_graph
 from .iris import check_base, plan_prefixes
-from .jsonld import context_document, jsonld_chunks
-from .syntax import Groups, Triple, grouper, in_order, plain_literal, serialize_turtle
-from .writer import write_triples
+from .jsonld import NodeWriter, context_document
+from .syntax import Row, plain_literal, serialize_turtle, units_in_order
+from .writer import triple_units
 
 __all__ = ["linked_outputs", "write_linked"]
-
-_TRIPLES_AT_ONCE = 2_500_000
-"""About how many of a plan's triples are grouped in memory at once (some 120 bytes each, 300
-MB): a bigger plan's Turtle is written in parts by subject (`_plan_rows`), each part one more
-run of the writer (3.5 s for 100,000 tasks)."""
-_TRIPLES_PER_NODE = 48
-"""About how many triples a section, task or measure brings, its assignments, spans and
-deadlines included (48 in benchmarks/scale.py's plans, 80 in the reference plan's)."""
 
 
 def linked_outputs(
@@ -60,69 +56,25 @@ def write_linked(
     base: str = BASE_IRI,
 ) -> None:
     """Writes the files of `linked_outputs` into `into`, each as it is made: the Turtle
-    straight from oxigraph's serializer, the JSON-LD piece by piece from the Turtle read back,
-    so neither file is ever whole in memory. `files` may be `into` itself (with the files made
-    later mapped to None around it)."""
+    through oxigraph's serializer and the JSON-LD beside it (`jsonld.NodeWriter`), node by
+    node, from one run of the writer, so neither file is ever whole in memory. `files` may
+    be `into` itself (with the files made later mapped to None around it)."""
     base = check_base(base)
     with cycle_collection_paused():
-        parts = 1 + _nodes(plan) * _TRIPLES_PER_NODE // _TRIPLES_AT_ONCE
-        rows, iri = _plan_rows(plan, registry, base, parts)
+        units, check, iri = triple_units(plan, registry, base, plain_literal)
         prefixes = plan_prefixes(iri, base)
-        with into.writer(PLAN_TURTLE) as out:
-            ox.serialize(rows, out, format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes))
-        # JSON-LD from the Turtle just written: oxigraph reads it back in the order it was
-        # written (that of `in_order`) with the same terms, faster than converting again.
-        with into.reader(PLAN_TURTLE) as turtle:
-            triples = ox.parse(turtle, format=ox.RdfFormat.TURTLE)
-            into.add(PLAN_JSONLD, jsonld_chunks(triples, prefixes))
+        with into.writer(PLAN_JSONLD) as jsonld, into.writer(PLAN_TURTLE) as turtle:
+            document = NodeWriter(jsonld, prefixes)
+
+            def node(subject: str, rows: list[Row]) -> list[ox.Triple]:
+                document.node(subject, rows)
+                return [triple for _, _, triple in rows]
+
+            triples = chain.from_iterable(starmap(node, units_in_order(units)))
+            ox.serialize(triples, turtle, format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes))
+            document.close()
+        check()
     into.add(PLAN_CONTEXT, dumps(context_document(prefixes)).encode("utf-8"))
     listed = overlay(into, files) if files is not into else into
     catalog = catalog_graph(plan, listed, registry=registry, base=base)
     into.add(CATALOG_TURTLE, serialize_turtle(catalog))
-
-
-def _keeper(
-    add: Callable[[Triple], None], low: str | None, high: str | None
-) -> Callable[[Triple], None]:
-    """An `add` that keeps the triples whose subject's N-Triples form is in [low, high)."""
-
-    def keep(triple: Triple) -> None:
-        key = f"<{triple[0]}>"
-        if (low is None or low <= key) and (high is None or key < high):
-            add(triple)
-
-    return keep
-
-
-def _nodes(plan: Plan) -> int:
-    return sum(1 + len(s.tasks) + sum(len(t.measures) for t in s.tasks) for s in plan.sections)
-
-
-def _plan_rows(
-    plan: Plan, registry: Registry | None, base: str, parts: int
-) -> tuple[Iterator[ox.Triple], str]:
-    """The plan's triples in N-Triples order (`syntax.in_order`), and the plan's IRI.
-
-    Grouped by subject, the triples of a plan of 100,000 tasks take 550 MB, more than the plan
-    itself. With `parts` above 1 the writer runs once for the subjects, which are cut into
-    `parts` ranges of their N-Triples order, and once more for each range, keeping only its
-    subjects' triples: a few seconds more, and a `parts`-th of the memory. The subjects are IRIs
-    (the writer makes no blank nodes), whose N-Triples form is `<iri>`."""
-    if parts <= 1:
-        groups: Groups = {}
-        _, iri = write_triples(plan, registry, base, plain_literal, grouper(groups))
-        return in_order(groups), iri
-    subjects: set[object] = set()
-    _, iri = write_triples(plan, registry, base, plain_literal, lambda t: subjects.add(t[0]))
-    keys = sorted(f"<{subject}>" for subject in subjects)
-    subjects.clear()
-    cuts = [keys[len(keys) * k // parts] for k in range(1, parts)]
-    keys.clear()
-
-    def rows() -> Iterator[ox.Triple]:
-        for low, high in zip([None, *cuts], [*cuts, None], strict=True):
-            groups: Groups = {}
-            write_triples(plan, registry, base, plain_literal, _keeper(grouper(groups), low, high))
-            yield from in_order(groups)
-
-    return rows(), iri

@@ -3,8 +3,9 @@
 Output bytes depend only on the triples: `serialize_turtle` and `serialize_jsonld` hand them,
 sorted in N-Triples order, to oxigraph's serializers (`pyoxigraph.serialize`, written in Rust:
 on the reference plan's graph 4 ms for Turtle and 8 ms for JSON-LD, against rdflib's 230 ms and
-160 ms, which were most of a build's time); `serialize_rows` keeps the order it is given. Turtle
-groups a subject's triples and uses the bound prefixes; JSON-LD is in expanded document form
+160 ms, which were most of a build's time); `serialize_rows` keeps the order it is given, and
+`units_in_order` gives a plan's triples in the order of `in_order` without holding them all
+(`outputs`). Turtle groups a subject's triples and uses the bound prefixes; JSON-LD is in expanded document form
 (no `@context`, so a reader needs nothing else, and never fetches anything); N-Triples is
 canonical. Language tags are written lower-case (`zh-hans`), the form RDF 1.1 Concepts §3.3
 gives their value space, so a graph built here and one read back from any of the files are
@@ -15,10 +16,11 @@ name a remote context. `describe_difference` shows what two graphs do not share.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import io
 import json
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple, cast
@@ -35,7 +37,9 @@ from .vocab import PREFIXES, XSD
 __all__ = [
     "Groups",
     "PlainLiteral",
+    "Row",
     "Triple",
+    "Unit",
     "bind_prefixes",
     "describe_difference",
     "grouper",
@@ -49,6 +53,7 @@ __all__ = [
     "serialize_jsonld",
     "serialize_rows",
     "serialize_turtle",
+    "units_in_order",
 ]
 
 
@@ -234,6 +239,139 @@ def in_order(groups: Groups) -> Iterator[ox.Triple]:
             yield from rows
     except ValueError as error:
         raise ExportError(f"cannot serialise the graph: {error}") from None
+
+
+Unit = tuple[str, Callable[[Callable[[Triple], object]], None]]
+"""An IRI, and what writes the triples of its unit into an `add` (`writer.triple_units`):
+the subject of each is the IRI or starts with the IRI and `/` (every subject, for IRI "")."""
+
+Row = tuple[Any, Any, ox.Triple]
+"""A triple's predicate and object as the writer made them, and as an oxigraph triple."""
+
+_CACHED_IRIS = 16384
+"""How many IRIs' oxigraph terms are kept to be used again (predicates, classes, agencies)."""
+
+
+def units_in_order(units: Sequence[Unit]) -> Iterator[tuple[str, list[Row]]]:
+    """Every subject of the units' triples with its triples, without duplicates, in the
+    N-Triples order of `in_order`, each unit written once and grouped apart from the rest.
+
+    The subjects of a unit sort between its IRI followed by `/` and its IRI (`<iri/...>` comes
+    before `<iri>`, and so do the units whose IRI extends it by a character below `>`): the
+    units wait in a heap under that bound, and each is written only when its bound comes up,
+    then waits there with its subjects, sorted, until they come up. Only the units whose
+    subjects are still to come are in memory: a few for a plan of 100,000 tasks, not its five
+    million triples. A unit that writes a subject outside its IRI raises `ExportError` (a bug).
+    """
+    heap: list[tuple[str, int]] = [
+        (f"{iri}/" if iri else "", index) for index, (iri, _) in enumerate(units)
+    ]
+    heapq.heapify(heap)
+    waiting: dict[int, tuple[list[Any], dict[Any, list[Triple]]]] = {}
+    term = _RowMaker()
+    last = ""
+    while heap:
+        key, index = heapq.heappop(heap)
+        found = waiting.pop(index, None)
+        if found is None:
+            groups: dict[Any, list[Triple]] = {}
+
+            def add(triple: Triple, groups: dict[Any, list[Triple]] = groups) -> None:
+                found = groups.get(triple[0])
+                if found is None:
+                    groups[triple[0]] = [triple]
+                else:
+                    found.append(triple)
+
+            units[index][1](add)
+            subjects: list[Any] = sorted(groups, key=lambda subject: f"{subject}>")
+            subjects.reverse()
+            found = (subjects, groups)
+        subjects, groups = found
+        top = heap[0][0] if heap else None
+        while subjects:
+            subject = subjects[-1]
+            key = f"{subject}>"
+            if top is not None and key > top:
+                heapq.heappush(heap, (key, index))
+                waiting[index] = found
+                break
+            if key <= last:
+                raise ExportError(f"<{subject}> is written by two units, or out of its unit")
+            last = key
+            subjects.pop()
+            yield subject, term.rows(subject, groups.pop(subject))
+
+
+class _RowMaker:
+    """oxigraph triples of a subject's predicates and objects, sorted as N-Triples lines.
+
+    The line is `<s> <p> o .`, so the order is that of `p>`, then of the object's N-Triples
+    form; a subject's predicates mostly differ, so the forms are made only where they tie."""
+
+    def __init__(self) -> None:
+        self.iris: dict[Any, ox.NamedNode] = {}
+        self.keys: dict[Any, str] = {}
+
+    def iri(self, iri: str) -> ox.NamedNode:
+        """The oxigraph IRI, kept a while: a node's IRI is the object of its parent's and its
+        neighbours' triples, and the subject of its own, all near each other in the order."""
+        found = self.iris.get(iri)
+        if found is None:
+            if len(self.iris) >= _CACHED_IRIS:
+                self.iris.clear()
+            found = self.iris[iri] = ox.NamedNode(iri)
+        return found
+
+    def predicate_key(self, predicate: Any) -> str:
+        found = self.keys[predicate] = f"{predicate}>"
+        return found
+
+    def rows(self, subject: str, triples: list[tuple[Any, Any, Any]]) -> list[Row]:
+        iri = self.iri
+        known = self.iris.get
+        key = self.keys.get
+        keyed: list[tuple[str, int, Row]] = []
+        try:
+            node = known(subject) or iri(subject)
+            unique = dict.fromkeys(triples) if len(triples) > 1 else triples
+            for index, (_, predicate, value) in enumerate(unique):
+                if type(value) is PlainLiteral:
+                    if value.language is not None:
+                        term: Any = ox.Literal(value.lexical, language=value.language)
+                    elif value.datatype is not None:
+                        term = ox.Literal(value.lexical, datatype=iri(value.datatype))
+                    else:
+                        term = ox.Literal(value.lexical)
+                elif isinstance(value, URIRef):
+                    term = known(value) or iri(value)
+                else:
+                    term = _ox_term(value)
+                triple = ox.Triple(node, known(predicate) or iri(predicate), term)
+                line = key(predicate) or self.predicate_key(predicate)
+                keyed.append((line, index, (predicate, value, triple)))
+        except ValueError as error:
+            raise ExportError(f"cannot serialise the graph: {error}") from None
+        if len(keyed) > 1:
+            keyed.sort()  # by `p>`, then as written: no two rows compare further
+            if len({line for line, _, _ in keyed}) < len(keyed):
+                _sort_ties(keyed)
+        return [row for _, _, row in keyed]
+
+
+def _sort_ties(keyed: list[tuple[str, int, Row]]) -> None:
+    """Sorts each run of rows with the same predicate by the N-Triples form of the object."""
+    start = 0
+    for end in range(1, len(keyed) + 1):
+        if end == len(keyed) or keyed[end][0] != keyed[start][0]:
+            if end - start > 1:
+                keyed[start:end] = sorted(keyed[start:end], key=_object_form)
+            start = end
+
+
+def _object_form(keyed: tuple[str, int, Row]) -> str:
+    _, value, triple = keyed[2]
+    return f"<{value}>" if isinstance(value, URIRef) else str(triple.object)
 
 
 def serialize_rows(

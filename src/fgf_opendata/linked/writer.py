@@ -11,20 +11,23 @@ Every node has an IRI (`iris`); there are no blank nodes, so the serialisations 
 deterministic. `schema:position` is 1-based everywhere: the printed ordinal of sections, tasks
 and measures, the order of blocks, deadlines, targets and of the actors in a responsibility
 line (whose model `position` counts from 0). `plan_ntriples` writes canonical N-Triples in the
-writer's order without building a graph; `write_triples` hands the triples to any `add`, which
-is how `outputs` writes the package's files.
+writer's order without building a graph; `write_triples` hands the triples to any `add`, and
+`triple_units` hands them unit by unit (the plan, each subdivision, the agents and roles it
+cites), which is how `outputs` writes the package's files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from ..agencies import Registry, default_registry
+from ..errors import ExportError
 from ..model import (
     Agency,
     Assignment,
@@ -80,7 +83,7 @@ from .vocab import (
     agency_category,
 )
 
-__all__ = ["plan_ntriples", "to_graph", "write_triples"]
+__all__ = ["Add", "Unit", "plan_ntriples", "to_graph", "triple_units", "write_triples"]
 
 
 def _iri(value: str) -> URIRef:
@@ -104,8 +107,11 @@ class _Writer:
         registry: Registry,
         base: str,
         lit: Callable[..., Any] = Literal,
+        *,
+        whole: bool = True,
     ) -> None:
         self.add = add
+        self.whole = whole
         self.lit = lit
         self.registry = registry
         self.base = base
@@ -113,6 +119,7 @@ class _Writer:
         self.source = _iri(f"{self.plan_iri}/zho/txt")
         self.agents: dict[str, URIRef] = {}
         self.roles_cited: set[Role] = set()
+        self.linked: list[URIRef] = []
 
     def zh(self, text: str) -> Any:
         return self.lit(text, lang=ZH)
@@ -255,6 +262,15 @@ class _Writer:
             node = self.agents[agency_id] = _iri(agent_iri(agency_id, self.registry, self.base))
         return node
 
+    def part(self, parent: URIRef, node: URIRef, write: Callable[[], None]) -> None:
+        """A subdivision of `parent`: written here (`whole`), or, by parts, only linked from
+        its parent: `units` writes it as a unit of its own."""
+        if self.whole:
+            write()
+        else:
+            self.add((parent, ELI.has_part, node))
+            self.linked.append(node)
+
     def subdivision(
         self, node: URIRef, parent: URIRef, kind: str, ident: str, label: str, position: int
     ) -> None:
@@ -263,13 +279,16 @@ class _Writer:
         add((node, ELI.type_subdivision, SUBDIVISION_TYPES[kind]))
         add((node, ELI.id_local, self.lit(ident)))
         add((node, ELI.is_part_of, parent))
-        add((parent, ELI.has_part, node))
+        if self.whole:
+            add((parent, ELI.has_part, node))
         add((node, SDO.position, self.lit(position)))
         if label:
             add((node, ELI.number, self.lit(label)))
 
-    def section(self, plan: URIRef, section: Section) -> None:
-        node = _iri(f"{self.plan_iri}/{segment(section.id)}")
+    def node(self, ident: str) -> URIRef:
+        return _iri(f"{self.plan_iri}/{segment(ident)}")
+
+    def section(self, plan: URIRef, node: URIRef, section: Section) -> None:
         self.subdivision(node, plan, "section", section.id, section.label, section.number)
         if section.title:
             self.add((node, DCT.title, self.zh(section.title)))
@@ -277,7 +296,8 @@ class _Writer:
         self.span(node, section.span, section.label + section.title)
         self.paragraphs(node, section.paragraphs)
         for task in section.tasks:
-            self.task(node, task)
+            child = self.node(task.id)
+            self.part(node, child, partial(self.task, node, child, task))
 
     def provision(self, node: URIRef, item: Task | Measure | Point | Paragraph, label: str) -> None:
         """What every item that can carry an assignment states, in this order: its text,
@@ -291,19 +311,20 @@ class _Writer:
 
     def paragraphs(self, parent: URIRef, paragraphs: tuple[Paragraph, ...]) -> None:
         for position, paragraph in enumerate(paragraphs, 1):
-            node = _iri(f"{self.plan_iri}/{segment(paragraph.id)}")
-            self.subdivision(node, parent, "paragraph", paragraph.id, "", position)
-            self.provision(node, paragraph, "")
+            node = self.node(paragraph.id)
+            self.part(parent, node, partial(self.paragraph, parent, node, paragraph, position))
 
-    def point(self, measure: URIRef, point: Point) -> None:
-        node = _iri(f"{self.plan_iri}/{segment(point.id)}")
+    def paragraph(self, parent: URIRef, node: URIRef, paragraph: Paragraph, position: int) -> None:
+        self.subdivision(node, parent, "paragraph", paragraph.id, "", position)
+        self.provision(node, paragraph, "")
+
+    def point(self, measure: URIRef, node: URIRef, point: Point) -> None:
         self.subdivision(node, measure, "point", point.id, point.label, point.number)
         self.provision(node, point, point.label)
         self.paragraphs(node, point.paragraphs)
 
-    def task(self, section: URIRef, task: Task) -> None:
+    def task(self, section: URIRef, node: URIRef, task: Task) -> None:
         add = self.add
-        node = _iri(f"{self.plan_iri}/{segment(task.id)}")
         self.subdivision(node, section, "task", task.id, task.label, task.number)
         self.provision(node, task, task.label)
         self.paragraphs(node, task.paragraphs)
@@ -312,16 +333,17 @@ class _Writer:
             add((node, FGF.measuresHeading, heading))
             self.block(heading, task.measures_heading, 1)
         for measure in task.measures:
-            self.measure(node, measure)
+            child = self.node(measure.id)
+            self.part(node, child, partial(self.measure, node, child, measure))
 
-    def measure(self, task: URIRef, measure: Measure) -> None:
-        node = _iri(f"{self.plan_iri}/{segment(measure.id)}")
+    def measure(self, task: URIRef, node: URIRef, measure: Measure) -> None:
         self.subdivision(node, task, "measure", measure.id, measure.label, measure.number)
         self.add((node, FGF.numbered, self.lit(measure.numbered)))
         self.provision(node, measure, measure.label)
         self.paragraphs(node, measure.paragraphs)
         for point in measure.points:
-            self.point(node, point)
+            child = self.node(point.id)
+            self.part(node, child, partial(self.point, node, child, point))
 
     def plan(self, plan: Plan) -> None:
         add = self.add
@@ -366,7 +388,8 @@ class _Writer:
             add((node, FGF.frontMatter, front))
             self.block(front, block, i)
         for section in plan.sections:
-            self.section(node, section)
+            child = self.node(section.id)
+            self.part(node, child, partial(self.section, node, child, section))
         for i, block in enumerate(plan.back, 1):
             back = _iri(f"{self.plan_iri}/back_{i}")
             add((node, FGF.backMatter, back))
@@ -446,6 +469,120 @@ class _Writer:
             add((successor, ORG.resultedFrom, event))
             if agency.dissolved is not None:
                 add((event, DCT.date, self.lit(f"{agency.dissolved:04d}", datatype=XSD.gYear)))
+
+    def cite(self, plan: Plan) -> None:
+        """Notes every registry agent and role the plan cites, as writing it does, without
+        writing it: by parts, the agents and roles are described before the rest is written."""
+        if plan.issuer is not None and plan.issuer_id is not None:
+            self.known_agent(plan.issuer_id)
+        responsibilities = [*plan.standing]
+        for item in _provisions(plan):
+            if item.responsibility is not None:
+                responsibilities.append(item.responsibility)
+        for resp in responsibilities:
+            for assignment in resp.assignments:
+                self.roles_cited.add(assignment.role)
+                if assignment.agency_id is not None:
+                    self.known_agent(assignment.agency_id)
+
+    def units(self, plan: Plan) -> Iterator[tuple[URIRef, Callable[[], None]]]:
+        """By parts (`whole` False): the plan and each of its subdivisions, each with what
+        writes it (its own triples and the links to its subdivisions), in writing order."""
+        root = _iri(self.plan_iri)
+        yield root, partial(self.plan, plan)
+        for section in plan.sections:
+            node = self.node(section.id)
+            yield node, partial(self.section, root, node, section)
+            yield from self.paragraph_units(node, section.paragraphs)
+            for task in section.tasks:
+                task_node = self.node(task.id)
+                yield task_node, partial(self.task, node, task_node, task)
+                yield from self.paragraph_units(task_node, task.paragraphs)
+                for measure in task.measures:
+                    measure_node = self.node(measure.id)
+                    yield measure_node, partial(self.measure, task_node, measure_node, measure)
+                    yield from self.paragraph_units(measure_node, measure.paragraphs)
+                    for point in measure.points:
+                        point_node = self.node(point.id)
+                        yield point_node, partial(self.point, measure_node, point_node, point)
+                        yield from self.paragraph_units(point_node, point.paragraphs)
+
+    def paragraph_units(
+        self, parent: URIRef, paragraphs: tuple[Paragraph, ...]
+    ) -> Iterator[tuple[URIRef, Callable[[], None]]]:
+        for position, paragraph in enumerate(paragraphs, 1):
+            node = self.node(paragraph.id)
+            yield node, partial(self.paragraph, parent, node, paragraph, position)
+
+
+def _provisions(plan: Plan) -> Iterator[Task | Measure | Point | Paragraph]:
+    for section in plan.sections:
+        yield from section.paragraphs
+        for task in section.tasks:
+            yield task
+            yield from task.paragraphs
+            for measure in task.measures:
+                yield measure
+                yield from measure.paragraphs
+                for point in measure.points:
+                    yield point
+                    yield from point.paragraphs
+
+
+Add = Callable[[Triple], object]
+Unit = tuple[str, Callable[[Add], None]]
+"""An IRI and what writes a unit's triples into an `add` (`triple_units`)."""
+
+
+def triple_units(
+    plan: Plan, registry: Registry | None, base: str, lit: Callable[..., Any] = Literal
+) -> tuple[list[Unit], Callable[[], None], str]:
+    """The plan's triples by units, so that a unit's triples can be grouped by subject apart
+    from the rest: the plan and each subdivision is a unit (its own triples, and `eli:has_part`
+    to its subdivisions), whose every subject is its IRI or starts with its IRI and `/`; the
+    first unit, whose IRI is "", describes the registry's agents and the roles the plan cites.
+    The triples of all units are those of `write_triples`. `check`, once every unit is
+    written, raises `ExportError` if a unit cited or linked what the units do not describe
+    (a bug). Also the plan's IRI. `base` has been through `check_base`."""
+    registry = registry if registry is not None else default_registry()
+    writer = _Writer(_refuse, plan, registry, base, lit, whole=False)
+    writer.cite(plan)
+    roles = set(writer.roles_cited)
+    described: list[int] = []
+
+    def run(write: Callable[[], None]) -> Callable[[Add], None]:
+        def into(add: Add) -> None:
+            writer.add = add
+            try:
+                write()
+            finally:
+                writer.add = _refuse
+
+        return into
+
+    def cited() -> None:
+        writer.roles()
+        writer.agencies()
+        described.append(len(writer.agents))
+
+    units: list[Unit] = [("", run(cited))]
+    units.extend((str(node), run(write)) for node, write in writer.units(plan))
+
+    def check() -> None:
+        linked = {str(node) for node in writer.linked}
+        if (
+            described != [len(writer.agents)]
+            or writer.roles_cited != roles
+            or len(linked) != len(writer.linked)
+            or linked != {iri for iri, _ in units[2:]}
+        ):
+            raise ExportError("the plan's triples by units differ from its triples: a bug")
+
+    return units, check, writer.plan_iri
+
+
+def _refuse(triple: Triple) -> None:
+    raise ExportError(f"a triple written outside a unit: {triple}")
 
 
 def write_triples(
