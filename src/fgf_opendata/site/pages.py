@@ -16,8 +16,8 @@ the deadline page the `LIST_LIMIT` earliest deadlines and the first `LIST_LIMIT`
 one, and each list cut there says how many it leaves out. The numbers (per kind, per agency and
 role, per month, per pair of agencies) always count every item: `site_data` walks each plan
 once, and makes an `Item` only of what a page shows. Real plans are far below the limit (the
-largest of the test corpus has a few hundred items); a generated plan of 99,900 tasks is not,
-and its package holds every item for whoever needs them all.
+reference plan has 105 items, the largest of the test corpus 149); a generated plan of 99,900
+tasks is not, and its package holds every item for whoever needs them all.
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ __all__ = [
     "agency_load",
     "deadline_series",
     "item_of",
-    "plan_view",
     "site_data",
     "source_anchors",
     "source_pieces",
@@ -307,11 +306,6 @@ def _below(node: Any, within: str) -> Iterator[tuple[Any, str]]:
             yield from _below(kid, below)
 
 
-def plan_view(plan: Plan, text: str, *, limit: int = LIST_LIMIT) -> PlanView:
-    """The page data of `plan`, whose spans point into `text`: its first `limit` items."""
-    return site_data([(plan, text)], limit=limit).views[0]
-
-
 # --- the source text, cut at the spans ---------------------------------------------------------
 
 
@@ -327,7 +321,8 @@ class SourcePiece:
 
 
 def source_pieces(view: PlanView) -> tuple[SourcePiece, ...]:
-    """The source text as runs of text between the openings and closings of every node's span.
+    """The source text as runs of text between the openings and closings of the span of every
+    item the plan page shows (the text stays whole: past them it runs on unmarked).
 
     Spans that nest or are disjoint each become one element; a span that crosses one opened
     before it is left out (its node then links to its line instead), so the pieces always
