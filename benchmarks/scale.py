@@ -26,9 +26,11 @@ pieces, and the Turtle of a big plan is written in parts by subject range, each 
 run of the writer (`linked.outputs._plan_rows`: two parts here, 7 s more CPU), so half the
 grouped triples are in memory at once. Peaks per stage (in process, `--no-site`): parse
 476 MB, data files 700, database 602, Turtle 917 (the plan and half the groups), JSON-LD 753,
-the gate 812; 919 MiB in all. `fgf build` (this runner): 964 MiB with the site, 926 with
-`--no-site` (medians of 3: 81 s and 64 s of CPU, the machine loaded 4 to 12: CPU time grows with
-the load; 74-76 s and 58 s before, loaded 9). What stays throughout is the plan: 390 MB for
+the gate 812; 919 MiB in all. `fgf build` (this runner): 926 MiB with the site and with
+`--no-site` (medians of 3: 62.9 s and 61.8 s of CPU; idle, 61.6 s and 62.2 s of wall clock).
+The site adds about a second: `site_files` alone 0.86 s of CPU and 26 MiB (13 MB of pages),
+where it took 17.5 s and 450 MiB (150 MB of pages, the plan page 79 MB) and the build 78 s
+and 965 MiB, before its pages listed at most 1,000 rows (`site.pages.LIST_LIMIT`). What stays throughout is the plan: 390 MB for
 100,000 tasks, of which pydantic's per-instance overhead is most (a Task 1.2 KB, each of its two Spans
 470 B, its Responsibility 700 B: sys.getsizeof over the model of 20,000 tasks). A copy of
 that model as plain slotted objects, sharing its strings and numbers, takes 9 MB more than
