@@ -75,6 +75,12 @@ def pages(site: Mapping[str, bytes]) -> Iterator[tuple[str, Any]]:
 def test_every_page_is_valid_html_with_the_basics_of_accessibility(
     site: dict[str, bytes],
 ) -> None:
+    check_pages(site)
+
+
+def check_pages(site: Mapping[str, bytes]) -> None:
+    """Every page parses strictly, with a language, a title, one h1, no skipped heading level,
+    alt text on every image, unique ids, and nothing loaded from outside the site."""
     for path, tree in pages(site):
         assert tree.get("lang") == "zh-Hans", path
         assert tree.find("head/meta[@charset]").get("charset") == "utf-8", path
@@ -96,6 +102,12 @@ def test_every_page_is_valid_html_with_the_basics_of_accessibility(
 def test_every_link_inside_the_site_resolves(
     site: dict[str, bytes], package_files: dict[str, bytes]
 ) -> None:
+    check_links(site, package_files)
+
+
+def check_links(site: Mapping[str, bytes], package_files: Mapping[str, bytes]) -> None:
+    """Every link and source inside the site names a page of it (and an id on that page) or
+    a file of the package beside it."""
     ids = {path: {e.get("id") for e in tree.iter() if e.get("id")} for path, tree in pages(site)}
     for path, tree in pages(site):
         for element in elements(tree, "a", "img", "script", "link"):

@@ -163,3 +163,40 @@ def test_charts_load_and_the_plan_reads_without_scripts(
         plain.screenshot(path=str(ARTIFACTS / "plan-no-script.png"))
     finally:
         context.close()
+
+
+def test_a_large_plan_shows_its_first_items_and_says_so(
+    page: Any, tmp_path: Path, registry: Registry
+) -> None:
+    """A plan past the page's limit (tests/test_site_large.py): the plan page reads and
+    filters the items it shows, says how many it leaves out, and an agency's page links only
+    to items that are there."""
+    from fgf_opendata.site.pages import LIST_LIMIT
+    from test_site_large import large_site
+
+    plan, _, files = large_site(2500, registry)
+    for path, data in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+    page.goto((tmp_path / "plans" / f"{plan.id}.html").as_uri())
+    assert page.locator(".cut").first.is_visible()
+    assert "共 2507 项" in page.locator(".cut").first.inner_text()
+    order = ["preamble_1"] + [i for s in plan.sections for i in (s.id, *(t.id for t in s.tasks))]
+    on_page = set(order[:LIST_LIMIT])
+    shown = [t for s in plan.sections for t in s.tasks if t.id in on_page]
+    count = page.locator("#filter-count")
+    assert count.get_attribute("data-count") == str(len(shown))
+    page.select_option("#filter-agency", "mof")
+    citing_mof = [
+        t for t in shown if any(a.agency_id == "mof" for a in t.responsibility.assignments)
+    ]
+    assert count.get_attribute("data-count") == str(len(citing_mof))
+    shot(page, "large-plan-filtered-mof")
+    page.goto((tmp_path / "agencies" / "mof.html").as_uri())
+    linked = page.locator("tbody a[href*='plans/']")
+    assert linked.count() == len(citing_mof)
+    assert page.locator("tbody tr").count() == min(citing(plan, "mof"), LIST_LIMIT)
+    shot(page, "large-plan-agency-mof")
+    linked.last.click()
+    page.wait_for_url(f"**/plans/{plan.id}.html#{citing_mof[-1].id}")
+    assert page.locator(":target").get_attribute("id") == citing_mof[-1].id

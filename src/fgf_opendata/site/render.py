@@ -11,6 +11,10 @@ same bytes (no timestamps; charts with fixed ids). Paths are relative to the sit
     deadlines.html           what is due by year and month, and what has no deadline
     charts.html, charts/*.svg   the three charts, each with its numbers as a table
     static/site.css, static/filter.js
+
+No list on a page grows without bound: past `pages.LIST_LIMIT` rows (items of a plan, of an
+agency, deadlines) a page shows the first ones and says how many it leaves out; the numbers
+count everything, and the source text page is always whole.
 """
 
 from __future__ import annotations
@@ -32,17 +36,14 @@ from ..publication import DESCRIPTOR, GENERATOR, LANDING_PAGE
 from ..tabular.descriptor import source_path
 from . import cache, charts
 from .pages import (
+    LIST_LIMIT,
     ROLES,
     PlanView,
-    agency_entries,
     agency_load,
-    co_assignments,
-    deadline_groups,
     deadline_series,
-    plan_view,
+    site_data,
     source_anchors,
     source_pieces,
-    unknown_names,
 )
 
 __all__ = ["corpus_site_files", "site_files"]
@@ -110,13 +111,14 @@ def corpus_site_files(
     package_href: str | None = "../",
 ) -> dict[str, bytes]:
     """The site of several plans, each given with the source text its spans point into."""
-    views = [plan_view(plan, text) for plan, text in plans]
+    data = site_data(plans)
+    views = data.views
     env = _environment(cache.cache_folder("templates"))
     descriptor = _descriptor(package_files)
-    entries = agency_entries(views)
-    loads = agency_load(entries, registry)
-    deadlines = deadline_groups(views)
-    pairs = co_assignments(views)
+    entries = data.entries
+    loads = agency_load(data.roles, registry)
+    deadlines = data.deadlines
+    pairs = data.pairs
     common = {
         "generator": GENERATOR,
         "views": views,
@@ -124,6 +126,7 @@ def corpus_site_files(
         "roles": ROLES,
         "role_zh": {role: ROLE_LABELS[role][0] for role in ROLES},
         "registry": registry,
+        "limit": LIST_LIMIT,
     }
 
     def page(template: str, depth: int, **values: Any) -> bytes:
@@ -158,9 +161,8 @@ def corpus_site_files(
         )
         files[f"text/{view.id}.html"] = page("text.html", 1, view=view, pieces=pieces)
 
-    files["agencies/index.html"] = page(
-        "agencies.html", 1, loads=loads, unknown=unknown_names(views)
-    )
+    files["agencies/index.html"] = page("agencies.html", 1, loads=loads, unknown=data.unknown)
+    by_id = {load.agency_id: load for load in loads}
     for agency_id, rows in entries.items():
         agency = registry.get(agency_id)
         files[f"agencies/{agency_id}.html"] = page(
@@ -169,7 +171,7 @@ def corpus_site_files(
             agency=agency,
             agency_id=agency_id,
             rows=rows,
-            load=next(load for load in loads if load.agency_id == agency_id),
+            load=by_id[agency_id],
             cited=entries.keys(),
         )
 
