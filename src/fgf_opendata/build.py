@@ -388,8 +388,8 @@ def check_build(
     The files are made in a temporary folder (so a big plan's are never all in memory), not
     synced to disk (they are thrown away: eighty fsyncs were two thirds of the check's time
     in process), and compared by size and sha256; `target` is only read, and no gate runs: a
-    fresh package is byte-identical to a built one, which passed the gates when it was built. `site` compares
-    the site under `site/` too.
+    fresh package is byte-identical to a built one, which passed the gates when it was built.
+    `site` compares the site under `site/` too.
     """
     registry = registry if registry is not None else default_registry()
     plan, _ = _parse(text, registry)
