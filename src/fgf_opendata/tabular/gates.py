@@ -8,6 +8,8 @@ raising for content problems):
    a remote path or profile becomes a finding instead of a download.
 2. the official Data Package v2.0 profiles (`data/profiles/`, JSON Schema draft-07) on the
    descriptor, every Table Schema and every dialect; frictionless 5 checks only part of v2.
+   An inline part equal to one the library writes (`library_parts`, constants the test suite
+   checks against both profiles) is not validated again.
 3. the project's own rules, on the CSV rows: ids unique, every subject_id a task, measure or
    the plan, every task and measure assigned to an agency, agency ids known, no deadline
    before the date of issue, spans that slice the source text to the row's text.
