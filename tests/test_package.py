@@ -414,6 +414,29 @@ def test_check_finds_missing_and_extra_files(copy: Path, reference_text: str) ->
     )
 
 
+def test_check_syncs_nothing_a_build_syncs_everything(
+    copy: Path, reference_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `--check` throws its files away: syncing each (half a second here) buys nothing, while
+    # a build must have every file on disk before it swaps the folder in.
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    assert check_build(reference_text, copy, linked=_no_linked) == ()
+    assert synced == []
+    changed = reference_text.replace("完善常态化", "完善", 1)
+    build_package(changed, copy, linked=_no_linked)
+    built = len(synced)
+    assert built >= len(_snapshot(copy))
+    assert check_build(changed, copy, linked=_no_linked) == ()
+    assert len(synced) == built
+
+
 # --- the command ------------------------------------------------------------------------------
 
 

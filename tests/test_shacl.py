@@ -19,6 +19,7 @@ from fgf_opendata.linked.shacl import (
     check_linked,
     check_plan_graph,
     dcat_ap_shapes,
+    plan_shapes,
 )
 from fgf_opendata.linked.syntax import parse_turtle, serialize_turtle
 from fgf_opendata.linked.vocab import (
@@ -293,6 +294,20 @@ def test_dcat_ap_files_are_the_reference_copies() -> None:
     assert (
         "DCAT-AP 3.0.1, © European Union, CC-BY 4.0, https://github.com/SEMICeu/DCAT-AP" in readme
     )
+
+
+def test_the_shapes_are_the_graphs_rdflib_reads() -> None:
+    # `_shapes` reads them with oxigraph; rdflib's parser is the reference.
+    from rdflib.compare import isomorphic
+
+    data = ROOT / "src" / "fgf_opendata" / "data"
+    by_rdflib = Graph().parse(data / "fgf-shapes.ttl", format="turtle")
+    assert isomorphic(plan_shapes(), by_rdflib)
+    dcat = Graph()
+    for name in DCAT_AP_FILES:
+        dcat.parse(data / "dcat-ap" / name, format="turtle")
+    assert isomorphic(dcat_ap_shapes(), dcat)
+    assert len(dcat_ap_shapes()) == len(dcat) > 1000
 
 
 def test_shapes_never_import() -> None:

@@ -221,9 +221,12 @@ def _assert_alike(data: Graph, broken: list[Breakage], shapes: Graph) -> None:
 
 def test_pyshacl_is_restored_after_a_run(small_graph: Graph, shapes: Graph) -> None:
     import pyshacl.shape
+    from pyshacl.constraints.constraint_component import ConstraintComponent
     from pyshacl.constraints.core.logical_constraints import OrConstraintComponent
 
     before = OrConstraintComponent._evaluate_or_constraint
+    describe = ConstraintComponent.make_v_result_description
     report(small_graph, shapes)
     assert OrConstraintComponent._evaluate_or_constraint is before
+    assert ConstraintComponent.make_v_result_description is describe
     assert type(pyshacl.shape.CONSTRAINT_PARAMS[0]) is list  # type: ignore[attr-defined]

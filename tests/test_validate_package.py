@@ -232,6 +232,43 @@ def test_fields_match_as_the_spec_writes_it_fails_the_buggy_profile(package: Pat
     assert ("table-schema-profile-error", "tasks") in {(f.code, f.where) for f in report.findings}
 
 
+def test_the_library_parts_conform_to_the_package_profile_too(built: Path) -> None:
+    # `validate_package` leaves the library's own parts out of both profile checks: that is
+    # only the same when each conforms to the package profile's definition as well.
+    from fgf_opendata.tabular.profiles import library_parts, profile_errors
+
+    descriptor = _descriptor(built)
+    inline = [r[k] for r in descriptor["resources"] for k in ("schema", "dialect") if k in r]
+    assert all(part in inline for part in library_parts())
+    assert list(profile_errors("datapackage", descriptor)) == []
+
+
+BROKEN_DESCRIPTORS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "a licence without a name": lambda d: d.update(licenses=[{"title": "CC BY"}]),
+    "a schema of another profile": lambda d: d["resources"][2]["schema"].update(
+        fieldsMatch="exact"
+    ),
+    "a field of no type": lambda d: d["resources"][3]["schema"]["fields"][0].update(type="x"),
+    "a dialect of a number": lambda d: d["resources"][2]["dialect"].update(delimiter=1),
+    "a schema of a string": lambda d: d["resources"][4].update(schema=7),
+    "a resource without path or data": lambda d: d["resources"][1].pop("path"),
+    "a resource name of a number": lambda d: d["resources"][0].update(name=5),
+}
+
+
+@pytest.mark.parametrize("edit", BROKEN_DESCRIPTORS.values(), ids=BROKEN_DESCRIPTORS)
+def test_trusting_the_library_parts_finds_the_same(
+    built: Path, edit: Callable[[dict[str, Any]], None]
+) -> None:
+    from fgf_opendata.tabular.profiles import library_parts, profile_findings
+
+    descriptor = _descriptor(built)
+    edit(descriptor)
+    every = profile_findings(built, descriptor)
+    assert every  # the edit breaks a profile
+    assert profile_findings(built, descriptor, library_parts()) == every
+
+
 def test_a_descriptor_without_schema_is_not_v2(package: Path) -> None:
     report = _break_descriptor(package, lambda d: d.pop("$schema"))
     assert "not-data-package-v2" in {f.code for f in report.findings}

@@ -59,15 +59,18 @@ class _Hashing:
 
 class FileSet(Mapping[str, bytes]):
     """The files of a package, each written once, as it is made, into `folder` (None: kept in
-    memory), of which only the size and sha256 stay in memory (`stat`).
+    memory), of which only the size and sha256 stay in memory (`stat`). Each file is synced to
+    disk as it is closed, unless `synced` is False: files made only to be compared and thrown
+    away (`build.check_build`) need not outlive a crash.
 
     As a mapping (path -> bytes, in path order) it reads a file back whole when asked for it,
     so code that reads a package's files takes it as it takes a dict; what needs only sizes and
     checksums asks `stat_of`, which reads nothing. A plan of 100,000 tasks makes 1.3 GB of
     files, which a build no longer holds at once."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, *, synced: bool = True) -> None:
         self.folder = folder
+        self.synced = synced
         self._stats: dict[str, FileStat] = {}
         self._data: dict[str, bytes] = {}
 
@@ -94,14 +97,15 @@ class FileSet(Mapping[str, bytes]):
 
     def moved(self, folder: Path) -> FileSet:
         """The same files, now in `folder` (where `publish` put them)."""
-        moved = FileSet(folder)
+        moved = FileSet(folder, synced=self.synced)
         moved._stats, moved._data = self._stats, self._data
         return moved
 
     @contextmanager
     def writer(self, path: str) -> Iterator[BinaryIO]:
         """A binary writer for the file at `path` (new, a safe relative path): what is written
-        goes to its file, hashed on the way, and the file is synced when the block ends."""
+        goes to its file, hashed on the way, and the file is synced when the block ends (unless
+        the set is not `synced`)."""
         if not is_safe_path(path):
             raise ExportError(f"{path!r} cannot be a file of the package")
         if path in self._stats:
@@ -117,8 +121,9 @@ class FileSet(Mapping[str, bytes]):
             with open(file, "wb") as handle:
                 out = _Hashing(handle)
                 yield cast(BinaryIO, out)
-                handle.flush()
-                os.fsync(handle.fileno())
+                if self.synced:
+                    handle.flush()
+                    os.fsync(handle.fileno())
         self._stats[path] = (out.size, f"sha256:{out.sha256.hexdigest()}")
 
     def add(self, path: str, data: bytes | Iterable[bytes]) -> None:

@@ -16,6 +16,9 @@ conforms to some member gets none, one that conforms to none gets one, and the m
 own results are never reported (SHACL 1.0, 4.6.3). What it skips is a member that could only
 raise an error for a malformed shape; the packaged shapes are checked (tests/test_shacl*.py),
 and a differential test compares both ways on the reference and on broken graphs.
+
+Why pyshacl and not a faster engine: docs/shacl-engines.md (pyrudof 0.3.35 misses results
+SHACL 1.0 requires, on the same broken graphs).
 """
 
 from __future__ import annotations
@@ -53,17 +56,30 @@ def _read(*parts: str) -> str:
     return resources.files("fgf_opendata").joinpath("data", *parts).read_text("utf-8")
 
 
+def _shapes(*files: tuple[str, ...]) -> Graph:
+    """The packaged Turtle files as one graph, read by oxigraph (a third of the time of
+    rdflib's parser, the same graph: a test compares them), by rdflib where oxigraph refuses."""
+    from .rdfload import load, to_rdflib
+
+    graph = Graph(bind_namespaces="none")
+    for parts in files:
+        text = _read(*parts)
+        triples = load(text.encode("utf-8"), "turtle")
+        if triples is None:
+            graph.parse(data=text, format="turtle")
+        else:
+            to_rdflib(triples, graph)
+    return graph
+
+
 def plan_shapes() -> Graph:
     """The project's shapes for the plan graph (`data/fgf-shapes.ttl`)."""
-    return Graph(bind_namespaces="none").parse(data=_read("fgf-shapes.ttl"), format="turtle")
+    return _shapes(("fgf-shapes.ttl",))
 
 
 def dcat_ap_shapes() -> Graph:
     """DCAT-AP 3.0.1 shapes, range and recommended shapes, as one graph."""
-    graph = Graph(bind_namespaces="none")
-    for name in DCAT_AP_FILES:
-        graph.parse(data=_read("dcat-ap", name), format="turtle")
-    return graph
+    return _shapes(*(("dcat-ap", name) for name in DCAT_AP_FILES))
 
 
 def check_plan_graph(graph: Graph) -> tuple[Finding, ...]:
@@ -164,24 +180,36 @@ def _quicker_pyshacl() -> Iterator[None]:
     `sh:or` checks members in order and stops at the first the value node conforms to (see the
     module's docstring), and a shape's constraint parameters are looked up in a set rather
     than a list of forty IRIs (two thirds of a million `URIRef.__eq__` calls on the reference
-    plan). A pyshacl without what this replaces is left as it is: slower, as right."""
+    plan), and the text form of each result (`make_v_result_description`, for the text report
+    that `report` throws away; a tenth of the time, mostly for the results of `sh:not` and
+    `sh:or` members that are never reported) is left empty. The report graph is the same. A
+    pyshacl without what this replaces is left as it is: slower, as right."""
     import pyshacl.shape as shape_module
     from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+    from pyshacl.constraints.constraint_component import ConstraintComponent
     from pyshacl.constraints.core.logical_constraints import OrConstraintComponent
 
     original = OrConstraintComponent.__dict__.get("_evaluate_or_constraint")
+    describe = ConstraintComponent.__dict__.get("make_v_result_description")
     own = (ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP)  # what pyshacl caches there
     cached = getattr(shape_module, "CONSTRAINT_PARAMS", own)
-    if original is None or cached != own:
+    if original is None or describe is None or cached != own:
         yield
         return
     OrConstraintComponent._evaluate_or_constraint = _first_conforming  # type: ignore[method-assign]
+    ConstraintComponent.make_v_result_description = _no_description  # type: ignore[method-assign]
     shape_module.CONSTRAINT_PARAMS = (_ListWithSet(ALL_CONSTRAINT_PARAMETERS), own[1])  # type: ignore[attr-defined]
     try:
         yield
     finally:
         OrConstraintComponent._evaluate_or_constraint = original  # type: ignore[method-assign]
+        ConstraintComponent.make_v_result_description = describe  # type: ignore[method-assign]
         shape_module.CONSTRAINT_PARAMS = own  # type: ignore[attr-defined]
+
+
+def _no_description(self: Any, *args: Any, **kwargs: Any) -> str:
+    """The text of a result in pyshacl's text report, which `report` does not read."""
+    return ""
 
 
 class _ListWithSet(list[Any]):
