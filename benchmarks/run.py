@@ -583,28 +583,35 @@ def bench_query(runs: int, corpora: dict[int, list[Path]], work: Path) -> list[R
 
     results = []
     for name in QUERIES:
-        medians = _interleaved_medians(
-            runs,
-            {
-                "large": query(name, folders[large], env),
-                "small": query(name, folders[small], env),
-                "small-nt": query(name, folders[small], no_store),
-            },
-        )
-        results.append(
-            Result(
-                "5 corpus query",
-                f"fgf query --example {name}, {large} plans (store)",
-                medians["large"],
-                "s",
-                f"N-Triples, {small} plans",
-                medians["small-nt"],
-                medians["small"] / medians["small-nt"],
-                f"<= 2 s cold (ratio: store / N-Triples on {small} plans)",
-                medians["large"] <= 2,
+        runners = {
+            "large": query(name, folders[large], env),
+            "small": query(name, folders[small], env),
+            "small-nt": query(name, folders[small], no_store),
+        }
+        # wall time as the goal says, and the CPU time of the query process, which the other
+        # engineers' work on the same 2 cores does not inflate
+        for clock, what in ((time.perf_counter, "wall"), (_children_cpu, "CPU")):
+            medians = _interleaved_medians(runs, runners, clock=clock)
+            results.append(
+                Result(
+                    "5 corpus query",
+                    f"fgf query --example {name}, {large} plans (store), {what}",
+                    medians["large"],
+                    "s",
+                    f"N-Triples, {small} plans",
+                    medians["small-nt"],
+                    medians["small"] / medians["small-nt"],
+                    f"<= 2 s cold (ratio: store / N-Triples on {small} plans)",
+                    medians["large"] <= 2,
+                )
             )
-        )
     return results
+
+
+def _children_cpu() -> float:
+    """User and system seconds of every child process ended so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _table(results: list[Result]) -> str:
