@@ -430,7 +430,9 @@ def bench_corpus(runs: int, corpora: dict[int, list[Path]], work: Path) -> list[
     for count, paths in corpora.items():
         out = work / f"corpus-{count}"
         # the build as the goal counts it: the store and the site are timed apart
-        samples = [_build_corpus(paths, out, "--no-store", "--no-site") for _ in range(runs)]
+        samples = [
+            _build_corpus(paths, out, "--no-store", "--no-site", "--no-cache") for _ in range(runs)
+        ]
         figures[count] = (
             statistics.median(s[0] for s in samples),
             max(s[1] for s in samples),
@@ -441,6 +443,7 @@ def bench_corpus(runs: int, corpora: dict[int, list[Path]], work: Path) -> list[
     scale = large / small
     ratio = wall_large / wall_small
     return [
+        *bench_incremental(max(2, runs), corpora[large], work),
         Result(
             "4 corpus build",
             f"fgf build {large} plans",
@@ -463,6 +466,64 @@ def bench_corpus(runs: int, corpora: dict[int, list[Path]], work: Path) -> list[
             "< 1024 MB",
             peak_large < 1024,
         ),
+    ]
+
+
+def _touch_one_plan(path: Path) -> None:
+    """A change to one plan that keeps it a plan with the same id: a word added to its first
+    numbered section."""
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("（一）", "（一）切实", 1)
+    if changed == text:
+        raise RuntimeError(f"{path} has no （一） to change")
+    path.write_text(changed, encoding="utf-8")
+
+
+def bench_incremental(runs: int, paths: list[Path], work: Path) -> list[Result]:
+    """Issue 14 goal 4: `fgf build` of the corpus after one plan changed (the cache holding
+    every other plan) against the full build (`--no-cache`: every plan parsed), both without
+    the store and the site, each timed from a cold process; a cache folder of its own."""
+    sources = work / f"incremental-{len(paths)}"
+    shutil.rmtree(sources, ignore_errors=True)
+    sources.mkdir(parents=True)
+    for path in paths:
+        shutil.copy(path, sources / path.name)
+    out = work / f"incremental-{len(paths)}-out"
+    cache = work / "incremental-cache"
+    environ = {**os.environ, "FGF_CACHE_DIR": str(cache)}
+    argv = [*_fgf(), "build", str(sources), "-o", str(out), "-q", "--no-store", "--no-site"]
+
+    def timed(*extra: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([*argv, *extra], env=environ, capture_output=True, check=True)
+        return time.perf_counter() - start
+
+    full = [timed("--no-cache") for _ in range(runs)]
+    cold = timed()  # the first build with the cache: every plan parsed and kept
+    changed = []
+    for run in range(runs):
+        # a different plan each run, so each build finds exactly one source not cached
+        _touch_one_plan(sources / paths[len(paths) // 2 + run].name)
+        changed.append(timed())
+    full_median, changed_median = statistics.median(full), statistics.median(changed)
+    print(
+        f"  {len(paths)} plans: full {full_median:.1f} s, first with the cache {cold:.1f} s, "
+        f"one plan changed {changed_median:.2f} s",
+        file=sys.stderr,
+        flush=True,
+    )
+    return [
+        Result(
+            "4 corpus build",
+            f"fgf build {len(paths)} plans, one changed (cache)",
+            changed_median,
+            "s",
+            f"full build, {len(paths)} plans (--no-cache)",
+            full_median,
+            changed_median / full_median,
+            "<= 0.05x the full build",
+            changed_median <= 0.05 * full_median,
+        )
     ]
 
 
@@ -522,28 +583,35 @@ def bench_query(runs: int, corpora: dict[int, list[Path]], work: Path) -> list[R
 
     results = []
     for name in QUERIES:
-        medians = _interleaved_medians(
-            runs,
-            {
-                "large": query(name, folders[large], env),
-                "small": query(name, folders[small], env),
-                "small-nt": query(name, folders[small], no_store),
-            },
-        )
-        results.append(
-            Result(
-                "5 corpus query",
-                f"fgf query --example {name}, {large} plans (store)",
-                medians["large"],
-                "s",
-                f"N-Triples, {small} plans",
-                medians["small-nt"],
-                medians["small"] / medians["small-nt"],
-                f"<= 2 s cold (ratio: store / N-Triples on {small} plans)",
-                medians["large"] <= 2,
+        runners = {
+            "large": query(name, folders[large], env),
+            "small": query(name, folders[small], env),
+            "small-nt": query(name, folders[small], no_store),
+        }
+        # wall time as the goal says, and the CPU time of the query process, which the other
+        # engineers' work on the same 2 cores does not inflate
+        for clock, what in ((time.perf_counter, "wall"), (_children_cpu, "CPU")):
+            medians = _interleaved_medians(runs, runners, clock=clock)
+            results.append(
+                Result(
+                    "5 corpus query",
+                    f"fgf query --example {name}, {large} plans (store), {what}",
+                    medians["large"],
+                    "s",
+                    f"N-Triples, {small} plans",
+                    medians["small-nt"],
+                    medians["small"] / medians["small-nt"],
+                    f"<= 2 s cold (ratio: store / N-Triples on {small} plans)",
+                    medians["large"] <= 2,
+                )
             )
-        )
     return results
+
+
+def _children_cpu() -> float:
+    """User and system seconds of every child process ended so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _table(results: list[Result]) -> str:

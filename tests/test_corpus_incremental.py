@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REFERENCE
-from fgf_opendata import corpus as corpus_module
 from fgf_opendata.corpus import build_corpus
+from fgf_opendata.corpus import chunks as chunks_module
 
 GENRE = Path(__file__).parent / "cases" / "genre"
 FIRST = ("flat-items.txt", "deadline-forms.txt", "articles-only.txt")
@@ -26,13 +26,13 @@ def _files(folder: Path) -> dict[str, bytes]:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The sources parsed (not taken from the cache), in order."""
     seen: list[str] = []
-    real = corpus_module._chunk
+    real = chunks_module.chunk
 
     def counting(path: Path, *args: object) -> object:
         seen.append(Path(path).name)
         return real(path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(corpus_module, "_chunk", counting)
+    monkeypatch.setattr(chunks_module, "chunk", counting)
     return seen
 
 
