@@ -34,12 +34,12 @@ triples, about 6.5 µs each. Where it goes, at 5,000 tasks (242,000 triples, loa
 writer 0.14 s, oxigraph's terms and the order 0.6, the JSON-LD nodes 0.7 (their encoding 0.15
 of it), oxigraph's serializer 0.15: Python's work per triple, not memory. Peaks per stage
 (`build_package` with the site, sampled every 5 ms, loaded 10): parse 478 MiB, data files 700
-(`ru_maxrss` 806), database 603, linked outputs 641, site 965 (the peak of the build), gate
-807. `fgf build` (this runner, medians of 3, loaded 5-10): 64 s of CPU, 118 s wall, 942 MiB
-(before, idle: 76 s, 76.5 s, 975 MiB). The site adds about a second: `site_files` alone 0.86 s
-of CPU and 26 MiB (13 MB of pages), where it took 17.5 s and 450 MiB (150 MB of pages, the
-plan page 79 MB) before its pages listed at most 1,000 rows (`site.pages.LIST_LIMIT`).
-What stays throughout is the plan: 390 MB for
+(`ru_maxrss` 806), database 603, linked outputs 641, site 965 (then the peak of the build),
+gate 807. The site now adds about a second: `site_files` alone 0.86 s of CPU and 26 MiB (13 MB
+of pages), where it took 17.5 s and 450 MiB (150 MB of pages, the plan page 79 MB) before its
+pages listed at most 1,000 rows (`site.pages.LIST_LIMIT`). `fgf build` (this runner, the
+machine idle, with the site): 42.5 s wall, 42.3 s of CPU, 822 MiB (before both changes, idle:
+76.5 s, 76.3 s, 975 MiB). What stays throughout is the plan: 390 MB for
 100,000 tasks, of which pydantic's per-instance overhead is most (a Task 1.2 KB, each of its two Spans
 470 B, its Responsibility 700 B: sys.getsizeof over the model of 20,000 tasks). A copy of
 that model as plain slotted objects, sharing its strings and numbers, takes 9 MB more than
