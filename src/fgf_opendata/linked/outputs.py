@@ -30,9 +30,9 @@ _TRIPLES_AT_ONCE = 2_500_000
 """About how many of a plan's triples are grouped in memory at once (some 120 bytes each, 300
 MB): a bigger plan's Turtle is written in parts by subject (`_plan_rows`), each part one more
 run of the writer (3.5 s for 100,000 tasks)."""
-_TRIPLES_PER_NODE = 48
+_TRIPLES_PER_NODE = 68
 """About how many triples a section, task or measure brings, its assignments, spans and
-deadlines included (48 in benchmarks/scale.py's plans, 80 in the reference plan's)."""
+deadlines included (68 in benchmarks/scale.py's plans, 121 in the reference plan's)."""
 
 
 def linked_outputs(

@@ -18,7 +18,7 @@ from ..model import Block, Responsibility
 from .header import NOTE, is_date_line, issuer_before
 from .nodes import construct_checked
 from .numerals import LIMIT, from_chinese, to_chinese
-from .responsibility import ResponsibilityReader
+from .responsibility import ResponsibilityReader, placed
 from .source import Source
 
 __all__ = [
@@ -852,13 +852,14 @@ def _attach_responsibility(
             pos,
             "responsibility-without-agency",
         )
+    span = source.span(pos, close + 1)
     item.responsibility = construct_checked(
         Responsibility,
         text=text[pos : close + 1],
         open_ended=parsed.open_ended,
-        assignments=parsed.assignments,
+        assignments=placed(parsed.assignments, pos + 1, span.line),
         gap=gap,
-        span=source.span(pos, close + 1),
+        span=span,
     )
     if parsed.time_clauses:
         item.time_clauses = tuple((pos + 1 + off, clause) for off, clause in parsed.time_clauses)
@@ -868,9 +869,9 @@ def _attach_responsibility(
                 Responsibility,
                 text=text[pos : close + 1],
                 open_ended=False,
-                assignments=parsed.standing,
+                assignments=placed(parsed.standing, pos + 1, span.line),
                 gap="",
-                span=source.span(pos, close + 1),
+                span=span,
             )
         )
     if parsed.declares_lead_by_position and not reader.lead_by_position:

@@ -40,13 +40,14 @@ from typing import NamedTuple
 
 from ..agencies import Registry
 from ..model import Assignment, Role
-from .nodes import construct_checked
+from .nodes import construct_checked, span_checked
 
 __all__ = [
     "ParsedResponsibility",
     "ResponsibilityReader",
     "names_a_role",
     "parse_responsibility",
+    "placed",
 ]
 
 _CLAUSE_SPLIT = re.compile(r"[，,；;]")
@@ -126,7 +127,11 @@ _NOT_A_NAME = re.compile(r"由|的|内|在|对|将|按|以下|简称|含|包括|
 
 
 class ParsedResponsibility(NamedTuple):
-    """What a responsibility line says, before it becomes a model node."""
+    """What a responsibility line says, before it becomes a model node.
+
+    The spans of its assignments are offsets within the content, on line 1: what a line says
+    does not depend on where it stands. `placed` puts them where the content stands.
+    """
 
     assignments: tuple[Assignment, ...]
     open_ended: bool
@@ -212,16 +217,38 @@ def _tokens_pattern(names: str) -> re.Pattern[str]:
     )
 
 
-@functools.lru_cache(maxsize=4096)
-def _assignment(agency: str, agency_id: str | None, role: Role, position: int) -> Assignment:
-    """An assignment node, shared between lines that cite the same actor in the same place.
-
-    Nodes are immutable and plans cite a few hundred actors in a few roles and positions, so
-    most assignments are found here instead of built; the cache is bounded all the same.
-    """
+def _assignment(
+    agency: str, agency_id: str | None, role: Role, position: int, start: int, end: int
+) -> Assignment:
+    """An assignment node whose span is `start`-`end` within the content, on line 1."""
     return construct_checked(
-        Assignment, agency=agency, agency_id=agency_id, role=role, position=position
+        Assignment,
+        agency=agency,
+        agency_id=agency_id,
+        role=role,
+        position=position,
+        span=span_checked(1, start, end),
     )
+
+
+def placed(assignments: tuple[Assignment, ...], offset: int, line: int) -> tuple[Assignment, ...]:
+    """The assignments of a `ParsedResponsibility` with their spans moved to where the content
+    stands: `offset` is where it starts in the source, `line` the line it stands on."""
+    out = []
+    for assignment in assignments:
+        fields = assignment.__dict__
+        span = fields["span"]
+        out.append(
+            construct_checked(
+                Assignment,
+                agency=fields["agency"],
+                agency_id=fields["agency_id"],
+                role=fields["role"],
+                position=fields["position"],
+                span=span_checked(line, span.start + offset, span.end + offset),
+            )
+        )
+    return tuple(out)
 
 
 class ResponsibilityReader:
@@ -247,21 +274,23 @@ class ResponsibilityReader:
         self._read_other: dict[str, _Reading] = {}
         self._ids: dict[str, str | None] = {}
 
-    def _tokenise(self, names: str) -> tuple[list[str], bool]:
-        """Cut a list of actor names into names; report whether 等 left the list open.
+    def _tokenise(self, names: str) -> tuple[list[tuple[str, int, int]], bool]:
+        """Cut a list of actor names into (name, start, end) within `names`; report whether 等
+        left the list open.
 
         A name is either one the registry pattern matched or an unknown chunk, which is never
         a registry name: a registry name there would have matched, as a separator, 等 or the
         end follows the chunk.
         """
-        tokens: list[str] = []
+        tokens: list[tuple[str, int, int]] = []
         open_ended = False
-        # Each match takes one token: 等 (group 1), a registry name or an unknown one.
-        for _, name, unknown in self._tokens.findall(names):
-            if name or unknown:
-                tokens.append(name or unknown)
-            else:
+        # Each match takes one token: 等 (group 1), a registry name (2) or an unknown one (3).
+        for match in self._tokens.finditer(names):
+            group = match.lastindex
+            if group == 1:
                 open_ended = True
+            elif group is not None:
+                tokens.append((match[group], match.start(group), match.end(group)))
         return tokens, open_ended
 
     def looks_like(self, content: str) -> bool:
@@ -308,7 +337,7 @@ class ResponsibilityReader:
         # offset, the text, the names part and the role their verb or label gives.
         sentences: list[list[tuple[int, str, str, Role | None]]] = []
         time_clauses: list[tuple[int, str]] = []
-        standing_names: list[tuple[str, Role]] = []
+        standing_names: list[tuple[int, str, Role]] = []
         lead_here = declares = has_role = False
         last_rule = ""
         role_verb = _ROLE_REVERSED.match
@@ -323,7 +352,7 @@ class ResponsibilityReader:
                     offset = pos if clause is piece else pos + piece.index(clause)
                     rule = ""
                     if clause[0] in _RULE_STARTS:
-                        rule = self._rule(clause, last_rule, standing_names)
+                        rule = self._rule(clause, offset, last_rule, standing_names)
                         if rule == "lead":
                             lead_here = True
                         elif rule == "declares":
@@ -372,14 +401,18 @@ class ResponsibilityReader:
                 roles[i] = role
             for i, (offset, clause, names, _) in enumerate(sentence):
                 first = len(assignments)
-                names = names.removeprefix("由")
+                at = offset
+                if names.startswith("由"):
+                    names, at = names[1:], offset + 1
                 joint = names.find("会同")
                 if joint > 0:
-                    named, open_list = self._cite(names[:joint], roles[i], assignments)
-                    named2, open2 = self._cite(names[joint + 2 :], "joint", assignments)
+                    named, open_list = self._cite(names[:joint], at, roles[i], assignments)
+                    named2, open2 = self._cite(
+                        names[joint + 2 :], at + joint + 2, "joint", assignments
+                    )
                     named, open_list = named or named2, open_list or open2
                 else:
-                    named, open_list = self._cite(names, roles[i], assignments)
+                    named, open_list = self._cite(names, at, roles[i], assignments)
                 # A clause that names no known actor and states a time is taken back.
                 if not named and _TIME_CLAUSE.search(clause):
                     del assignments[first:]
@@ -388,10 +421,13 @@ class ResponsibilityReader:
                     open_ended = True
         if by_position and assignments and assignments[0].role != "lead":
             first_actor = assignments[0]
-            assignments[0] = _assignment(first_actor.agency, first_actor.agency_id, "lead", 0)
+            span = first_actor.span
+            assignments[0] = _assignment(
+                first_actor.agency, first_actor.agency_id, "lead", 0, span.start, span.end
+            )
         standing: list[Assignment] = []
-        for names, role in standing_names:
-            self._cite(names, role, standing)
+        for at, names, role in standing_names:
+            self._cite(names, at, role, standing)
         if len(time_clauses) > 1:
             time_clauses.sort()
         parsed = ParsedResponsibility(
@@ -416,9 +452,15 @@ class ResponsibilityReader:
         collectives = self._collectives
         return not unknown and any(a.agency_id not in collectives for a in assignments)
 
-    def _rule(self, clause: str, last_rule: str, standing_names: list[tuple[str, Role]]) -> str:
-        """Which document rule a clause states ('' for none); a standing rule's actors are
-        added to `standing_names`."""
+    def _rule(
+        self,
+        clause: str,
+        offset: int,
+        last_rule: str,
+        standing_names: list[tuple[int, str, Role]],
+    ) -> str:
+        """Which document rule a clause (at `offset` in the content) states ('' for none); a
+        standing rule's actors are added to `standing_names`, with their offset."""
         if _LEAD_RULE.fullmatch(clause):
             return "lead"
         if last_rule == "lead" and _CARRIES_OVER.fullmatch(clause):
@@ -427,21 +469,23 @@ class ResponsibilityReader:
             match = _STANDING.fullmatch(clause)
             if match is not None:
                 role: Role = "lead" if match.group(2) == "牵头" else "responsible"
-                standing_names.append((match.group(1), role))
+                standing_names.append((offset + match.start(1), match.group(1), role))
                 return "standing"
         if last_rule == "standing" and _NOT_LISTED.fullmatch(clause):
             return "not-listed"
         return ""
 
-    def _cite(self, names: str, role: Role, out: list[Assignment]) -> tuple[bool, bool]:
-        """Append an assignment for each actor in `names`; whether one was a registry name,
-        and whether 等 left the list open."""
+    def _cite(
+        self, names: str, offset: int, role: Role, out: list[Assignment]
+    ) -> tuple[bool, bool]:
+        """Append an assignment for each actor in `names` (at `offset` in the content); whether
+        one was a registry name, and whether 等 left the list open."""
         tokens, open_ended = self._tokenise(names)
         known = self._known
         ids_by_name = self._ids_by_name
         named = False
         previous = ""
-        for name in tokens:
+        for name, start, end in tokens:
             if name in _BARE_NOUN_SET:
                 agency = _distributed(name, previous, known)
                 # A registry name counts as printed for a bare noun after it, an unknown one as
@@ -452,7 +496,7 @@ class ResponsibilityReader:
             agency_id = ids_by_name.get(agency) or self._id(agency)
             if agency_id is not None:
                 named = True
-            out.append(_assignment(agency, agency_id, role, len(out)))
+            out.append(_assignment(agency, agency_id, role, len(out), offset + start, offset + end))
         return named, open_ended
 
     def _id(self, name: str) -> str | None:
