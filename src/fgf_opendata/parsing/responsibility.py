@@ -40,9 +40,10 @@ from typing import NamedTuple
 
 from ..agencies import Registry
 from ..model import Assignment, Role
-from .nodes import construct_checked, span_checked
+from .nodes import assignment_checked, span_checked
 
 __all__ = [
+    "Cited",
     "ParsedResponsibility",
     "ResponsibilityReader",
     "names_a_role",
@@ -126,21 +127,36 @@ _NAME_SHAPE = re.compile(r"[\u4e00-\u9fff]{1,29}[部委局署办会院行社府�
 _NOT_A_NAME = re.compile(r"由|的|内|在|对|将|按|以下|简称|含|包括|其中|试行|是|为|除|时")
 
 
-class ParsedResponsibility(NamedTuple):
-    """What a responsibility line says, before it becomes a model node.
+class Cited(NamedTuple):
+    """An actor a line's content cites: an `Assignment` but for where the line stands.
 
-    The spans of its assignments are offsets within the content, on line 1: what a line says
-    does not depend on where it stands. `placed` puts them where the content stands.
+    `start` and `end` are offsets within the content: what a line says does not depend on
+    where it stands, so a line's reading is remembered by its content, and `placed` makes the
+    assignments where each line stands.
     """
 
-    assignments: tuple[Assignment, ...]
+    agency: str
+    agency_id: str | None
+    role: Role
+    position: int
+    start: int
+    end: int
+
+
+class ParsedResponsibility(NamedTuple):
+    """What a responsibility line says, before it becomes a model node."""
+
+    assignments: tuple[Cited, ...]
     open_ended: bool
     time_clauses: tuple[tuple[int, str], ...]
     """(offset within the content, clause) for clauses that only state a time limit."""
     declares_lead_by_position: bool = False
     """The line also sets the rule for the rest of the document: the first actor listed leads (列第一位者为牵头单位，下同)."""
-    standing: tuple[Assignment, ...] = ()
+    standing: tuple[Cited, ...] = ()
     """Assignments the line says hold for every later item too (以下均需试点城市政府落实，不再列出)."""
+
+
+_new_tuple = tuple.__new__  # a named tuple without the call to its __new__
 
 
 class _Reading(NamedTuple):
@@ -203,52 +219,29 @@ def parse_responsibility(
 def _tokens_pattern(names: str) -> re.Pattern[str]:
     """The pattern that cuts a list of actors, given the registry's name pattern.
 
-    Each match skips separators (、 及 和 以及 ...) and takes one token: 等, 等部门, 等单位 or
-    等部门和单位 (group 1); the longest known name that a separator, 等, the end or another known
-    name follows (group 2: 各地区各部门 is two names, 国务院职能转变协调办 is not 国务院 and a
-    remainder); or, failing both, an unknown name up to the next 、 及 等 与 (group 3). The
-    separators are taken possessively, so an unknown name never starts at one.
+    Each match takes the separators (、 及 和 以及 ...; group 1), then one token: 等, 等部门, 等单位
+    or 等部门和单位 (group 2); the longest known name that a separator, 等, the end or another
+    known name follows (group 3: 各地区各部门 is two names, 国务院职能转变协调办 is not 国务院 and a
+    remainder); or, failing both, an unknown name up to the next 、 及 等 与 (group 4). The
+    separators are taken possessively, so an unknown name never starts at one. Every character
+    but trailing separators is in some match, so the matches follow each other without a gap
+    and their offsets add up from their lengths (`findall` gives no offsets, but is quicker).
     """
     return re.compile(
-        rf"(?:以及|[{_SEPARATOR_CLASS}])*+"
+        rf"((?:以及|[{_SEPARATOR_CLASS}])*+)"
         rf"(?:(等(?:部门(?:[和及]单位)?|单位)?)"
         rf"|({names})(?:(?![^{_SEPARATOR_CLASS}等以])|(?={names}))"
         r"|([\s\S][^、，,及等与]*))"
     )
 
 
-def _assignment(
-    agency: str, agency_id: str | None, role: Role, position: int, start: int, end: int
-) -> Assignment:
-    """An assignment node whose span is `start`-`end` within the content, on line 1."""
-    return construct_checked(
-        Assignment,
-        agency=agency,
-        agency_id=agency_id,
-        role=role,
-        position=position,
-        span=span_checked(1, start, end),
-    )
-
-
-def placed(assignments: tuple[Assignment, ...], offset: int, line: int) -> tuple[Assignment, ...]:
-    """The assignments of a `ParsedResponsibility` with their spans moved to where the content
-    stands: `offset` is where it starts in the source, `line` the line it stands on."""
-    out = []
-    for assignment in assignments:
-        fields = assignment.__dict__
-        span = fields["span"]
-        out.append(
-            construct_checked(
-                Assignment,
-                agency=fields["agency"],
-                agency_id=fields["agency_id"],
-                role=fields["role"],
-                position=fields["position"],
-                span=span_checked(line, span.start + offset, span.end + offset),
-            )
-        )
-    return tuple(out)
+def placed(cited: tuple[Cited, ...], offset: int, line: int) -> tuple[Assignment, ...]:
+    """The assignments of the actors a line's content cites, with their spans where the
+    content stands: `offset` is where it starts in the source, `line` the line it is on."""
+    return tuple(
+        [assignment_checked(*actor[:4], span_checked(line, actor[4] + offset, actor[5] + offset))
+         for actor in cited]
+    )  # fmt: skip
 
 
 class ResponsibilityReader:
@@ -284,13 +277,18 @@ class ResponsibilityReader:
         """
         tokens: list[tuple[str, int, int]] = []
         open_ended = False
-        # Each match takes one token: 等 (group 1), a registry name (2) or an unknown one (3).
-        for match in self._tokens.finditer(names):
-            group = match.lastindex
-            if group == 1:
+        pos = 0
+        # Each match takes separators, then one token: 等, a registry name or an unknown one.
+        for separators, more, name, unknown in self._tokens.findall(names):
+            pos += len(separators)
+            if more:
                 open_ended = True
-            elif group is not None:
-                tokens.append((match[group], match.start(group), match.end(group)))
+                pos += len(more)
+            else:
+                name = name or unknown
+                end = pos + len(name)
+                tokens.append((name, pos, end))
+                pos = end
         return tokens, open_ended
 
     def looks_like(self, content: str) -> bool:
@@ -389,7 +387,7 @@ class ResponsibilityReader:
         # one that has one: 商务部、交通运输部，国家发展改革委按职责分工负责 -> all shared.
         by_position = lead_by_position or lead_here
         default: Role = "shared" if by_position else "responsible"
-        assignments: list[Assignment] = []
+        assignments: list[Cited] = []
         open_ended = False
         for sentence in sentences:
             role = default
@@ -420,12 +418,8 @@ class ResponsibilityReader:
                 elif open_list:
                     open_ended = True
         if by_position and assignments and assignments[0].role != "lead":
-            first_actor = assignments[0]
-            span = first_actor.span
-            assignments[0] = _assignment(
-                first_actor.agency, first_actor.agency_id, "lead", 0, span.start, span.end
-            )
-        standing: list[Assignment] = []
+            assignments[0] = assignments[0]._replace(role="lead")
+        standing: list[Cited] = []
         for at, names, role in standing_names:
             self._cite(names, at, role, standing)
         if len(time_clauses) > 1:
@@ -475,9 +469,7 @@ class ResponsibilityReader:
             return "not-listed"
         return ""
 
-    def _cite(
-        self, names: str, offset: int, role: Role, out: list[Assignment]
-    ) -> tuple[bool, bool]:
+    def _cite(self, names: str, offset: int, role: Role, out: list[Cited]) -> tuple[bool, bool]:
         """Append an assignment for each actor in `names` (at `offset` in the content); whether
         one was a registry name, and whether 等 left the list open."""
         tokens, open_ended = self._tokenise(names)
@@ -496,7 +488,9 @@ class ResponsibilityReader:
             agency_id = ids_by_name.get(agency) or self._id(agency)
             if agency_id is not None:
                 named = True
-            out.append(_assignment(agency, agency_id, role, len(out), offset + start, offset + end))
+            out.append(
+                _new_tuple(Cited, (agency, agency_id, role, len(out), offset + start, offset + end))
+            )
         return named, open_ended
 
     def _id(self, name: str) -> str | None:
