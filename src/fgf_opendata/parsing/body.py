@@ -64,6 +64,14 @@ _INLINE_STOP = re.compile(r"[（(。；;！？!?：:）)”」』 \u3000\u00a0]"
 
 
 _SPACES = " \u3000\u00a0"
+# The stops of `_INLINE_STOP` at which a paragraph may end, for the scan after the first: a
+# parenthesis; a sentence end or boundary before what may start a heading (a numeral, 具, 主,
+# a digit, a space); a space before another. The others (most sentence ends) are skipped by
+# the regex engine rather than one by one.
+_INLINE_END = re.compile(
+    r"[（(]|[。；;！？!?：:）)”」』](?=[" + re.escape("".join(sorted(HEADING_FIRST)))
+    + r"\d\s])|[ \u3000\u00a0](?=[ \u3000\u00a0])"
+)  # fmt: skip
 
 
 class Body(NamedTuple):
@@ -351,7 +359,7 @@ def _inline_end(
     if first.end() == line_end and text[first.start()] not in OPEN:
         return line_end  # one stop, a sentence end closing the line: most paragraphs
     heading_level = item.level == 1
-    for stop in _INLINE_STOP.finditer(text, first.start(), line_end):
+    for stop in _INLINE_END.finditer(text, first.start(), line_end):
         pos = stop.start()
         if text[pos] in _SPACES:
             if pos + 1 < line_end and text[pos + 1] in _SPACES and text[pos - 1] not in _SPACES:
