@@ -7,6 +7,9 @@ test corpus, plans that hypothesis builds, and the responsibility forms one by o
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,16 +19,19 @@ from pydantic import BaseModel
 
 from conftest import ROOT
 from fgf_opendata.agencies import Registry, default_registry
+from fgf_opendata.build import package_outputs
 from fgf_opendata.errors import ParseError
+from fgf_opendata.findings import TableLocation
 from fgf_opendata.model import Plan, Responsibility
 from fgf_opendata.parsing import layout_plan, parse_plan, render_plan
+from fgf_opendata.parsing.responsibility import BARE_NOUNS
 from fgf_opendata.synth import PlanSpec, build_plan
+from fgf_opendata.tabular.rules import Rules, read_tables
 from strategies import plan_specs
 
 REGISTRY: Registry = default_registry()
 REFERENCE = ROOT / "sources" / "guobanfa-2021-25.txt"
 CORPUS = sorted((ROOT / "tests" / "corpus").glob("*.txt"))
-_BARE_NOUNS = ("地区", "部门", "单位", "地方")
 
 
 def responsibilities(node: object) -> Iterator[Responsibility]:
@@ -55,7 +61,7 @@ def check_assignment_spans(plan: Plan, text: str) -> int:
             assert resp.text[span.start - resp.span.start : span.end - resp.span.start] == printed
             if printed != assignment.agency:
                 # The documented form: a bare noun that shares the prefix of the name before it.
-                assert printed in _BARE_NOUNS, (assignment, printed, resp.text)
+                assert printed in BARE_NOUNS, (assignment, printed, resp.text)
                 assert assignment.agency.endswith(printed), (assignment, printed)
                 assert len(assignment.agency) > len(printed)
             previous = span.end
@@ -152,3 +158,37 @@ def test_the_same_line_twice_has_two_places() -> None:
 def test_layout_places_the_names_of_a_plan_built_in_code() -> None:
     plan = parse_plan(REFERENCE.read_text(encoding="utf-8"), registry=REGISTRY)
     assert layout_plan(plan) == plan
+
+
+# --- the package -------------------------------------------------------------------------------
+
+
+def _rule_findings(files: dict[str, bytes | None]) -> list[tuple[str, str, int | None, str | None]]:
+    descriptor = json.loads(files["datapackage.json"] or b"")
+    tables, source, _, _ = read_tables(descriptor, files.get)
+    names = {resource["name"] for resource in descriptor["resources"]}
+    out = []
+    for finding in Rules(tables, source, names).run():
+        location = finding.location
+        assert isinstance(location, TableLocation)
+        out.append((finding.code, location.resource, location.row, location.field))
+    return out
+
+
+def test_the_package_gives_each_assignment_its_span_and_checks_it() -> None:
+    text = "国务院办公厅关于印发测试方案的通知\n" + _FORMS
+    files = dict(package_outputs(text, registry=REGISTRY, linked=lambda *_: {}).files)
+    plan = parse_plan(text, registry=REGISTRY)
+    rows = list(csv.DictReader(io.StringIO((files["responsibilities.csv"] or b"").decode())))
+    spans = [(a.span.start, a.span.end) for r in responsibilities(plan) for a in r.assignments]
+    assert [(int(r["agency_start"]), int(r["agency_end"])) for r in rows] == spans
+    assert [f for f in _rule_findings(files) if f[0] == "span-mismatch"] == []
+    # A span one character off no longer slices to the name: the rule says which row.
+    lines = (files["responsibilities.csv"] or b"").decode().split("\n")
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("agency_start")] = str(int(cells[header.index("agency_start")]) + 1)
+    lines[1] = ",".join(cells)
+    files["responsibilities.csv"] = "\n".join(lines).encode()
+    # Row 2 of the file: the header is row 1, as frictionless counts.
+    assert _rule_findings(files) == [("span-mismatch", "responsibilities", 2, "agency_start")]

@@ -44,6 +44,7 @@ from ..model import Assignment, Role
 from .nodes import assignment_checked, span_checked
 
 __all__ = [
+    "BARE_NOUNS",
     "Cited",
     "ParsedResponsibility",
     "ResponsibilityReader",
@@ -120,8 +121,10 @@ _SEPARATOR_CLASS = "".join(re.escape(ch) for ch in sorted(_SEPARATORS))
 # A bare noun after a name that ends in one shares its prefix: 相关单位及地区 -> 相关地区,
 # 各有关部门和单位 -> 各有关单位.
 _DISTRIBUTED_PREFIXES = ("相关", "有关", "各")
-_BARE_NOUNS = ("地区", "部门", "单位", "地方")
-_BARE_NOUN_SET = frozenset(_BARE_NOUNS)
+BARE_NOUNS = ("地区", "部门", "单位", "地方")
+"""Nouns that, cited bare after a name ending in one, share its prefix (an assignment's span
+is then the noun as printed)."""
+_BARE_NOUN_SET = frozenset(BARE_NOUNS)
 # What an actor name the registry does not know must look like for `looks_like`: Han only,
 # ending in a character organisations end in, with none of the words of a sentence inside.
 _NAME_SHAPE = re.compile(r"[\u4e00-\u9fff]{1,29}[部委局署办会院行社府门位室组司厅团心所站队军区方]")
@@ -181,7 +184,7 @@ def _sentences(content: str) -> list[tuple[int, str]]:
 def _distributed(name: str, previous: str, known: frozenset[str]) -> str:
     """A bare noun as cited after `previous`: 单位 after 各有关部门 is 各有关单位, when known."""
     if name in _BARE_NOUN_SET:
-        for noun in _BARE_NOUNS:
+        for noun in BARE_NOUNS:
             if previous.endswith(noun) and len(previous) > len(noun):
                 candidate = previous[: -len(noun)] + name
                 if candidate in known:
