@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
 from typing import NamedTuple
 
 from ..agencies import Registry
@@ -248,35 +247,6 @@ def placed(cited: tuple[Cited, ...], offset: int, line: int) -> tuple[Assignment
     )  # fmt: skip
 
 
-class _SameRegistry:
-    """A registry as a cache key, compared by identity: a registry's own hash hashes every
-    agency it holds."""
-
-    __slots__ = ("registry",)
-
-    def __init__(self, registry: Registry) -> None:
-        self.registry = registry
-
-    def __hash__(self) -> int:
-        return id(self.registry)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _SameRegistry) and other.registry is self.registry
-
-
-@functools.lru_cache(maxsize=4)
-def _shared_readings(key: _SameRegistry) -> Callable[[str, bool], _Reading]:
-    """The readings of lines against one registry, remembered across documents.
-
-    Plans repeat their lines (（各地区按职责分工负责）) from document to document, not only
-    within one. A reading depends on the registry, the content and whether the first actor
-    leads, and is immutable; the memo is bounded (16,384 lines, some 10 MB at most), and the
-    cache keeps the last few registries only.
-    """
-    reader = ResponsibilityReader(key.registry)
-    return functools.lru_cache(maxsize=16_384)(reader._parse)
-
-
 class ResponsibilityReader:
     """Reads the responsibility lines of one document against one registry.
 
@@ -299,7 +269,6 @@ class ResponsibilityReader:
         self._read: dict[str, _Reading] = {}
         self._read_other: dict[str, _Reading] = {}
         self._ids: dict[str, str | None] = {}
-        self._shared: Callable[[str, bool], _Reading] | None = None
 
     def _tokenise(self, names: str) -> tuple[list[tuple[str, int, int]], bool]:
         """Cut a list of actor names into (name, start, end) within `names`; report whether 等
@@ -342,7 +311,7 @@ class ResponsibilityReader:
         """
         reading = self._read.get(content)
         if reading is None:
-            reading = self._read[content] = self._reading(content, self.lead_by_position)
+            reading = self._read[content] = self._parse(content, self.lead_by_position)
         return self._looks(reading.parsed, reading.has_role)
 
     def parse(self, content: str, *, lead_by_position: bool | None = None) -> ParsedResponsibility:
@@ -359,15 +328,8 @@ class ResponsibilityReader:
             lead = lead_by_position
         reading = memory.get(content)
         if reading is None:
-            reading = memory[content] = self._reading(content, lead)
+            reading = memory[content] = self._parse(content, lead)
         return reading.parsed
-
-    def _reading(self, content: str, lead_by_position: bool) -> _Reading:
-        """The reading of a line this reader has not read: from the memo that the readers of
-        every document against the same registry share (`_shared_readings`)."""
-        if self._shared is None:
-            self._shared = _shared_readings(_SameRegistry(self.registry))
-        return self._shared(content, lead_by_position)
 
     def _parse(self, content: str, lead_by_position: bool) -> _Reading:
         """What the content says (sentences, labels, document rules, 由, 会同), and whether a
