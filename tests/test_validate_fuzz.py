@@ -199,8 +199,8 @@ def _rehash(folder: Path) -> None:
     try:
         descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
         resources = [r for r in descriptor["resources"] if isinstance(r, dict)]
-    except (OSError, ValueError, KeyError, TypeError):
-        return
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return  # the descriptor itself was damaged past reading: nothing to re-hash
     for resource in resources:
         path = folder / str(resource.get("path"))
         if path.is_file() and not path.is_symlink():
