@@ -295,13 +295,13 @@ _role = st.sampled_from(get_args(Role))
 
 @st.composite
 def _responsibility(draw: st.DrawFn) -> Responsibility:
-    cited = draw(st.lists(st.tuples(_text, _agency_id, _role), max_size=3))
+    cited = draw(st.lists(st.tuples(_text, _agency_id, _role, _span), max_size=3))
     return Responsibility(
         text=draw(_text),
         open_ended=draw(st.booleans()),
         assignments=tuple(
-            Assignment(agency=name, agency_id=ident, role=r, position=i)
-            for i, (name, ident, r) in enumerate(cited)
+            Assignment(agency=name, agency_id=ident, role=r, position=i, span=span)
+            for i, (name, ident, r, span) in enumerate(cited)
         ),
         gap=draw(_gap),
         span=draw(_span),

@@ -9,7 +9,6 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fgf_opendata.parsing.body import _HEADING, _HEADING_FIRST, _MARKER
 from fgf_opendata.parsing.docnumber import DOC_NUMBER, DOC_NUMBER_IN_TEXT
 from fgf_opendata.parsing.header import (
     _ADDRESSEES_END,
@@ -20,6 +19,7 @@ from fgf_opendata.parsing.header import (
     _line_pieces,
     _parts,
 )
+from fgf_opendata.parsing.markers import HEADING, HEADING_FIRST, MARKER
 
 # Letters, the three spaces that may end a part in a run, and whitespace that never does.
 _LINE = st.text(alphabet="a国：各部 \u3000\u00a0\t\r\u2028\x85\x0b\x1c", max_size=16)
@@ -84,5 +84,5 @@ def test_line_pieces_equal_searching_every_line_around_a_match(part: str, line: 
 def test_a_heading_starts_only_where_the_body_looks_for_one(text: str) -> None:
     # `_inline_end` skips the probe for an inline heading after a sentence end unless the
     # next character is one of these: any marker or 具体措施： must start with one.
-    if _MARKER.match(text) or _HEADING.match(text):
-        assert text[0] in _HEADING_FIRST or text[0].isdecimal()
+    if MARKER.match(text) or HEADING.match(text):
+        assert text[0] in HEADING_FIRST or text[0].isdecimal()

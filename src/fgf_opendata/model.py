@@ -166,6 +166,10 @@ class Assignment(_Frozen):
     """lead (牵头), responsible (负责), shared (按职责分工负责), guiding (指导), participating (参与), supporting (配合), joint (会同)."""
     position: int = Field(ge=0)
     """0-based order of the actor in the line."""
+    span: Span
+    """Where the name stands in the source, inside its responsibility line: `text[start:end]`
+    is the name as printed, or, for a name read from a bare noun after another name
+    (相关单位及地区 -> 相关地区), that noun (地区)."""
 
 
 class Responsibility(_Frozen):

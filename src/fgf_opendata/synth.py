@@ -144,6 +144,7 @@ def _responsibility(
                     agency_id=agency.id if agency else None,
                     role=clause.role,
                     position=len(assignments),
+                    span=_NOWHERE,
                 )
             )
     return Responsibility(

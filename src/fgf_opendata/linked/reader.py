@@ -191,6 +191,7 @@ class _Reader:
             agency_id=self.optional(agent, DCT.identifier),
             role=role,
             position=self.integer(node, SDO.position) - 1,
+            span=self.span(node),
         )
 
     def responsibility(self, owner: Node) -> Responsibility | None:

@@ -92,6 +92,15 @@ def _iri(value: str) -> URIRef:
     return str.__new__(URIRef, value)
 
 
+def _printed(assignment: Assignment, resp: Responsibility) -> str:
+    """The actor's name as its line prints it, for the span's quote: the line's text at the
+    assignment's span; the name as cited when the span is not inside the line (a plan built
+    in code with spans of its own)."""
+    start = assignment.span.start - resp.span.start
+    end = assignment.span.end - resp.span.start
+    return resp.text[start:end] if 0 <= start <= end <= len(resp.text) else assignment.agency
+
+
 class _Writer:
     """Adds the triples of one plan to a graph, one `add` per triple.
 
@@ -217,7 +226,7 @@ class _Writer:
         add((statement, FGF.gap, self.lit(resp.gap)))
         self.span(statement, resp.span, resp.text)
         for i, assignment in enumerate(resp.assignments, 1):
-            self.attribution(owner, _iri(f"{owner}/resp_{i}"), assignment)
+            self.attribution(owner, _iri(f"{owner}/resp_{i}"), assignment, resp)
 
     def standing(self, plan: URIRef, position: int, resp: Responsibility) -> None:
         """A standing assignment: a statement of its own under the plan, which is also the
@@ -232,9 +241,11 @@ class _Writer:
         add((statement, FGF.gap, self.lit(resp.gap)))
         self.span(statement, resp.span, resp.text)
         for i, assignment in enumerate(resp.assignments, 1):
-            self.attribution(statement, _iri(f"{statement}/resp_{i}"), assignment)
+            self.attribution(statement, _iri(f"{statement}/resp_{i}"), assignment, resp)
 
-    def attribution(self, owner: URIRef, node: URIRef, assignment: Assignment) -> None:
+    def attribution(
+        self, owner: URIRef, node: URIRef, assignment: Assignment, resp: Responsibility
+    ) -> None:
         add = self.add
         agent = self.agent(node, assignment)
         add((owner, PROV.qualifiedAttribution, node))
@@ -245,6 +256,7 @@ class _Writer:
         self.roles_cited.add(assignment.role)
         add((node, FGF.citedName, self.zh(assignment.agency)))
         add((node, SDO.position, self.lit(assignment.position + 1)))
+        self.span(node, assignment.span, _printed(assignment, resp))
 
     def agent(self, attribution: URIRef, assignment: Assignment) -> URIRef:
         if assignment.agency_id is not None:

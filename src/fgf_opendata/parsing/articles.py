@@ -29,7 +29,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, NoReturn
 
-from .body import Body, Item, Para, starts_line
+from .body import Body
+from .markers import starts_line
+from .numbering import Item, Para
 from .numerals import from_chinese, to_chinese
 from .source import Source
 

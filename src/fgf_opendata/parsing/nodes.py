@@ -4,6 +4,13 @@ The parser builds tens of thousands of nodes per plan from offsets and literals 
 pydantic validation would cost more than the rest of parsing. This is the parser's fast path
 only; users and `plan_from_json` keep the model's validating constructors, and
 tests/test_parse_checked.py holds every parsed node equal to a validated one.
+
+What a node costs is mostly the garbage collector's: every container the parser leaves alive
+is traversed again by each collection while the plan is built. A node built here is two
+tracked objects (the instance and its `__dict__`; a span's dict holds only integers, which
+CPython does not track) instead of three: its set of fields given is every field, and one set
+per model is shared by all its nodes. Pydantic only reads that set, and copies it before it
+adds to it (`model_copy(update=...)`), so sharing it is safe.
 """
 
 from __future__ import annotations
@@ -12,9 +19,9 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from ..model import Span
+from ..model import Assignment, Span
 
-__all__ = ["construct_checked", "span_checked"]
+__all__ = ["assignment_checked", "construct_checked", "span_checked"]
 
 _Model = TypeVar("_Model", bound=BaseModel)
 _new = object.__new__  # BaseModel defines no __new__; looking up cls.__new__ costs a third
@@ -23,6 +30,18 @@ _set_dict = object.__setattr__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+_ALL_FIELDS: dict[type[BaseModel], set[str]] = {}
+"""Model -> the set of its field names, shared by every node built here (a memo that only
+grows by one entry per model)."""
+_SPAN_FIELDS = {"line", "start", "end"}
+_ASSIGNMENT_FIELDS = {"agency", "agency_id", "role", "position", "span"}
+
+
+def _all_fields(cls: type[BaseModel]) -> set[str]:
+    fields = _ALL_FIELDS.get(cls)
+    if fields is None:
+        fields = _ALL_FIELDS[cls] = set(cls.model_fields)
+    return fields
 
 
 def construct_checked(cls: type[_Model], /, **fields: object) -> _Model:
@@ -35,7 +54,7 @@ def construct_checked(cls: type[_Model], /, **fields: object) -> _Model:
     """
     node = _new(cls)
     _set_dict(node, "__dict__", fields)
-    _set_fields_set(node, set(fields))
+    _set_fields_set(node, _all_fields(cls))
     _set_extra(node, None)
     _set_private(node, None)
     return node
@@ -46,7 +65,29 @@ def span_checked(line: int, start: int, end: int) -> Span:
     most (one per node), without the keyword arguments and the generic body."""
     node = _new(Span)
     _set_dict(node, "__dict__", {"line": line, "start": start, "end": end})
-    _set_fields_set(node, {"line", "start", "end"})
+    _set_fields_set(node, _SPAN_FIELDS)
+    _set_extra(node, None)
+    _set_private(node, None)
+    return node
+
+
+def assignment_checked(
+    agency: str, agency_id: str | None, role: str, position: int, span: Span
+) -> Assignment:
+    """`construct_checked(Assignment, ...)`, the node the parser builds most after spans."""
+    node = _new(Assignment)
+    _set_dict(
+        node,
+        "__dict__",
+        {
+            "agency": agency,
+            "agency_id": agency_id,
+            "role": role,
+            "position": position,
+            "span": span,
+        },
+    )
+    _set_fields_set(node, _ASSIGNMENT_FIELDS)
     _set_extra(node, None)
     _set_private(node, None)
     return node

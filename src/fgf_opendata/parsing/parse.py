@@ -48,7 +48,7 @@ from pydantic import BaseModel
 from ..agencies import Registry, default_registry
 from ..model import Deadline, Plan, Span
 from .articles import find_skeleton, read_skeleton
-from .body import check_closing, find_body_start, read_body, split_back
+from .body import check_closing, read_body, split_back
 from .header import (
     Header,
     back_blocks,
@@ -58,6 +58,7 @@ from .header import (
     front_blocks,
     strip_colon,
 )
+from .markers import find_body_start
 from .nodes import construct_checked
 from .render import render_plan
 from .responsibility import ResponsibilityReader

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from ..model import (
+    Assignment,
     Block,
     Deadline,
     Measure,
@@ -84,7 +85,8 @@ def render_plan(plan: Plan) -> str:
 def layout_plan(plan: Plan) -> Plan:
     """The same plan with every span set to where `render_plan` writes its node.
 
-    Deadlines and targets are found again by text inside their task or measure, in order.
+    Deadlines and targets are found again by text inside their task or measure, and the
+    actors of a responsibility line by name inside the line, in order.
     """
     text = render_plan(plan)
     starts = line_starts(text)
@@ -118,7 +120,26 @@ def layout_plan(plan: Plan) -> Plan:
         return owner, owner.span.start + len(owner.label), owner.text
 
     def resp(node: Responsibility | None) -> Responsibility | None:
-        return None if node is None else relocate(node)
+        if node is None:
+            return None
+        relocated = relocate(node)
+        return relocated.model_copy(
+            update={"assignments": names(node.assignments, relocated.span.start, node.text)}
+        )
+
+    def names(items: tuple[Assignment, ...], base: int, text: str) -> tuple[Assignment, ...]:
+        out, cursor = [], 0
+        for item in items:
+            found = text.find(item.agency, cursor)
+            if found < 0:
+                out.append(item)
+                continue
+            start = base + found
+            out.append(
+                item.model_copy(update={"span": _span(starts, start, start + len(item.agency))})
+            )
+            cursor = found + len(item.agency)
+        return tuple(out)
 
     def prose(nodes: tuple[Paragraph, ...]) -> tuple[Paragraph, ...]:
         out = []

@@ -40,13 +40,16 @@ from typing import NamedTuple
 
 from ..agencies import Registry
 from ..model import Assignment, Role
-from .nodes import construct_checked
+from .nodes import assignment_checked, span_checked
 
 __all__ = [
+    "BARE_NOUNS",
+    "Cited",
     "ParsedResponsibility",
     "ResponsibilityReader",
     "names_a_role",
     "parse_responsibility",
+    "placed",
 ]
 
 _CLAUSE_SPLIT = re.compile(r"[，,；;]")
@@ -117,25 +120,46 @@ _SEPARATOR_CLASS = "".join(re.escape(ch) for ch in sorted(_SEPARATORS))
 # A bare noun after a name that ends in one shares its prefix: 相关单位及地区 -> 相关地区,
 # 各有关部门和单位 -> 各有关单位.
 _DISTRIBUTED_PREFIXES = ("相关", "有关", "各")
-_BARE_NOUNS = ("地区", "部门", "单位", "地方")
-_BARE_NOUN_SET = frozenset(_BARE_NOUNS)
+BARE_NOUNS = ("地区", "部门", "单位", "地方")
+"""Nouns that, cited bare after a name ending in one, share its prefix (an assignment's span
+is then the noun as printed)."""
+_BARE_NOUN_SET = frozenset(BARE_NOUNS)
 # What an actor name the registry does not know must look like for `looks_like`: Han only,
 # ending in a character organisations end in, with none of the words of a sentence inside.
 _NAME_SHAPE = re.compile(r"[\u4e00-\u9fff]{1,29}[部委局署办会院行社府门位室组司厅团心所站队军区方]")
 _NOT_A_NAME = re.compile(r"由|的|内|在|对|将|按|以下|简称|含|包括|其中|试行|是|为|除|时")
 
 
+class Cited(NamedTuple):
+    """An actor a line's content cites: an `Assignment` but for where the line stands.
+
+    `start` and `end` are offsets within the content: what a line says does not depend on
+    where it stands, so a line's reading is remembered by its content, and `placed` makes the
+    assignments where each line stands.
+    """
+
+    agency: str
+    agency_id: str | None
+    role: Role
+    position: int
+    start: int
+    end: int
+
+
 class ParsedResponsibility(NamedTuple):
     """What a responsibility line says, before it becomes a model node."""
 
-    assignments: tuple[Assignment, ...]
+    assignments: tuple[Cited, ...]
     open_ended: bool
     time_clauses: tuple[tuple[int, str], ...]
     """(offset within the content, clause) for clauses that only state a time limit."""
     declares_lead_by_position: bool = False
     """The line also sets the rule for the rest of the document: the first actor listed leads (列第一位者为牵头单位，下同)."""
-    standing: tuple[Assignment, ...] = ()
+    standing: tuple[Cited, ...] = ()
     """Assignments the line says hold for every later item too (以下均需试点城市政府落实，不再列出)."""
+
+
+_new_tuple = tuple.__new__  # a named tuple without the call to its __new__
 
 
 class _Reading(NamedTuple):
@@ -159,7 +183,7 @@ def _sentences(content: str) -> list[tuple[int, str]]:
 def _distributed(name: str, previous: str, known: frozenset[str]) -> str:
     """A bare noun as cited after `previous`: 单位 after 各有关部门 is 各有关单位, when known."""
     if name in _BARE_NOUN_SET:
-        for noun in _BARE_NOUNS:
+        for noun in BARE_NOUNS:
             if previous.endswith(noun) and len(previous) > len(noun):
                 candidate = previous[: -len(noun)] + name
                 if candidate in known:
@@ -198,30 +222,29 @@ def parse_responsibility(
 def _tokens_pattern(names: str) -> re.Pattern[str]:
     """The pattern that cuts a list of actors, given the registry's name pattern.
 
-    Each match skips separators (、 及 和 以及 ...) and takes one token: 等, 等部门, 等单位 or
-    等部门和单位 (group 1); the longest known name that a separator, 等, the end or another known
-    name follows (group 2: 各地区各部门 is two names, 国务院职能转变协调办 is not 国务院 and a
-    remainder); or, failing both, an unknown name up to the next 、 及 等 与 (group 3). The
-    separators are taken possessively, so an unknown name never starts at one.
+    Each match takes the separators (、 及 和 以及 ...; group 1), then one token: 等, 等部门, 等单位
+    or 等部门和单位 (group 2); the longest known name that a separator, 等, the end or another
+    known name follows (group 3: 各地区各部门 is two names, 国务院职能转变协调办 is not 国务院 and a
+    remainder); or, failing both, an unknown name up to the next 、 及 等 与 (group 4). The
+    separators are taken possessively, so an unknown name never starts at one. Every character
+    but trailing separators is in some match, so the matches follow each other without a gap
+    and their offsets add up from their lengths (`findall` gives no offsets, but is quicker).
     """
     return re.compile(
-        rf"(?:以及|[{_SEPARATOR_CLASS}])*+"
+        rf"((?:以及|[{_SEPARATOR_CLASS}])*+)"
         rf"(?:(等(?:部门(?:[和及]单位)?|单位)?)"
         rf"|({names})(?:(?![^{_SEPARATOR_CLASS}等以])|(?={names}))"
         r"|([\s\S][^、，,及等与]*))"
     )
 
 
-@functools.lru_cache(maxsize=4096)
-def _assignment(agency: str, agency_id: str | None, role: Role, position: int) -> Assignment:
-    """An assignment node, shared between lines that cite the same actor in the same place.
-
-    Nodes are immutable and plans cite a few hundred actors in a few roles and positions, so
-    most assignments are found here instead of built; the cache is bounded all the same.
-    """
-    return construct_checked(
-        Assignment, agency=agency, agency_id=agency_id, role=role, position=position
-    )
+def placed(cited: tuple[Cited, ...], offset: int, line: int) -> tuple[Assignment, ...]:
+    """The assignments of the actors a line's content cites, with their spans where the
+    content stands: `offset` is where it starts in the source, `line` the line it is on."""
+    return tuple(
+        [assignment_checked(*actor[:4], span_checked(line, actor[4] + offset, actor[5] + offset))
+         for actor in cited]
+    )  # fmt: skip
 
 
 class ResponsibilityReader:
@@ -247,21 +270,28 @@ class ResponsibilityReader:
         self._read_other: dict[str, _Reading] = {}
         self._ids: dict[str, str | None] = {}
 
-    def _tokenise(self, names: str) -> tuple[list[str], bool]:
-        """Cut a list of actor names into names; report whether 等 left the list open.
+    def _tokenise(self, names: str) -> tuple[list[tuple[str, int, int]], bool]:
+        """Cut a list of actor names into (name, start, end) within `names`; report whether 等
+        left the list open.
 
         A name is either one the registry pattern matched or an unknown chunk, which is never
         a registry name: a registry name there would have matched, as a separator, 等 or the
         end follows the chunk.
         """
-        tokens: list[str] = []
+        tokens: list[tuple[str, int, int]] = []
         open_ended = False
-        # Each match takes one token: 等 (group 1), a registry name or an unknown one.
-        for _, name, unknown in self._tokens.findall(names):
-            if name or unknown:
-                tokens.append(name or unknown)
-            else:
+        pos = 0
+        # Each match takes separators, then one token: 等, a registry name or an unknown one.
+        for separators, more, name, unknown in self._tokens.findall(names):
+            pos += len(separators)
+            if more:
                 open_ended = True
+                pos += len(more)
+            else:
+                name = name or unknown
+                end = pos + len(name)
+                tokens.append((name, pos, end))
+                pos = end
         return tokens, open_ended
 
     def looks_like(self, content: str) -> bool:
@@ -308,7 +338,7 @@ class ResponsibilityReader:
         # offset, the text, the names part and the role their verb or label gives.
         sentences: list[list[tuple[int, str, str, Role | None]]] = []
         time_clauses: list[tuple[int, str]] = []
-        standing_names: list[tuple[str, Role]] = []
+        standing_names: list[tuple[int, str, Role]] = []
         lead_here = declares = has_role = False
         last_rule = ""
         role_verb = _ROLE_REVERSED.match
@@ -323,7 +353,7 @@ class ResponsibilityReader:
                     offset = pos if clause is piece else pos + piece.index(clause)
                     rule = ""
                     if clause[0] in _RULE_STARTS:
-                        rule = self._rule(clause, last_rule, standing_names)
+                        rule = self._rule(clause, offset, last_rule, standing_names)
                         if rule == "lead":
                             lead_here = True
                         elif rule == "declares":
@@ -360,7 +390,7 @@ class ResponsibilityReader:
         # one that has one: 商务部、交通运输部，国家发展改革委按职责分工负责 -> all shared.
         by_position = lead_by_position or lead_here
         default: Role = "shared" if by_position else "responsible"
-        assignments: list[Assignment] = []
+        assignments: list[Cited] = []
         open_ended = False
         for sentence in sentences:
             role = default
@@ -372,14 +402,18 @@ class ResponsibilityReader:
                 roles[i] = role
             for i, (offset, clause, names, _) in enumerate(sentence):
                 first = len(assignments)
-                names = names.removeprefix("由")
+                at = offset
+                if names.startswith("由"):
+                    names, at = names[1:], offset + 1
                 joint = names.find("会同")
                 if joint > 0:
-                    named, open_list = self._cite(names[:joint], roles[i], assignments)
-                    named2, open2 = self._cite(names[joint + 2 :], "joint", assignments)
+                    named, open_list = self._cite(names[:joint], at, roles[i], assignments)
+                    named2, open2 = self._cite(
+                        names[joint + 2 :], at + joint + 2, "joint", assignments
+                    )
                     named, open_list = named or named2, open_list or open2
                 else:
-                    named, open_list = self._cite(names, roles[i], assignments)
+                    named, open_list = self._cite(names, at, roles[i], assignments)
                 # A clause that names no known actor and states a time is taken back.
                 if not named and _TIME_CLAUSE.search(clause):
                     del assignments[first:]
@@ -387,11 +421,10 @@ class ResponsibilityReader:
                 elif open_list:
                     open_ended = True
         if by_position and assignments and assignments[0].role != "lead":
-            first_actor = assignments[0]
-            assignments[0] = _assignment(first_actor.agency, first_actor.agency_id, "lead", 0)
-        standing: list[Assignment] = []
-        for names, role in standing_names:
-            self._cite(names, role, standing)
+            assignments[0] = assignments[0]._replace(role="lead")
+        standing: list[Cited] = []
+        for at, names, role in standing_names:
+            self._cite(names, at, role, standing)
         if len(time_clauses) > 1:
             time_clauses.sort()
         parsed = ParsedResponsibility(
@@ -416,9 +449,15 @@ class ResponsibilityReader:
         collectives = self._collectives
         return not unknown and any(a.agency_id not in collectives for a in assignments)
 
-    def _rule(self, clause: str, last_rule: str, standing_names: list[tuple[str, Role]]) -> str:
-        """Which document rule a clause states ('' for none); a standing rule's actors are
-        added to `standing_names`."""
+    def _rule(
+        self,
+        clause: str,
+        offset: int,
+        last_rule: str,
+        standing_names: list[tuple[int, str, Role]],
+    ) -> str:
+        """Which document rule a clause (at `offset` in the content) states ('' for none); a
+        standing rule's actors are added to `standing_names`, with their offset."""
         if _LEAD_RULE.fullmatch(clause):
             return "lead"
         if last_rule == "lead" and _CARRIES_OVER.fullmatch(clause):
@@ -427,21 +466,21 @@ class ResponsibilityReader:
             match = _STANDING.fullmatch(clause)
             if match is not None:
                 role: Role = "lead" if match.group(2) == "牵头" else "responsible"
-                standing_names.append((match.group(1), role))
+                standing_names.append((offset + match.start(1), match.group(1), role))
                 return "standing"
         if last_rule == "standing" and _NOT_LISTED.fullmatch(clause):
             return "not-listed"
         return ""
 
-    def _cite(self, names: str, role: Role, out: list[Assignment]) -> tuple[bool, bool]:
-        """Append an assignment for each actor in `names`; whether one was a registry name,
-        and whether 等 left the list open."""
+    def _cite(self, names: str, offset: int, role: Role, out: list[Cited]) -> tuple[bool, bool]:
+        """Append an assignment for each actor in `names` (at `offset` in the content); whether
+        one was a registry name, and whether 等 left the list open."""
         tokens, open_ended = self._tokenise(names)
         known = self._known
         ids_by_name = self._ids_by_name
         named = False
         previous = ""
-        for name in tokens:
+        for name, start, end in tokens:
             if name in _BARE_NOUN_SET:
                 agency = _distributed(name, previous, known)
                 # A registry name counts as printed for a bare noun after it, an unknown one as
@@ -452,7 +491,9 @@ class ResponsibilityReader:
             agency_id = ids_by_name.get(agency) or self._id(agency)
             if agency_id is not None:
                 named = True
-            out.append(_assignment(agency, agency_id, role, len(out)))
+            out.append(
+                _new_tuple(Cited, (agency, agency_id, role, len(out), offset + start, offset + end))
+            )
         return named, open_ended
 
     def _id(self, name: str) -> str | None:

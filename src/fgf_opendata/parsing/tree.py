@@ -20,8 +20,8 @@ from ..model import (
     Target,
     Task,
 )
-from .body import Item, describe
 from .nodes import construct_checked
+from .numbering import Item, describe
 from .phrases import DEADLINE_CUE, FIGURE, find_deadlines, find_targets
 from .source import Source
 

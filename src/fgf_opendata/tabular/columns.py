@@ -610,6 +610,26 @@ COLUMNS: Mapping[str, Table] = MappingProxyType(
                 _coded(Assignment, "role", get_args(Role), "item", required=True),
                 _of(Responsibility, "open_ended", "boolean", "owner", required=True),
                 *_span_columns("responsibility line", "span"),
+                _column(
+                    "agency_start",
+                    "integer",
+                    "Offset of the agency's name in the source text, inside the responsibility "
+                    "line, in code points: text[agency_start:agency_end] is the name as printed, "
+                    "or the bare noun it is read from (地区 in 相关单位及地区, cited as 相关地区).",
+                    "item.span.start",
+                    Label("Agency start offset", "单位名称起始位置", "437"),
+                    required=True,
+                    minimum=0,
+                ),
+                _column(
+                    "agency_end",
+                    "integer",
+                    "Offset just past the agency's name in the source text, in code points.",
+                    "item.span.end",
+                    Label("Agency end offset", "单位名称结束位置", "440"),
+                    required=True,
+                    minimum=0,
+                ),
             ),
             _ASSIGNED,
             (("subject_id", "subjects"), ("agency_id", "agencies")),

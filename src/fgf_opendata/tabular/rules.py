@@ -18,6 +18,7 @@ from typing import Any
 
 from ..checks import Coverage, early_deadline
 from ..findings import CATALOGUE, Finding, TableLocation
+from ..parsing.responsibility import BARE_NOUNS
 from ..parsing.source import LINE_BREAK
 from ..publication import DESCRIPTOR
 from .columns import TABLES
@@ -369,6 +370,14 @@ class Rules:
                 problem = _span_problem(self.source, breaks, row, text_of(row))
                 if problem:
                     self.add("span-mismatch", problem, name, number, "start")
+        table = self.tables.get("responsibilities")
+        if table is not None and {"start", "end", "agency_start", "agency_end"} <= set(
+            table.columns
+        ):
+            for number, row in table.numbered():
+                problem = _agency_span_problem(self.source, row)
+                if problem:
+                    self.add("span-mismatch", problem, "responsibilities", number, "agency_start")
 
 
 def _int(value: str | None) -> int:
@@ -401,6 +410,25 @@ def _span_problem(
         return f"offset {start} is not on line {line}"
     if text is not None and source[start:end] != text:
         return f"the source at {start}-{end} reads {clip(source[start:end])}, not {clip(text)}"
+    return None
+
+
+def _agency_span_problem(source: str, row: Mapping[str, str]) -> str | None:
+    """What is wrong with an assignment's agency span, or None: inside its responsibility line,
+    slicing to the agency's name as printed (or the bare noun it is read from)."""
+    try:
+        start, end = int(row["agency_start"]), int(row["agency_end"])
+        line_start, line_end = int(row["start"]), int(row["end"])
+    except ValueError:
+        return None  # frictionless reports the type error
+    if not line_start <= start <= end <= line_end:
+        return (
+            f"agency span {start}-{end} is not inside its responsibility line "
+            f"({line_start}-{line_end})"
+        )
+    printed, agency = source[start:end], row.get("agency", "")
+    if printed != agency and not (printed in BARE_NOUNS and agency.endswith(printed)):
+        return f"the source at {start}-{end} reads {clip(printed)}, not {clip(agency)}"
     return None
 
 
