@@ -59,9 +59,9 @@ def _read(*parts: str) -> str:
 def _shapes(*files: tuple[str, ...]) -> Graph:
     """The packaged Turtle files as one graph, read by oxigraph (a third of the time of
     rdflib's parser, the same graph: a test compares them), by rdflib where oxigraph refuses."""
-    from .rdfload import load, to_rdflib
+    from .rdfload import load, one_graph, to_rdflib
 
-    graph = Graph(bind_namespaces="none")
+    graph = one_graph()
     for parts in files:
         text = _read(*parts)
         triples = load(text.encode("utf-8"), "turtle")
@@ -103,7 +103,7 @@ def check_linked(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
     from ..errors import ExportError
     from ..publication import CATALOG_TURTLE, PLAN_JSONLD, PLAN_TURTLE
     from ..serialize import plan_from_json
-    from .rdfload import load, same_triples, to_rdflib
+    from .rdfload import load, one_graph, same_triples, to_rdflib
     from .reader import from_graph
     from .syntax import bind_prefixes, describe_difference, parse_jsonld, parse_turtle
 
@@ -118,7 +118,7 @@ def check_linked(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
     def graph_of(path: str) -> Graph:
         """The file as an rdflib graph: from oxigraph's triples, else rdflib's parser."""
         if path in triples:
-            graph = Graph(bind_namespaces="none")
+            graph = one_graph()
             bind_prefixes(graph)
             return to_rdflib(triples[path], graph)
         return parsers[path](files[path])
