@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..agencies import Registry
 from ..errors import ExportError, InputFileError
-from ..files import discard, os_error, publish, read_index, site_intruder, stage
+from ..files import os_error, read_index, site_intruder, staged
 from ..model import Plan
 from ..publication import GENERATOR
 from ..textio import read_file
@@ -117,8 +117,7 @@ def check_site_folder(target: Path) -> None:
 def write_site(files: Mapping[str, bytes], target: Path) -> None:
     """Write `files` (path -> bytes) as the folder `target`, replacing it whole or not at all."""
     check_site_folder(target)
-    new = stage(target)
-    try:
+    with staged(target, f"the site {target}") as new:
         for path, data in files.items():
             parts = path.split("/")
             if not path or path.startswith("/") or any(p in ("", ".", "..") for p in parts):
@@ -126,9 +125,3 @@ def write_site(files: Mapping[str, bytes], target: Path) -> None:
             file = new / path
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_bytes(data)
-    except BaseException as exc:
-        discard(new)
-        if isinstance(exc, OSError):
-            raise os_error(exc, f"cannot write the site {target}") from exc
-        raise
-    publish(new, target)
