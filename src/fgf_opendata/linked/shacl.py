@@ -34,6 +34,7 @@ from rdflib.term import BNode, Node, URIRef
 
 from ..findings import CATALOGUE, Finding, GraphLocation, Severity
 from ..memory import cycle_collection_paused
+from ..publication import SHAPES_DATA
 from .syntax import prefixed_name
 from .vocab import SH
 
@@ -74,8 +75,8 @@ def _shapes(*files: tuple[str, ...]) -> Graph:
 
 
 def plan_shapes() -> Graph:
-    """The project's shapes for the plan graph (`data/fgf-shapes.ttl`)."""
-    return _shapes(("fgf-shapes.ttl",))
+    """The project's shapes for the plan graph (`publication.SHAPES_DATA`)."""
+    return _shapes((SHAPES_DATA,))
 
 
 def dcat_ap_shapes() -> Graph:
@@ -109,7 +110,7 @@ def check_linked(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
 
 def _check_linked(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
     from ..errors import ExportError
-    from ..publication import CATALOG_TURTLE, PLAN_JSONLD, PLAN_TURTLE
+    from ..publication import CATALOG_TURTLE, PLAN_JSON, PLAN_JSONLD, PLAN_TURTLE
     from ..serialize import plan_from_json
     from .rdfload import load, one_graph, same_triples, to_rdflib
     from .reader import from_graph
@@ -168,9 +169,9 @@ def _check_linked(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
             if difference:
                 message = f"{PLAN_JSONLD} and {PLAN_TURTLE} differ: {difference}"
                 findings.append(CATALOGUE["linked-graphs-differ"](PLAN_JSONLD, problem=message))
-        if "plan.json" in files:
+        if PLAN_JSON in files:
             try:
-                same = from_graph(graphs[PLAN_TURTLE]) == plan_from_json(files["plan.json"])
+                same = from_graph(graphs[PLAN_TURTLE]) == plan_from_json(files[PLAN_JSON])
                 problem = "" if same else "it describes another plan than plan.json"
             except (ValueError, ExportError) as exc:
                 problem = str(exc)
