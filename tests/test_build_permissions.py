@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from faults import snapshot
-from fgf_opendata import files
+from fgf_opendata import files, fileset
 from fgf_opendata.cli import main
 
 BUILD = [sys.executable, "-m", "fgf_opendata", "build", "--quiet", "--no-site"]
@@ -91,9 +91,17 @@ def _read_only(name: str) -> Callable[[pytest.MonkeyPatch], None]:
     return patch
 
 
+def _writes_denied(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package's file cannot be written: opened by `FileSet` (a plan), synced by the corpus's
+    writer (a corpus)."""
+    monkeypatch.setattr(fileset, "open", _denied, raising=False)
+    monkeypatch.setattr(os, "fsync", _denied)
+
+
 BUILD_STEPS = [
     Step("make the temporary folder", lambda m: m.setattr(tempfile, "mkdtemp", _denied)),
-    Step("write a file", lambda m: m.setattr(os, "fsync", _denied)),
+    Step("write a file", lambda m: _writes_denied(m)),
+    Step("sync the folder", lambda m: m.setattr(files, "sync_folder", _denied)),
     Step("set the folder's mode", lambda m: m.setattr(os, "chmod", _denied)),
     Step("swap", lambda m: m.setattr(files, "_exchange", _denied)),
     Step("a read-only parent", _read_only("out")),

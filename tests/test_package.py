@@ -414,27 +414,29 @@ def test_check_finds_missing_and_extra_files(copy: Path, reference_text: str) ->
     )
 
 
-def test_check_syncs_nothing_a_build_syncs_everything(
+def test_check_syncs_nothing_a_build_syncs_the_whole_folder_once(
     copy: Path, reference_text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # `--check` throws its files away: syncing each (half a second here) buys nothing, while
-    # a build must have every file on disk before it swaps the folder in.
-    synced: list[int] = []
-    real_fsync = os.fsync
+    # `--check` throws its files away: syncing them buys nothing, while a build must have
+    # every file on disk before it swaps the folder in: one sync of the folder, filled.
+    from fgf_opendata import files
 
-    def counting_fsync(fd: int) -> None:
-        synced.append(fd)
-        real_fsync(fd)
+    synced: list[dict[str, bytes]] = []
+    real_sync = files.sync_folder
 
-    monkeypatch.setattr(os, "fsync", counting_fsync)
+    def counting_sync(folder: Path) -> None:
+        synced.append(_snapshot(folder))
+        real_sync(folder)
+
+    monkeypatch.setattr(files, "sync_folder", counting_sync)
+    monkeypatch.setattr(os, "fsync", lambda fd: pytest.fail("a file synced one by one"))
     assert check_build(reference_text, copy, linked=_no_linked) == ()
     assert synced == []
     changed = reference_text.replace("完善常态化", "完善", 1)
     build_package(changed, copy, linked=_no_linked)
-    built = len(synced)
-    assert built >= len(_snapshot(copy))
+    assert synced == [_snapshot(copy)]
     assert check_build(changed, copy, linked=_no_linked) == ()
-    assert len(synced) == built
+    assert len(synced) == 1
 
 
 # --- the command ------------------------------------------------------------------------------
@@ -539,25 +541,59 @@ def test_a_failure_after_writing_leaves_the_old_package(copy: Path, reference_te
     assert _leftovers(copy.parent) == []
 
 
+@pytest.mark.parametrize("when", ["writing", "syncing"])
 def test_a_failure_while_writing_leaves_the_old_package(
-    copy: Path, reference_text: str, monkeypatch: pytest.MonkeyPatch
+    copy: Path, reference_text: str, monkeypatch: pytest.MonkeyPatch, when: str
 ) -> None:
+    from fgf_opendata import files, fileset
+
     before = _snapshot(copy)
     written: list[int] = []
-    real_fsync = os.fsync
+    real_write = fileset._Hashing.write
 
-    def failing_fsync(fd: int) -> None:
-        written.append(fd)
+    def failing_write(self: fileset._Hashing, data: bytes) -> int:
+        written.append(len(data))
         if len(written) == 5:
             raise OSError(28, "No space left on device")
-        real_fsync(fd)
+        return real_write(self, data)
 
-    monkeypatch.setattr(build.os, "fsync", failing_fsync)
-    with pytest.raises(ExportError, match="No space"):
+    def failing_sync(folder: Path) -> None:
+        raise OSError(5, "Input/output error", str(folder))
+
+    if when == "writing":
+        monkeypatch.setattr(fileset._Hashing, "write", failing_write)
+    else:
+        monkeypatch.setattr(files, "sync_folder", failing_sync)
+    with pytest.raises(ExportError, match="No space" if when == "writing" else "Input/output"):
         build_package(reference_text.replace("完善常态化", "完善", 1), copy, linked=_no_linked)
-    assert len(written) == 5
+    assert len(written) == (5 if when == "writing" else 0)
     assert _snapshot(copy) == before
     assert _leftovers(copy.parent) == []
+
+
+def test_sync_folder_without_syncfs_syncs_every_file_and_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fgf_opendata import files
+
+    (tmp_path / "linked").mkdir()
+    for name in ("a.csv", "linked/plan.ttl"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "link").symlink_to(tmp_path / "a.csv")
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(files, "_syncfs", lambda: None)
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    files.sync_folder(tmp_path)
+    # every file and folder once, the link not followed (its file is synced as itself)
+    folder = tmp_path.resolve()
+    expected = [folder / p for p in ("a.csv", "linked/plan.ttl", "linked")] + [folder]
+    assert sorted(synced) == sorted(map(str, expected))
 
 
 def test_an_invalid_build_is_refused(copy: Path) -> None:

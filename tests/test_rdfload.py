@@ -6,7 +6,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from conftest import ROOT
-from fgf_opendata.linked.rdfload import load, same_triples, to_rdflib
+from fgf_opendata.linked.rdfload import load, one_graph, same_triples, to_rdflib
 from fgf_opendata.linked.shacl import check_linked
 from fgf_opendata.linked.syntax import parse_turtle
 
@@ -23,6 +23,31 @@ def _graph(data: bytes, syntax: str = "turtle") -> Graph:
 def test_the_same_triples_as_rdflibs_parser(name: str) -> None:
     data = (LINKED / name).read_bytes()
     assert set(_graph(data)) == set(parse_turtle(data))
+
+
+def test_one_graph_store_answers_every_pattern_as_rdflibs_store() -> None:
+    """`OneGraphStore` against rdflib's default store: every pattern of bound and unbound
+    parts, for terms that are there and terms that are not; then the same after removals."""
+    data = (LINKED / "catalog.ttl").read_bytes()
+    memory, ours = parse_turtle(data), one_graph()
+    to_rdflib(load(data, "turtle") or [], ours)
+    assert len(ours) == len(memory) == len(set(ours))
+    absent = URIRef("urn:x:absent")
+    sample = sorted(memory, key=str)[::37]
+    for s, p, o in [*sample, (absent, absent, absent)]:
+        for pattern in (
+            (s, p, o), (s, p, None), (s, None, o), (None, p, o),
+            (s, None, None), (None, p, None), (None, None, o), (None, None, None),
+        ):  # fmt: skip
+            assert set(ours.triples(pattern)) == set(memory.triples(pattern)), pattern
+    s, p, _ = sample[0]
+    for graph in (ours, memory):
+        graph.remove((s, p, None))
+        graph.add((s, p, Literal("again")))
+        graph.add((s, p, Literal("again")))
+    assert set(ours) == set(memory)
+    assert len(ours) == len(memory)
+    assert dict(ours.namespaces()) == {}
 
 
 def test_the_published_json_ld_is_the_turtles_graph() -> None:

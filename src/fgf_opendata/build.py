@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Literal
 from .agencies import Registry, default_registry
 from .checks import check_plan
 from .errors import ExportError, InvalidPackageError
-from .files import SITE, check_replaceable, discard, os_error, publish, stage
+from .files import SITE, check_replaceable, staged
 from .fileset import FileSet, FileStat, is_safe_path, overlay, stat_of
 from .findings import Finding
 from .model import Plan
@@ -288,8 +288,7 @@ def _write_checked(
     from .tabular.report import PackageReport, format_report
 
     target = check_replaceable(target)
-    new = stage(target)
-    try:
+    with staged(target, f"the package {target}") as new:
         files = FileSet(new)
         make(files)
         report = check(new) if check is not None else check_built_package(files, new)
@@ -300,12 +299,6 @@ def _write_checked(
                 "the built package does not validate; nothing was written:\n"
                 + format_report(shown, limit=3).rstrip()
             )
-    except BaseException as exc:
-        discard(new)
-        if isinstance(exc, OSError):
-            raise os_error(exc, f"cannot write the package {target}") from exc
-        raise
-    publish(new, target)
     return report, files.moved(target)
 
 
@@ -386,15 +379,14 @@ def check_build(
     """Produces the package and lists how `target` differs from it (empty when fresh).
 
     The files are made in a temporary folder (so a big plan's are never all in memory), not
-    synced to disk (they are thrown away: eighty fsyncs were two thirds of the check's time
-    in process), and compared by size and sha256; `target` is only read, and no gate runs: a
+    synced to disk (they are thrown away), and compared by size and sha256; `target` is only read, and no gate runs: a
     fresh package is byte-identical to a built one, which passed the gates when it was built.
     `site` compares the site under `site/` too.
     """
     registry = registry if registry is not None else default_registry()
     plan, _ = _parse(text, registry)
     with tempfile.TemporaryDirectory(prefix="fgf-check-") as folder:
-        files = FileSet(Path(folder), synced=False)
+        files = FileSet(Path(folder))
         _produce(plan, text, registry, linked, files, site=site)
         return compare_files(files, Path(target))
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,18 +58,17 @@ class _Hashing:
 
 class FileSet(Mapping[str, bytes]):
     """The files of a package, each written once, as it is made, into `folder` (None: kept in
-    memory), of which only the size and sha256 stay in memory (`stat`). Each file is synced to
-    disk as it is closed, unless `synced` is False: files made only to be compared and thrown
-    away (`build.check_build`) need not outlive a crash.
+    memory), of which only the size and sha256 stay in memory (`stat`). Nothing is synced
+    here: a folder that becomes a package is synced once, whole, when it is published
+    (`files.publish`), and files made only to be compared (`build.check_build`) never are.
 
     As a mapping (path -> bytes, in path order) it reads a file back whole when asked for it,
     so code that reads a package's files takes it as it takes a dict; what needs only sizes and
     checksums asks `stat_of`, which reads nothing. A plan of 100,000 tasks makes 1.3 GB of
     files, which a build no longer holds at once."""
 
-    def __init__(self, folder: Path | None = None, *, synced: bool = True) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
-        self.synced = synced
         self._stats: dict[str, FileStat] = {}
         self._data: dict[str, bytes] = {}
 
@@ -97,15 +95,14 @@ class FileSet(Mapping[str, bytes]):
 
     def moved(self, folder: Path) -> FileSet:
         """The same files, now in `folder` (where `publish` put them)."""
-        moved = FileSet(folder, synced=self.synced)
+        moved = FileSet(folder)
         moved._stats, moved._data = self._stats, self._data
         return moved
 
     @contextmanager
     def writer(self, path: str) -> Iterator[BinaryIO]:
         """A binary writer for the file at `path` (new, a safe relative path): what is written
-        goes to its file, hashed on the way, and the file is synced when the block ends (unless
-        the set is not `synced`)."""
+        goes to its file, hashed on the way."""
         if not is_safe_path(path):
             raise ExportError(f"{path!r} cannot be a file of the package")
         if path in self._stats:
@@ -121,9 +118,6 @@ class FileSet(Mapping[str, bytes]):
             with open(file, "wb") as handle:
                 out = _Hashing(handle)
                 yield cast(BinaryIO, out)
-                if self.synced:
-                    handle.flush()
-                    os.fsync(handle.fileno())
         self._stats[path] = (out.size, f"sha256:{out.sha256.hexdigest()}")
 
     def add(self, path: str, data: bytes | Iterable[bytes]) -> None:

@@ -41,6 +41,7 @@ __all__ = [
     "PLAN_TURTLE",
     "PUBLISHER",
     "README",
+    "SHAPES_DATA",
     "SOURCES",
     "SOURCE_FOLDER",
     "TABLE_SCHEMA_PROFILE",
@@ -82,8 +83,12 @@ PLAN_SCHEMA = "schemas/plan.jsonschema.json"
 """The JSON Schema of `plan.json`, as a file of the package (the project's
 `schemas/plan.schema.json`). Not `*.schema.json`: frictionless takes any file so named for a
 Table Schema and fails the package; `jsonschema.json` is its own name for a JSON Schema."""
+SHAPES_DATA = "fgf-shapes.ttl"
+"""The project's SHACL shapes for a plan's graph, a file of the library's `data/` folder: the
+RDF gate checks with it (`linked.shacl.plan_shapes`) and every package publishes it as
+`PLAN_SHAPES`."""
 PLAN_SHAPES = "schemas/shapes.ttl"
-"""The SHACL shapes the plan's RDF files conform to (the project's `data/fgf-shapes.ttl`)."""
+"""The SHACL shapes the plan's RDF files conform to (`SHAPES_DATA`), as a file of the package."""
 README = "README.md"
 LICENSE_FILE = "LICENSE"
 CITATION = "CITATION.cff"

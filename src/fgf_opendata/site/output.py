@@ -17,9 +17,9 @@ from pathlib import Path
 
 from ..agencies import Registry
 from ..errors import ExportError, InputFileError
-from ..files import discard, os_error, publish, read_index, site_intruder, stage
+from ..files import os_error, read_index, site_intruder, staged
 from ..model import Plan
-from ..publication import GENERATOR
+from ..publication import CORPUS_PLANS, GENERATOR, PLAN_JSON, SOURCE_FOLDER
 from ..textio import read_file
 from .render import corpus_site_files
 
@@ -62,9 +62,9 @@ def read_package(folder: Path, *, skip: Path | None = None) -> SiteInput:
     except OSError as exc:
         raise os_error(exc, f"cannot read the package {folder}") from exc
     names = (
-        ["plan.json"]
-        if "plan.json" in files
-        else sorted(p for p in files if p.startswith("plans/") and p.endswith(".json"))
+        [PLAN_JSON]
+        if PLAN_JSON in files
+        else sorted(p for p in files if p.startswith(f"{CORPUS_PLANS}/") and p.endswith(".json"))
     )
     if not names:
         raise InputFileError(f"{folder}: no plan.json nor plans/*.json: not a package fgf wrote")
@@ -74,7 +74,7 @@ def read_package(folder: Path, *, skip: Path | None = None) -> SiteInput:
             plan = plan_from_json(files[name])
         except ValueError as exc:
             raise InputFileError(f"{folder / name}: not a plan JSON: {exc}") from None
-        text = files.get(f"source/{plan.id}.txt")
+        text = files.get(f"{SOURCE_FOLDER}/{plan.id}.txt")
         if text is None:
             raise InputFileError(f"{folder}: no source/{plan.id}.txt for the plan in {name}")
         plans.append((plan, text.decode("utf-8")))
@@ -117,8 +117,7 @@ def check_site_folder(target: Path) -> None:
 def write_site(files: Mapping[str, bytes], target: Path) -> None:
     """Write `files` (path -> bytes) as the folder `target`, replacing it whole or not at all."""
     check_site_folder(target)
-    new = stage(target)
-    try:
+    with staged(target, f"the site {target}") as new:
         for path, data in files.items():
             parts = path.split("/")
             if not path or path.startswith("/") or any(p in ("", ".", "..") for p in parts):
@@ -126,9 +125,3 @@ def write_site(files: Mapping[str, bytes], target: Path) -> None:
             file = new / path
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_bytes(data)
-    except BaseException as exc:
-        discard(new)
-        if isinstance(exc, OSError):
-            raise os_error(exc, f"cannot write the site {target}") from exc
-        raise
-    publish(new, target)

@@ -5,8 +5,14 @@ field's docstring, where it is a field of the model), its constraints, and how i
 taken from a record (`Node`, `Item`, …, which `rows` makes from a plan). `table_schemas()`
 makes the Table Schemas from the columns, and `rows` makes every row from the same columns, for
 a single plan and a corpus alike. `TABLES` lists the tables in the order the descriptor gives
-them. The schemas do not depend on the plan. The module is one declaration, the columns of
-eleven tables, and so longer than most.
+them. The schemas do not depend on the plan.
+
+The module is longer than the house's ~500 lines on purpose: it is one declaration, the
+columns of eleven tables with their bilingual labels (`_LABELS`), and the helpers that make a
+column (`_column`, `_of`, `_coded`, …) exist only to keep that declaration short. Split by
+table, each part would restate the helpers or import them back; split labels from columns,
+a column's name and its label (keyed by model field) would live apart, which is what the
+column spec was made to end.
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ from ..publication import (
     PLAN_TURTLE,
     PUBLISHER,
     README,
+    SHAPES_DATA,
     SOURCE_FOLDER,
     SOURCES,
     VERSION,
@@ -121,9 +122,7 @@ def _schema_files() -> Mapping[str, bytes]:
     files = {PLAN_SCHEMA: dumps(plan_json_schema()).encode("utf-8")}
     for name, schema in table_schemas().items():
         files[table_schema_path(name)] = dumps(schema).encode("utf-8")
-    files[PLAN_SHAPES] = (
-        resources.files("fgf_opendata").joinpath("data", "fgf-shapes.ttl").read_bytes()
-    )
+    files[PLAN_SHAPES] = resources.files("fgf_opendata").joinpath("data", SHAPES_DATA).read_bytes()
     return MappingProxyType(files)
 
 

@@ -36,11 +36,19 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExportError, FgfError
-from ..files import site_intruder
+from ..files import SITE, site_intruder
 from ..findings import CATALOGUE, Finding, TableLocation
 from ..forked import start
 from ..jsonload import load_json
-from ..publication import DESCRIPTOR, slug
+from ..publication import (
+    CATALOG_TURTLE,
+    DESCRIPTOR,
+    LANDING_PAGE,
+    PLAN_JSON,
+    PLAN_JSONLD,
+    PLAN_TURTLE,
+    slug,
+)
 from .profiles import (
     descriptor_profile_findings,
     frictionless_findings,
@@ -152,10 +160,10 @@ def _file_findings(
         if resource.get("hash") != f"sha256:{sha256}":
             findings.append(CATALOGUE["hash-count"](name))
     unlisted = set(paths) - listed
-    site = sorted(p.removeprefix("site/") for p in unlisted if p.startswith("site/"))
+    site = sorted(p.removeprefix(f"{SITE}/") for p in unlisted if p.startswith(f"{SITE}/"))
     # the package's site, made after the descriptor: the site's own rule applies
-    if site and site_intruder(site, read("site/index.html")) is None:
-        unlisted.difference_update(f"site/{p}" for p in site)
+    if site and site_intruder(site, read(LANDING_PAGE)) is None:
+        unlisted.difference_update(f"{SITE}/{p}" for p in site)
     for path in sorted(unlisted):
         findings.append(CATALOGUE["unlisted-file"](DESCRIPTOR, path=clip(path)))
     return findings
@@ -234,8 +242,8 @@ def validate_package(folder: str | Path, *, linked: bool = False) -> PackageRepo
 
 
 _PART_PROFILE_ERRORS = ("table-schema-profile-error", "dialect-profile-error")
-_LINKED_FILES = ("linked/plan.ttl", "linked/plan.jsonld", "linked/catalog.ttl", "plan.json")
-_JSON_FILES = ("linked/plan.jsonld", "plan.json")
+_LINKED_FILES = (PLAN_TURTLE, PLAN_JSONLD, CATALOG_TURTLE, PLAN_JSON)
+_JSON_FILES = (PLAN_JSONLD, PLAN_JSON)
 
 
 def linked_findings(folder: Path) -> list[Finding]:
@@ -245,7 +253,7 @@ def linked_findings(folder: Path) -> list[Finding]:
     A file that `unsafe_path` refuses is left out (`link_findings` reports it); a JSON file
     that `load_json` refuses is reported here and left out."""
     read = folder_reader(folder)
-    if read("linked/plan.ttl") is None:
+    if read(PLAN_TURTLE) is None:
         return []
     from ..linked.shacl import check_linked
 
@@ -263,11 +271,11 @@ def linked_findings(folder: Path) -> list[Finding]:
         checked = check_linked(files)
     except RecursionError:
         message = "the RDF files nest too deeply to be read"
-        return [*refused, CATALOGUE["linked-file-unreadable"]("linked-plan-ttl", problem=message)]
+        return [*refused, CATALOGUE["linked-file-unreadable"](slug(PLAN_TURTLE), problem=message)]
     except Exception as exc:  # noqa: BLE001 - rdflib fails in any way on a damaged graph
         # (compare.isomorphic raises a bare Exception on an IRI with spaces): still a finding.
         message = f"the RDF files cannot be checked: {type(exc).__name__}: {clip(exc, 200)}"
-        return [*refused, CATALOGUE["linked-file-unreadable"]("linked-plan-ttl", problem=message)]
+        return [*refused, CATALOGUE["linked-file-unreadable"](slug(PLAN_TURTLE), problem=message)]
     # Findings name the focus node by IRI; the report's `where` is resource/field, so name the
     # file (the resource) and keep the IRI in the message.
     return refused + [
@@ -284,4 +292,4 @@ def linked_findings(folder: Path) -> list[Finding]:
 
 
 def _linked_resource(code: str) -> str:
-    return "linked-catalog-ttl" if code.startswith("dcat-ap") else "linked-plan-ttl"
+    return slug(CATALOG_TURTLE if code.startswith("dcat-ap") else PLAN_TURTLE)
