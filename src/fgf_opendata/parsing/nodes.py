@@ -79,7 +79,7 @@ def assignments_checked(
     """The assignments of (agency, agency_id, role, position, start, end) rows, each with its
     span shifted by `offset` on line `line`: `assignment_checked` and `span_checked` inlined,
     as a plan has hundreds of them and a call costs as much as a node."""
-    out = []
+    out: list[Assignment] = []
     append = out.append
     for agency, agency_id, role, position, start, end in cited:
         span = _new(Span)
