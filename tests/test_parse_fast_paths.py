@@ -6,9 +6,17 @@ general path on generated input built from the characters that decide it.
 
 from __future__ import annotations
 
+import gc
+from typing import Any
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import REFERENCE
+from fgf_opendata.errors import ParseError
+from fgf_opendata.parsing import parse as parse_module
+from fgf_opendata.parsing import parse_plan
 from fgf_opendata.parsing.docnumber import DOC_NUMBER, DOC_NUMBER_IN_TEXT
 from fgf_opendata.parsing.header import (
     _ADDRESSEES_END,
@@ -86,3 +94,32 @@ def test_a_heading_starts_only_where_the_body_looks_for_one(text: str) -> None:
     # next character is one of these: any marker or 具体措施： must start with one.
     if MARKER.match(text) or HEADING.match(text):
         assert text[0] in HEADING_FIRST or text[0].isdecimal()
+
+
+def test_parse_pauses_the_cycle_collector_and_restores_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`parse_plan` runs with the cycle collector off (a plan is thousands of containers and
+    no cycle) and leaves it as it found it, on success and on `ParseError` alike."""
+    seen: list[bool] = []
+    real = parse_module._parse_plan
+
+    def spy(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(parse_module, "_parse_plan", spy)
+    text = REFERENCE.read_text(encoding="utf-8")
+    assert gc.isenabled()
+    parse_plan(text)
+    assert gc.isenabled()
+    with pytest.raises(ParseError):
+        parse_plan("no plan here")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_plan(text)
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
+    assert seen == [False, False, False]

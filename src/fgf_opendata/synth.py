@@ -13,6 +13,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from .agencies import Registry
 from .model import (
@@ -30,6 +31,8 @@ from .model import (
     Task,
 )
 from .parsing import layout_plan
+from .parsing.header import derive_plan_id
+from .parsing.ids import measure_id, section_id, task_id
 from .parsing.numerals import to_chinese
 
 __all__ = [
@@ -231,9 +234,8 @@ def build_plan(spec: PlanSpec, registry: Registry) -> Plan:
         tasks = []
         for t_spec in task_specs:
             task_number += 1
-            text, deadlines, targets = _phrases(t_spec, spec.year)
             measures = tuple(
-                _measure(m_spec, m_index, f"task_{task_number}", spec.year, registry, nl)
+                _measure(m_spec, m_index, task_id(task_number), spec.year, registry, nl)
                 for m_index, m_spec in enumerate(t_spec.measures, 1)
             )
             heading = (
@@ -243,15 +245,10 @@ def build_plan(spec: PlanSpec, registry: Registry) -> Plan:
             )
             tasks.append(
                 Task(
-                    id=f"task_{task_number}",
+                    id=task_id(task_number),
                     number=task_number,
                     label=f"（{to_chinese(task_number)}）",
-                    text=text,
-                    responsibility=_responsibility(
-                        t_spec.clauses, registry, "" if t_spec.inline_responsibility else nl
-                    ),
-                    deadlines=deadlines,
-                    targets=targets,
+                    **_item_fields(t_spec, spec.year, registry, nl),
                     measures_heading=heading,
                     measures=measures,
                     gap=nl,
@@ -260,7 +257,7 @@ def build_plan(spec: PlanSpec, registry: Registry) -> Plan:
             )
         sections.append(
             Section(
-                id=f"sec_{s_index}",
+                id=section_id(s_index),
                 number=s_index,
                 label=f"{to_chinese(s_index)}、",
                 title="着力打造市场化法治化国际化营商环境",
@@ -283,7 +280,7 @@ def build_plan(spec: PlanSpec, registry: Registry) -> Plan:
         )
     back = (Block(kind="closing", text=closing_text, gap=nl, span=_NOWHERE),)
     plan = Plan(
-        id=f"guobanfa-{spec.year}-{spec.number}",
+        id=derive_plan_id(doc_number, issued),
         doc_number=doc_number,
         title=title,
         issuer="国务院办公厅",
@@ -302,21 +299,27 @@ def build_plan(spec: PlanSpec, registry: Registry) -> Plan:
     return layout_plan(plan)
 
 
-def _measure(
-    spec: ItemSpec, number: int, task_id: str, year: int, registry: Registry, nl: str
-) -> Measure:
+def _item_fields(spec: ItemSpec, year: int, registry: Registry, nl: str) -> dict[str, Any]:
+    """The text, responsibility line, deadlines and targets of a task or measure."""
     text, deadlines, targets = _phrases(spec, year)
+    gap = "" if spec.inline_responsibility else nl
+    return {
+        "text": text,
+        "responsibility": _responsibility(spec.clauses, registry, gap),
+        "deadlines": deadlines,
+        "targets": targets,
+    }
+
+
+def _measure(
+    spec: ItemSpec, number: int, task: str, year: int, registry: Registry, nl: str
+) -> Measure:
     return Measure(
-        id=f"{task_id}__meas_{number}",
+        id=measure_id(task, number),
         number=number,
         numbered=True,
         label=f"{number}．",
-        text=text,
-        responsibility=_responsibility(
-            spec.clauses, registry, "" if spec.inline_responsibility else nl
-        ),
-        deadlines=deadlines,
-        targets=targets,
+        **_item_fields(spec, year, registry, nl),
         gap=nl,
         span=_NOWHERE,
     )

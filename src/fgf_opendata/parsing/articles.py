@@ -30,19 +30,17 @@ import re
 from typing import NamedTuple, NoReturn
 
 from .body import Body
-from .markers import starts_line
+from .markers import SENTENCE_END, starts_line
 from .numbering import Item, Para
-from .numerals import from_chinese, to_chinese
+from .numerals import HEADING_NUMERALS, from_chinese, to_chinese
 from .source import Source
 
 __all__ = ["Skeleton", "find_skeleton", "read_skeleton"]
 
-_CN = "〇○零一二三四五六七八九十百千"
-_MARKER = re.compile(rf"第([{_CN}]{{1,7}})([章节条])")
-_LISTED = re.compile(rf"第[{_CN}]{{1,7}}[章节]")
-_SECTION_ARTICLE = re.compile(rf"([{_CN}]{{1,7}})、")
+_MARKER = re.compile(rf"第([{HEADING_NUMERALS}]{{1,7}})([章节条])")
+_LISTED = re.compile(rf"第[{HEADING_NUMERALS}]{{1,7}}[章节]")
+_SECTION_ARTICLE = re.compile(rf"([{HEADING_NUMERALS}]{{1,7}})、")
 _SPACES = " \u3000\u00a0\t"
-_NOT_A_TITLE = frozenset("。；;！？!?")
 _TITLE_LIMIT = 40
 _ANNEX = re.compile(r"附件\s*\d*\s*[:：]?\s*$")
 _FORMS = {"articles": "第X条", "numbered": "X、"}
@@ -102,7 +100,7 @@ def _heading_at(text: str, pos: int, content_end: int, form: str) -> _Heading | 
     title = text[heading.label_end : content_end]
     if (
         len(title) > _TITLE_LIMIT
-        or any(ch in _NOT_A_TITLE for ch in title)
+        or any(ch in SENTENCE_END for ch in title)
         or _LISTED.search(title) is not None
     ):
         return None
@@ -239,7 +237,7 @@ def _after_sentence(text: str, pos: int) -> bool:
     back = pos - 1
     while back >= 0 and text[back] in _SPACES:
         back -= 1
-    return back >= 0 and text[back] in _NOT_A_TITLE
+    return back >= 0 and text[back] in SENTENCE_END
 
 
 def _element_end(reader: _Reader, pos: int, line_end: int, heading: _Heading | None) -> int:

@@ -16,7 +16,7 @@ import re
 
 from ..model import Responsibility
 from .header import NOTE
-from .markers import CLOSE, HEADING, OPEN, marker_at, skip_space
+from .markers import CLOSE, HEADING, OPEN, SENTENCE_END, marker_at, skip_space
 from .nodes import construct_checked
 from .numbering import (
     KIND,
@@ -40,9 +40,6 @@ __all__ = [
 
 # Nothing but spaces up to the end of the line (a match costs the spaces, not the line).
 _ENDS_LINE = re.compile(r"[^\S\n]*(?:\n|\Z)")
-
-
-_SENTENCE_END = frozenset("。；;！？!?")
 
 
 _CONTINUES = frozenset("，、,")
@@ -138,7 +135,7 @@ def responsibility_ends_paragraph(
     before = pos - 1
     while before > 0 and text[before] != "\n" and text[before].isspace():
         before -= 1
-    if text[before] not in _SENTENCE_END or text[close + 1 : close + 2] in _CONTINUES:
+    if text[before] not in SENTENCE_END or text[close + 1 : close + 2] in _CONTINUES:
         return False
     return reader.looks_like(inside)
 

@@ -60,18 +60,18 @@ __all__ = ["Body", "check_closing", "read_body", "split_back"]
 
 # One character class, so that the scan stays a fast one; a space stops it only as the first
 # of a run (an indent whose line break was lost).
-_INLINE_STOP = re.compile(r"[（(。；;！？!?：:）)”」』 \u3000\u00a0]")
-
-
 _SPACES = " \u3000\u00a0"
+_INLINE_STOP = re.compile("[" + re.escape("".join(sorted({*OPEN, *BOUNDARY, *_SPACES}))) + "]")
+
+
 # The stops of `_INLINE_STOP` at which a paragraph may end, for the scan after the first: a
 # parenthesis; a sentence end or boundary before what may start a heading (a numeral, 具, 主,
 # a digit, a space); a space before another. The others (most sentence ends) are skipped by
 # the regex engine rather than one by one.
 _INLINE_END = re.compile(
-    r"[（(]|[。；;！？!?：:）)”」』](?=[" + re.escape("".join(sorted(HEADING_FIRST)))
-    + r"\d\s])|[ \u3000\u00a0](?=[ \u3000\u00a0])"
-)  # fmt: skip
+    f"[{re.escape(OPEN)}]|[{re.escape(''.join(sorted(BOUNDARY)))}]"
+    f"(?=[{re.escape(''.join(sorted(HEADING_FIRST)))}\\d\\s])|[{_SPACES}](?=[{_SPACES}])"
+)
 
 
 class Body(NamedTuple):

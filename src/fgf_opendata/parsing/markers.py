@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .numerals import from_chinese
+from .numerals import HEADING_NUMERALS, from_chinese
 from .source import Source
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "HEADING_LIKE",
     "MARKER",
     "OPEN",
+    "SENTENCE_END",
     "Marker",
     "find_body_start",
     "marker_at",
@@ -37,7 +38,7 @@ __all__ = [
     "starts_paragraph",
 ]
 
-CN = "〇○零一二三四五六七八九十百千"
+CN = HEADING_NUMERALS
 
 
 HEADING = re.compile(r"(?:具体|主要)(?:措施|举措)[：:]")
@@ -106,7 +107,9 @@ HEADING_FIRST = frozenset(CN + OPEN + "具主")
 
 # A heading may start a new paragraph inside a line after one of these (text scraped from a
 # web page loses its line breaks); anywhere else 一、 or 1． is part of a sentence.
-BOUNDARY = frozenset("。；;！？!?：:）)”」』")
+SENTENCE_END = frozenset("。；;！？!?")
+"""The characters that end a sentence, full-width and ASCII."""
+BOUNDARY = SENTENCE_END | frozenset("：:）)”」』")
 
 
 # The start of a paragraph that looks like a numbered heading the body did not take: a marker

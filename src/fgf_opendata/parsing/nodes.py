@@ -15,13 +15,14 @@ adds to it (`model_copy(update=...)`), so sharing it is safe.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TypeVar
 
 from pydantic import BaseModel
 
 from ..model import Assignment, Span
 
-__all__ = ["assignment_checked", "construct_checked", "span_checked"]
+__all__ = ["assignments_checked", "construct_checked", "span_checked"]
 
 _Model = TypeVar("_Model", bound=BaseModel)
 _new = object.__new__  # BaseModel defines no __new__; looking up cls.__new__ costs a third
@@ -54,7 +55,8 @@ def construct_checked(cls: type[_Model], /, **fields: object) -> _Model:
     """
     node = _new(cls)
     _set_dict(node, "__dict__", fields)
-    _set_fields_set(node, _all_fields(cls))
+    fields_set = _ALL_FIELDS.get(cls)
+    _set_fields_set(node, fields_set if fields_set is not None else _all_fields(cls))
     _set_extra(node, None)
     _set_private(node, None)
     return node
@@ -71,23 +73,34 @@ def span_checked(line: int, start: int, end: int) -> Span:
     return node
 
 
-def assignment_checked(
-    agency: str, agency_id: str | None, role: str, position: int, span: Span
-) -> Assignment:
-    """`construct_checked(Assignment, ...)`, the node the parser builds most after spans."""
-    node = _new(Assignment)
-    _set_dict(
-        node,
-        "__dict__",
-        {
-            "agency": agency,
-            "agency_id": agency_id,
-            "role": role,
-            "position": position,
-            "span": span,
-        },
-    )
-    _set_fields_set(node, _ASSIGNMENT_FIELDS)
-    _set_extra(node, None)
-    _set_private(node, None)
-    return node
+def assignments_checked(
+    cited: Iterable[tuple[str, str | None, str, int, int, int]], offset: int, line: int
+) -> tuple[Assignment, ...]:
+    """The assignments of (agency, agency_id, role, position, start, end) rows, each with its
+    span shifted by `offset` on line `line`: `assignment_checked` and `span_checked` inlined,
+    as a plan has hundreds of them and a call costs as much as a node."""
+    out: list[Assignment] = []
+    append = out.append
+    for agency, agency_id, role, position, start, end in cited:
+        span = _new(Span)
+        _set_dict(span, "__dict__", {"line": line, "start": start + offset, "end": end + offset})
+        _set_fields_set(span, _SPAN_FIELDS)
+        _set_extra(span, None)
+        _set_private(span, None)
+        node = _new(Assignment)
+        _set_dict(
+            node,
+            "__dict__",
+            {
+                "agency": agency,
+                "agency_id": agency_id,
+                "role": role,
+                "position": position,
+                "span": span,
+            },
+        )
+        _set_fields_set(node, _ASSIGNMENT_FIELDS)
+        _set_extra(node, None)
+        _set_private(node, None)
+        append(node)
+    return tuple(out)

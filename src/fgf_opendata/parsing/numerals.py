@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-__all__ = ["LIMIT", "from_chinese", "to_chinese"]
+__all__ = ["HEADING_NUMERALS", "LIMIT", "from_chinese", "to_chinese"]
 
 _DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
@@ -12,6 +12,8 @@ _NAMES = "零一二三四五六七八九"
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 LIMIT = 10000
 """Heading numerals are read and written below this value (九千九百九十九 is the largest)."""
+HEADING_NUMERALS = "〇○零一二三四五六七八九十百千"
+"""The characters a heading's numeral is printed in (一、, （十二）, 第一百零一条; 两 is not one)."""
 
 
 @functools.lru_cache(maxsize=2048)

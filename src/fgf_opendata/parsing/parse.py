@@ -46,6 +46,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..agencies import Registry, default_registry
+from ..memory import cycle_collection_paused
 from ..model import Deadline, Plan, Span
 from .articles import find_skeleton, read_skeleton
 from .body import check_closing, read_body, split_back
@@ -76,7 +77,16 @@ def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | No
 
     `registry` resolves agency names (default: the bundled registry); `plan_id` overrides the
     id derived from the doc number. Raises `ParseError` when the text is not a plan.
+
+    The cycle collector is paused while it runs (`memory.cycle_collection_paused`): the parser
+    makes thousands of containers a plan and no cycle, and in a process that holds much (a
+    corpus build, a benchmark) each collection they trigger walks all of it.
     """
+    with cycle_collection_paused():
+        return _parse_plan(text, registry, plan_id)
+
+
+def _parse_plan(text: str, registry: Registry | None, plan_id: str | None) -> Plan:
     registry = registry if registry is not None else default_registry()
     source = Source(text)
     skeleton = find_skeleton(source)

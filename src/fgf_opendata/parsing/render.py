@@ -30,6 +30,7 @@ from .source import line_starts
 __all__ = ["layout_plan", "render_plan"]
 
 _Node = TypeVar("_Node", Block, Responsibility, Measure, Task, Section, Paragraph, Point)
+_Subject = TypeVar("_Subject", Task, Measure, Point)
 
 
 def _prose(paragraphs: tuple[Paragraph, ...]) -> Iterator[tuple[str, str, object]]:
@@ -156,9 +157,14 @@ def layout_plan(plan: Plan) -> Plan:
             )
         return tuple(out)
 
-    def point(node: Point) -> Point:
+    def subject(node: _Subject, **update: Any) -> _Subject:
+        """A task, measure or point relocated, its responsibility, paragraphs and `update`
+        (its children) too, and its phrases found again in its text."""
         relocated = relocate(
-            node, responsibility=resp(node.responsibility), paragraphs=prose(node.paragraphs)
+            node,
+            responsibility=resp(node.responsibility),
+            paragraphs=prose(node.paragraphs),
+            **update,
         )
         return relocated.model_copy(
             update={
@@ -168,33 +174,12 @@ def layout_plan(plan: Plan) -> Plan:
         )
 
     def measure(node: Measure) -> Measure:
-        relocated = relocate(
-            node,
-            responsibility=resp(node.responsibility),
-            paragraphs=prose(node.paragraphs),
-            points=tuple(point(p) for p in node.points),
-        )
-        return relocated.model_copy(
-            update={
-                "deadlines": phrases(node.deadlines, *where(relocated)),
-                "targets": phrases(node.targets, *where(relocated)),
-            }
-        )
+        return subject(node, points=tuple(subject(p) for p in node.points))
 
     def task(node: Task) -> Task:
         heading = None if node.measures_heading is None else relocate(node.measures_heading)
-        relocated = relocate(
-            node,
-            responsibility=resp(node.responsibility),
-            paragraphs=prose(node.paragraphs),
-            measures_heading=heading,
-            measures=tuple(measure(m) for m in node.measures),
-        )
-        return relocated.model_copy(
-            update={
-                "deadlines": phrases(node.deadlines, *where(relocated)),
-                "targets": phrases(node.targets, *where(relocated)),
-            }
+        return subject(
+            node, measures_heading=heading, measures=tuple(measure(m) for m in node.measures)
         )
 
     def section(node: Section) -> Section:

@@ -40,7 +40,7 @@ from typing import NamedTuple
 
 from ..agencies import Registry
 from ..model import Assignment, Role
-from .nodes import assignment_checked, span_checked
+from .nodes import assignments_checked
 
 __all__ = [
     "BARE_NOUNS",
@@ -241,10 +241,7 @@ def _tokens_pattern(names: str) -> re.Pattern[str]:
 def placed(cited: tuple[Cited, ...], offset: int, line: int) -> tuple[Assignment, ...]:
     """The assignments of the actors a line's content cites, with their spans where the
     content stands: `offset` is where it starts in the source, `line` the line it is on."""
-    return tuple(
-        [assignment_checked(*actor[:4], span_checked(line, actor[4] + offset, actor[5] + offset))
-         for actor in cited]
-    )  # fmt: skip
+    return assignments_checked(cited, offset, line)
 
 
 class ResponsibilityReader:

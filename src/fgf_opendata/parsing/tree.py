@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..agencies import Registry
 from ..model import (
@@ -20,12 +21,15 @@ from ..model import (
     Target,
     Task,
 )
+from .ids import measure_id, paragraph_id, point_id, section_id, task_id
 from .nodes import construct_checked
 from .numbering import Item, describe
 from .phrases import DEADLINE_CUE, FIGURE, find_deadlines, find_targets
 from .source import Source
 
 __all__ = ["Context", "build_sections", "find_deadlines_in"]
+
+_Numbered = TypeVar("_Numbered", Task, Measure, Point)
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ def _paragraphs(item: Item, owner_id: str, ctx: Context) -> tuple[Paragraph, ...
         out.append(
             construct_checked(
                 Paragraph,
-                id=f"{owner_id}__para_{number}",
+                id=paragraph_id(owner_id, number),
                 text=text,
                 responsibility=para.responsibility,
                 deadlines=deadlines,
@@ -93,48 +97,43 @@ def _paragraphs(item: Item, owner_id: str, ctx: Context) -> tuple[Paragraph, ...
     return tuple(out)
 
 
-def _measure(item: Item, task_id: str, ctx: Context) -> Measure:
+def _numbered(
+    cls: type[_Numbered], item: Item, node_id: str, number: int, ctx: Context, **more: object
+) -> _Numbered:
+    """A task, measure or point: the fields they share, in the model's order, with `more` (a
+    measure's `numbered`, then its points or a task's measures) where each model has them."""
     deadlines, targets = _subject_phrases(item, ctx)
-    measure_id = f"{task_id}__meas_{item.number}"
-    return construct_checked(
-        Measure,
-        id=measure_id,
-        number=item.number,
-        numbered=item.numbered,
+    fields: dict[str, object] = {"id": node_id, "number": number}
+    if "numbered" in more:
+        fields["numbered"] = more.pop("numbered")
+    fields.update(
         label=item.label,
         text=item.text,
         responsibility=item.responsibility,
         deadlines=deadlines,
         targets=targets,
-        paragraphs=_paragraphs(item, measure_id, ctx) if item.paragraphs else (),
-        points=tuple([_point(child, measure_id, ctx) for child in item.children])
-        if item.children
-        else (),
-        gap=item.gap,
-        span=ctx.source.span(item.start, item.end),
+        paragraphs=_paragraphs(item, node_id, ctx) if item.paragraphs else (),
+    )
+    fields.update(more)
+    fields["gap"] = item.gap
+    fields["span"] = ctx.source.span(item.start, item.end)
+    return construct_checked(cls, **fields)
+
+
+def _measure(item: Item, task: str, ctx: Context) -> Measure:
+    node_id = measure_id(task, item.number)
+    points = tuple([_point(child, node_id, ctx) for child in item.children])
+    return _numbered(
+        Measure, item, node_id, item.number, ctx, numbered=item.numbered, points=points
     )
 
 
-def _point(item: Item, measure_id: str, ctx: Context) -> Point:
-    deadlines, targets = _subject_phrases(item, ctx)
-    point_id = f"{measure_id}__point_{item.number}"
-    return construct_checked(
-        Point,
-        id=point_id,
-        number=item.number,
-        label=item.label,
-        text=item.text,
-        responsibility=item.responsibility,
-        deadlines=deadlines,
-        targets=targets,
-        paragraphs=_paragraphs(item, point_id, ctx) if item.paragraphs else (),
-        gap=item.gap,
-        span=ctx.source.span(item.start, item.end),
-    )
+def _point(item: Item, measure: str, ctx: Context) -> Point:
+    return _numbered(Point, item, point_id(measure, item.number), item.number, ctx)
 
 
 def _task(item: Item, number: int, ctx: Context) -> Task:
-    task_id = f"task_{number}"
+    node_id = task_id(number)
     levels = {child.level for child in item.children}
     if len(levels) > 1:
         # Points （1） right under the task, and measures 1． too: the points belong nowhere.
@@ -145,21 +144,9 @@ def _task(item: Item, number: int, ctx: Context) -> Task:
             stray.start,
             "measure-outside-task",
         )
-    deadlines, targets = _subject_phrases(item, ctx)
-    return construct_checked(
-        Task,
-        id=task_id,
-        number=number,
-        label=item.label,
-        text=item.text,
-        responsibility=item.responsibility,
-        deadlines=deadlines,
-        targets=targets,
-        paragraphs=_paragraphs(item, task_id, ctx) if item.paragraphs else (),
-        measures_heading=item.heading,
-        measures=tuple([_measure(child, task_id, ctx) for child in item.children]),
-        gap=item.gap,
-        span=ctx.source.span(item.start, item.end),
+    measures = tuple([_measure(child, node_id, ctx) for child in item.children])
+    return _numbered(
+        Task, item, node_id, number, ctx, measures_heading=item.heading, measures=measures
     )
 
 
@@ -171,7 +158,7 @@ def build_sections(items: list[Item], ctx: Context, top: int) -> tuple[Section, 
         first = items[0].start
         return (
             construct_checked(
-                Section, id="sec_1", number=1, label="", title="", paragraphs=(), tasks=flat,
+                Section, id=section_id(1), number=1, label="", title="", paragraphs=(), tasks=flat,
                 gap="", span=ctx.source.span(first, first),
             ),
         )  # fmt: skip
@@ -207,15 +194,15 @@ def build_sections(items: list[Item], ctx: Context, top: int) -> tuple[Section, 
                 )
             counter += 1
             tasks.append(_task(child, counter, ctx))
-        section_id = f"sec_{item.number}"
+        node_id = section_id(item.number)
         sections.append(
             construct_checked(
                 Section,
-                id=section_id,
+                id=node_id,
                 number=item.number,
                 label=item.label,
                 title=item.text,
-                paragraphs=_paragraphs(item, section_id, ctx),
+                paragraphs=_paragraphs(item, node_id, ctx),
                 tasks=tuple(tasks),
                 gap=item.gap,
                 span=ctx.source.span(item.start, item.end),
