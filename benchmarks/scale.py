@@ -22,7 +22,7 @@ once: 1.78 GB at the peak (1,777 MiB of `ru_maxrss`, with and without the site).
 Now each file goes into the staging folder as it is made and only its size and sha256 stay
 (`fileset.FileSet`); the descriptor, the catalogue, the package documents and the landing
 page take those. The plan's Turtle and JSON-LD come from one run of the writer, unit by unit
-(the plan, each subdivision, the agents and roles it cites: `linked.writer.triple_units`),
+(the plan, each subdivision, the agents and roles it cites: `linked.outputs.triple_units`),
 each unit written when its subjects come up in N-Triples order (`syntax.units_in_order`), a
 few units in memory at a time; oxigraph serialises the Turtle from that stream while the
 JSON-LD is built beside it from the writer's own terms (`jsonld.NodeWriter`), not read back

@@ -26,13 +26,14 @@ from typing import Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
+from .vocab import RDF, XSD
+
 __all__ = ["NodeWriter", "context_document", "jsonld_chunks", "node_objects"]
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_XSD_STRING = _XSD + "string"
-_XSD_INTEGER = _XSD + "integer"
-_XSD_BOOLEAN = _XSD + "boolean"
+_RDF_TYPE = str(RDF.type)
+_XSD_STRING = str(XSD.string)
+_XSD_INTEGER = str(XSD.integer)
+_XSD_BOOLEAN = str(XSD.boolean)
 _LARGEST_EXACT = 2**53
 """Integers beyond this are kept as typed strings: a JSON reader may hold numbers as doubles."""
 
