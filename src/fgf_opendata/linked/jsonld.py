@@ -170,7 +170,8 @@ class NodeWriter:
         languages = self.languages
         is_type = self.is_type
         # `@type` comes right after `@id` (`_types_first`): its place is kept from the start.
-        node: dict[str, Any] = {"@id": compact.once(subject), "@type": None}
+        # The subject's reference is kept: its parent, written after it, refers to it.
+        node: dict[str, Any] = {"@id": self.reference(subject)["@id"], "@type": None}
         item: Any
         for predicate, value, _ in rows:
             key = compacted(predicate) or compact(predicate)
@@ -209,8 +210,9 @@ class NodeWriter:
             self.flush()
 
     def reference(self, iri: str) -> dict[str, str]:
-        """`{"@id": ...}` of an IRI, kept a while: the parent of many, the source file of every
-        span, an agency, a concept of the vocabulary come up again and again."""
+        """`{"@id": ...}` of an IRI, kept a while: a node is referred to by its parent soon
+        after its own node object, and the parent of many, the source file of every span, an
+        agency, a concept of the vocabulary come up again and again."""
         if len(self.recent) >= _RECENT:
             self.recent.clear()
         found = self.recent[iri] = {"@id": self.compact.once(iri)}
