@@ -6,7 +6,8 @@ straight into oxigraph's Turtle serializer and into the JSON-LD, subject by subj
 N-Triples order, without an rdflib graph, and without all of them grouped at once: the writer
 writes the plan by units (the plan, each subdivision, the agents and roles it cites), and
 `syntax.units_in_order` writes each unit only when its subjects come up. On a plan of
-100,000 tasks (4.8 million triples) a few units are in memory at a time.
+100,000 tasks (6.7 million triples) a few units are in memory at a time. `triple_units`
+cuts the writer's triples into those units.
 """
 
 from __future__ import annotations
