@@ -22,7 +22,7 @@ once: 1.78 GB at the peak (1,777 MiB of `ru_maxrss`, with and without the site).
 Now each file goes into the staging folder as it is made and only its size and sha256 stay
 (`fileset.FileSet`); the descriptor, the catalogue, the package documents and the landing
 page take those. The plan's Turtle and JSON-LD come from one run of the writer, unit by unit
-(the plan, each subdivision, the agents and roles it cites: `linked.writer.triple_units`),
+(the plan, each subdivision, the agents and roles it cites: `linked.outputs.triple_units`),
 each unit written when its subjects come up in N-Triples order (`syntax.units_in_order`), a
 few units in memory at a time; oxigraph serialises the Turtle from that stream while the
 JSON-LD is built beside it from the writer's own terms (`jsonld.NodeWriter`), not read back
@@ -39,7 +39,18 @@ gate 807. The site now adds about a second: `site_files` alone 0.86 s of CPU and
 of pages), where it took 17.5 s and 450 MiB (150 MB of pages, the plan page 79 MB) before its
 pages listed at most 1,000 rows (`site.pages.LIST_LIMIT`). `fgf build` (this runner, the
 machine idle, with the site): 42.5 s wall, 42.3 s of CPU, 822 MiB (before both changes, idle:
-76.5 s, 76.3 s, 975 MiB). What stays throughout is the plan: 390 MB for
+76.5 s, 76.3 s, 975 MiB). Assignments' spans (a `prov:wasDerivedFrom` and its text
+selectors for every attribution) brought the plan graph to 6.7 million triples, of which the
+spans' selectors are three in five (1.35 million at 20,000 tasks, 825,000 of them spans'),
+and the build to 61.2 s of CPU, 833 MiB. Two costs per triple were the ordering (a key and a
+sort per subject) and the JSON-LD's: the subjects come in a few dozen shapes (the predicates
+in writing order), whose order is now worked out once per shape, objects compared only where
+a predicate repeats; the JSON-LD nodes are encoded by one C encoder made once and keep their
+reference for the parent written after them. `write_linked` alone (the plan from a pickle,
+idle): 39.1 s of CPU before, 33.2 s after, 582 MiB either way, the files byte for byte the
+same; `fgf build`: 49.7 s of CPU, 833 MiB. Of the 33 s, oxigraph's terms are a floor: a triple
+whose object is a literal costs 1.5 µs to make (`pyoxigraph.Triple` tries its object as an
+IRI and a blank node first), one whose object is an IRI 0.2 µs. What stays throughout is the plan: 390 MB for
 100,000 tasks, of which pydantic's per-instance overhead is most (a Task 1.2 KB, each of its two Spans
 470 B, its Responsibility 700 B: sys.getsizeof over the model of 20,000 tasks). A copy of
 that model as plain slotted objects, sharing its strings and numbers, takes 9 MB more than

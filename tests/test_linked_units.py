@@ -1,4 +1,4 @@
-"""The plan's Turtle and JSON-LD from one run of the writer, unit by unit (`writer.triple_units`,
+"""The plan's Turtle and JSON-LD from one run of the writer, unit by unit (`outputs.triple_units`,
 `syntax.units_in_order`, `jsonld.NodeWriter`), against the path they replace: every triple
 grouped by subject at once (`syntax.in_order`), the Turtle through oxigraph, and the JSON-LD
 from that Turtle read back (`jsonld.jsonld_chunks`). Byte for byte, on the reference plan, on
@@ -24,7 +24,7 @@ from fgf_opendata.agencies import Registry
 from fgf_opendata.errors import ExportError
 from fgf_opendata.linked.iris import plan_prefixes
 from fgf_opendata.linked.jsonld import jsonld_chunks
-from fgf_opendata.linked.outputs import linked_outputs
+from fgf_opendata.linked.outputs import linked_outputs, triple_units
 from fgf_opendata.linked.syntax import (
     Groups,
     Triple,
@@ -35,7 +35,7 @@ from fgf_opendata.linked.syntax import (
     serialize_rows,
     units_in_order,
 )
-from fgf_opendata.linked.writer import triple_units, write_triples
+from fgf_opendata.linked.writer import write_triples
 from fgf_opendata.model import Plan
 from fgf_opendata.parsing import parse_plan
 from fgf_opendata.publication import BASE_IRI, PLAN_JSONLD, PLAN_TURTLE

@@ -20,18 +20,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
+from .vocab import RDF, XSD
+
 __all__ = ["NodeWriter", "context_document", "jsonld_chunks", "node_objects"]
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_XSD_STRING = _XSD + "string"
-_XSD_INTEGER = _XSD + "integer"
-_XSD_BOOLEAN = _XSD + "boolean"
+_RDF_TYPE = str(RDF.type)
+_XSD_STRING = str(XSD.string)
+_XSD_INTEGER = str(XSD.integer)
+_XSD_BOOLEAN = str(XSD.boolean)
 _LARGEST_EXACT = 2**53
 """Integers beyond this are kept as typed strings: a JSON reader may hold numbers as doubles."""
 
@@ -153,9 +155,8 @@ class NodeWriter:
         self.compact = _Compactor(prefixes)
         self.is_type = self.compact(_RDF_TYPE)
         self.recent: dict[str, dict[str, str]] = {}
-        self.encode = json.JSONEncoder(
-            ensure_ascii=False, separators=(",", ":"), check_circular=False
-        ).encode
+        self.languages: dict[str, str] = {}
+        self.encode = _node_encoder()
         self.pieces: list[str] = [_head(prefixes)]
         self.size = 0
         self.separator = "\n    "
@@ -165,23 +166,27 @@ class NodeWriter:
         first two of each row), in order."""
         compact = self.compact
         compacted = compact.known.get
-        recent = self.recent
+        recent = self.recent.get
+        languages = self.languages
         is_type = self.is_type
-        node: dict[str, Any] = {"@id": compact.once(subject)}
+        # `@type` comes right after `@id` (`_types_first`): its place is kept from the start.
+        # The subject's reference is kept: its parent, written after it, refers to it.
+        node: dict[str, Any] = {"@id": self.reference(subject)["@id"], "@type": None}
         item: Any
         for predicate, value, _ in rows:
             key = compacted(predicate) or compact(predicate)
             if isinstance(value, str):
                 if key == is_type:
-                    key, item = "@type", compact(value)
+                    key, item = "@type", compacted(value) or compact(value)
                 else:
-                    item = recent.get(value)
-                    if item is None:
-                        item = self.reference(value)
+                    item = recent(value) or self.reference(value)
             else:
                 lexical, language, datatype = value
                 if language is not None:
-                    item = {"@value": lexical, "@language": language.lower()}
+                    lowered = languages.get(language) or languages.setdefault(
+                        language, language.lower()
+                    )
+                    item = {"@value": lexical, "@language": lowered}
                 elif datatype is None:
                     item = lexical
                 elif datatype == _XSD_INTEGER and _SHORT_NUMBER(lexical):
@@ -191,11 +196,13 @@ class NodeWriter:
             known = node.get(key)
             if known is None:
                 node[key] = item
-            elif isinstance(known, list):
+            elif type(known) is list:
                 known.append(item)
             else:
                 node[key] = [known, item]
-        piece = self.separator + self.encode(_types_first(node))
+        if node["@type"] is None:
+            del node["@type"]
+        piece = self.separator + "".join(self.encode(node, 0))
         self.separator = ",\n    "
         self.pieces.append(piece)
         self.size += len(piece)
@@ -203,8 +210,9 @@ class NodeWriter:
             self.flush()
 
     def reference(self, iri: str) -> dict[str, str]:
-        """`{"@id": ...}` of an IRI, kept a while: the parent of many, the source file of every
-        span, an agency, a concept of the vocabulary come up again and again."""
+        """`{"@id": ...}` of an IRI, kept a while: a node is referred to by its parent soon
+        after its own node object, and the parent of many, the source file of every span, an
+        agency, a concept of the vocabulary come up again and again."""
         if len(self.recent) >= _RECENT:
             self.recent.clear()
         found = self.recent[iri] = {"@id": self.compact.once(iri)}
@@ -224,6 +232,18 @@ _TAIL = "\n  ]\n}\n"
 _RECENT = 8192
 _SHORT_NUMBER = re.compile(r"0|[1-9][0-9]{0,14}").fullmatch
 """An `xsd:integer` in its canonical form and below 2**53: a JSON number (as in `_typed`)."""
+
+
+def _node_encoder() -> Callable[[Any, int], Sequence[str]]:
+    """The pieces of a node object's JSON, compact and unescaped, as `json.dumps(node,
+    ensure_ascii=False, separators=(",", ":"))` writes it: the C encoder `json.dumps` makes
+    for every call, made once (a third of the cost of a small node)."""
+    if c_make_encoder is None:  # a Python without the C accelerator
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        return lambda node, _: (encode(node),)
+    default = json.JSONEncoder().default
+    made = c_make_encoder(None, default, encode_basestring, None, ":", ",", False, False, True)
+    return cast(Callable[[Any, int], Sequence[str]], made)
 
 
 def _head(prefixes: Mapping[str, str]) -> str:

@@ -6,17 +6,20 @@ straight into oxigraph's Turtle serializer and into the JSON-LD, subject by subj
 N-Triples order, without an rdflib graph, and without all of them grouped at once: the writer
 writes the plan by units (the plan, each subdivision, the agents and roles it cites), and
 `syntax.units_in_order` writes each unit only when its subjects come up. On a plan of
-100,000 tasks (4.8 million triples) a few units are in memory at a time.
+100,000 tasks (6.7 million triples) a few units are in memory at a time. `triple_units`
+cuts the writer's triples into those units.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from itertools import chain, starmap
+from typing import Any
 
 import pyoxigraph as ox
 
-from ..agencies import Registry
+from ..agencies import Registry, default_registry
+from ..errors import ExportError
 from ..fileset import FileSet, overlay
 from ..memory import cycle_collection_paused
 from ..model import Plan
@@ -25,10 +28,10 @@ from ..serialize import dumps
 from .catalog import catalog_graph
 from .iris import check_base, plan_prefixes
 from .jsonld import NodeWriter, context_document
-from .syntax import Row, plain_literal, serialize_turtle, units_in_order
-from .writer import triple_units
+from .syntax import Add, Row, Triple, Unit, plain_literal, serialize_turtle, units_in_order
+from .writer import PlanWriter
 
-__all__ = ["linked_outputs", "write_linked"]
+__all__ = ["linked_outputs", "triple_units", "write_linked"]
 
 
 def linked_outputs(
@@ -78,3 +81,53 @@ def write_linked(
     listed = overlay(into, files) if files is not into else into
     catalog = catalog_graph(plan, listed, registry=registry, base=base)
     into.add(CATALOG_TURTLE, serialize_turtle(catalog))
+
+
+def triple_units(
+    plan: Plan, registry: Registry | None, base: str, lit: Callable[..., Any] = plain_literal
+) -> tuple[list[Unit], Callable[[], None], str]:
+    """The plan's triples by units, so that a unit's triples can be grouped by subject apart
+    from the rest: the plan and each subdivision is a unit (its own triples, and `eli:has_part`
+    to its subdivisions), whose every subject is its IRI or starts with its IRI and `/`; the
+    first unit, whose IRI is "", describes the registry's agents and the roles the plan cites.
+    The triples of all units are those of `write_triples`. `check`, once every unit is
+    written, raises `ExportError` if a unit cited or linked what the units do not describe
+    (a bug). Also the plan's IRI. `base` has been through `check_base`."""
+    registry = registry if registry is not None else default_registry()
+    writer = PlanWriter(_refuse, plan, registry, base, lit, whole=False)
+    writer.cite(plan)
+    roles = set(writer.cited.roles)
+    described: list[int] = []
+
+    def run(write: Callable[[], None]) -> Callable[[Add], None]:
+        def into(add: Add) -> None:
+            writer.add = add
+            try:
+                write()
+            finally:
+                writer.add = _refuse
+
+        return into
+
+    def cited() -> None:
+        writer.cited.describe(writer.add, writer.lit)
+        described.append(len(writer.cited.iris))
+
+    units: list[Unit] = [("", run(cited))]
+    units.extend((str(node), run(write)) for node, write in writer.units(plan))
+
+    def check() -> None:
+        linked = {str(node) for node in writer.linked}
+        if (
+            described != [len(writer.cited.iris)]
+            or writer.cited.roles != roles
+            or len(linked) != len(writer.linked)
+            or linked != {iri for iri, _ in units[2:]}
+        ):
+            raise ExportError("the plan's triples by units differ from its triples: a bug")
+
+    return units, check, writer.plan_iri
+
+
+def _refuse(triple: Triple) -> None:
+    raise ExportError(f"a triple written outside a unit: {triple}")

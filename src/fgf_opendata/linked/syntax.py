@@ -35,6 +35,7 @@ from .jsonld import jsonld_chunks
 from .vocab import PREFIXES, XSD
 
 __all__ = [
+    "Add",
     "Groups",
     "PlainLiteral",
     "Row",
@@ -241,8 +242,11 @@ def in_order(groups: Groups) -> Iterator[ox.Triple]:
         raise ExportError(f"cannot serialise the graph: {error}") from None
 
 
-Unit = tuple[str, Callable[[Callable[[Triple], object]], None]]
-"""An IRI, and what writes the triples of its unit into an `add` (`writer.triple_units`):
+Add = Callable[[Triple], object]
+"""Where the writer hands each triple it makes."""
+
+Unit = tuple[str, Callable[[Add], None]]
+"""An IRI, and what writes the triples of its unit into an `add` (`outputs.triple_units`):
 the subject of each is the IRI or starts with the IRI and `/` (every subject, for IRI "")."""
 
 Row = tuple[Any, Any, ox.Triple]
@@ -307,11 +311,14 @@ class _RowMaker:
     """oxigraph triples of a subject's predicates and objects, sorted as N-Triples lines.
 
     The line is `<s> <p> o .`, so the order is that of `p>`, then of the object's N-Triples
-    form; a subject's predicates mostly differ, so the forms are made only where they tie."""
+    form. The writer gives the subjects of a plan a few dozen shapes (the predicates in writing
+    order: a span's selector, an attribution, a task with two actors, ...), so the order of a
+    shape's predicates is worked out once (`_Shape`); only where a predicate repeats are the
+    objects compared, and only there can a triple repeat."""
 
     def __init__(self) -> None:
         self.iris: dict[Any, ox.NamedNode] = {}
-        self.keys: dict[Any, str] = {}
+        self.shapes: dict[tuple[Any, ...], _Shape] = {}
 
     def iri(self, iri: str) -> ox.NamedNode:
         """The oxigraph IRI, kept a while: a node's IRI is the object of its parent's and its
@@ -323,54 +330,75 @@ class _RowMaker:
             found = self.iris[iri] = ox.NamedNode(iri)
         return found
 
-    def predicate_key(self, predicate: Any) -> str:
-        found = self.keys[predicate] = f"{predicate}>"
+    def shape(self, predicates: tuple[Any, ...]) -> _Shape:
+        if len(self.shapes) >= _CACHED_SHAPES:
+            self.shapes.clear()
+        found = self.shapes[predicates] = _shape(predicates)
         return found
 
     def rows(self, subject: str, triples: list[tuple[Any, Any, Any]]) -> list[Row]:
         iri = self.iri
         known = self.iris.get
-        key = self.keys.get
-        keyed: list[tuple[str, int, Row]] = []
+        predicates = tuple([triple[1] for triple in triples])
+        order, repeats = self.shapes.get(predicates) or self.shape(predicates)
+        made: list[Row] = []
+        append = made.append
         try:
             node = known(subject) or iri(subject)
-            unique = dict.fromkeys(triples) if len(triples) > 1 else triples
-            for index, (_, predicate, value) in enumerate(unique):
+            for index in order:
+                _, predicate, value = triples[index]
                 if type(value) is PlainLiteral:
                     if value.language is not None:
                         term: Any = ox.Literal(value.lexical, language=value.language)
                     elif value.datatype is not None:
-                        term = ox.Literal(value.lexical, datatype=iri(value.datatype))
+                        term = ox.Literal(
+                            value.lexical, datatype=known(value.datatype) or iri(value.datatype)
+                        )
                     else:
                         term = ox.Literal(value.lexical)
                 elif isinstance(value, URIRef):
                     term = known(value) or iri(value)
                 else:
                     term = _ox_term(value)
-                triple = ox.Triple(node, known(predicate) or iri(predicate), term)
-                line = key(predicate) or self.predicate_key(predicate)
-                keyed.append((line, index, (predicate, value, triple)))
+                append(
+                    (predicate, value, ox.Triple(node, known(predicate) or iri(predicate), term))
+                )
         except ValueError as error:
             raise ExportError(f"cannot serialise the graph: {error}") from None
-        if len(keyed) > 1:
-            keyed.sort()  # by `p>`, then as written: no two rows compare further
-            if len({line for line, _, _ in keyed}) < len(keyed):
-                _sort_ties(keyed)
-        return [row for _, _, row in keyed]
+        for start, end in repeats:  # from the last, so that the earlier runs keep their places
+            run = {row[1]: row for row in made[start:end]}  # one row per object: no duplicates
+            made[start:end] = sorted(run.values(), key=_object_form)
+        return made
 
 
-def _sort_ties(keyed: list[tuple[str, int, Row]]) -> None:
-    """Sorts each run of rows with the same predicate by the N-Triples form of the object."""
+_CACHED_SHAPES = 4096
+"""How many shapes of subjects (`_Shape`) are kept: a plan has a few dozen."""
+
+
+class _Shape(NamedTuple):
+    """The order of a subject's triples, from the predicates in writing order alone."""
+
+    order: tuple[int, ...]
+    """Indexes of the triples, sorted by `p>`, in writing order where predicates are equal."""
+    repeats: tuple[tuple[int, int], ...]
+    """The runs of `order` with one predicate, last first: their objects are still to sort."""
+
+
+def _shape(predicates: tuple[Any, ...]) -> _Shape:
+    keys = [f"{predicate}>" for predicate in predicates]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    repeats: list[tuple[int, int]] = []
     start = 0
-    for end in range(1, len(keyed) + 1):
-        if end == len(keyed) or keyed[end][0] != keyed[start][0]:
+    for end in range(1, len(order) + 1):
+        if end == len(order) or keys[order[end]] != keys[order[start]]:
             if end - start > 1:
-                keyed[start:end] = sorted(keyed[start:end], key=_object_form)
+                repeats.append((start, end))
             start = end
+    return _Shape(tuple(order), tuple(reversed(repeats)))
 
 
-def _object_form(keyed: tuple[str, int, Row]) -> str:
-    _, value, triple = keyed[2]
+def _object_form(row: Row) -> str:
+    _, value, triple = row
     return f"<{value}>" if isinstance(value, URIRef) else str(triple.object)
 
 

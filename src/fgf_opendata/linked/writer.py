@@ -11,9 +11,10 @@ Every node has an IRI (`iris`); there are no blank nodes, so the serialisations 
 deterministic. `schema:position` is 1-based everywhere: the printed ordinal of sections, tasks
 and measures, the order of blocks, deadlines, targets and of the actors in a responsibility
 line (whose model `position` counts from 0). `plan_ntriples` writes canonical N-Triples in the
-writer's order without building a graph; `write_triples` hands the triples to any `add`, and
-`triple_units` hands them unit by unit (the plan, each subdivision, the agents and roles it
-cites), which is how `outputs` writes the package's files.
+writer's order without building a graph; `write_triples` hands the triples to any `add`;
+`PlanWriter.units` hands them unit by unit (the plan, each subdivision), which is how
+`outputs.triple_units` writes the package's files. The agents and roles the plan cites are
+described by `agents.CitedAgents`.
 """
 
 from __future__ import annotations
@@ -27,9 +28,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from ..agencies import Registry, default_registry
-from ..errors import ExportError
 from ..model import (
-    Agency,
     Assignment,
     Block,
     Deadline,
@@ -38,33 +37,31 @@ from ..model import (
     Plan,
     Point,
     Responsibility,
-    Role,
     Section,
     Span,
     Target,
     Task,
     UnitCode,
 )
-from ..publication import BASE_IRI
-from .iris import agent_iri, canonical_decimal, check_base, plan_iri, plan_prefixes, segment
+from ..publication import BASE_IRI, file_format
+from .agents import CitedAgents
+from .iris import canonical_decimal, check_base, plan_iri, plan_prefixes, segment
 from .syntax import Triple, bind_prefixes, ox_rows, plain_literal, serialize_rows
 from .terms import (
-    CV,
     DCAT,
     DCT,
     ELI,
     FGF,
     FOAF,
     OA,
-    ORG,
     PROV,
     QUDT,
     RDF,
     RDFS,
     SDO,
-    SKOS,
     TIME,
     XSD,
+    uri,
 )
 from .vocab import (
     BLOCK_KINDS,
@@ -75,21 +72,12 @@ from .vocab import (
     IANA_MEDIA_TYPE,
     QUDT_UNITS,
     RECURRENCES,
-    ROLE_LABELS,
-    ROLE_SCHEME,
     ROLES,
     SUBDIVISION_TYPES,
     ZH,
-    agency_category,
 )
 
-__all__ = ["Add", "Unit", "plan_ntriples", "to_graph", "triple_units", "write_triples"]
-
-
-def _iri(value: str) -> URIRef:
-    """An rdflib IRI made without rdflib's check: the writer's IRIs are a checked base and
-    `segment`s, and the check (a regex per IRI) cost a fifth of the writer's time."""
-    return str.__new__(URIRef, value)
+__all__ = ["PlanWriter", "plan_ntriples", "to_graph", "write_triples"]
 
 
 def _printed(assignment: Assignment, resp: Responsibility) -> str:
@@ -101,7 +89,11 @@ def _printed(assignment: Assignment, resp: Responsibility) -> str:
     return resp.text[start:end] if 0 <= start <= end <= len(resp.text) else assignment.agency
 
 
-class _Writer:
+_SOURCE_MEDIA_TYPE = file_format(".txt").mediatype
+"""The plain-text file the spans point into, as the package lists its source texts."""
+
+
+class PlanWriter:
     """Adds the triples of one plan to a graph, one `add` per triple.
 
     IRIs are rdflib `URIRef`s; literals come from `lit`, with rdflib's signature: rdflib's
@@ -122,12 +114,9 @@ class _Writer:
         self.add = add
         self.whole = whole
         self.lit = lit
-        self.registry = registry
-        self.base = base
         self.plan_iri = plan_iri(plan, base)
-        self.source = _iri(f"{self.plan_iri}/zho/txt")
-        self.agents: dict[str, URIRef] = {}
-        self.roles_cited: set[Role] = set()
+        self.source = uri(f"{self.plan_iri}/zho/txt")
+        self.cited = CitedAgents(registry, base)
         self.linked: list[URIRef] = []
 
     def zh(self, text: str) -> Any:
@@ -144,9 +133,9 @@ class _Writer:
 
     def span(self, node: URIRef, span: Span, exact: str) -> None:
         add = self.add
-        resource = _iri(f"{node}/span")
-        position = _iri(f"{node}/span/position")
-        quoted = _iri(f"{node}/span/quote")
+        resource = uri(f"{node}/span")
+        position = uri(f"{node}/span/position")
+        quoted = uri(f"{node}/span/quote")
         add((node, PROV.wasDerivedFrom, resource))
         add((resource, RDF.type, OA.SpecificResource))
         add((resource, OA.hasSource, self.source))
@@ -171,7 +160,7 @@ class _Writer:
     def deadlines(self, owner: URIRef, deadlines: tuple[Deadline, ...]) -> None:
         add = self.add
         for i, deadline in enumerate(deadlines, 1):
-            node = _iri(f"{owner}/deadline_{i}")
+            node = uri(f"{owner}/deadline_{i}")
             add((owner, FGF.hasDeadline, node))
             add((node, RDF.type, TIME.Instant))
             add((node, SDO.position, self.lit(i)))
@@ -190,7 +179,7 @@ class _Writer:
     def targets(self, owner: URIRef, targets: tuple[Target, ...]) -> None:
         add = self.add
         for i, target in enumerate(targets, 1):
-            node = _iri(f"{owner}/target_{i}")
+            node = uri(f"{owner}/target_{i}")
             add((owner, FGF.hasTarget, node))
             add((node, SDO.position, self.lit(i)))
             add((node, RDFS.label, self.zh(target.text)))
@@ -199,7 +188,7 @@ class _Writer:
             add((node, COMPARATOR_PROPERTIES[target.comparator], self.decimal(target.value)))
             self.unit(node, target.unit, target.unit_text)
             if target.baseline is not None:
-                baseline = _iri(f"{node}/baseline")
+                baseline = uri(f"{node}/baseline")
                 add((node, FGF.baseline, baseline))
                 add((baseline, SDO.value, self.decimal(target.baseline)))
                 self.unit(baseline, target.unit, target.unit_text)
@@ -218,7 +207,7 @@ class _Writer:
         if resp is None:
             return
         add = self.add
-        statement = _iri(f"{owner}/responsibility")
+        statement = uri(f"{owner}/responsibility")
         add((owner, FGF.responsibility, statement))
         add((statement, RDF.type, FGF.ResponsibilityStatement))
         add((statement, DCT.description, self.zh(resp.text)))
@@ -226,13 +215,13 @@ class _Writer:
         add((statement, FGF.gap, self.lit(resp.gap)))
         self.span(statement, resp.span, resp.text)
         for i, assignment in enumerate(resp.assignments, 1):
-            self.attribution(owner, _iri(f"{owner}/resp_{i}"), assignment, resp)
+            self.attribution(owner, uri(f"{owner}/resp_{i}"), assignment, resp)
 
     def standing(self, plan: URIRef, position: int, resp: Responsibility) -> None:
         """A standing assignment: a statement of its own under the plan, which is also the
         subject of its attributions (they hold for every later item)."""
         add = self.add
-        statement = _iri(f"{self.plan_iri}/standing_{position}")
+        statement = uri(f"{self.plan_iri}/standing_{position}")
         add((plan, FGF.standing, statement))
         add((statement, RDF.type, FGF.ResponsibilityStatement))
         add((statement, SDO.position, self.lit(position)))
@@ -241,7 +230,7 @@ class _Writer:
         add((statement, FGF.gap, self.lit(resp.gap)))
         self.span(statement, resp.span, resp.text)
         for i, assignment in enumerate(resp.assignments, 1):
-            self.attribution(statement, _iri(f"{statement}/resp_{i}"), assignment, resp)
+            self.attribution(statement, uri(f"{statement}/resp_{i}"), assignment, resp)
 
     def attribution(
         self, owner: URIRef, node: URIRef, assignment: Assignment, resp: Responsibility
@@ -253,25 +242,19 @@ class _Writer:
         add((node, RDF.type, PROV.Attribution))
         add((node, PROV.agent, agent))
         add((node, DCAT.hadRole, ROLES[assignment.role]))
-        self.roles_cited.add(assignment.role)
+        self.cited.roles.add(assignment.role)
         add((node, FGF.citedName, self.zh(assignment.agency)))
         add((node, SDO.position, self.lit(assignment.position + 1)))
         self.span(node, assignment.span, _printed(assignment, resp))
 
     def agent(self, attribution: URIRef, assignment: Assignment) -> URIRef:
         if assignment.agency_id is not None:
-            return self.known_agent(assignment.agency_id)
+            return self.cited.agent(assignment.agency_id)
         # A name the registry does not know is still an agent, but only of this line.
-        node = _iri(f"{attribution}/agent")
+        node = uri(f"{attribution}/agent")
         self.add((node, RDF.type, PROV.Agent))
         self.add((node, RDF.type, FOAF.Agent))
         self.add((node, FOAF.name, self.zh(assignment.agency)))
-        return node
-
-    def known_agent(self, agency_id: str) -> URIRef:
-        node = self.agents.get(agency_id)
-        if node is None:
-            node = self.agents[agency_id] = _iri(agent_iri(agency_id, self.registry, self.base))
         return node
 
     def part(self, parent: URIRef, node: URIRef, write: Callable[[], None]) -> None:
@@ -298,7 +281,7 @@ class _Writer:
             add((node, ELI.number, self.lit(label)))
 
     def node(self, ident: str) -> URIRef:
-        return _iri(f"{self.plan_iri}/{segment(ident)}")
+        return uri(f"{self.plan_iri}/{segment(ident)}")
 
     def section(self, plan: URIRef, node: URIRef, section: Section) -> None:
         self.subdivision(node, plan, "section", section.id, section.label, section.number)
@@ -341,7 +324,7 @@ class _Writer:
         self.provision(node, task, task.label)
         self.paragraphs(node, task.paragraphs)
         if task.measures_heading is not None:
-            heading = _iri(f"{node}/measures_heading")
+            heading = uri(f"{node}/measures_heading")
             add((node, FGF.measuresHeading, heading))
             self.block(heading, task.measures_heading, 1)
         for measure in task.measures:
@@ -359,8 +342,8 @@ class _Writer:
 
     def plan(self, plan: Plan) -> None:
         add = self.add
-        node = _iri(self.plan_iri)
-        expression = _iri(f"{self.plan_iri}/zho")
+        node = uri(self.plan_iri)
+        expression = uri(f"{self.plan_iri}/zho")
         add((node, RDF.type, ELI.LegalResource))
         add((node, RDF.type, SDO.Legislation))
         add((node, ELI.type_document, DOCUMENT_TYPE))
@@ -374,7 +357,7 @@ class _Writer:
         if plan.issuer is not None:
             add((node, FGF.issuerName, self.zh(plan.issuer)))
             if plan.issuer_id is not None:
-                add((node, ELI.passed_by, self.known_agent(plan.issuer_id)))
+                add((node, ELI.passed_by, self.cited.agent(plan.issuer_id)))
         for prop, text in (
             (FGF.addressees, plan.addressees),
             (FGF.planTitle, plan.plan_title),
@@ -394,113 +377,41 @@ class _Writer:
         add((expression, ELI.is_embodied_by, self.source))
         add((self.source, RDF.type, ELI.Format))
         add((self.source, ELI.embodies, expression))
-        add((self.source, ELI.format, IANA_MEDIA_TYPE["text/plain"]))
+        add((self.source, ELI.format, IANA_MEDIA_TYPE[_SOURCE_MEDIA_TYPE]))
         for i, block in enumerate(plan.front, 1):
-            front = _iri(f"{self.plan_iri}/front_{i}")
+            front = uri(f"{self.plan_iri}/front_{i}")
             add((node, FGF.frontMatter, front))
             self.block(front, block, i)
         for section in plan.sections:
             child = self.node(section.id)
             self.part(node, child, partial(self.section, node, child, section))
         for i, block in enumerate(plan.back, 1):
-            back = _iri(f"{self.plan_iri}/back_{i}")
+            back = uri(f"{self.plan_iri}/back_{i}")
             add((node, FGF.backMatter, back))
             self.block(back, block, i)
         self.deadlines(node, plan.deadlines)
         for position, resp in enumerate(plan.standing, 1):
             self.standing(node, position, resp)
 
-    def roles(self) -> None:
-        add = self.add
-        add((ROLE_SCHEME, RDF.type, SKOS.ConceptScheme))
-        add((ROLE_SCHEME, DCT.title, self.en("Roles in a responsibility line")))
-        add((ROLE_SCHEME, DCT.title, self.zh("责任分工角色")))
-        for role, concept in ROLES.items():
-            if role not in self.roles_cited:
-                continue  # the scheme in full is in data/fgf.ttl; a plan describes what it cites
-            zh, en = ROLE_LABELS[role]
-            add((concept, RDF.type, SKOS.Concept))
-            add((concept, RDF.type, DCAT.Role))
-            add((concept, RDF.type, PROV.Role))
-            add((concept, SKOS.inScheme, ROLE_SCHEME))
-            add((concept, SKOS.notation, self.lit(role)))
-            add((concept, SKOS.prefLabel, self.zh(zh)))
-            add((concept, SKOS.prefLabel, self.en(en)))
-
-    def agencies(self) -> None:
-        """Describes every registry agent cited, with the bodies they belong to or became."""
-        pending = sorted(self.agents)
-        seen: set[str] = set()
-        while pending:
-            agency_id = pending.pop()
-            if agency_id in seen:
-                continue
-            seen.add(agency_id)
-            agency = self.registry.get(agency_id)
-            node = self.known_agent(agency_id)
-            self.add((node, RDF.type, PROV.Agent))
-            self.add((node, RDF.type, FOAF.Agent))
-            self.add((node, DCT.identifier, self.lit(agency_id)))
-            if agency is None:
-                continue
-            self.agency(node, agency)
-            pending.extend(i for i in (agency.parent_id, agency.successor_id) if i is not None)
-
-    def agency(self, node: URIRef, agency: Agency) -> None:
-        add = self.add
-        if agency.kind == "collective":
-            add((node, RDF.type, FOAF.Group))
-            add((node, RDF.type, FGF.CollectiveAgent))
-        else:
-            add((node, RDF.type, ORG.Organization))
-            if agency.category not in ("party-central", "other"):
-                add((node, RDF.type, CV.PublicOrganisation))
-        add((node, SKOS.prefLabel, self.zh(agency.full_name_zh)))
-        add((node, SKOS.prefLabel, self.en(agency.name_en)))
-        add((node, FOAF.name, self.zh(agency.name_zh)))
-        add((node, FOAF.name, self.en(agency.name_en)))
-        for alias in dict.fromkeys((agency.name_zh, *agency.aliases)):
-            if alias != agency.full_name_zh:
-                add((node, SKOS.altLabel, self.zh(alias)))
-        if agency.abbreviation_en:
-            add((node, SKOS.altLabel, self.en(agency.abbreviation_en)))
-        add((node, ORG.classification, agency_category(agency.category)))
-        if agency.parent_id is not None and agency.kind == "organisation":
-            add((node, ORG.subOrganizationOf, self.known_agent(agency.parent_id)))
-        if agency.wikidata:
-            add((node, SDO.sameAs, URIRef(f"http://www.wikidata.org/entity/{agency.wikidata}")))
-        if agency.successor_id is not None:
-            # The 2021 body stays the agent of record; the reform is an event between bodies.
-            event = _iri(f"{node}/change")
-            successor = self.known_agent(agency.successor_id)
-            add((node, ORG.changedBy, event))
-            add((event, RDF.type, ORG.ChangeEvent))
-            add((event, RDF.type, PROV.Activity))
-            add((event, ORG.originalOrganization, node))
-            add((event, ORG.resultingOrganization, successor))
-            add((successor, ORG.resultedFrom, event))
-            if agency.dissolved is not None:
-                add((event, DCT.date, self.lit(f"{agency.dissolved:04d}", datatype=XSD.gYear)))
-
     def cite(self, plan: Plan) -> None:
         """Notes every registry agent and role the plan cites, as writing it does, without
         writing it: by parts, the agents and roles are described before the rest is written."""
         if plan.issuer is not None and plan.issuer_id is not None:
-            self.known_agent(plan.issuer_id)
+            self.cited.agent(plan.issuer_id)
         responsibilities = [*plan.standing]
         for item in _provisions(plan):
             if item.responsibility is not None:
                 responsibilities.append(item.responsibility)
         for resp in responsibilities:
             for assignment in resp.assignments:
-                self.roles_cited.add(assignment.role)
+                self.cited.roles.add(assignment.role)
                 if assignment.agency_id is not None:
-                    self.known_agent(assignment.agency_id)
+                    self.cited.agent(assignment.agency_id)
 
     def units(self, plan: Plan) -> Iterator[tuple[URIRef, Callable[[], None]]]:
         """By parts (`whole` False): the plan and each of its subdivisions, each with what
         writes it (its own triples and the links to its subdivisions), in writing order."""
-        root = _iri(self.plan_iri)
+        root = uri(self.plan_iri)
         yield root, partial(self.plan, plan)
         for section in plan.sections:
             node = self.node(section.id)
@@ -541,62 +452,6 @@ def _provisions(plan: Plan) -> Iterator[Task | Measure | Point | Paragraph]:
                     yield from point.paragraphs
 
 
-Add = Callable[[Triple], object]
-Unit = tuple[str, Callable[[Add], None]]
-"""An IRI and what writes a unit's triples into an `add` (`triple_units`)."""
-
-
-def triple_units(
-    plan: Plan, registry: Registry | None, base: str, lit: Callable[..., Any] = Literal
-) -> tuple[list[Unit], Callable[[], None], str]:
-    """The plan's triples by units, so that a unit's triples can be grouped by subject apart
-    from the rest: the plan and each subdivision is a unit (its own triples, and `eli:has_part`
-    to its subdivisions), whose every subject is its IRI or starts with its IRI and `/`; the
-    first unit, whose IRI is "", describes the registry's agents and the roles the plan cites.
-    The triples of all units are those of `write_triples`. `check`, once every unit is
-    written, raises `ExportError` if a unit cited or linked what the units do not describe
-    (a bug). Also the plan's IRI. `base` has been through `check_base`."""
-    registry = registry if registry is not None else default_registry()
-    writer = _Writer(_refuse, plan, registry, base, lit, whole=False)
-    writer.cite(plan)
-    roles = set(writer.roles_cited)
-    described: list[int] = []
-
-    def run(write: Callable[[], None]) -> Callable[[Add], None]:
-        def into(add: Add) -> None:
-            writer.add = add
-            try:
-                write()
-            finally:
-                writer.add = _refuse
-
-        return into
-
-    def cited() -> None:
-        writer.roles()
-        writer.agencies()
-        described.append(len(writer.agents))
-
-    units: list[Unit] = [("", run(cited))]
-    units.extend((str(node), run(write)) for node, write in writer.units(plan))
-
-    def check() -> None:
-        linked = {str(node) for node in writer.linked}
-        if (
-            described != [len(writer.agents)]
-            or writer.roles_cited != roles
-            or len(linked) != len(writer.linked)
-            or linked != {iri for iri, _ in units[2:]}
-        ):
-            raise ExportError("the plan's triples by units differ from its triples: a bug")
-
-    return units, check, writer.plan_iri
-
-
-def _refuse(triple: Triple) -> None:
-    raise ExportError(f"a triple written outside a unit: {triple}")
-
-
 def write_triples(
     plan: Plan,
     registry: Registry | None,
@@ -609,10 +464,9 @@ def write_triples(
     """
     registry = registry if registry is not None else default_registry()
     triples: list[Triple] = []
-    writer = _Writer(add or triples.append, plan, registry, base, lit)
+    writer = PlanWriter(add or triples.append, plan, registry, base, lit)
     writer.plan(plan)
-    writer.roles()
-    writer.agencies()
+    writer.cited.describe(writer.add, writer.lit)
     return triples, writer.plan_iri
 
 
