@@ -41,6 +41,7 @@ FLOORS: dict[str, int] = {
     "files": 0,
     "fileset": 0,
     "serialize": 0,
+    "caching": 0,
     # text -> Plan, and the findings on a Plan
     "parsing": 1,
     "checks": 1,

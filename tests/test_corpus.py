@@ -65,7 +65,10 @@ def test_one_graph_and_one_json_per_plan(corpus) -> None:
     from rdflib import Graph
 
     out, result = corpus
-    graph = Graph().parse(out / "linked" / "corpus.nt", format="nt")
+    graph = Graph()
+    for plan_id in result.plans:
+        graph.parse(out / "linked" / "plans" / f"{plan_id}.nt", format="nt")
+    assert sorted(p.stem for p in (out / "linked" / "plans").iterdir()) == sorted(result.plans)
     plans = {str(s) for s in graph.subjects() if str(s).endswith("/guobanfa/2021/25")}
     assert plans
     for plan_id in result.plans:

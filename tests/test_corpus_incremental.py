@@ -3,6 +3,7 @@ package is byte-identical to a full build; a damaged cache entry is rebuilt, nev
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pytest
 from conftest import REFERENCE
 from fgf_opendata.corpus import build_corpus
 from fgf_opendata.corpus import chunks as chunks_module
+from fgf_opendata.corpus.cache import FILES
+from fgf_opendata.corpus.package import plan_files
 
 GENRE = Path(__file__).parent / "cases" / "genre"
 FIRST = ("flat-items.txt", "deadline-forms.txt", "articles-only.txt")
@@ -64,23 +67,70 @@ def test_a_rebuild_parses_only_the_changed_source(
     assert _files(tmp_path / "warm") != _files(tmp_path / "cold")
 
 
+def _entries(cache: Path) -> list[Path]:
+    return sorted(p.parent for p in (cache / "corpus").glob("*/*/entry.json"))
+
+
+def test_an_unchanged_plan_s_files_are_the_cache_s_not_written_again(
+    sources: Path, tmp_path: Path
+) -> None:
+    build_corpus([sources], tmp_path / "cold", jobs=1, cache=True)
+    shutil.copy(GENRE / "chapters-articles.txt", sources / "articles-only.txt")
+    result = build_corpus([sources], tmp_path / "warm", jobs=1, cache=True)
+    kept = {
+        (p / name).stat().st_ino: p for p in _entries(tmp_path / "cache") for name in FILES.values()
+    }
+    for plan_id in result.plans:
+        for path in plan_files(plan_id).values():
+            inode = (tmp_path / "warm" / path).stat().st_ino
+            assert inode in kept, path  # hard-linked from an entry, its hash taken from it
+    descriptor = json.loads((tmp_path / "warm" / "datapackage.json").read_bytes())
+    graphs = [r["path"] for r in descriptor["resources"] if r["path"].startswith("linked/")]
+    assert graphs == [
+        *(f"linked/plans/{plan_id}.nt" for plan_id in sorted(result.plans)),
+        "linked/catalog.ttl",
+    ]
+
+
 def test_a_damaged_entry_is_rebuilt_not_published(
     sources: Path, tmp_path: Path, parsed: list[str]
 ) -> None:
     build_corpus([sources], tmp_path / "first", jobs=1, cache=True)
-    entries = sorted((tmp_path / "cache" / "corpus").rglob("*.chunk"))
+    first = _files(tmp_path / "first")
+    entries = _entries(tmp_path / "cache")
     assert len(entries) == 4
-    data = bytearray(entries[0].read_bytes())
-    data[-10] ^= 0x01  # one bit of its triples flips on disk
-    entries[0].write_bytes(bytes(data))
-    entries[1].write_bytes(entries[1].read_bytes()[:100])  # another is cut short
+    tables = bytearray((entries[0] / "tables.csv").read_bytes())
+    tables[-10] ^= 0x01  # one bit of its rows flips on disk
+    (entries[0] / "tables.csv").write_bytes(bytes(tables))
+    entry = entries[1] / "entry.json"
+    entry.write_bytes(entry.read_bytes()[:100])  # another is cut short
+    graph = bytearray((entries[2] / "graph.nt").read_bytes())
+    graph[-10] ^= 0x01  # a published file changed in place (through its link in a package)
+    (entries[2] / "graph.nt").write_bytes(bytes(graph))
     parsed.clear()
     build_corpus([sources], tmp_path / "second", jobs=1, cache=True)
-    assert len(parsed) == 2
-    assert _files(tmp_path / "second") == _files(tmp_path / "first")
+    assert len(parsed) == 3
+    assert _files(tmp_path / "second") == first
     parsed.clear()
     build_corpus([sources], tmp_path / "third", jobs=1, cache=True)
     assert parsed == []  # the rebuilt entries were stored again
+    assert _files(tmp_path / "third") == first
+
+
+def test_a_package_file_edited_in_place_is_not_taken_back(
+    sources: Path, tmp_path: Path, parsed: list[str]
+) -> None:
+    """A package's unchanged files are links to the cache's: editing one in the package edits
+    the entry, whose file then no longer has the size and time it recorded."""
+    result = build_corpus([sources], tmp_path / "first", jobs=1, cache=True)
+    first = _files(tmp_path / "first")
+    edited = tmp_path / "first" / plan_files(result.plans[0])["text"]
+    with edited.open("r+b") as handle:
+        handle.write(b"X")
+    parsed.clear()
+    build_corpus([sources], tmp_path / "second", jobs=1, cache=True)
+    assert len(parsed) == 1
+    assert _files(tmp_path / "second") == first
 
 
 def test_parallel_workers_fill_and_use_the_cache(sources: Path, tmp_path: Path) -> None:

@@ -121,7 +121,8 @@ def test_a_corpus_build_writes_its_site(with_site: Path) -> None:
     from fgf_opendata.linked.vocab import DCAT
 
     index = (with_site / "site" / "index.html").read_text(encoding="utf-8")
-    for path in ("datapackage.json", "linked/catalog.ttl", "linked/corpus.nt"):
+    plans = sorted(p.stem for p in (with_site / "plans").glob("*.json"))
+    for path in ("datapackage.json", "linked/catalog.ttl", f"linked/plans/{plans[0]}.nt"):
         assert path in index
     graph = parse_turtle((with_site / "linked" / "catalog.ttl").read_bytes())
     pages = {str(o) for o in graph.objects(None, DCAT.landingPage)}

@@ -405,7 +405,8 @@ def test_without_a_chinese_font_the_charts_are_made_with_a_warning(
 
 
 def test_deadlines_over_many_years_are_counted_by_year(reference_plan: Plan) -> None:
-    from fgf_opendata.site.pages import DeadlineGroup, Deadlines, deadline_series
+    from fgf_opendata.site.counts import deadline_series
+    from fgf_opendata.site.pages import DeadlineGroup, Deadlines
 
     item = item_of(reference_plan.sections[0])
     groups = tuple(

@@ -14,6 +14,7 @@ import pytest
 
 from fgf_opendata.agencies import Registry
 from fgf_opendata.build import package_outputs
+from fgf_opendata.caching import CACHE_VARIABLE
 from fgf_opendata.site import cache, charts, render, site_files
 
 MONTHS = [("2021-09", 2), ("2021-12", 5), ("2022", 1)]
@@ -124,6 +125,9 @@ def test_the_cache_folder_follows_xdg_and_can_be_turned_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(cache.NO_CACHE_VARIABLE, raising=False)
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "given"))  # fgf's own folder comes first
+    assert cache.cache_folder("charts") == tmp_path / "given" / "charts"
+    monkeypatch.delenv(CACHE_VARIABLE)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache.cache_folder("charts") == tmp_path / "fgf-opendata" / "charts"
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored, as the spec says
@@ -140,6 +144,7 @@ def test_a_site_from_the_cache_is_the_drawn_site(
     monkeypatch.setenv(cache.NO_CACHE_VARIABLE, "1")
     drawn = site_files(outputs.plan, registry, outputs.files)
     monkeypatch.delenv(cache.NO_CACHE_VARIABLE)
+    monkeypatch.delenv(CACHE_VARIABLE, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert site_files(outputs.plan, registry, outputs.files) == drawn  # drawn and kept
     assert len(entries(tmp_path / "fgf-opendata" / "charts")) == 3
@@ -158,7 +163,7 @@ def test_a_rebuild_with_a_warm_cache_does_not_import_matplotlib(
     )
     source = tmp_path / "plan.txt"
     source.write_text(reference_text, encoding="utf-8")
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = {**os.environ, CACHE_VARIABLE: str(tmp_path / "cache")}
     env.pop(cache.NO_CACHE_VARIABLE, None)
 
     def imported() -> str:
@@ -222,6 +227,7 @@ def test_the_site_with_its_templates_from_the_cache_is_the_same(
     monkeypatch.setenv(cache.NO_CACHE_VARIABLE, "1")
     made = site_files(outputs.plan, registry, outputs.files)
     monkeypatch.delenv(cache.NO_CACHE_VARIABLE)
+    monkeypatch.delenv(CACHE_VARIABLE, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     render._environment.cache_clear()  # a fresh process: templates compiled, then kept
     try:

@@ -15,7 +15,8 @@ from fgf_opendata.agencies import Registry
 from fgf_opendata.model import Plan
 from fgf_opendata.parsing import parse_plan
 from fgf_opendata.site import pages, site_files
-from fgf_opendata.site.pages import LIST_LIMIT, deadline_series, item_of, site_data, walk
+from fgf_opendata.site.counts import deadline_series
+from fgf_opendata.site.pages import LIST_LIMIT, item_of, site_data, walk
 from fgf_opendata.tabular.descriptor import source_path
 from test_scale import scale
 from test_site import _table, check_links, check_pages, parse, text_of

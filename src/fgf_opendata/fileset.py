@@ -126,6 +126,13 @@ class FileSet(Mapping[str, bytes]):
             for piece in (data,) if isinstance(data, bytes) else data:
                 out.write(piece)
 
+    def record(self, path: str, stat: FileStat) -> None:
+        """Counts the file at `path` as made, put in the folder by other means (a corpus build
+        hard-links a plan's unchanged files from its cache) with its size and sha256 known."""
+        if path in self._stats:
+            raise ExportError(f"{path!r} is made twice")
+        self._stats[path] = stat
+
     def reader(self, path: str) -> BinaryIO:
         """The file at `path`, open for reading."""
         if path not in self._stats:

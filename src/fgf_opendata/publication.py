@@ -20,7 +20,7 @@ __all__ = [
     "CATALOG_TURTLE",
     "CC_BY",
     "CITATION",
-    "CORPUS_GRAPH",
+    "CORPUS_GRAPHS",
     "CORPUS_PLANS",
     "DATABASE",
     "DATASETTE_METADATA",
@@ -75,7 +75,9 @@ PLAN_JSONLD = "linked/plan.jsonld"
 PLAN_CONTEXT = "linked/context.jsonld"
 """The JSON-LD context `PLAN_JSONLD` embeds, as a file of its own."""
 CATALOG_TURTLE = "linked/catalog.ttl"
-CORPUS_GRAPH = "linked/corpus.nt"
+CORPUS_GRAPHS = "linked/plans"
+"""The folder of a corpus package that holds each plan's graph (`linked/plans/<id>.nt`): together
+they are the corpus graph."""
 CORPUS_PLANS = "plans"
 SOURCE_FOLDER = "source"
 """The folder of a package that holds the source text of each plan (`source/<id>.txt`)."""

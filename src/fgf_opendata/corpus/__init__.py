@@ -4,8 +4,8 @@
 into a plan and publishes them together: the same tables as a single plan's package, with every
 id prefixed by its plan (`guobanfa-2021-25/task_5`) so that rows of different plans never
 collide, agencies shared across plans (one row each), one canonical JSON and one source text per
-plan (`plans/<id>.json`, `source/<id>.txt`), and one N-Triples graph of the whole corpus
-(`linked/corpus.nt`).
+plan (`plans/<id>.json`, `source/<id>.txt`), and one N-Triples graph per plan
+(`linked/plans/<id>.nt`), which together are the corpus graph.
 
 Work is streamed plan by plan: worker processes parse a plan and produce its rows and triples,
 the parent appends them to the output files in source order, so neither the corpus nor its graph
@@ -17,7 +17,7 @@ gate.
 
 The stages, each a module: `chunks` (one source -> its share of every file, in worker
 processes), `cache` (those shares kept on disk by the source's content, so a rebuild parses
-only what changed), `package` (the build driver: the shares appended into one package, the
+only what changed and links a plan's unchanged files instead of writing them), `package` (the build driver: the shares appended into one package, the
 files that need every plan, the gates, the swap).
 """
 

@@ -1,44 +1,72 @@
 """The per-source cache of a corpus build: each source's chunk (`chunks.Chunk`) kept on disk,
 keyed by the source's bytes, how it is read and fgf's own code.
 
-Entries live in `corpus/` under the cache folder (`linked.store.cache_root`), one file each,
-`<key[:2]>/<key>.chunk`: a JSON header line (the chunk's fields, its parts' lengths and their
-sha256), then the parts. An entry is written whole through a temporary file; one that is
-missing, damaged or foreign (its parts fail their sha256, its header does not read) is rebuilt,
-never used. A cache that cannot be written only makes the build slower. `cached` gives every
-source's chunk in source order, from the cache where it can and made in worker processes where
-it cannot.
+Entries live in `corpus/` under the cache folder (`caching.cache_root`), one folder each,
+`<key[:2]>/<key>/`:
+
+    tables.csv    the plan's rows of every table, one after the other (read on each use)
+    plan.json     the plan's canonical JSON        ┐ published as they are: hard-linked
+    source.txt    its source text                  │ into the package (copied where the
+    graph.nt      its N-Triples                    ┘ cache is on another file system)
+    entry.json    written last: the chunk's fields, the tables' lengths and sha256, and each
+                  published file's size, sha256 and modification time
+
+A rebuild after one source changed then costs the changed source's parse and the tables'
+bytes, not a rewrite of every plan's graph: the published files of an unchanged plan are the
+cache's files, their sizes and hashes known from `entry.json`. What is read is checked: the
+tables against their sha256; what is published unread is trusted by its size and modification
+time (a file edited in place, in the cache or through its link in a package, has another), and
+the descriptor records its hash, so `fgf validate` catches what a stat cannot. An entry that is
+missing, damaged or foreign is rebuilt, never used; one is written whole in a temporary folder
+and renamed into place. A cache that cannot be written only makes the build slower. `cached`
+gives every source's chunk in source order, from the cache where it can and made in worker
+processes where it cannot.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import hashlib
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
+from ..caching import cache_root
 from ..errors import FgfError
 from ..linked.catalog import PlanEntry
-from ..linked.store import cache_root
 from ..publication import VERSION
 from ..textio import read_file
 from . import chunks
-from .chunks import Chunk
+from .chunks import PARTS, Chunk, Kept
 
-__all__ = ["FORMAT", "cache_folder", "cached", "chunk_key", "load_chunk", "save_chunk"]
+__all__ = [
+    "FILES",
+    "FORMAT",
+    "cache_folder",
+    "cached",
+    "chunk_key",
+    "load_chunk",
+    "place",
+    "save_chunk",
+]
 
-FORMAT = 1
-"""The layout of an entry; an entry of another layout is rebuilt."""
+FORMAT = 2
+"""The layout of an entry (1: one file a chunk); an entry of another layout is rebuilt."""
+FILES = {"plan_json": "plan.json", "text": "source.txt", "triples": "graph.nt"}
+"""The file of an entry that holds each published part (`chunks.PARTS`)."""
+_TABLES = "tables.csv"
+_ENTRY = "entry.json"
 
 
-def cache_folder() -> Path:
-    """Where the entries live: `corpus/` under the cache folder."""
-    return cache_root() / "corpus"
+def cache_folder() -> Path | None:
+    """Where the entries live: `corpus/` under the cache folder; None when the cache is off."""
+    root = cache_root()
+    return None if root is None else root / "corpus"
 
 
 def cached(
@@ -55,19 +83,27 @@ def cached(
         yield from chunks.computed(paths, encoding, limit, graph, jobs)
         return
     keys = [chunk_key(path, encoding, limit, graph) for path in paths]
-    hits = [key is not None and (cache / _entry_name(key)).is_file() for key in keys]
-    misses = iter(
-        chunks.computed(
-            [p for p, hit in zip(paths, hits, strict=True) if not hit], encoding, limit, graph, jobs
-        )
+    found = [
+        load_chunk(cache / _entry_name(key), str(path)) if key is not None else None
+        for path, key in zip(paths, keys, strict=True)
+    ]
+    misses = chunks.computed(
+        [p for p, hit in zip(paths, found, strict=True) if hit is None],
+        encoding,
+        limit,
+        graph,
+        jobs,
     )
-    for path, key, hit in zip(paths, keys, hits, strict=True):
-        found = load_chunk(cache / _entry_name(key), str(path)) if hit and key else None
-        if found is None:
-            found = next(misses) if not hit else chunks.chunk(path, encoding, limit, graph)
-            if key is not None and found.plan_id is not None:
-                save_chunk(cache / _entry_name(key), found)
-        yield found
+    for key, hit in zip(keys, found, strict=True):
+        if hit is not None:
+            yield hit
+            continue
+        made = next(misses)
+        if key is not None and made.plan_id is not None:
+            save_chunk(cache / _entry_name(key), made)
+            # published from the entry as an unchanged plan is: its files are written once
+            made = load_chunk(cache / _entry_name(key), made.source) or made
+        yield made
 
 
 @functools.cache
@@ -96,72 +132,96 @@ def chunk_key(path: Path, encoding: str | None, limit: int | None, graph: bool) 
 
 
 def _entry_name(key: str) -> str:
-    return f"{key[:2]}/{key}.chunk"
+    return f"{key[:2]}/{key}"
 
 
-def _parts(chunk: Chunk) -> list[tuple[str, bytes]]:
-    return [
-        *((f"table:{name}", body) for name, body in sorted(chunk.tables.items())),
-        ("plan_json", chunk.plan_json),
-        ("text", chunk.text),
-        ("triples", chunk.triples),
-    ]
+def _sha256(data: bytes) -> str:
+    return f"sha256:{hashlib.sha256(data).hexdigest()}"
 
 
-def save_chunk(path: Path, chunk: Chunk) -> None:
-    """Store a chunk: a JSON header line (its fields, the parts' lengths, their sha256), then
-    the parts. Written whole through a temporary file; a cache that cannot be written is
-    only slower."""
-    parts = _parts(chunk)
-    digest = hashlib.sha256()
-    for _, data in parts:
-        digest.update(data)
+def _write(path: Path, data: bytes) -> dict[str, Any]:
+    """Write a file of an entry, on disk before the entry is; what `entry.json` says of it."""
+    with path.open("xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    stat = path.stat()
+    return {"size": stat.st_size, "sha256": _sha256(data), "mtime_ns": stat.st_mtime_ns}
+
+
+def save_chunk(folder: Path, chunk: Chunk) -> None:
+    """Store a chunk in the entry folder `folder`: its files, then `entry.json`, in a
+    temporary folder renamed into place. A cache that cannot be written is only slower."""
+    tables = sorted(chunk.tables.items())
+    tables_bytes = b"".join(body for _, body in tables)
     entry = chunk.entry
-    header = {
-        "format": FORMAT,
-        "plan_id": chunk.plan_id,
-        "agency_ids": list(chunk.agency_ids),
-        "findings": list(chunk.findings),
-        "entry": None
-        if entry is None
-        else {
-            "id": entry.id,
-            "iri": entry.iri,
-            "title": entry.title,
-            "doc_number": entry.doc_number,
-            "issued": entry.issued.isoformat() if entry.issued else None,
-            "end": entry.end.isoformat() if entry.end else None,
-        },
-        "parts": [[name, len(data)] for name, data in parts],
-        "sha256": digest.hexdigest(),
-    }
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n")
-            for _, data in parts:
-                handle.write(data)
-        os.replace(tmp, path)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
     except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)
-
-
-def load_chunk(path: Path, source: str) -> Chunk | None:
-    """The chunk stored at `path`, or None when the entry is missing, damaged or foreign (its
-    parts fail their sha256, its header does not read): it is then rebuilt, never used."""
+        return
     try:
-        with path.open("rb") as handle:
-            header = json.loads(handle.readline())
-            parts = {name: handle.read(size) for name, size in header["parts"]}
-            rest = handle.read(1)
-        digest = hashlib.sha256()
-        for name, size in header["parts"]:
-            if len(parts[name]) != size:
-                return None
-            digest.update(parts[name])
-        if rest or header["format"] != FORMAT or digest.hexdigest() != header["sha256"]:
+        files = {part: _write(work / FILES[part], getattr(chunk, part)) for part in PARTS}
+        _write(work / _TABLES, tables_bytes)
+        header = {
+            "format": FORMAT,
+            "plan_id": chunk.plan_id,
+            "agency_ids": list(chunk.agency_ids),
+            "findings": list(chunk.findings),
+            "entry": None
+            if entry is None
+            else {
+                "id": entry.id,
+                "iri": entry.iri,
+                "title": entry.title,
+                "doc_number": entry.doc_number,
+                "issued": entry.issued.isoformat() if entry.issued else None,
+                "end": entry.end.isoformat() if entry.end else None,
+            },
+            "tables": [[name, len(body)] for name, body in tables],
+            "tables_sha256": _sha256(tables_bytes),
+            "files": files,
+        }
+        _write(work / _ENTRY, json.dumps(header, ensure_ascii=False).encode("utf-8"))
+        if folder.exists():  # a damaged or older entry under the name: replaced
+            shutil.rmtree(folder)
+        os.rename(work, folder)
+    except OSError:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _kept(folder: Path, part: str, said: Mapping[str, Any]) -> Kept | None:
+    """A published file of an entry, when its size and modification time are what the entry
+    says they were when it was written."""
+    path = folder / FILES[part]
+    stat = path.stat()
+    if stat.st_size != said["size"] or stat.st_mtime_ns != said["mtime_ns"]:
+        return None
+    sha256 = said["sha256"]
+    if not (isinstance(sha256, str) and sha256.startswith("sha256:")):
+        return None
+    return Kept(path, stat.st_size, sha256)
+
+
+def load_chunk(folder: Path, source: str) -> Chunk | None:
+    """The chunk stored in the entry folder `folder`, its published parts as files (`Kept`);
+    None when the entry is missing, damaged or foreign: it is then rebuilt, never used."""
+    try:
+        header = json.loads((folder / _ENTRY).read_bytes())
+        if header["format"] != FORMAT:
+            return None
+        kept = {part: _kept(folder, part, header["files"][part]) for part in PARTS}
+        tables_bytes = (folder / _TABLES).read_bytes()
+        if _sha256(tables_bytes) != header["tables_sha256"]:
+            return None
+        if any(k is None for k in kept.values()):
+            return None
+        tables: dict[str, bytes] = {}
+        at = 0
+        for name, size in header["tables"]:
+            tables[str(name)] = tables_bytes[at : at + size]
+            at += size
+        if at != len(tables_bytes):
             return None
         raw = header["entry"]
         entry = None
@@ -171,15 +231,20 @@ def load_chunk(path: Path, source: str) -> Chunk | None:
         return Chunk(
             source,
             str(header["plan_id"]),
-            tables={
-                n.removeprefix("table:"): b for n, b in parts.items() if n.startswith("table:")
-            },
+            tables=tables,
             agency_ids=tuple(header["agency_ids"]),
-            plan_json=parts["plan_json"],
-            text=parts["text"],
-            triples=parts["triples"],
             findings=tuple(header["findings"]),
             entry=entry,
+            kept={part: k for part, k in kept.items() if k is not None},
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def place(kept: Kept, target: Path) -> None:
+    """Publish a kept file at `target`: a hard link to it, or a copy where the cache is on
+    another file system (or links are refused)."""
+    try:
+        os.link(kept.path, target)
+    except OSError:
+        shutil.copyfile(kept.path, target)

@@ -32,7 +32,10 @@ from ..textio import read_source
 if TYPE_CHECKING:
     from ..linked.catalog import PlanEntry
 
-__all__ = ["PREFIXED", "Chunk", "chunk", "computed", "corpus_schemas"]
+__all__ = ["PARTS", "PREFIXED", "Chunk", "Kept", "chunk", "computed", "corpus_schemas"]
+
+PARTS = ("plan_json", "text", "triples")
+"""The parts of a chunk that are files of their own in the package, in this order."""
 
 PREFIXED = {  # table -> columns that hold a plan-local id
     "sections": ("id",),
@@ -83,6 +86,18 @@ class Chunk:
     findings: tuple[str, ...] = ()
     entry: PlanEntry | None = None
     """What the catalogue says of the plan."""
+    kept: Mapping[str, Kept] = field(default_factory=dict)
+    """The parts ("plan_json", "text", "triples") that are files in the cache already,
+    published as they are instead of from the bytes above (`cache`)."""
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A part of a chunk kept as a file: where, its size and its sha256 ("sha256:<hex>")."""
+
+    path: Path
+    size: int
+    sha256: str
 
 
 def chunk(path: Path, encoding: str | None, limit: int | None, graph: bool) -> Chunk:

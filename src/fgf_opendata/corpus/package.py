@@ -2,33 +2,37 @@
 files of one package in a staging folder, then the files that need every plan (agencies, the
 catalogue, the descriptor, the site), the gates, and the swap into place.
 
-Every file is written in pieces through a `_Sink` that keeps its size and sha256 as it grows,
-so neither the corpus nor its graph is ever held in memory whole. The graph's indexed store
-(`linked.store`) is made once the package is in place; a store that cannot be made is reported
-in the result, never a reason to withhold the package.
+Every file goes through one `FileSet`, which keeps its size and sha256 as it is written, so
+neither the corpus nor its graph is ever held in memory whole. A plan's own files (its JSON,
+source text and graph, `linked/plans/<id>.nt`) that the cache holds already are hard-linked
+from it, their sizes and hashes known (`cache`): a rebuild writes only the tables and what
+changed. The graph's indexed store (`linked.store`) is made once the package is in place; a
+store that cannot be made is reported in the result, never a reason to withhold the package.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import hashlib
 import io
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..agencies import Registry, default_registry
 from ..errors import ExportError, InvalidPackageError
-from ..files import MARKER, check_replaceable, discard, os_error, publish, stage
+from ..files import SITE, check_replaceable, discard, os_error, publish, stage
+from ..fileset import FileSet, FileStat
 from ..linked.catalog import PlanEntry
 from ..publication import (
     CATALOG_TURTLE,
-    CORPUS_GRAPH,
+    CORPUS_GRAPHS,
+    CORPUS_PLANS,
     DESCRIPTOR,
     LANDING_PAGE,
+    SOURCE_FOLDER,
     keywords,
     slug,
 )
@@ -36,7 +40,6 @@ from ..serialize import dumps
 from ..tabular.cells import CSV_DIALECT, table_csv
 from ..tabular.columns import TABLES
 from ..tabular.descriptor import (
-    FileStat,
     check_plan_id,
     descriptor_frame,
     file_resource,
@@ -44,8 +47,8 @@ from ..tabular.descriptor import (
 )
 from ..tabular.profiles import profile_errors
 from ..tabular.rows import agency_rows
-from .cache import cache_folder, cached
-from .chunks import corpus_schemas
+from .cache import cache_folder, cached, place
+from .chunks import Chunk, corpus_schemas
 
 __all__ = ["CorpusResult", "Progress", "Skipped", "build_corpus", "expand_sources"]
 
@@ -88,27 +91,13 @@ def expand_sources(sources: Sequence[str | Path]) -> list[Path]:
     return paths
 
 
-class _Sink:
-    """An output file written in pieces, with its size and sha256 kept as it grows."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = path.open("wb")
-        self.digest = hashlib.sha256()
-        self.size = 0
-
-    def write(self, data: bytes) -> None:
-        self.handle.write(data)
-        self.digest.update(data)
-        self.size += len(data)
-
-    def close(self) -> FileStat:
-        try:
-            self.handle.flush()
-            os.fsync(self.handle.fileno())  # on disk before the folder is swapped in
-        finally:
-            self.handle.close()
-        return self.size, f"sha256:{self.digest.hexdigest()}"
+def plan_files(plan_id: str) -> dict[str, str]:
+    """The package's file of each of a plan's own parts (`chunks.PARTS`)."""
+    return {
+        "plan_json": f"{CORPUS_PLANS}/{plan_id}.json",
+        "text": f"{SOURCE_FOLDER}/{plan_id}.txt",
+        "triples": f"{CORPUS_GRAPHS}/{plan_id}.nt",
+    }
 
 
 def _header(schema: Mapping[str, Any]) -> bytes:
@@ -149,72 +138,38 @@ def build_corpus(
         raise ExportError("no sources: give plan text files or folders of *.txt files")
     target = check_replaceable(Path(target))
     staging = stage(target)
-    sinks: dict[str, _Sink] = {}
+    files = FileSet(staging)
     try:
-        schemas = corpus_schemas()
-        sinks.update(
-            (name, _Sink(staging / f"{name}.csv")) for name in TABLES if name != "agencies"
-        )
-        for name, sink in sinks.items():
-            sink.write(_header(schemas[name]))
-        graph_sink = _Sink(staging / CORPUS_GRAPH) if graph else None
-        if graph_sink is not None:
-            sinks["graph"] = graph_sink
-        files: dict[str, FileStat] = {}
-        plans: list[str] = []
-        skipped: list[Skipped] = []
-        findings: list[tuple[str, str]] = []
-        agency_ids: set[str] = set()
-        entries: list[PlanEntry] = []
-        workers = jobs if jobs is not None else (os.cpu_count() or 1)
-        folder = cache_folder() if cache else None
-        chunks = cached(paths, encoding, limit, graph, workers, folder)
-        for done, chunk in enumerate(chunks, 1):
-            if progress is not None:
-                progress(done, len(paths), chunk.source)
-            if chunk.plan_id is None:
-                skipped.append(Skipped(chunk.source, chunk.reason or "not a plan"))
-                continue
-            if chunk.plan_id in plans:
-                skipped.append(Skipped(chunk.source, f"duplicate plan id {chunk.plan_id!r}"))
-                continue
-            plan_id = check_plan_id(chunk.plan_id)
-            plans.append(plan_id)
-            for name, body in chunk.tables.items():
-                sinks[name].write(body)
-            for path, data in (
-                (f"plans/{plan_id}.json", chunk.plan_json),
-                (f"source/{plan_id}.txt", chunk.text),
-            ):
-                sink = _Sink(staging / path)
-                sink.write(data)
-                files[path] = sink.close()
-            if graph_sink is not None:
-                graph_sink.write(chunk.triples)
-            agency_ids.update(chunk.agency_ids)
-            if chunk.entry is not None:
-                entries.append(chunk.entry)
-            findings.extend((plan_id, message) for message in chunk.findings)
+        with contextlib.ExitStack() as tables:
+            schemas = corpus_schemas()
+            sinks: dict[str, BinaryIO] = {
+                name: tables.enter_context(files.writer(f"{name}.csv"))
+                for name in TABLES
+                if name != "agencies"
+            }
+            for name, sink in sinks.items():
+                sink.write(_header(schemas[name]))
+            workers = jobs if jobs is not None else (os.cpu_count() or 1)
+            folder = cache_folder() if cache else None
+            chunks = cached(paths, encoding, limit, graph, workers, folder)
+            published = _append(chunks, len(paths), staging, files, sinks, graph, progress)
+        plans, skipped, findings, agency_ids, entries = published
         if not plans:
             raise ExportError(
                 "none of the sources is a plan: "
                 + "; ".join(f"{s.source}: {s.reason}" for s in skipped)
             )
-        for name, sink in sinks.items():
-            files[CORPUS_GRAPH if name == "graph" else f"{name}.csv"] = sink.close()
-        files["agencies.csv"] = _write_agencies(staging, agency_ids, registry, schemas)
-        later: dict[str, FileStat | None] = {LANDING_PAGE: None} if site else {}
-        files[CATALOG_TURTLE] = _write_catalog(staging, entries, {**files, **later}, registry)
+        files.add(
+            "agencies.csv",
+            table_csv(agency_rows(sorted(agency_ids), registry), schemas["agencies"]),
+        )
+        _write_catalog(files, entries, registry, site)
         descriptor = _descriptor(plans, files, schemas)
         _check_descriptor(descriptor)
-        sinks[DESCRIPTOR] = descriptor_sink = _Sink(staging / DESCRIPTOR)
-        descriptor_sink.write(dumps(descriptor).encode("utf-8"))
-        descriptor_sink.close()
+        files.add(DESCRIPTOR, dumps(descriptor).encode("utf-8"))
         if site:
-            _write_site(staging, plans, registry)
+            _write_site(files, plans, registry)
     except BaseException as exc:
-        for sink in sinks.values():
-            sink.handle.close()
         discard(staging)
         if isinstance(exc, OSError):
             raise os_error(exc, f"cannot write the package {target}") from exc
@@ -222,103 +177,120 @@ def build_corpus(
     publish(staging, target)
     result = CorpusResult(target, tuple(plans), tuple(skipped), tuple(findings))
     if store and graph:
-        from ..linked.store import build_store
+        from ..linked.store import build_store, graph_digest
 
+        graphs = [(path, files.stat(path)[1]) for path in _graph_paths(files)]
         try:
-            made = build_store(target / CORPUS_GRAPH, files[CORPUS_GRAPH][1])
+            made = build_store([target / path for path, _ in graphs], graph_digest(graphs))
         except (OSError, SyntaxError, ValueError) as exc:
             return replace(result, store_error=f"{type(exc).__name__}: {exc}".splitlines()[0])
         return replace(result, store=made)
     return result
 
 
-def _write_agencies(
-    staging: Path, ids: set[str], registry: Registry, schemas: Mapping[str, Any]
-) -> FileStat:
-    """agencies.csv: every cited agency once, with the parents and successors they name."""
-    rows = agency_rows(sorted(ids), registry)
-    sink = _Sink(staging / "agencies.csv")
-    sink.write(table_csv(rows, schemas["agencies"]))
-    return sink.close()
+_Published = tuple[list[str], list[Skipped], list[tuple[str, str]], set[str], list[PlanEntry]]
 
 
-def _write_site(staging: Path, plans: Sequence[str], registry: Registry) -> None:
-    """The corpus's static site in `site/`, made from the files written to `staging`: each
-    plan from its JSON and source text, every file listed with its size and sha256 (read
-    through a memory map: the graph may be larger than memory should hold)."""
-    import mmap
+def _append(
+    chunks: Iterator[Chunk],
+    total: int,
+    staging: Path,
+    files: FileSet,
+    sinks: Mapping[str, BinaryIO],
+    graph: bool,
+    progress: Progress | None,
+) -> _Published:
+    """Each chunk's rows appended to the tables, its own files published (hard-linked from the
+    cache where it keeps them); what the rest of the build needs of the plans."""
+    plans: list[str] = []
+    skipped: list[Skipped] = []
+    findings: list[tuple[str, str]] = []
+    agency_ids: set[str] = set()
+    entries: list[PlanEntry] = []
+    for done, chunk in enumerate(chunks, 1):
+        if progress is not None:
+            progress(done, total, chunk.source)
+        if chunk.plan_id is None:
+            skipped.append(Skipped(chunk.source, chunk.reason or "not a plan"))
+            continue
+        if chunk.plan_id in plans:
+            skipped.append(Skipped(chunk.source, f"duplicate plan id {chunk.plan_id!r}"))
+            continue
+        plan_id = check_plan_id(chunk.plan_id)
+        plans.append(plan_id)
+        for name, body in chunk.tables.items():
+            sinks[name].write(body)
+        for part, path in plan_files(plan_id).items():
+            if part == "triples" and not graph:
+                continue
+            kept = chunk.kept.get(part)
+            if kept is None:
+                files.add(path, getattr(chunk, part))
+            else:
+                (staging / path).parent.mkdir(parents=True, exist_ok=True)
+                place(kept, staging / path)
+                files.record(path, (kept.size, kept.sha256))
+        agency_ids.update(chunk.agency_ids)
+        if chunk.entry is not None:
+            entries.append(chunk.entry)
+        findings.extend((plan_id, message) for message in chunk.findings)
+    return plans, skipped, findings, agency_ids, entries
 
-    from ..files import SITE
+
+def _graph_paths(files: FileSet) -> list[str]:
+    """The plans' graph files, in the descriptor's order."""
+    return [path for path in files if path.startswith(f"{CORPUS_GRAPHS}/")]
+
+
+def _write_site(files: FileSet, plans: Sequence[str], registry: Registry) -> None:
+    """The corpus's static site in `site/`: each plan from its JSON and source text as
+    written, every file listed with the size and sha256 the `FileSet` recorded (nothing is
+    read for them: the graph may be larger than memory should hold)."""
     from ..serialize import plan_from_json
     from ..site import corpus_site_files
 
-    paths = sorted(
-        p.relative_to(staging).as_posix()
-        for p in staging.rglob("*")
-        if p.is_file() and p.name != MARKER
-    )
-    with contextlib.ExitStack() as stack:
-        package_files: dict[str, Any] = {}
-        for path in paths:
-            handle = stack.enter_context((staging / path).open("rb"))
-            size = os.fstat(handle.fileno()).st_size
-            package_files[path] = (
-                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-            )
-            if size:
-                stack.callback(package_files[path].close)
-        package_files[DESCRIPTOR] = bytes(package_files[DESCRIPTOR])
-        given = [
-            (
-                plan_from_json(bytes(package_files[f"plans/{plan_id}.json"])),
-                bytes(package_files[f"source/{plan_id}.txt"]).decode("utf-8"),
-            )
-            for plan_id in plans
-        ]
-        site = corpus_site_files(given, registry, package_files, package_href="../")
+    given = [
+        (
+            plan_from_json(files[plan_files(plan_id)["plan_json"]]),
+            files[plan_files(plan_id)["text"]].decode("utf-8"),
+        )
+        for plan_id in plans
+    ]
+    site = corpus_site_files(given, registry, files, package_href="../")
     for path, data in site.items():
-        sink = _Sink(staging / SITE / path)
-        sink.write(data)
-        sink.close()
+        files.add(f"{SITE}/{path}", data)
 
 
 def _write_catalog(
-    staging: Path,
-    entries: Sequence[PlanEntry],
-    files: Mapping[str, FileStat | None],
-    registry: Registry,
-) -> FileStat:
-    """linked/catalog.ttl: the corpus as one DCAT dataset, a distribution per file."""
+    files: FileSet, entries: Sequence[PlanEntry], registry: Registry, site: bool
+) -> None:
+    """linked/catalog.ttl: the corpus as one DCAT dataset, a distribution per file (the
+    landing page, made after it, among them when there is a site)."""
     from ..linked.catalog import corpus_catalog_graph
     from ..linked.syntax import serialize_turtle
 
-    sink = _Sink(staging / CATALOG_TURTLE)
-    sink.write(serialize_turtle(corpus_catalog_graph(entries, files, registry=registry)))
-    return sink.close()
+    listed: dict[str, FileStat | None] = {path: files.stat(path) for path in files}
+    if site:
+        listed[LANDING_PAGE] = None
+    files.add(
+        CATALOG_TURTLE,
+        serialize_turtle(corpus_catalog_graph(entries, listed, registry=registry)),
+    )
 
 
-def _descriptor(
-    plans: Sequence[str], files: Mapping[str, FileStat], schemas: Mapping[str, Any]
-) -> dict[str, Any]:
+def _descriptor(plans: Sequence[str], files: FileSet, schemas: Mapping[str, Any]) -> dict[str, Any]:
     """The corpus's `datapackage.json`, built as a single plan's is (`tabular.descriptor`)."""
-    resources = [table_resource(name, files[f"{name}.csv"], schemas[name]) for name in TABLES]
+    resources = [table_resource(name, files.stat(f"{name}.csv"), schemas[name]) for name in TABLES]
+    own = (f"{CORPUS_PLANS}/", f"{SOURCE_FOLDER}/", f"{CORPUS_GRAPHS}/")
     resources += [
-        file_resource(path, files[path], name=slug(path))
-        for path in sorted(p for p in files if p.startswith(("plans/", "source/")))
+        file_resource(path, files.stat(path), name=slug(path))
+        for path in files
+        if path.startswith(own)
     ]
-    if CORPUS_GRAPH in files:
-        resources.append(
-            file_resource(
-                CORPUS_GRAPH,
-                files[CORPUS_GRAPH],
-                name="corpus-graph",
-                description="The RDF graph of every plan (N-Triples).",
-            )
-        )
     resources.append(
         file_resource(
             CATALOG_TURTLE,
-            files[CATALOG_TURTLE],
+            files.stat(CATALOG_TURTLE),
             name="catalog",
             description="The DCAT-AP catalogue of the corpus: one dataset, a distribution per file.",
         )

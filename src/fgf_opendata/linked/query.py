@@ -1,6 +1,6 @@
 """What `fgf query` reads: the query (SPARQL text, a .rq file or a packaged example) and the
-graph (a package's `linked/plan.ttl`, a corpus's `linked/corpus.nt`, or a .ttl / .nt / .jsonld
-file), each with errors that name it.
+graph (a package's `linked/plan.ttl`, a corpus's `linked/plans/*.nt`, or a .ttl / .nt /
+.jsonld file), each with errors that name it.
 
 `load_graph` reads the graph (`load_queryable` prefers a corpus's indexed store, see
 `linked.store`), `resolve_query` the query; `sparql.run_query` then runs one over
@@ -18,7 +18,7 @@ from typing import Any
 from rdflib import Graph
 
 from ..errors import ExportError, FgfError
-from ..publication import CORPUS_GRAPH, PACKAGE_FOLDER, PLAN_TURTLE
+from ..publication import CORPUS_GRAPHS, PACKAGE_FOLDER, PLAN_TURTLE
 from .guard import QueryError, exceeds_int_digits, quiet_literals
 from .sparql import StoreGraph
 
@@ -147,15 +147,15 @@ def _parse_ntriples(data: bytes) -> Graph:
 
 
 def graph_file(path: Path) -> Path:
-    """The graph file of a package folder (a plan's `linked/plan.ttl`, a corpus's
-    `linked/corpus.nt`), or `path` itself when it is no folder."""
+    """The graph of a package folder (a plan's `linked/plan.ttl`, a corpus's folder of plan
+    graphs `linked/plans/`), or `path` itself when it is no folder."""
     if not path.is_dir():
         return path
-    candidates = (path / "linked" / "plan.ttl", path / "plan.ttl", path / CORPUS_GRAPH)
-    found = next((c for c in candidates if c.is_file()), None)
+    candidates = (path / PLAN_TURTLE, path / "plan.ttl", path / CORPUS_GRAPHS)
+    found = next((c for c in candidates if c.is_file() or c.is_dir()), None)
     if found is None:
         raise GraphError(
-            f"{path} has neither linked/plan.ttl nor {CORPUS_GRAPH}: is it a package folder?",
+            f"{path} has neither {PLAN_TURTLE} nor {CORPUS_GRAPHS}/: is it a package folder?",
             code="graph-not-found",
         )
     return found
@@ -163,13 +163,10 @@ def graph_file(path: Path) -> Path:
 
 def load_queryable(path: Path) -> Graph | StoreGraph:
     """What `fgf query` runs over: the store of a corpus package's graph when the cache holds
-    a whole one for it (`linked.store`), else the graph read from its file (`load_graph`)."""
+    a whole one for it (`linked.store`), else the graph read from its files (`load_graph`)."""
     from .store import find_store
 
-    folder = path if path.is_dir() else None
-    if folder is None and path.name == CORPUS_GRAPH.rsplit("/", 1)[1]:
-        folder = path.parent.parent  # PACKAGE/linked/corpus.nt
-    store = find_store(folder) if folder is not None else None
+    store = find_store(path) if path.is_dir() else None
     return StoreGraph(store) if store is not None else load_graph(path)
 
 
@@ -194,6 +191,8 @@ def load_graph(path: Path) -> Graph:
             f"{path} does not exist (build the package with `fgf build` first)",
             code="graph-not-found",
         )
+    if path.is_dir():  # a corpus: every plan's N-Triples, one document
+        return _load_ntriples_folder(path)
     if not path.is_file():  # a FIFO or a device would block or never end
         raise GraphError(f"{path} is not a regular file")
     suffix = path.suffix.lower()
@@ -223,3 +222,19 @@ def load_graph(path: Path) -> Graph:
     except Exception as exc:  # the Turtle and JSON-LD parsers raise many unrelated types
         first = f"{type(exc).__name__}: {exc}".splitlines()[0]
         raise GraphError(f"cannot read {path}: {first}") from exc
+
+
+def _load_ntriples_folder(folder: Path) -> Graph:
+    """The `*.nt` files of `folder` read as one N-Triples document (line-based: each file
+    ends with a newline, so they concatenate)."""
+    parts = []
+    for path in sorted(folder.glob("*.nt")):
+        if not path.is_file():
+            raise GraphError(f"{path} is not a regular file")
+        parts.append(path.read_bytes())
+    try:
+        with quiet_literals():
+            return _parse_ntriples(b"".join(parts))
+    except Exception as exc:  # rdflib's N-Triples parser raises its own types
+        first = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        raise GraphError(f"cannot read the graphs in {folder}: {first}") from exc

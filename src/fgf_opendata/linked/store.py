@@ -1,41 +1,47 @@
 """The corpus graph in an indexed store on disk, so `fgf query` does not reparse N-Triples.
 
-A corpus package's graph is `linked/corpus.nt` (the portable form, listed in the descriptor);
-millions of triples take minutes to parse into rdflib. `fgf build` of a corpus therefore also
-loads it into a pyoxigraph `Store` (RocksDB, indexed), which `fgf query` opens read-only and
-queries in about a second.
+A corpus package's graph is its plans' N-Triples files (`linked/plans/<id>.nt`, the portable
+form, each listed in the descriptor); millions of triples take minutes to parse into rdflib.
+`fgf build` of a corpus therefore also loads them into a pyoxigraph `Store` (RocksDB,
+indexed), which `fgf query` opens read-only and queries in about a second.
 
 The store is a cache, kept outside the package so that the package stays byte-identical
 between builds and holds only files its descriptor lists: `stores/<hex>/` under the cache
-folder (`FGF_CACHE_DIR`, else `$XDG_CACHE_HOME/fgf-opendata`, else `~/.cache/fgf-opendata`),
-named by the sha256 of the graph it holds. A store is made in a temporary folder beside it and
-renamed into place once whole, with a stamp (`store.json`: the graph's hash, its triple count,
-the fgf version, the store's `LAYOUT`); it is used only when its stamp names the hash that the
-package's descriptor records for `linked/corpus.nt`, the version and the layout. A store is
-compacted once loaded: the tables of a bulk load, left side by side, made each lookup search
-all of them (a cold query of the 1,000-plan corpus took four times as long). Anything else (no store, a damaged or foreign
-one) falls back to the N-Triples. The newest `KEEP` stores are kept, older ones removed.
+folder (`caching.cache_root`), named by the graph's digest (`graph_digest`: the sha256 of the
+paths and hashes the descriptor records for the plans' graph files, in its order). A store is
+made in a temporary folder beside it and renamed into place once whole, with a stamp
+(`store.json`: the digest, its triple count, the fgf version, the store's `LAYOUT`); it is used
+only when its stamp names the digest of the package's descriptor, the version and the layout.
+A store is compacted once loaded: the tables of a bulk load, left side by side, made each
+lookup search all of them (a cold query of the 1,000-plan corpus took four times as long).
+Anything else (no store, a damaged or foreign one, the cache turned off) falls back to the
+N-Triples. The newest `KEEP` stores are kept, older ones removed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..publication import CORPUS_GRAPH, DESCRIPTOR, VERSION
+from ..caching import cache_root
+from ..files import read_descriptor
+from ..publication import CORPUS_GRAPHS, VERSION
 
 __all__ = [
     "KEEP",
     "LAYOUT",
     "STAMP",
     "build_store",
-    "cache_root",
     "find_store",
     "graph_digest",
+    "graph_files",
     "store_folder",
 ]
 
@@ -43,26 +49,26 @@ STAMP = "store.json"
 """The stamp of a whole store: what graph it holds, written last."""
 KEEP = 3
 """Stores kept in the cache; older ones are removed when a new one is made."""
-LAYOUT = 2
-"""How the store is laid out; a store of another layout (1: bulk-loaded, not compacted) is
-made again."""
+LAYOUT = 3
+"""How the store is laid out and named; a store of another layout (1: bulk-loaded, not
+compacted; 2: named by the sha256 of one N-Triples file) is made again."""
 _HEX = re.compile(r"[0-9a-f]{64}")
-_DESCRIPTOR_LIMIT = 256 * 1024 * 1024
 
 
-def cache_root() -> Path:
-    """The cache folder: `FGF_CACHE_DIR`, else `$XDG_CACHE_HOME/fgf-opendata`, else
-    `~/.cache/fgf-opendata`."""
-    given = os.environ.get("FGF_CACHE_DIR")
-    if given:
-        return Path(given)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "fgf-opendata"
+def graph_digest(files: Iterable[tuple[str, str]]) -> str:
+    """The digest ("sha256:<hex>") that names a corpus graph's store: the sha256 of each
+    graph file's path and hash ("sha256:<hex>"), one line each, in the descriptor's order."""
+    digest = hashlib.sha256()
+    for path, sha256 in files:
+        digest.update(f"{path} {sha256}\n".encode())
+    return f"sha256:{digest.hexdigest()}"
 
 
-def store_folder(digest: str) -> Path:
-    """Where the store of the graph with sha256 `digest` ("sha256:<hex>" or hex) lives."""
-    return cache_root() / "stores" / digest.removeprefix("sha256:")
+def store_folder(digest: str) -> Path | None:
+    """Where the store of the graph with digest `digest` ("sha256:<hex>" or hex) lives; None
+    when the cache is off."""
+    root = cache_root()
+    return None if root is None else root / "stores" / digest.removeprefix("sha256:")
 
 
 def _stamp(digest: str, triples: int) -> dict[str, object]:
@@ -87,20 +93,24 @@ def _is_whole(folder: Path, digest: str) -> bool:
     )
 
 
-def build_store(graph: Path, digest: str) -> Path:
-    """Load the N-Triples file `graph` (whose sha256 is `digest`) into its store, unless a
-    whole one is there already; returns the store's database folder. Raises `OSError` (the caller says
-    what failed) or `SyntaxError` from pyoxigraph for a graph that is not N-Triples."""
+def build_store(graphs: Sequence[Path], digest: str) -> Path:
+    """Load the N-Triples files `graphs` (whose `graph_digest` is `digest`) into their store,
+    unless a whole one is there already; returns the store's database folder. Raises `OSError`
+    (the caller says what failed; also when the cache is off) or `SyntaxError` from pyoxigraph
+    for a graph that is not N-Triples."""
     import pyoxigraph as ox
 
     final = store_folder(digest)
+    if final is None:
+        raise OSError(f"the cache is off, so no store is kept for {digest}")
     if _is_whole(final, digest):
         return final / "db"
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".tmp-{os.getpid()}-", dir=final.parent))
     try:
         store = ox.Store(str(work / "db"))
-        store.bulk_load(path=str(graph), format=ox.RdfFormat.N_TRIPLES)
+        with io.BufferedReader(_Chained(graphs), 1 << 20) as chained:  # one load, not per plan
+            store.bulk_load(input=chained, format=ox.RdfFormat.N_TRIPLES)
         # a bulk load leaves its tables side by side, each to be searched on every lookup;
         # compacted, a cold query of the 1,000-plan corpus takes a quarter of the time
         store.optimize()
@@ -116,6 +126,37 @@ def build_store(graph: Path, digest: str) -> Path:
         raise
     _prune(final.parent, keep=final)
     return final / "db"
+
+
+class _Chained(io.RawIOBase):
+    """Files one after another as one stream: N-Triples is line-based, and files that each
+    end with a newline make one document."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self._paths = iter(paths)
+        self._handle: io.BufferedReader | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while True:
+            if self._handle is None:
+                path = next(self._paths, None)
+                if path is None:
+                    return 0
+                self._handle = path.open("rb")
+            count = self._handle.readinto(buffer)
+            if count:
+                return count
+            self._handle.close()
+            self._handle = None
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+        super().close()
 
 
 def _prune(stores: Path, keep: Path) -> None:
@@ -146,27 +187,29 @@ def _running(pid: int) -> bool:
     return True
 
 
-def graph_digest(package: Path) -> str | None:
-    """The sha256 ("sha256:<hex>") the descriptor of `package` records for its corpus graph."""
-    try:
-        with open(package / DESCRIPTOR, "rb") as handle:
-            raw = handle.read(_DESCRIPTOR_LIMIT + 1)
-        descriptor = json.loads(raw) if len(raw) <= _DESCRIPTOR_LIMIT else None
-    except (OSError, ValueError, RecursionError):
-        return None
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+def graph_files(package: Path) -> list[tuple[str, str]] | None:
+    """The path and hash ("sha256:<hex>") of every plan's graph file the descriptor of the
+    corpus package `package` lists, in its order; None when it lists none or cannot be read."""
+    descriptor = read_descriptor(package)
+    resources = descriptor.get("resources") if descriptor is not None else None
+    found: list[tuple[str, str]] = []
     for resource in resources if isinstance(resources, list) else ():
-        if isinstance(resource, dict) and resource.get("path") == CORPUS_GRAPH:
-            digest = resource.get("hash")
-            return digest if isinstance(digest, str) and digest.startswith("sha256:") else None
-    return None
+        if not isinstance(resource, dict):
+            continue
+        path, digest = resource.get("path"), resource.get("hash")
+        if isinstance(path, str) and path.startswith(f"{CORPUS_GRAPHS}/"):
+            if not (isinstance(digest, str) and _HEX.fullmatch(digest.removeprefix("sha256:"))):
+                return None
+            found.append((path, digest))
+    return found or None
 
 
 def find_store(package: Path) -> Path | None:
     """The database folder of the whole store of the corpus graph of the package folder
     `package` (what `sparql.StoreGraph` opens), or None."""
-    digest = graph_digest(package)
-    if digest is None or not _HEX.fullmatch(digest.removeprefix("sha256:")):
+    files = graph_files(package)
+    if files is None:
         return None
+    digest = graph_digest(files)
     folder = store_folder(digest)
-    return folder / "db" if _is_whole(folder, digest) else None
+    return folder / "db" if folder is not None and _is_whole(folder, digest) else None

@@ -1,10 +1,10 @@
-"""The site's cache in the user's cache folder: what a build made once and need not make again.
+"""The site's entries in fgf's cache folder (`caching`): what a build made once and need not
+make again.
 
-    $XDG_CACHE_HOME/fgf-opendata/charts/<key>.svg     a chart's SVG bytes (`charts`)
-    $XDG_CACHE_HOME/fgf-opendata/templates/<key>.jinja  a page template compiled by Jinja2
+    <cache>/charts/<key>.svg       a chart's SVG bytes (`charts`)
+    <cache>/templates/<key>.jinja  a page template compiled by Jinja2
 
-`XDG_CACHE_HOME` unset or relative means `~/.cache`, as the XDG spec says;
-`FGF_OPENDATA_NO_CACHE=1` turns the cache off. Each entry is a file named by its key, the
+Each entry is a file named by its key, the
 sha256 of everything its bytes are made from (the caller's business); its first line holds
 the key again and the sha256 of the bytes after it. A file that does not match (damaged, cut
 short by a crash, copied from another key's name) is not used: the caller makes the bytes
@@ -26,27 +26,21 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..caching import NO_CACHE_VARIABLE, cache_root
+
 if TYPE_CHECKING:
     from jinja2.bccache import Bucket
 
 __all__ = ["NO_CACHE_VARIABLE", "cache_folder", "read_entry", "template_cache", "write_entry"]
 
-NO_CACHE_VARIABLE = "FGF_OPENDATA_NO_CACHE"
-"""Set (non-empty) in the environment, nothing is kept and nothing is read from the cache."""
 _ENTRY_HEAD = b"fgf-opendata cache"
 
 
 def cache_folder(kind: str) -> Path | None:
     """The folder of one kind of entry ("charts", "templates"); None when the cache is off
-    or there is no home folder to put it in."""
-    if os.environ.get(NO_CACHE_VARIABLE):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    try:
-        root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-    except RuntimeError:  # no home folder
-        return None
-    return root / "fgf-opendata" / kind
+    (`caching.cache_root`)."""
+    root = cache_root()
+    return None if root is None else root / kind
 
 
 def _head(key: str, data: bytes) -> bytes:

@@ -40,7 +40,8 @@ from typing import Any
 
 from ..model import Role
 from .cache import read_entry, write_entry
-from .pages import ROLES, AgencyLoad
+from .counts import AgencyLoad
+from .pages import ROLES
 
 __all__ = [
     "MissingFontWarning",

@@ -1,8 +1,9 @@
 """Plans -> what the site's pages show: pure functions from the model to plain, sorted values.
 
 Nothing here knows HTML. The templates (`render.py`) only lay out what these functions give,
-and the charts (`charts.py`) draw the tables given here, so the numbers a chart is drawn from
-and the table printed under it are the same values.
+and the charts (`charts.py`) draw the tables `counts` makes of what is gathered here, so the
+numbers a chart is drawn from and the table printed under it are the same values. A plan's
+source text, cut at the spans of its items, is `source`.
 
 The plan's tree is walked generically: every node with a `span` under one of the fields in
 `CHILD_FIELDS` is an item, its children in source order (`item_of` makes the `Item` of a node
@@ -30,7 +31,6 @@ from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any
 
-from ..agencies import Registry
 from ..linked.vocab import ROLE_LABELS
 from ..model import Deadline, Plan, Role, Span, Target
 
@@ -39,7 +39,6 @@ __all__ = [
     "COUNTED_KINDS",
     "LIST_LIMIT",
     "ROLES",
-    "AgencyLoad",
     "AgencyRow",
     "Badge",
     "DeadlineGroup",
@@ -47,13 +46,8 @@ __all__ = [
     "Item",
     "PlanView",
     "SiteData",
-    "SourcePiece",
-    "agency_load",
-    "deadline_series",
     "item_of",
     "site_data",
-    "source_anchors",
-    "source_pieces",
     "walk",
 ]
 
@@ -306,68 +300,6 @@ def _below(node: Any, within: str) -> Iterator[tuple[Any, str]]:
             yield from _below(kid, below)
 
 
-# --- the source text, cut at the spans ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SourcePiece:
-    """A run of the source text, or where a node's span opens or closes around such runs."""
-
-    kind: str
-    """text, open or close."""
-    text: str = ""
-    anchor: str = ""
-    """The element id of an opening span: `src-` and the node id."""
-
-
-def source_pieces(view: PlanView) -> tuple[SourcePiece, ...]:
-    """The source text as runs of text between the openings and closings of the span of every
-    item the plan page shows (the text stays whole: past them it runs on unmarked).
-
-    Spans that nest or are disjoint each become one element; a span that crosses one opened
-    before it is left out (its node then links to its line instead), so the pieces always
-    nest. Empty spans (an implicit section) are left out too.
-    """
-    spans: list[tuple[int, int, str]] = []
-    for item in view.items():
-        if item.span.end > item.span.start:
-            spans.append((item.span.start, item.span.end, f"src-{item.id}"))
-        if item.responsibility_span is not None:
-            s = item.responsibility_span
-            spans.append((s.start, s.end, f"src-{item.id}-resp"))
-    spans.sort(key=lambda s: (s[0], -s[1], s[2]))
-    pieces: list[SourcePiece] = []
-    open_ends: list[int] = []
-    at = 0
-    text = view.text
-
-    def advance(to: int) -> None:
-        nonlocal at
-        while open_ends and open_ends[-1] <= to:
-            end = open_ends.pop()
-            if end > at:
-                pieces.append(SourcePiece("text", text[at:end]))
-                at = end
-            pieces.append(SourcePiece("close"))
-        if to > at:
-            pieces.append(SourcePiece("text", text[at:to]))
-            at = to
-
-    for start, end, anchor in spans:
-        advance(start)
-        if open_ends and end > open_ends[-1]:
-            continue  # crosses the span that is open: not nested
-        pieces.append(SourcePiece("open", anchor=anchor))
-        open_ends.append(end)
-    advance(len(text))
-    return tuple(pieces)
-
-
-def source_anchors(pieces: Sequence[SourcePiece]) -> frozenset[str]:
-    """The anchors `source_pieces` kept."""
-    return frozenset(p.anchor for p in pieces if p.kind == "open")
-
-
 # --- every plan in one pass --------------------------------------------------------------------
 
 
@@ -555,57 +487,3 @@ def _deadlines(
         for (year, month), n in sorted(due.items())
     )
     return Deadlines(groups, undated, undated_total)
-
-
-# --- agencies and deadlines, counted -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AgencyLoad:
-    """How many items cite one agency, per role."""
-
-    agency_id: str
-    name: str
-    counts: Mapping[Role, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-def agency_load(
-    roles: Mapping[str, Mapping[Role, int]], registry: Registry
-) -> tuple[AgencyLoad, ...]:
-    """Per agency, the items it is cited on per role (`SiteData.roles`); most cited first,
-    then by id."""
-    loads = [
-        AgencyLoad(agency_id, _name(agency_id, registry), {r: counts.get(r, 0) for r in ROLES})
-        for agency_id, counts in roles.items()
-    ]
-    return tuple(sorted(loads, key=lambda load: (-load.total, load.agency_id)))
-
-
-def _name(agency_id: str, registry: Registry) -> str:
-    agency = registry.get(agency_id)
-    return agency.name_zh if agency is not None else agency_id
-
-
-MONTHLY_SPAN = 36
-"""Up to this many months from the first deadline to the last the chart counts by month, else
-by year."""
-
-
-def deadline_series(deadlines: Deadlines) -> tuple[tuple[str, int], ...]:
-    """(period, deadlines due in it) from the first period to the last, empty ones included so
-    the time axis is even: months (YYYY-MM) over up to `MONTHLY_SPAN` months, else years."""
-    if not deadlines.groups:
-        return ()
-    counts = {(g.year, g.month): g.total for g in deadlines.groups}
-    (y0, m0), (y1, m1) = min(counts), max(counts)
-    if (y1 - y0) * 12 + m1 - m0 < MONTHLY_SPAN:
-        months = [divmod(i, 12) for i in range(y0 * 12 + m0 - 1, y1 * 12 + m1)]
-        return tuple((f"{y:04d}-{m + 1:02d}", counts.get((y, m + 1), 0)) for y, m in months)
-    years = Counter[int]()
-    for (year, _), n in counts.items():
-        years[year] += n
-    return tuple((f"{y:04d}", years[y]) for y in range(y0, y1 + 1))

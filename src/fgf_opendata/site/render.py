@@ -35,16 +35,9 @@ from ..model import Plan
 from ..publication import DESCRIPTOR, GENERATOR, LANDING_PAGE
 from ..tabular.descriptor import source_path
 from . import cache, charts
-from .pages import (
-    LIST_LIMIT,
-    ROLES,
-    PlanView,
-    agency_load,
-    deadline_series,
-    site_data,
-    source_anchors,
-    source_pieces,
-)
+from .counts import agency_load, deadline_series
+from .pages import LIST_LIMIT, ROLES, PlanView, site_data
+from .source import source_anchors, source_pieces
 
 __all__ = ["corpus_site_files", "site_files"]
 """The generator named in every page's head; `fgf site` replaces only a folder that says so."""

@@ -38,7 +38,7 @@ from ..model import (
 from ..publication import (
     CATALOG_TURTLE,
     CITATION,
-    CORPUS_GRAPH,
+    CORPUS_GRAPHS,
     DATABASE,
     DATASETTE_METADATA,
     DESCRIPTOR,
@@ -288,10 +288,6 @@ FILE_DESCRIPTIONS: Mapping[str, tuple[str, str]] = MappingProxyType(
                 "licence and the schema it conforms to."
             ),
         ),
-        CORPUS_GRAPH: (
-            "The corpus as RDF (N-Triples)",
-            "Every plan of the corpus as one RDF graph in N-Triples.",
-        ),
     }
 )
 """Path -> the title and description of every file a package may hold besides its tables,
@@ -314,6 +310,14 @@ def file_description(path: str) -> tuple[str, str]:
                     f"the catalogue's dct:conformsTo of {table}.csv names it."
                 ),
             )
+    if path.startswith(f"{CORPUS_GRAPHS}/"):
+        return (
+            "A plan of the corpus as RDF (N-Triples)",
+            (
+                "One plan's RDF graph in N-Triples; the files of every plan together are the "
+                "corpus graph."
+            ),
+        )
     if path.startswith(f"{SOURCE_FOLDER}/"):
         return (
             "Source text (原文)",
