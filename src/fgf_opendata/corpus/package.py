@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 
 from ..agencies import Registry, default_registry
 from ..errors import ExportError, InvalidPackageError
-from ..files import SITE, check_replaceable, discard, os_error, publish, stage
+from ..files import SITE, check_replaceable, staged
 from ..fileset import FileSet, FileStat
 from ..linked.catalog import PlanEntry
 from ..publication import (
@@ -137,9 +137,8 @@ def build_corpus(
     if not paths:
         raise ExportError("no sources: give plan text files or folders of *.txt files")
     target = check_replaceable(Path(target))
-    staging = stage(target)
-    files = FileSet(staging)
-    try:
+    with staged(target, f"the package {target}") as staging:
+        files = FileSet(staging)
         with contextlib.ExitStack() as tables:
             schemas = corpus_schemas()
             sinks: dict[str, BinaryIO] = {
@@ -169,12 +168,6 @@ def build_corpus(
         files.add(DESCRIPTOR, dumps(descriptor).encode("utf-8"))
         if site:
             _write_site(files, plans, registry)
-    except BaseException as exc:
-        discard(staging)
-        if isinstance(exc, OSError):
-            raise os_error(exc, f"cannot write the package {target}") from exc
-        raise
-    publish(staging, target)
     result = CorpusResult(target, tuple(plans), tuple(skipped), tuple(findings))
     if store and graph:
         from ..linked.store import build_store, graph_digest
