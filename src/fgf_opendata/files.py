@@ -23,6 +23,9 @@ Before the swap, `publish` syncs the filled folder to disk once (`sync_folder`: 
 `syncfs`, else each file and folder by `fsync`), so a crash after the swap shows the new
 package whole. `staged` is the whole round for a caller: a folder to fill, discarded on any
 error, published when the block ends.
+
+The module is one thing, the folder rule and the round that keeps it (check, stage, fill,
+sync, swap, clean up), which is why it stays whole past 500 lines.
 """
 
 from __future__ import annotations

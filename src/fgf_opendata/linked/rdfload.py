@@ -35,9 +35,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
+from .vocab import XSD
+
 __all__ = ["OneGraphStore", "load", "one_graph", "same_triples", "to_rdflib"]
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 _FORMATS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD}
 
 
