@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from fgf_opendata.agencies import Registry, default_registry
+from fgf_opendata.errors import ParseError
 from fgf_opendata.model import Plan
 from fgf_opendata.parsing import parse_plan
 
@@ -121,3 +122,18 @@ def run_offline(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", GUARD, *args], capture_output=True, text=True, cwd=cwd, check=False
     )
+
+
+def readable_plans(paths: list[Path]) -> list[Path]:
+    """The documents the parser reads as plans (the others are refused with a located error,
+    which tests/test_corpus_real.py checks): chosen when the tests are collected, so none of
+    them is a skip."""
+    registry = default_registry()
+    readable = []
+    for path in paths:
+        try:
+            parse_plan(path.read_text(encoding="utf-8"), registry=registry)
+        except ParseError:
+            continue
+        readable.append(path)
+    return readable

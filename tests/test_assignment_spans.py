@@ -17,10 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from pydantic import BaseModel
 
-from conftest import ROOT
+from conftest import ROOT, readable_plans
 from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.build import package_outputs
-from fgf_opendata.errors import ParseError
 from fgf_opendata.findings import TableLocation
 from fgf_opendata.model import Plan, Responsibility
 from fgf_opendata.parsing import layout_plan, parse_plan, render_plan
@@ -74,18 +73,7 @@ def test_reference_assignments_point_at_their_names() -> None:
     assert check_assignment_spans(parse_plan(text, registry=REGISTRY), text) > 300
 
 
-def _readable(paths: list[Path]) -> list[Path]:
-    readable = []
-    for path in paths:
-        try:
-            parse_plan(path.read_text(encoding="utf-8"), registry=REGISTRY)
-        except ParseError:
-            continue
-        readable.append(path)
-    return readable
-
-
-@pytest.mark.parametrize("path", _readable(CORPUS), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", readable_plans(CORPUS), ids=lambda p: p.name)
 def test_real_assignments_point_at_their_names(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     check_assignment_spans(parse_plan(text, registry=REGISTRY), text)
@@ -94,7 +82,7 @@ def test_real_assignments_point_at_their_names(path: Path) -> None:
 def test_the_real_corpus_cites_actors() -> None:
     # The parametrised test above is not empty-handed: the documents cite many actors.
     total = 0
-    for path in _readable(CORPUS):
+    for path in readable_plans(CORPUS):
         text = path.read_text(encoding="utf-8")
         total += check_assignment_spans(parse_plan(text, registry=REGISTRY), text)
     assert total > 300

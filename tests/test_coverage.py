@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from fgf_opendata.agencies import Registry, default_registry
+from conftest import ROOT, readable_plans
+from fgf_opendata.agencies import Registry
 from fgf_opendata.build import package_outputs
 from fgf_opendata.checks import check_plan
-from fgf_opendata.errors import ParseError
 from fgf_opendata.findings import TableLocation
 from fgf_opendata.parsing import parse_plan
 from fgf_opendata.tabular.rules import Rules, read_tables
@@ -35,23 +34,8 @@ def _flagged_by_the_package(text: str, registry: Registry) -> set[str]:
     return flagged
 
 
-def _readable(paths: list[Path]) -> list[Path]:
-    """The documents the parser reads as plans (the others are refused with a located error,
-    which tests/test_corpus_real.py checks): chosen when the tests are collected, so none of
-    them is a skip."""
-    registry = default_registry()
-    readable = []
-    for path in paths:
-        try:
-            parse_plan(path.read_text(encoding="utf-8"), registry=registry)
-        except ParseError:
-            continue
-        readable.append(path)
-    return readable
-
-
 @pytest.mark.parametrize(
-    "path", _readable([ROOT / "sources" / "guobanfa-2021-25.txt", *CORPUS]), ids=str
+    "path", readable_plans([ROOT / "sources" / "guobanfa-2021-25.txt", *CORPUS]), ids=str
 )
 def test_the_plan_and_its_package_flag_the_same_items(path: Path, registry: Registry) -> None:
     text = path.read_text(encoding="utf-8")
