@@ -431,3 +431,15 @@ def test_validate_runs_the_shacl_shapes_on_the_plan_graph(tmp_path: Path) -> Non
     assert errors
     assert all(f.where.startswith("linked-") for f in errors)
     assert any("task_5__meas_2" in f.message for f in errors)
+
+
+def test_shape_paths_are_named_by_the_shapes_prefixes() -> None:
+    # The DCAT-AP shapes are read by oxigraph; their prefixes must still name the paths in
+    # pyshacl's messages, as rdflib's parser made them ("dct:issued", not the whole IRI).
+    done = CliRunner().invoke(main, ["validate", str(ROOT / "datapackage")])
+    assert done.exit_code == 0, done.output
+    warnings = [line for line in done.stdout.splitlines() if "[dcat-ap-min-count]" in line]
+    assert warnings
+    for line in warnings:
+        assert "->dct:" in line or "->dcat:" in line, line
+        assert "-><http" not in line, line

@@ -47,6 +47,12 @@ def load(data: bytes, syntax: str) -> list[ox.Triple] | None:
     """The triples of `data` in `syntax` ("turtle" or "json-ld"), None when oxigraph refuses
     it (a syntax error, a relative IRI, a remote JSON-LD context, a quad in a named graph, an
     RDF 1.2 triple term)."""
+    loaded = load_document(data, syntax)
+    return None if loaded is None else loaded[0]
+
+
+def load_document(data: bytes, syntax: str) -> tuple[list[ox.Triple], dict[str, str]] | None:
+    """`load`, with the prefixes the document declares (prefix -> namespace IRI)."""
     try:
         quads = ox.parse(data, format=_FORMATS[syntax])
         triples = []
@@ -58,7 +64,7 @@ def load(data: bytes, syntax: str) -> list[ox.Triple] | None:
             triples.append(quad.triple)
     except (SyntaxError, ValueError, UnicodeDecodeError):
         return None
-    return triples
+    return triples, dict(quads.prefixes)
 
 
 _Triple = tuple[Node, Node, Node]
