@@ -170,9 +170,10 @@ def build_corpus(
             _write_site(files, plans, registry)
     result = CorpusResult(target, tuple(plans), tuple(skipped), tuple(findings))
     if store and graph:
-        from ..linked.store import build_store, graph_digest
+        from ..linked.store import build_store, graph_digest, graph_files
 
-        graphs = [(path, files.stat(path)[1]) for path in _graph_paths(files)]
+        # the files and their order as `fgf query` will read them: from the descriptor
+        graphs = graph_files(target) or []
         try:
             made = build_store([target / path for path, _ in graphs], graph_digest(graphs))
         except (OSError, SyntaxError, ValueError) as exc:
@@ -228,11 +229,6 @@ def _append(
             entries.append(chunk.entry)
         findings.extend((plan_id, message) for message in chunk.findings)
     return plans, skipped, findings, agency_ids, entries
-
-
-def _graph_paths(files: FileSet) -> list[str]:
-    """The plans' graph files, in the descriptor's order."""
-    return [path for path in files if path.startswith(f"{CORPUS_GRAPHS}/")]
 
 
 def _write_site(files: FileSet, plans: Sequence[str], registry: Registry) -> None:
