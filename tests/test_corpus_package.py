@@ -57,6 +57,43 @@ def test_the_catalogue_lists_every_file_with_its_size_and_checksum(corpus: Path)
     assert "linked/catalog.ttl" in {r["path"] for r in resources}
 
 
+def test_the_catalogue_is_written_as_rdflib_s_graph_of_it_would_be(corpus: Path) -> None:
+    """`corpus_catalog_turtle` skips the rdflib graph: its bytes are `serialize_turtle` of
+    `corpus_catalog_graph`, the graph is isomorphic to what the Turtle reads back, and the
+    corpus publishes those bytes; with a landing page, and plans without a date or number."""
+    import dataclasses
+
+    from rdflib.compare import isomorphic
+
+    from fgf_opendata.linked.catalog import (
+        PlanEntry,
+        corpus_catalog_graph,
+        corpus_catalog_turtle,
+    )
+    from fgf_opendata.linked.syntax import parse_turtle, serialize_turtle
+    from fgf_opendata.publication import LANDING_PAGE
+    from fgf_opendata.serialize import plan_from_json
+
+    plans = sorted((corpus / "plans").glob("*.json"))
+    entries = [PlanEntry.of(plan_from_json(p.read_bytes())) for p in plans]
+    resources = _descriptor(corpus)["resources"]
+    assert isinstance(resources, list)
+    files: dict[str, tuple[int, str] | None] = {
+        r["path"]: (r["bytes"], r["hash"]) for r in resources if r["path"] != "linked/catalog.ttl"
+    }
+    assert corpus_catalog_turtle(entries, files) == (corpus / "linked" / "catalog.ttl").read_bytes()
+    undated = dataclasses.replace(entries[0], issued=None, end=None, doc_number=None)
+    for given, listed in (
+        (entries, {**files, LANDING_PAGE: None}),
+        ([undated, *entries[1:]], files),
+        ([undated], {"plans.csv": (3, "sha256:" + "0" * 64)}),
+    ):
+        graph = corpus_catalog_graph(given, listed)
+        turtle = corpus_catalog_turtle(given, listed)
+        assert turtle == serialize_turtle(graph)
+        assert isomorphic(parse_turtle(turtle), graph)
+
+
 def test_the_catalogue_passes_dcat_ap(corpus: Path) -> None:
     from fgf_opendata.linked.shacl import check_catalog
     from fgf_opendata.linked.syntax import parse_turtle

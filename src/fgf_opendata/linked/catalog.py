@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from ..agencies import Registry, default_registry
@@ -65,7 +66,7 @@ from ..publication import (
 )
 from ..publication import LICENSE as LICENSE_ENTRY
 from .iris import check_base, plan_iri
-from .syntax import bind_prefixes
+from .syntax import Add, Groups, bind_prefixes, grouper, in_order, serialize_rows
 from .vocab import (
     DCAT,
     DCATAP,
@@ -95,6 +96,7 @@ __all__ = [
     "PlanEntry",
     "catalog_graph",
     "corpus_catalog_graph",
+    "corpus_catalog_turtle",
     "dataset_jsonld",
 ]
 
@@ -186,7 +188,7 @@ class _Catalogue:
         self, plan: Plan, registry: Registry, base: str, source: SourceInfo | None
     ) -> None:
         self.graph = Graph(bind_namespaces="none")
-        self.add = self.graph.add
+        self.add: Add = self.graph.add
         self.plan = plan
         self.registry = registry
         self.base = base
@@ -195,11 +197,14 @@ class _Catalogue:
         self.package = package_url(plan, base)
 
     @classmethod
-    def of_corpus(cls, name: str, registry: Registry, base: str) -> _Catalogue:
-        """A writer for a corpus's dataset (`dataset/<name>`): no one plan, no source."""
+    def of_corpus(
+        cls, name: str, registry: Registry, base: str, add: Add | None = None
+    ) -> _Catalogue:
+        """A writer for a corpus's dataset (`dataset/<name>`): no one plan, no source. Its
+        triples go to `add` when given (its graph then only binds the prefixes)."""
         writer = cls.__new__(cls)
         writer.graph = Graph(bind_namespaces="none")
-        writer.add = writer.graph.add
+        writer.add = writer.graph.add if add is None else add
         writer.registry, writer.base, writer.source = registry, base, None
         writer.dataset = URIRef(dataset_iri(name, base))
         writer.package = f"{base}/package/{name}/"
@@ -529,8 +534,36 @@ def corpus_catalog_graph(
     deadline.
     """
     registry = registry if registry is not None else default_registry()
-    base = check_base(base)
-    writer = _Catalogue.of_corpus(name, registry, base)
+    writer = _Catalogue.of_corpus(name, registry, check_base(base))
+    _write_corpus(writer, plans, files, name)
+    return writer.graph
+
+
+def corpus_catalog_turtle(
+    plans: Sequence[PlanEntry],
+    files: Mapping[str, tuple[int, str] | None],
+    *,
+    name: str = "corpus",
+    registry: Registry | None = None,
+    base: str = BASE_IRI,
+) -> bytes:
+    """`corpus_catalog_graph` as Turtle: the bytes `syntax.serialize_turtle` writes of it,
+    made from the triples as they are written, without an rdflib graph (whose indexes cost
+    two thirds of the time on a corpus of 1,000 plans: 75,000 triples, 3,000 files)."""
+    registry = registry if registry is not None else default_registry()
+    groups: Groups = {}
+    writer = _Catalogue.of_corpus(name, registry, check_base(base), grouper(groups))
+    _write_corpus(writer, plans, files, name)
+    prefixes = {prefix: str(space) for prefix, space in writer.graph.namespaces() if prefix}
+    return serialize_rows(in_order(groups), ox.RdfFormat.TURTLE, prefixes)
+
+
+def _write_corpus(
+    writer: _Catalogue,
+    plans: Sequence[PlanEntry],
+    files: Mapping[str, tuple[int, str] | None],
+    name: str,
+) -> None:
     bind_prefixes(writer.graph, {"dist": f"{writer.dataset}/dist/"})
     publisher, license_ = writer.shared_nodes()
     writer.catalogue(publisher)
@@ -593,7 +626,6 @@ def corpus_catalog_graph(
         if other != path:
             raise ExportError(f"files {other!r} and {path!r} would share a distribution IRI")
         writer.distribution(path, listed[path], license_)
-    return writer.graph
 
 
 # --- schema.org -----------------------------------------------------------------------------
