@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import REFERENCE
 from fgf_opendata.corpus import build_corpus
 from fgf_opendata.corpus import chunks as chunks_module
-from fgf_opendata.corpus.cache import FILES
-from fgf_opendata.corpus.package import plan_files
+from fgf_opendata.corpus import package as package_module
+from fgf_opendata.corpus.cache import FILES, known_conforming
+from fgf_opendata.corpus.package import check_descriptor, plan_files
+from fgf_opendata.errors import InvalidPackageError
 
 GENRE = Path(__file__).parent / "cases" / "genre"
 FIRST = ("flat-items.txt", "deadline-forms.txt", "articles-only.txt")
@@ -140,3 +143,78 @@ def test_parallel_workers_fill_and_use_the_cache(sources: Path, tmp_path: Path) 
     build_corpus([sources], tmp_path / "two", jobs=2, cache=True)
     build_corpus([sources], tmp_path / "three", jobs=1)
     assert _files(tmp_path / "one") == _files(tmp_path / "two") == _files(tmp_path / "three")
+
+
+def _broken_copies(descriptor: dict[str, Any], changed: str) -> dict[str, dict[str, Any]]:
+    """The descriptor broken in each place the profile checks: the top level, a resource of
+    the changed plan, a Table Schema and a dialect the cache knows, and every resource known."""
+    resources = descriptor["resources"]
+    at = next(i for i, r in enumerate(resources) if r["path"] == changed)
+    table = next(i for i, r in enumerate(resources) if "schema" in r)
+
+    def with_resource(index: int, **change: Any) -> dict[str, Any]:
+        copy = json.loads(json.dumps(descriptor))
+        copy["resources"][index].update(change)
+        return copy
+
+    schema = {**resources[table]["schema"], "fields": "id"}
+    dialect = {**resources[table]["dialect"], "header": "yes"}
+    return {
+        "top level": {**descriptor, "name": 7},
+        "changed plan": with_resource(at, bytes="many"),
+        "changed plan's path": with_resource(at, path="../outside.json"),
+        "known schema": with_resource(table, schema=schema),
+        "known dialect": with_resource(table, dialect=dialect),
+        "no resource": {**descriptor, "resources": []},
+    }
+
+
+def test_the_profile_check_with_the_cache_fails_as_the_whole_check_does(
+    sources: Path, tmp_path: Path
+) -> None:
+    """The rebuild checks only what the last build did not find conforming, with the same
+    verdict and message as a check of the whole descriptor: a resource of the changed plan
+    that breaks the profile still fails, as does a broken part the cache knew whole."""
+    cache = tmp_path / "cache" / "corpus"
+    cold = build_corpus([sources], tmp_path / "cold", jobs=1, cache=True)
+    assert known_conforming(cache)
+    shutil.copy(GENRE / "chapters-articles.txt", sources / "articles-only.txt")
+    warm = build_corpus([sources], tmp_path / "warm", jobs=1, cache=True)
+    descriptor = json.loads((tmp_path / "warm" / "datapackage.json").read_bytes())
+    (plan_id,) = set(warm.plans) - set(cold.plans)
+    changed = plan_files(plan_id)["plan_json"]
+    check_descriptor(descriptor, cache)  # the package as published passes either way
+    check_descriptor(descriptor)
+    for case, broken in _broken_copies(descriptor, changed).items():
+        with pytest.raises(InvalidPackageError) as whole:
+            check_descriptor(broken)
+        with pytest.raises(InvalidPackageError) as known:
+            check_descriptor(broken, cache)
+        assert str(known.value) == str(whole.value), case
+    check_descriptor(descriptor, cache)  # a failed check did not forget what conforms
+
+
+def test_a_rebuild_checks_only_what_changed_against_the_profile(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = build_corpus([sources], tmp_path / "cold", jobs=1, cache=True)
+    shutil.copy(GENRE / "chapters-articles.txt", sources / "articles-only.txt")
+    checked: list[dict[str, Any]] = []
+    real = package_module.profile_errors
+
+    def recording(name: str, instance: Any) -> Any:
+        checked.append(instance)
+        return real(name, instance)
+
+    monkeypatch.setattr(package_module, "profile_errors", recording)
+    warm = build_corpus([sources], tmp_path / "warm", jobs=1, cache=True)
+    assert len(checked) == 1
+    paths = {r["path"] for r in checked[0]["resources"]}
+    (plan_id,) = set(warm.plans) - set(cold.plans)
+    assert set(plan_files(plan_id).values()) <= paths  # and the tables, the catalogue
+    published = json.loads((tmp_path / "warm" / "datapackage.json").read_bytes())
+    assert len(paths) < len(published["resources"])
+    assert all("schema" not in r and "dialect" not in r for r in checked[0]["resources"])
+    checked.clear()
+    build_corpus([sources], tmp_path / "full", jobs=1)  # without the cache: the whole
+    assert checked == [published]

@@ -25,6 +25,7 @@ processes where it cannot.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -32,7 +33,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +51,12 @@ __all__ = [
     "cache_folder",
     "cached",
     "chunk_key",
+    "keep_conforming",
+    "known_conforming",
     "load_chunk",
     "place",
     "save_chunk",
+    "value_digest",
 ]
 
 FORMAT = 2
@@ -61,6 +65,7 @@ FILES = {"plan_json": "plan.json", "text": "source.txt", "triples": "graph.nt"}
 """The file of an entry that holds each published part (`chunks.PARTS`)."""
 _TABLES = "tables.csv"
 _ENTRY = "entry.json"
+_CONFORMING = "conforming.json"
 
 
 def cache_folder() -> Path | None:
@@ -248,3 +253,40 @@ def place(kept: Kept, target: Path) -> None:
         os.link(kept.path, target)
     except OSError:
         shutil.copyfile(kept.path, target)
+
+
+def value_digest(value: Any) -> str:
+    """The digest of a JSON value (a descriptor's resource, an inline Table Schema) and of
+    fgf's code, the profiles among its data: what `known_conforming` remembers it by."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{_code_fingerprint()}\n{text}".encode()).hexdigest()
+
+
+def known_conforming(cache: Path) -> frozenset[str]:
+    """The digests (`value_digest`) of the JSON values the last corpus build with this cache
+    found to conform to their Data Package profile (`keep_conforming`): a rebuild need not
+    validate them again. Empty when the list is missing or cannot be read."""
+    try:
+        listed = json.loads((cache / _CONFORMING).read_bytes())
+    except (OSError, ValueError):
+        return frozenset()
+    if not isinstance(listed, list):
+        return frozenset()
+    return frozenset(d for d in listed if isinstance(d, str))
+
+
+def keep_conforming(cache: Path, digests: Iterable[str]) -> None:
+    """Replace the list of `known_conforming` by `digests`, written whole and renamed into
+    place; a list that cannot be written only makes the next check slower."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=cache)
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(json.dumps(sorted(set(digests))).encode("ascii"))
+        os.replace(temporary, cache / _CONFORMING)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
