@@ -218,3 +218,20 @@ def test_a_rebuild_checks_only_what_changed_against_the_profile(
     checked.clear()
     build_corpus([sources], tmp_path / "full", jobs=1)  # without the cache: the whole
     assert checked == [published]
+
+
+def test_a_plan_entry_is_kept_as_it_was_made() -> None:
+    import dataclasses
+    import datetime as dt
+
+    from fgf_opendata.linked.catalog import PlanEntry
+
+    entry = PlanEntry(
+        "p-1", "https://x/p-1", "方案", "国办发〔2021〕1号", dt.date(2021, 1, 2), None
+    )
+    undated = dataclasses.replace(entry, doc_number=None, issued=None, end=dt.date(2025, 12, 31))
+    for made in (entry, undated):
+        assert PlanEntry.from_json(json.loads(json.dumps(made.to_json()))) == made
+    for broken in ({**entry.to_json(), "title": 3}, {**entry.to_json(), "issued": "soon"}, {}):
+        with pytest.raises((ValueError, KeyError, TypeError)):
+            PlanEntry.from_json(broken)

@@ -26,7 +26,6 @@ processes where it cannot.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import hashlib
 import json
@@ -173,16 +172,7 @@ def save_chunk(folder: Path, chunk: Chunk) -> None:
             "plan_id": chunk.plan_id,
             "agency_ids": list(chunk.agency_ids),
             "findings": list(chunk.findings),
-            "entry": None
-            if entry is None
-            else {
-                "id": entry.id,
-                "iri": entry.iri,
-                "title": entry.title,
-                "doc_number": entry.doc_number,
-                "issued": entry.issued.isoformat() if entry.issued else None,
-                "end": entry.end.isoformat() if entry.end else None,
-            },
+            "entry": None if entry is None else entry.to_json(),
             "tables": [[name, len(body)] for name, body in tables],
             "tables_sha256": _sha256(tables_bytes),
             "files": files,
@@ -229,10 +219,7 @@ def load_chunk(folder: Path, source: str) -> Chunk | None:
         if at != len(tables_bytes):
             return None
         raw = header["entry"]
-        entry = None
-        if raw is not None:
-            day = {k: dt.date.fromisoformat(raw[k]) if raw[k] else None for k in ("issued", "end")}
-            entry = PlanEntry(raw["id"], raw["iri"], raw["title"], raw["doc_number"], **day)
+        entry = None if raw is None else PlanEntry.from_json(raw)
         return Chunk(
             source,
             str(header["plan_id"]),

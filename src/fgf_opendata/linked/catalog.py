@@ -545,6 +545,27 @@ class PlanEntry:
         _, end = temporal_range(plan)
         return cls(plan.id, plan_iri(plan, base), plan.title, plan.doc_number, plan.issued, end)
 
+    def to_json(self) -> dict[str, str | None]:
+        """The entry as a JSON object, dates in ISO 8601 (`from_json` reads it back)."""
+        return {
+            "id": self.id,
+            "iri": self.iri,
+            "title": self.title,
+            "doc_number": self.doc_number,
+            "issued": self.issued.isoformat() if self.issued else None,
+            "end": self.end.isoformat() if self.end else None,
+        }
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> PlanEntry:
+        """The entry `to_json` wrote; raises `ValueError` (or `KeyError`, `TypeError`) for
+        anything else."""
+        id_, iri, title, number = (value[k] for k in ("id", "iri", "title", "doc_number"))
+        if not all(isinstance(v, str) for v in (id_, iri, title, number or "")):
+            raise TypeError(f"not a plan entry: {value!r}")
+        day = {k: dt.date.fromisoformat(value[k]) if value[k] else None for k in ("issued", "end")}
+        return cls(id_, iri, title, number, **day)
+
 
 def corpus_catalog_graph(
     plans: Sequence[PlanEntry],
