@@ -21,6 +21,10 @@ missing, damaged or foreign is rebuilt, never used; one is written whole in a te
 and renamed into place. A cache that cannot be written only makes the build slower. `cached`
 gives every source's chunk in source order, from the cache where it can and made in worker
 processes where it cannot.
+
+Beside the entries, `conforming.json` lists the digests (`value_digest`) of the descriptor's
+resources and inline parts the last build found to conform to the Data Package profile, so a
+rebuild's profile check leaves them out (`package.check_descriptor`).
 """
 
 from __future__ import annotations
