@@ -153,7 +153,7 @@ def _broken_copies(descriptor: dict[str, Any], changed: str) -> dict[str, dict[s
     table = next(i for i, r in enumerate(resources) if "schema" in r)
 
     def with_resource(index: int, **change: Any) -> dict[str, Any]:
-        copy = json.loads(json.dumps(descriptor))
+        copy: dict[str, Any] = json.loads(json.dumps(descriptor))
         copy["resources"][index].update(change)
         return copy
 
@@ -235,3 +235,28 @@ def test_a_plan_entry_is_kept_as_it_was_made() -> None:
     for broken in ({**entry.to_json(), "title": 3}, {**entry.to_json(), "issued": "soon"}, {}):
         with pytest.raises((ValueError, KeyError, TypeError)):
             PlanEntry.from_json(broken)
+
+
+def test_the_package_profile_checks_each_resource_and_part_on_its_own() -> None:
+    """What lets `check_descriptor` leave out what conformed before: in the Data Package
+    profile no keyword relates two resources, or a resource's schema or dialect to anything
+    else (no `$ref`, no conditionals, `oneOf` only on `name`, `data` and `path`). A profile
+    that changes this shape fails here before the shortcut could pass a broken package."""
+    from importlib import resources
+
+    from fgf_opendata.tabular.profiles import PROFILES
+
+    annotations = {"title", "description", "propertyOrder", "examples", "context", "default"}
+    text = (
+        resources.files("fgf_opendata") / "data" / "profiles" / PROFILES["datapackage"]
+    ).read_text(encoding="utf-8")
+    for keyword in ('"$ref"', '"if"', '"dependencies"', '"dependentRequired"', '"allOf"'):
+        assert keyword not in text, keyword
+    profile = json.loads(text)
+    listed = profile["properties"]["resources"]
+    assert set(listed) - annotations == {"type", "minItems", "items"}
+    item = listed["items"]
+    assert set(item) - annotations == {"type", "oneOf", "properties"}
+    for branch in item["oneOf"]:
+        assert set(branch) == {"required"}
+        assert set(branch["required"]) <= {"name", "data", "path"}
