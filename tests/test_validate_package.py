@@ -443,3 +443,31 @@ def test_shape_paths_are_named_by_the_shapes_prefixes() -> None:
     for line in warnings:
         assert "->dct:" in line or "->dcat:" in line, line
         assert "-><http" not in line, line
+
+
+# --- the RDF gate in a child --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        None,
+        ("linked/plan.jsonld", b'{"@context": '),  # not JSON: the child read it as if it were
+        ("plan.json", b"[" * 100 + b"]" * 100),  # JSON nested past load_json's bound
+    ],
+)
+def test_the_forked_rdf_gate_finds_what_it_finds_in_process(
+    package: Path, damage: tuple[str, bytes] | None
+) -> None:
+    # `validate_package` runs the RDF gate in a child that takes the JSON files as they are,
+    # and checks them in this process; the findings must be `linked_findings`', in order.
+    from fgf_opendata.tabular.gates import linked_findings
+
+    if damage is not None:
+        name, data = damage
+        (package / name).write_bytes(data)
+    tabular = validate_package(package).findings
+    in_process = tuple(linked_findings(package))
+    assert validate_package(package, linked=True).findings == tabular + in_process
+    if damage is not None:
+        assert "invalid-json" in {f.code for f in in_process}
