@@ -79,3 +79,26 @@ def test_no_fork_while_other_threads_run() -> None:
         stop.set()
         thread.join()
     assert pid == os.getpid()
+
+
+def test_the_collector_is_frozen_in_the_child_and_as_it_was_after() -> None:
+    # gc.freeze across the fork (no copy of every shared page by a full collection); the
+    # parent's collector is as it was once the result is in, or the child cancelled.
+    program = (
+        "import gc\n"
+        "from fgf_opendata.forked import start\n"
+        "def frozen(): return gc.get_freeze_count() > 0\n"
+        "before = gc.get_freeze_count()\n"
+        "pending = start(frozen)\n"
+        "during = gc.get_freeze_count() > 0\n"
+        "print(pending.result(), during, gc.get_freeze_count() == before)\n"
+        "start(frozen).cancel()\n"
+        "print(gc.get_freeze_count() == before)\n"
+        "gc.freeze(); mine = gc.get_freeze_count()\n"
+        "start(frozen).result()\n"
+        "print(gc.get_freeze_count() == mine)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["True", "True", "True", "True", "True"]

@@ -246,10 +246,38 @@ def test_pyshacl_is_restored_after_a_run(small_graph: Graph, shapes: Graph) -> N
     import pyshacl.shape
     from pyshacl.constraints.constraint_component import ConstraintComponent
     from pyshacl.constraints.core.logical_constraints import OrConstraintComponent
+    from pyshacl.shapes_graph import ShapesGraph
 
     before = OrConstraintComponent._evaluate_or_constraint
     describe = ConstraintComponent.make_v_result_description
+    text, pairs = pyshacl.shape.Shape.__str__, ShapesGraph.predicate_objects
     report(small_graph, shapes)
     assert OrConstraintComponent._evaluate_or_constraint is before
     assert ConstraintComponent.make_v_result_description is describe
+    assert pyshacl.shape.Shape.__str__ is text
+    assert ShapesGraph.predicate_objects is pairs
     assert type(pyshacl.shape.CONSTRAINT_PARAMS[0]) is list  # type: ignore[attr-defined]
+    assert type(pyshacl.shape.CONSTRAINT_PARAMS[1]) is dict  # type: ignore[attr-defined]
+
+
+def test_a_shape_builds_each_constraint_component_once(
+    small_graph: Graph, shapes: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pyshacl as it comes builds a shape's components for every value node it validates
+    # against the shape (the `sh:in` of a role: once per attribution); the gate, once a shape.
+    from pyshacl.constraints.core.other_constraints import InConstraintComponent
+
+    built: list[int] = []
+    init = InConstraintComponent.__init__
+
+    def counted(self: InConstraintComponent, shape: object) -> None:
+        built.append(id(shape))
+        init(self, shape)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(InConstraintComponent, "__init__", counted)
+    report(_in_one_graph(small_graph), shapes)
+    assert built
+    assert len(built) == len(set(built))
+    built.clear()
+    report(small_graph, _in_memory(shapes), quicker=False)
+    assert len(built) > len(set(built))

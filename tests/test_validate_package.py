@@ -443,3 +443,69 @@ def test_shape_paths_are_named_by_the_shapes_prefixes() -> None:
     for line in warnings:
         assert "->dct:" in line or "->dcat:" in line, line
         assert "-><http" not in line, line
+
+
+# --- the RDF gate in a child --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        None,
+        ("linked/plan.jsonld", b'{"@context": '),  # not JSON: the child read it as if it were
+        ("plan.json", b"[" * 100 + b"]" * 100),  # JSON nested past load_json's bound
+    ],
+)
+def test_the_forked_rdf_gate_finds_what_it_finds_in_process(
+    package: Path, damage: tuple[str, bytes] | None
+) -> None:
+    # `validate_package` runs the RDF gate in a child that takes the JSON files as they are,
+    # and checks them in this process; the findings must be `linked_findings`', in order.
+    from fgf_opendata.tabular.gates import linked_findings
+
+    if damage is not None:
+        name, data = damage
+        (package / name).write_bytes(data)
+    tabular = validate_package(package).findings
+    in_process = tuple(linked_findings(package))
+    assert validate_package(package, linked=True).findings == tabular + in_process
+    if damage is not None:
+        assert "invalid-json" in {f.code for f in in_process}
+
+
+def test_the_child_runs_the_rdf_gate_and_this_process_checks_the_json(built: Path) -> None:
+    # The child is the longer of the two processes: it reads the RDF files and runs pyshacl,
+    # this process checks that plan.json and plan.jsonld are JSON (after frictionless). A fresh
+    # interpreter: a thread another test left running here would (rightly) stop the fork.
+    import subprocess
+    import sys
+
+    program = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from fgf_opendata.tabular import gates\n"
+        "log = Path(sys.argv[1])\n"
+        "def recorded(name, func):\n"
+        "    def call(*args, **kwargs):\n"
+        "        with log.open('a') as out: out.write(f'{name} {os.getpid()}\\n')\n"
+        "        return func(*args, **kwargs)\n"
+        "    return call\n"
+        "gates.load_json = recorded('json', gates.load_json)\n"
+        "gates._checked_linked = recorded('rdf', gates._checked_linked)\n"
+        "print(gates.validate_package(Path(sys.argv[2]), linked=True).valid, os.getpid())\n"
+    )
+    log = built.parent / "calls.log"
+    done = subprocess.run(
+        [sys.executable, "-c", program, str(log), str(built)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    valid, parent = done.stdout.split()
+    calls = [line.split() for line in log.read_text().splitlines()]
+    log.unlink()
+    assert valid == "True"
+    (child,) = [pid for name, pid in calls if name == "rdf"]
+    assert child != parent
+    assert sorted(calls) == [["json", parent], ["json", parent], ["rdf", child]]

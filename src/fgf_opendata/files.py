@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import json
 import os
 import re
@@ -480,8 +481,9 @@ def _swap(new: Path, target: Path) -> Path:
     return old
 
 
+@functools.cache
 def _syncfs() -> Any | None:
-    """libc's `syncfs` (Linux), None where there is none."""
+    """libc's `syncfs` (Linux), None where there is none; looked up once per process."""
     if not sys.platform.startswith("linux"):
         return None
     try:

@@ -7,10 +7,18 @@ for it. The child is an optimisation, never a different answer: where there is n
 (Windows), when other threads run (forking them is unsafe), and when the child fails in any way
 (an exception, a crash, a kill), `result` calls `func(*args)` in this process instead, so its
 exception, if any, is raised here as it would be without the child.
+
+Python's cycle collector is frozen (`gc.freeze`) across the fork, as Python's documentation
+advises for a fork without exec: the objects alive then are left out of every collection in
+both processes until the result is in. Each full collection would otherwise write to the
+header of every one of them (the modules of frictionless, pydantic, the model: some hundred
+thousand objects), and a write to a page the two processes share copies it, in the parent and
+in the child alike. Once `result` or `cancel` returns, the collector is as it was.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -26,8 +34,15 @@ T = TypeVar("T")
 class Pending(Generic[T]):
     """A computation started by `start`; `result()` once, or `cancel()`."""
 
-    def __init__(self, func: Callable[[], T], pid: int | None, fd: int | None) -> None:
-        self._func, self._pid, self._fd = func, pid, fd
+    def __init__(
+        self, func: Callable[[], T], pid: int | None, fd: int | None, frozen: bool = False
+    ) -> None:
+        self._func, self._pid, self._fd, self._frozen = func, pid, fd, frozen
+
+    def _thaw(self) -> None:
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
     def result(self) -> T:
         """The child's result, or `func`'s in this process when the child gave none."""
@@ -38,6 +53,7 @@ class Pending(Generic[T]):
             _, status = os.waitpid(self._pid, 0)
             ok = os.waitstatus_to_exitcode(status) == 0
             self._pid = self._fd = None
+        self._thaw()
         if ok and data:
             value: T = pickle.loads(data)  # our own child's bytes
             return value
@@ -50,6 +66,7 @@ class Pending(Generic[T]):
             os.kill(self._pid, signal.SIGKILL)
             os.waitpid(self._pid, 0)
             self._pid = self._fd = None
+        self._thaw()
 
 
 def start(func: Callable[..., T], *args: object) -> Pending[T]:
@@ -60,8 +77,17 @@ def start(func: Callable[..., T], *args: object) -> Pending[T]:
 
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return Pending(call, None, None)
-    read_end, write_end = os.pipe()
-    pid = os.fork()
+    # Freeze only when nothing is frozen yet: a caller's own frozen objects stay so.
+    frozen = gc.get_freeze_count() == 0
+    if frozen:
+        gc.freeze()
+    try:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+    except BaseException:
+        if frozen:
+            gc.unfreeze()
+        raise
     if pid == 0:  # the child: never returns, never runs the parent's exit handlers
         code = 1
         try:
@@ -75,4 +101,4 @@ def start(func: Callable[..., T], *args: object) -> Pending[T]:
         finally:
             os._exit(code)
     os.close(write_end)
-    return Pending(call, pid, read_end)
+    return Pending(call, pid, read_end, frozen)

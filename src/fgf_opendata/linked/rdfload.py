@@ -8,8 +8,8 @@ file, the caller falls back to rdflib's own parser (`rdf.parse_turtle`, `rdf.par
 a file that rdflib reads is still read, and one that neither reads fails with rdflib's
 message (or `parse_jsonld`'s refusal of a remote context) as before.
 
-`same_triples` answers "are these two files one graph?" on oxigraph's triples: equal sets when
-no blank node occurs, equal canonical forms (RDFC-1.0) otherwise. Equal means isomorphic; when
+`same_triples` answers "are these two files one graph?" on oxigraph's triples: equal sets (blank
+node labels too), else, where blank nodes occur, equal canonical forms (RDFC-1.0). Equal means isomorphic; when
 it says no, the caller asks `rdf.describe_difference` (rdflib's `isomorphic`) for the verdict
 and the diff it prints, so a false "no" costs time, never a wrong finding.
 
@@ -204,13 +204,15 @@ def to_rdflib(triples: Sequence[ox.Triple], graph: Graph) -> Graph:
 
 def same_triples(first: Sequence[ox.Triple], second: Sequence[ox.Triple]) -> bool:
     """True when the two lists hold the same graph (isomorphic); False when they may not."""
-    if len(set(first)) != len(set(second)):
+    firsts, seconds = set(first), set(second)
+    if len(firsts) != len(seconds):
         return False
-    blank = any(
+    if firsts == seconds:  # the same triples, blank node labels too: the same graph
+        return True
+    if not any(
         isinstance(term, ox.BlankNode) for t in (*first, *second) for term in (t.subject, t.object)
-    )
-    if not blank:
-        return set(first) == set(second)
+    ):
+        return False
     forms = []
     for triples in (first, second):
         dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)

@@ -190,35 +190,95 @@ def _check_linked(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
 
 @contextmanager
 def _quicker_pyshacl() -> Iterator[None]:
-    """pyshacl, while the block runs, with two of its hot spots changed and its results not:
+    """pyshacl, while the block runs, with some of its hot spots changed and its results not:
     `sh:or` checks members in order and stops at the first the value node conforms to (see the
     module's docstring), and a shape's constraint parameters are looked up in a set rather
     than a list of forty IRIs (two thirds of a million `URIRef.__eq__` calls on the reference
     plan), and the text form of each result (`make_v_result_description`, for the text report
     that `report` throws away; a tenth of the time, mostly for the results of `sh:not` and
-    `sh:or` members that are never reported) is left empty. The report graph is the same. A
-    pyshacl without what this replaces is left as it is: slower, as right."""
+    `sh:or` members that are never reported) is left empty. A shape builds each of its
+    constraint components once (`_Components`) rather than every time it validates a value
+    node of another shape's (pyshacl reads a `sh:in` list and the cardinalities from the shapes
+    graph anew each time: a fifth of the time on the reference plan); the components keep
+    nothing of an evaluation. A shape's text (`str`, which pyshacl's debug messages ask for
+    on every validation, logged or not) is made once per shape, and so is the list of its
+    predicates and objects in the shapes graph, which pyshacl searches for constraint
+    parameters on every validation (the shapes graph does not change while pyshacl runs:
+    no rules, no inference, no `owl:imports`). The report graph is the same. A pyshacl
+    without what this replaces is left as it is: slower, as right."""
     import pyshacl.shape as shape_module
     from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
     from pyshacl.constraints.constraint_component import ConstraintComponent
     from pyshacl.constraints.core.logical_constraints import OrConstraintComponent
+    from pyshacl.shapes_graph import ShapesGraph
 
     original = OrConstraintComponent.__dict__.get("_evaluate_or_constraint")
     describe = ConstraintComponent.__dict__.get("make_v_result_description")
     own = (ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP)  # what pyshacl caches there
     cached = getattr(shape_module, "CONSTRAINT_PARAMS", own)
-    if original is None or describe is None or cached != own:
+    text = shape_module.Shape.__dict__.get("__str__")
+    pairs = ShapesGraph.__dict__.get("predicate_objects")
+    if original is None or describe is None or text is None or pairs is None or cached != own:
         yield
         return
+    texts: dict[int, tuple[Any, str]] = {}
+    found_pairs: dict[tuple[int, Any], tuple[Any, tuple[Any, ...]]] = {}
+
+    def shape_text(shape: Any) -> str:
+        found = texts.get(id(shape))
+        if found is None or found[0] is not shape:  # the shape kept: ids stay its
+            found = texts[id(shape)] = (shape, text(shape))
+        return found[1]
+
+    def predicate_objects(shapes: Any, node: Any) -> Iterator[Any]:
+        found = found_pairs.get((id(shapes), node))
+        if found is None or found[0] is not shapes:
+            found = found_pairs[id(shapes), node] = (shapes, tuple(pairs(shapes, node)))
+        return iter(found[1])
+
+    shape_module.Shape.__str__ = shape_text  # type: ignore[method-assign]
+    ShapesGraph.predicate_objects = predicate_objects  # type: ignore[method-assign]
     OrConstraintComponent._evaluate_or_constraint = _first_conforming  # type: ignore[method-assign]
     ConstraintComponent.make_v_result_description = _no_description  # type: ignore[method-assign]
-    shape_module.CONSTRAINT_PARAMS = (_ListWithSet(ALL_CONSTRAINT_PARAMETERS), own[1])  # type: ignore[attr-defined]
+    shape_module.CONSTRAINT_PARAMS = (  # type: ignore[attr-defined]
+        _ListWithSet(ALL_CONSTRAINT_PARAMETERS),
+        _Components(CONSTRAINT_PARAMETERS_MAP),
+    )
     try:
         yield
     finally:
         OrConstraintComponent._evaluate_or_constraint = original  # type: ignore[method-assign]
         ConstraintComponent.make_v_result_description = describe  # type: ignore[method-assign]
         shape_module.CONSTRAINT_PARAMS = own  # type: ignore[attr-defined]
+        shape_module.Shape.__str__ = text  # type: ignore[method-assign]
+        ShapesGraph.predicate_objects = pairs  # type: ignore[method-assign]
+
+
+class _Components(dict[Any, Any]):
+    """pyshacl's map of constraint parameter -> constraint component class, each class standing
+    in as a `_BuiltOnce` of it (one per class, as `Shape.validate` tells classes apart by
+    identity)."""
+
+    def __init__(self, classes: Mapping[Any, Any]) -> None:
+        built: dict[tuple[Any, int], Any] = {}
+        once = {cls: _BuiltOnce(cls, built) for cls in set(classes.values())}
+        super().__init__({parameter: once[cls] for parameter, cls in classes.items()})
+
+
+class _BuiltOnce:
+    """A constraint component class that builds its component once per shape (the components
+    hold their parameters, read from the shapes graph, and nothing else). A component that
+    fails to build raises again each time, as pyshacl expects."""
+
+    def __init__(self, cls: Any, built: dict[tuple[Any, int], Any]) -> None:
+        self._cls, self._built = cls, built
+
+    def __call__(self, shape: Any) -> Any:
+        key = (self._cls, id(shape))
+        found = self._built.get(key)
+        if found is None or found[0] is not shape:
+            found = self._built[key] = (shape, self._cls(shape))  # the shape kept: ids stay its
+        return found[1]
 
 
 def _no_description(self: Any, *args: Any, **kwargs: Any) -> str:

@@ -220,8 +220,10 @@ def validate_package(folder: str | Path, *, linked: bool = False) -> PackageRepo
     its `datapackage.json` cannot be read, `ParseError` when that is not JSON."""
     path = Path(folder)
     descriptor = read_descriptor(path)
-    # The RDF gate shares nothing with the others: it runs in a child, on the other core.
-    pending = start(linked_findings, path) if linked else None
+    # The RDF gate shares nothing with the others: it runs in a child, on the other core,
+    # while this process runs frictionless. The child takes the JSON files as they are; this
+    # process checks that they are JSON (`_json_refusals`) once frictionless is done.
+    pending = start(_linked_findings_of_json, path) if linked else None
     try:
         # The library's own Table Schemas and dialect are constants the test suite checks.
         profiles = profile_findings(path, descriptor, library_parts())
@@ -232,6 +234,10 @@ def validate_package(folder: str | Path, *, linked: bool = False) -> PackageRepo
             *profiles,
             *project_findings(path, descriptor),
         ]
+        if pending is not None and _json_refusals(_linked_files(path, _JSON_FILES)):
+            pending.cancel()  # the child read a file that is not JSON as if it were
+            pending = None
+            findings.extend(linked_findings(path))
     except BaseException:
         if pending is not None:
             pending.cancel()
@@ -252,12 +258,21 @@ def linked_findings(folder: Path) -> list[Finding]:
     plan.json. Packages without `linked/plan.ttl` (a corpus, a package without RDF) skip it.
     A file that `unsafe_path` refuses is left out (`link_findings` reports it); a JSON file
     that `load_json` refuses is reported here and left out."""
-    read = folder_reader(folder)
-    if read(PLAN_TURTLE) is None:
+    files = _linked_files(folder)
+    if PLAN_TURTLE not in files:
         return []
-    from ..linked.shacl import check_linked
+    refused = _json_refusals(files)
+    return refused + _checked_linked(files, {f.where for f in refused})
 
-    files = {name: data for name in _LINKED_FILES if (data := read(name)) is not None}
+
+def _linked_files(folder: Path, names: Collection[str] = _LINKED_FILES) -> dict[str, bytes]:
+    """Those of the files gate 4 reads (`names`) that can be read: path -> bytes."""
+    read = folder_reader(folder)
+    return {name: data for name in names if (data := read(name)) is not None}
+
+
+def _json_refusals(files: dict[str, bytes]) -> list[Finding]:
+    """A finding for each JSON file of `files` that `load_json` refuses, which is taken out."""
     refused: list[Finding] = []
     for name in _JSON_FILES:
         try:
@@ -266,19 +281,33 @@ def linked_findings(folder: Path) -> list[Finding]:
         except FgfError as exc:
             refused.append(CATALOGUE["invalid-json"](slug(name), problem=exc))
             del files[name]
-    left_out = {f.where for f in refused}
+    return refused
+
+
+def _linked_findings_of_json(folder: Path) -> list[Finding]:
+    """`linked_findings` of a package whose JSON files `load_json` reads (the caller checks
+    that, and asks `linked_findings` when one is not)."""
+    files = _linked_files(folder)
+    return _checked_linked(files, ()) if PLAN_TURTLE in files else []
+
+
+def _checked_linked(files: Mapping[str, bytes], left_out: Collection[str]) -> list[Finding]:
+    """`linked.shacl.check_linked`'s findings on `files`, located in the package's files; a
+    file missing because it is in `left_out` (refused as JSON) is not reported again."""
+    from ..linked.shacl import check_linked
+
     try:
         checked = check_linked(files)
     except RecursionError:
         message = "the RDF files nest too deeply to be read"
-        return [*refused, CATALOGUE["linked-file-unreadable"](slug(PLAN_TURTLE), problem=message)]
+        return [CATALOGUE["linked-file-unreadable"](slug(PLAN_TURTLE), problem=message)]
     except Exception as exc:  # noqa: BLE001 - rdflib fails in any way on a damaged graph
         # (compare.isomorphic raises a bare Exception on an IRI with spaces): still a finding.
         message = f"the RDF files cannot be checked: {type(exc).__name__}: {clip(exc, 200)}"
-        return [*refused, CATALOGUE["linked-file-unreadable"](slug(PLAN_TURTLE), problem=message)]
+        return [CATALOGUE["linked-file-unreadable"](slug(PLAN_TURTLE), problem=message)]
     # Findings name the focus node by IRI; the report's `where` is resource/field, so name the
     # file (the resource) and keep the IRI in the message.
-    return refused + [
+    return [
         replace(
             finding,
             location=TableLocation(_linked_resource(finding.code)),
