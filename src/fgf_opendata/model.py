@@ -86,7 +86,11 @@ Number = Annotated[Decimal, PlainSerializer(_number, return_type=int | float, wh
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    # defer_build: the validators and serialisers are built when a model first validates or
+    # dumps, not at import (a third of the import; the parser's nodes need neither).
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_attribute_docstrings=True, defer_build=True
+    )
 
 
 class Span(_Frozen):
