@@ -26,8 +26,9 @@ __all__ = ["assignments_checked", "construct_checked", "span_checked"]
 
 _Model = TypeVar("_Model", bound=BaseModel)
 _new = object.__new__  # BaseModel defines no __new__; looking up cls.__new__ costs a third
-_set_dict = object.__setattr__
-# The slots of every pydantic model, set through their descriptors: no attribute lookup.
+# The slots of every pydantic model (its __dict__ too), set through their descriptors: no
+# attribute lookup.
+_set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
@@ -54,7 +55,7 @@ def construct_checked(cls: type[_Model], /, **fields: object) -> _Model:
     instance's four slots and nothing else.
     """
     node = _new(cls)
-    _set_dict(node, "__dict__", fields)
+    _set_dict(node, fields)
     fields_set = _ALL_FIELDS.get(cls)
     _set_fields_set(node, fields_set if fields_set is not None else _all_fields(cls))
     _set_extra(node, None)
@@ -66,7 +67,7 @@ def span_checked(line: int, start: int, end: int) -> Span:
     """`construct_checked(Span, line=line, start=start, end=end)`, the node the parser builds
     most (one per node), without the keyword arguments and the generic body."""
     node = _new(Span)
-    _set_dict(node, "__dict__", {"line": line, "start": start, "end": end})
+    _set_dict(node, {"line": line, "start": start, "end": end})
     _set_fields_set(node, _SPAN_FIELDS)
     _set_extra(node, None)
     _set_private(node, None)
@@ -83,14 +84,13 @@ def assignments_checked(
     append = out.append
     for agency, agency_id, role, position, start, end in cited:
         span = _new(Span)
-        _set_dict(span, "__dict__", {"line": line, "start": start + offset, "end": end + offset})
+        _set_dict(span, {"line": line, "start": start + offset, "end": end + offset})
         _set_fields_set(span, _SPAN_FIELDS)
         _set_extra(span, None)
         _set_private(span, None)
         node = _new(Assignment)
         _set_dict(
             node,
-            "__dict__",
             {
                 "agency": agency,
                 "agency_id": agency_id,
