@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import json
@@ -11,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -412,6 +414,51 @@ def test_check_finds_missing_and_extra_files(copy: Path, reference_text: str) ->
         StaleFile("notes.txt", "extra"),
         StaleFile("targets.csv", "missing"),
     )
+
+
+@pytest.mark.parametrize("in_memory", [True, False], ids=["in-memory", "in-a-folder"])
+def test_check_finds_the_same_in_memory_and_in_a_folder(
+    copy: Path, reference_text: str, monkeypatch: pytest.MonkeyPatch, in_memory: bool
+) -> None:
+    # A small source is checked in memory, a big one in a temporary folder: the same files,
+    # the same answer. The reference is small: a limit of 0 sends it to the folder.
+    folders: list[str] = []
+    temporary = tempfile.TemporaryDirectory
+
+    def counted(*args: Any, **kwargs: Any) -> tempfile.TemporaryDirectory[str]:
+        folder = temporary(*args, **kwargs)
+        folders.append(folder.name)
+        return folder
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", counted)
+    if not in_memory:
+        monkeypatch.setattr(build, "CHECKED_IN_MEMORY", 0)
+    (copy / "targets.csv").unlink()
+    (copy / "notes.txt").write_text("x", encoding="utf-8")
+    path = copy / "tasks.csv"
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert check_build(reference_text, copy, linked=_no_linked) == (
+        StaleFile("notes.txt", "extra"),
+        StaleFile("targets.csv", "missing"),
+        StaleFile("tasks.csv", "differs"),
+    )
+    assert len(folders) == (0 if in_memory else 1)
+    assert not any(Path(folder).exists() for folder in folders)
+
+
+def test_producing_a_package_pauses_the_cycle_collector(reference_text: str) -> None:
+    # A full collection walks every object alive; it came during the site's pages and cost
+    # `build --check` some 30 ms. Paused while the files are made, restored after.
+    seen: list[bool] = []
+
+    def linked(plan: Plan, registry: Registry, files: Mapping[str, bytes]) -> dict[str, bytes]:
+        seen.append(gc.isenabled())
+        return {}
+
+    assert gc.isenabled()
+    package_outputs(reference_text, linked=linked)
+    assert seen == [False]
+    assert gc.isenabled()
 
 
 def test_check_syncs_nothing_a_build_syncs_the_whole_folder_once(

@@ -442,6 +442,22 @@ def test_building_and_validating_make_no_network_access(tmp_path: Path) -> None:
     assert results["build"].stdout.strip() == "ok"
 
 
+def test_the_writers_terms_are_the_vocabularys() -> None:
+    # `linked.terms` makes each term from the namespace's IRI and its name, without asking
+    # the namespace: the same IRIs, as rdflib IRIs, and no term more or less.
+    from fgf_opendata.linked import terms, vocab
+
+    names = [name for name in terms.__all__ if name != "uri"]
+    assert len(names) == 16
+    for name in names:
+        namespace, resolved = getattr(vocab, name), vars(getattr(terms, name))
+        declared = [term for term in namespace.__annotations__ if not term.startswith("_")]
+        assert sorted(resolved) == sorted(declared), name
+        for term, value in resolved.items():
+            assert type(value) is URIRef, (name, term)
+            assert value == namespace[term], (name, term)
+
+
 def test_importing_the_package_does_not_import_rdflib() -> None:
     code = (
         "import sys, fgf_opendata, fgf_opendata.cli, fgf_opendata.build;"
