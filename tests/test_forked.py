@@ -20,9 +20,16 @@ def _pid_and(value: int) -> tuple[int, int]:
     return os.getpid(), value * 2
 
 
+def _printed(program: str) -> list[str]:
+    """The words `program` prints, run in a fresh interpreter: a thread another test left
+    running in this one would (rightly) make `start` compute here instead of forking."""
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True
+    )
+    return done.stdout.split()
+
+
 def test_the_child_computes_the_result() -> None:
-    # In a fresh interpreter: a thread another test left running here would (rightly) make
-    # `start` compute in this process instead of forking.
     program = (
         "import os\n"
         "from fgf_opendata.forked import start\n"
@@ -30,10 +37,7 @@ def test_the_child_computes_the_result() -> None:
         "pid, value = start(pid_and, 21).result()\n"
         "print(value, pid != os.getpid())\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True
-    )
-    assert done.stdout.split() == ["42", "True"]
+    assert _printed(program) == ["42", "True"]
 
 
 def _fails(parent: int) -> None:
@@ -98,7 +102,4 @@ def test_the_collector_is_frozen_in_the_child_and_as_it_was_after() -> None:
         "start(frozen).result()\n"
         "print(gc.get_freeze_count() == mine)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True
-    )
-    assert done.stdout.split() == ["True", "True", "True", "True", "True"]
+    assert _printed(program) == ["True", "True", "True", "True", "True"]
