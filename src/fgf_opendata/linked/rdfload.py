@@ -119,22 +119,14 @@ class OneGraphStore(SimpleMemory):
         none = _NO_CONTEXTS
         if s is not None:
             by_predicate = self._spo.get(s, {})
-            if p is not None:
-                objects = by_predicate.get(p, {})
+            for pred in (p,) if p is not None else list(by_predicate):
+                objects = by_predicate.get(pred, {})
                 if o is not None:
                     if o in objects:
-                        yield (s, p, o), none
+                        yield (s, pred, o), none
                 else:
                     for obj in list(objects):
-                        yield (s, p, obj), none
-            else:
-                for pred, objects in list(by_predicate.items()):
-                    if o is not None:
-                        if o in objects:
-                            yield (s, pred, o), none
-                    else:
-                        for obj in list(objects):
-                            yield (s, pred, obj), none
+                        yield (s, pred, obj), none
         elif p is not None:
             by_object = self._pos.get(p, {})
             if o is not None:
