@@ -308,14 +308,11 @@ def check_descriptor(descriptor: Mapping[str, Any], cache: Path | None = None) -
     relates two of them), so what is left out adds no error. The rest has an error exactly
     when the whole has one; the message is then the whole's, as without a cache. A corpus
     rebuilt after one plan changed checks some twenty resources instead of 3,000."""
-    if cache is None:
+    resources = descriptor.get("resources")
+    if cache is None or not isinstance(resources, list):
         _raise_first(profile_errors("datapackage", descriptor))
         return
     known = known_conforming(cache)
-    resources = descriptor.get("resources")
-    if not isinstance(resources, list):
-        _raise_first(profile_errors("datapackage", descriptor))
-        return
     digests: list[str] = []
     left: list[Any] = []
     for resource in resources:
