@@ -748,7 +748,7 @@ try:
     main(sys.argv[1:])
 except SystemExit as exit:
     assert not exit.code, exit.code
-heavy = ("frictionless", "jsonschema", "pyshacl", "rdflib")
+heavy = ("frictionless", "jsonschema", "pyshacl", "rdflib", "html5rdf")
 print(" ".join(name for name in heavy if name in sys.modules))
 """
 
@@ -765,8 +765,10 @@ def test_build_and_check_import_only_what_they_use(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         return done.stdout.strip()
 
-    assert imported("build", "-o", "pkg", "-q") == "jsonschema rdflib"
-    assert imported("build", "--check", "-o", "pkg", "-q") == "rdflib"
+    # The RDF files are written without rdflib (`linked.names`): its import (and html5rdf's)
+    # was a sixth of `build --check`.
+    assert imported("build", "-o", "pkg", "-q") == "jsonschema"
+    assert imported("build", "--check", "-o", "pkg", "-q") == ""
 
 
 def test_tolerated_findings_do_not_stop_the_build(copy: Path) -> None:

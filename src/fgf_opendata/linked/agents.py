@@ -14,14 +14,30 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from rdflib import URIRef
-
 from ..agencies import Registry
 from ..model import Agency, Role
 from .iris import agent_iri
+from .names import (
+    CV,
+    DCAT,
+    DCT,
+    EN,
+    FGF,
+    FOAF,
+    IRI,
+    ORG,
+    PROV,
+    RDF,
+    ROLE_LABELS,
+    ROLE_SCHEME,
+    ROLES,
+    SDO,
+    SKOS,
+    XSD,
+    ZH,
+    agency_category,
+)
 from .syntax import Add
-from .terms import CV, DCAT, DCT, FGF, FOAF, ORG, PROV, RDF, SDO, SKOS, XSD, uri
-from .vocab import EN, ROLE_LABELS, ROLE_SCHEME, ROLES, ZH, agency_category
 
 __all__ = ["CitedAgents"]
 
@@ -32,16 +48,16 @@ class CitedAgents:
     def __init__(self, registry: Registry, base: str) -> None:
         self.registry = registry
         self.base = base
-        self.iris: dict[str, URIRef] = {}
+        self.iris: dict[str, IRI] = {}
         """Agency id -> its IRI, for every agency cited so far."""
         self.roles: set[Role] = set()
         """The roles cited so far."""
 
-    def agent(self, agency_id: str) -> URIRef:
+    def agent(self, agency_id: str) -> IRI:
         """The IRI of a registry agency, noted as cited."""
         node = self.iris.get(agency_id)
         if node is None:
-            node = self.iris[agency_id] = uri(agent_iri(agency_id, self.registry, self.base))
+            node = self.iris[agency_id] = IRI(agent_iri(agency_id, self.registry, self.base))
         return node
 
     def describe(self, add: Add, lit: Callable[..., Any]) -> None:
@@ -85,9 +101,7 @@ class CitedAgents:
             self.describe_agency(add, lit, node, agency)
             pending.extend(i for i in (agency.parent_id, agency.successor_id) if i is not None)
 
-    def describe_agency(
-        self, add: Add, lit: Callable[..., Any], node: URIRef, agency: Agency
-    ) -> None:
+    def describe_agency(self, add: Add, lit: Callable[..., Any], node: IRI, agency: Agency) -> None:
         zh, en = partial(lit, lang=ZH), partial(lit, lang=EN)
         if agency.kind == "collective":
             add((node, RDF.type, FOAF.Group))
@@ -109,10 +123,10 @@ class CitedAgents:
         if agency.parent_id is not None and agency.kind == "organisation":
             add((node, ORG.subOrganizationOf, self.agent(agency.parent_id)))
         if agency.wikidata:
-            add((node, SDO.sameAs, URIRef(f"http://www.wikidata.org/entity/{agency.wikidata}")))
+            add((node, SDO.sameAs, IRI(f"http://www.wikidata.org/entity/{agency.wikidata}")))
         if agency.successor_id is not None:
             # The 2021 body stays the agent of record; the reform is an event between bodies.
-            event = uri(f"{node}/change")
+            event = IRI(f"{node}/change")
             successor = self.agent(agency.successor_id)
             add((node, ORG.changedBy, event))
             add((event, RDF.type, ORG.ChangeEvent))

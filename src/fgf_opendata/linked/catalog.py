@@ -30,12 +30,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
 
 from ..agencies import Registry, default_registry
 from ..errors import ExportError
@@ -66,16 +65,7 @@ from ..publication import (
 )
 from ..publication import LICENSE as LICENSE_ENTRY
 from .iris import check_base, plan_iri
-from .syntax import (
-    Add,
-    Groups,
-    bind_prefixes,
-    grouper,
-    in_order,
-    plain_literal,
-    serialize_rows,
-)
-from .vocab import (
+from .names import (
     DCAT,
     DCATAP,
     DCT,
@@ -87,6 +77,8 @@ from .vocab import (
     EU_LANGUAGE,
     FOAF,
     IANA_MEDIA_TYPE,
+    IRI,
+    PREFIXES,
     PROV,
     RDF,
     RDFS,
@@ -97,37 +89,52 @@ from .vocab import (
     XSD,
     ZH,
 )
+from .syntax import (
+    Add,
+    Groups,
+    PlainLiteral,
+    Triple,
+    grouper,
+    in_order,
+    plain_literal,
+    rdflib_graph,
+    serialize_rows,
+)
+
+if TYPE_CHECKING:  # the catalogue's graph is made for its readers; the build never loads rdflib
+    from rdflib import Graph
 
 __all__ = [
     "EU_LICENSE",
     "LICENSE",
     "PlanEntry",
     "catalog_graph",
+    "catalog_turtle",
     "corpus_catalog_graph",
     "corpus_catalog_turtle",
     "dataset_jsonld",
 ]
 
-LICENSE = URIRef("http://www.opendefinition.org/licenses/cc-by")
+LICENSE = IRI("http://www.opendefinition.org/licenses/cc-by")
 """CC BY 4.0 by the URL of `cc-by` ("Creative Commons Attribution") in CKAN's default licence
 list: ckanext-dcat matches a distribution's `dct:license` against those URLs, then titles."""
-EU_LICENSE = URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
+EU_LICENSE = IRI("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
 """CC BY 4.0 in the EU licence list, linked from `LICENSE` with `rdfs:seeAlso`."""
-_CC_BY = URIRef(CC_BY)
-_ATTRIBUTION = URIRef("http://purl.org/adms/licencetype/Attribution")
-_LICENCE_TYPES = URIRef("http://purl.org/adms/licencetype/1.0")
-_THEMES = URIRef("http://publications.europa.eu/resource/authority/data-theme")
-_GOVERNMENT = URIRef(f"{_THEMES}/GOVE")
-_AVAILABILITIES = URIRef("http://publications.europa.eu/resource/authority/planned-availability")
-_STABLE = URIRef(f"{_AVAILABILITIES}/STABLE")
+_CC_BY = IRI(CC_BY)
+_ATTRIBUTION = IRI("http://purl.org/adms/licencetype/Attribution")
+_LICENCE_TYPES = IRI("http://purl.org/adms/licencetype/1.0")
+_THEMES = IRI("http://publications.europa.eu/resource/authority/data-theme")
+_GOVERNMENT = IRI(f"{_THEMES}/GOVE")
+_AVAILABILITIES = IRI("http://publications.europa.eu/resource/authority/planned-availability")
+_STABLE = IRI(f"{_AVAILABILITIES}/STABLE")
 _SHACL = "https://www.w3.org/TR/shacl/"
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def _text(value: str) -> Literal:
+def _text(value: str) -> PlainLiteral:
     """A keyword or title tagged zh-Hans when it is Chinese, en otherwise."""
-    return Literal(value, lang=ZH if _CJK.search(value) else EN)
+    return plain_literal(value, lang=ZH if _CJK.search(value) else EN)
 
 
 def package_url(plan: Plan, base: str) -> str:
@@ -192,37 +199,35 @@ def _descriptions(plan: Plan, registry: Registry) -> tuple[str, str]:
 
 
 class _Catalogue:
+    """Writes the triples of a catalogue into `add`, the writer's terms (`names.IRI`,
+    `syntax.PlainLiteral`)."""
+
     def __init__(
-        self, plan: Plan, registry: Registry, base: str, source: SourceInfo | None
+        self, plan: Plan, registry: Registry, base: str, source: SourceInfo | None, add: Add
     ) -> None:
-        self.graph = Graph(bind_namespaces="none")
-        self.add: Add = self.graph.add
+        self.add = add
         self.plan = plan
         self.registry = registry
         self.base = base
         self.source = source
-        self.dataset = URIRef(dataset_iri(plan.id, base))
+        self.dataset = IRI(dataset_iri(plan.id, base))
         self.package = package_url(plan, base)
         self.written: set[tuple[str, ...]] = set()
-        self.literal: Callable[..., Any] = Literal
 
     @classmethod
-    def of_corpus(
-        cls, name: str, registry: Registry, base: str, add: Add | None = None
-    ) -> _Catalogue:
-        """A writer for a corpus's dataset (`dataset/<name>`): no one plan, no source. Its
-        triples go to `add` when given (its graph then only binds the prefixes)."""
+    def of_corpus(cls, name: str, registry: Registry, base: str, add: Add) -> _Catalogue:
+        """A writer for a corpus's dataset (`dataset/<name>`): no one plan, no source."""
         writer = cls.__new__(cls)
-        writer.graph = Graph(bind_namespaces="none")
-        writer.add = writer.graph.add if add is None else add
+        writer.add = add
         writer.registry, writer.base, writer.source = registry, base, None
-        writer.dataset = URIRef(dataset_iri(name, base))
+        writer.dataset = IRI(dataset_iri(name, base))
         writer.package = f"{base}/package/{name}/"
         writer.written = set()
-        # a distribution's own literals, as the syntax module's writer takes them: an rdflib
-        # `Literal` is most of the cost of a triple, and these are 12,000 of 14,000 literals
-        writer.literal = Literal if add is None else plain_literal
         return writer
+
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes of the catalogue's Turtle: the vocabularies' and the distributions'."""
+        return {**PREFIXES, "dist": f"{self.dataset}/dist/"}
 
     def first(self, *key: str) -> bool:
         """Whether the triples `key` names are still to be written: the nodes every
@@ -233,34 +238,38 @@ class _Catalogue:
         self.written.add(key)
         return True
 
-    def concept(self, node: URIRef, label: str, scheme: URIRef, scheme_title: str) -> None:
+    def concept(self, node: IRI, label: str, scheme: IRI, scheme_title: str) -> None:
         if not self.first("concept", node, label, scheme, scheme_title):
             return
         add = self.add
         add((node, RDF.type, SKOS.Concept))
-        add((node, SKOS.prefLabel, Literal(label, lang=EN)))
+        add((node, SKOS.prefLabel, plain_literal(label, lang=EN)))
         add((node, SKOS.inScheme, scheme))
         add((scheme, RDF.type, SKOS.ConceptScheme))
-        add((scheme, DCT.title, Literal(scheme_title, lang=EN)))
+        add((scheme, DCT.title, plain_literal(scheme_title, lang=EN)))
 
-    def standard(self, node: URIRef, title: str) -> URIRef:
+    def standard(self, node: IRI, title: str) -> IRI:
         if self.first("standard", node, title):
             self.add((node, RDF.type, DCT.Standard))
-            self.add((node, DCT.title, Literal(title, lang=EN)))
+            self.add((node, DCT.title, plain_literal(title, lang=EN)))
         return node
 
-    def shared_nodes(self) -> tuple[URIRef, URIRef]:
+    def shared_nodes(self) -> tuple[IRI, IRI]:
         """Publisher and licence, used by the catalogue, the dataset and every distribution."""
         add = self.add
-        publisher = URIRef(f"{self.base}/publisher")
+        publisher = IRI(f"{self.base}/publisher")
         add((publisher, RDF.type, FOAF.Agent))
         add((publisher, RDF.type, FOAF.Organization))
-        add((publisher, FOAF.name, Literal(PUBLISHER, lang=EN)))
+        add((publisher, FOAF.name, plain_literal(PUBLISHER, lang=EN)))
         add((LICENSE, RDF.type, DCT.LicenseDocument))
         add(
-            (LICENSE, DCT.title, Literal("Creative Commons Attribution 4.0 International", lang=EN))
+            (
+                LICENSE,
+                DCT.title,
+                plain_literal("Creative Commons Attribution 4.0 International", lang=EN),
+            )
         )
-        add((LICENSE, DCT.identifier, Literal(LICENSE_ENTRY["name"])))
+        add((LICENSE, DCT.identifier, plain_literal(LICENSE_ENTRY["name"])))
         add((LICENSE, DCT.type, _ATTRIBUTION))
         add((LICENSE, RDFS.seeAlso, _CC_BY))
         add((LICENSE, RDFS.seeAlso, EU_LICENSE))
@@ -269,24 +278,30 @@ class _Catalogue:
             add((EU_LANGUAGE[code], RDF.type, DCT.LinguisticSystem))
         return publisher, LICENSE
 
-    def catalogue(self, publisher: URIRef) -> None:
+    def catalogue(self, publisher: IRI) -> None:
         add = self.add
-        catalog = URIRef(f"{self.base}/catalog")
-        homepage = URIRef(self.base)
+        catalog = IRI(f"{self.base}/catalog")
+        homepage = IRI(self.base)
         add((catalog, RDF.type, DCAT.Catalog))
-        add((catalog, DCT.title, Literal("fgf-opendata: 国务院重点任务分工方案开放数据", lang=ZH)))
         add(
             (
                 catalog,
                 DCT.title,
-                Literal("fgf-opendata: State Council key-task division plans", lang=EN),
+                plain_literal("fgf-opendata: 国务院重点任务分工方案开放数据", lang=ZH),
+            )
+        )
+        add(
+            (
+                catalog,
+                DCT.title,
+                plain_literal("fgf-opendata: State Council key-task division plans", lang=EN),
             )
         )
         add(
             (
                 catalog,
                 DCT.description,
-                Literal(
+                plain_literal(
                     "国务院及国务院办公厅重点任务分工方案的结构化数据：重点任务、具体措施、"
                     "责任分工、完成时限和量化目标。",
                     lang=ZH,
@@ -297,7 +312,7 @@ class _Catalogue:
             (
                 catalog,
                 DCT.description,
-                Literal(
+                plain_literal(
                     "Chinese State Council key-task division plans (重点任务分工方案) as "
                     "structured open data: key tasks, measures, who leads and who takes part, "
                     "deadlines and quantified targets, each traced to its place in the text.",
@@ -317,26 +332,26 @@ class _Catalogue:
         add((catalog, DCAT.dataset, self.dataset))
 
     def dataset_node(
-        self, publisher: URIRef, keywords: tuple[str, ...], files: Mapping[str, bytes | None]
+        self, publisher: IRI, keywords: tuple[str, ...], files: Mapping[str, bytes | None]
     ) -> None:
         add = self.add
         plan = self.plan
         node = self.dataset
-        document = URIRef(plan_iri(plan, self.base))
+        document = IRI(plan_iri(plan, self.base))
         title_zh, title_en = _titles(plan)
         description_zh, description_en = _descriptions(plan, self.registry)
         add((node, RDF.type, DCAT.Dataset))
-        add((node, DCT.identifier, Literal(plan.id)))
-        add((node, DCT.title, Literal(title_zh, lang=ZH)))
-        add((node, DCT.title, Literal(title_en, lang=EN)))
-        add((node, DCT.description, Literal(description_zh, lang=ZH)))
-        add((node, DCT.description, Literal(description_en, lang=EN)))
+        add((node, DCT.identifier, plain_literal(plan.id)))
+        add((node, DCT.title, plain_literal(title_zh, lang=ZH)))
+        add((node, DCT.title, plain_literal(title_en, lang=EN)))
+        add((node, DCT.description, plain_literal(description_zh, lang=ZH)))
+        add((node, DCT.description, plain_literal(description_en, lang=EN)))
         issued, modified = dataset_dates(plan, self.source)
         if issued is not None:
-            add((node, DCT.issued, Literal(issued)))
+            add((node, DCT.issued, plain_literal(issued)))
         if modified is not None:
-            add((node, DCT.modified, Literal(modified)))
-        page = URIRef(landing_page(plan, files, self.base))
+            add((node, DCT.modified, plain_literal(modified)))
+        page = IRI(landing_page(plan, files, self.base))
         add((node, DCAT.landingPage, page))
         add((page, RDF.type, FOAF.Document))
         add((node, DCT.publisher, publisher))
@@ -355,96 +370,93 @@ class _Catalogue:
         self.derived_from(node, PlanEntry.of(plan, self.base))
         self.generated_by(node, [document])
 
-    def contact(self, node: URIRef) -> None:
+    def contact(self, node: IRI) -> None:
         add = self.add
-        contact = URIRef(f"{self.base}/contact")
+        contact = IRI(f"{self.base}/contact")
         add((node, DCAT.contactPoint, contact))
         add((contact, RDF.type, VCARD.Kind))
         add((contact, RDF.type, VCARD.Organization))
-        add((contact, VCARD.fn, Literal(PUBLISHER)))
+        add((contact, VCARD.fn, plain_literal(PUBLISHER)))
         # The project's home page: the only contact the project has; no e-mail address is
         # published, and the State Council answers for the plan, not for this data.
-        add((contact, VCARD.hasURL, URIRef(self.base)))
+        add((contact, VCARD.hasURL, IRI(self.base)))
 
-    def derived_from(self, node: URIRef, entry: PlanEntry) -> URIRef:
+    def derived_from(self, node: IRI, entry: PlanEntry) -> IRI:
         add = self.add
-        document = URIRef(entry.iri)
+        document = IRI(entry.iri)
         add((node, PROV.wasDerivedFrom, document))
         add((node, DCT.relation, document))
         add((document, RDF.type, ELI.LegalResource))
-        add((document, DCT.title, Literal(entry.title, lang=ZH)))
+        add((document, DCT.title, plain_literal(entry.title, lang=ZH)))
         if entry.doc_number:
-            add((document, ELI.id_local, Literal(entry.doc_number)))
+            add((document, ELI.id_local, plain_literal(entry.doc_number)))
         if self.source is not None:
-            add((document, SDO.url, URIRef(self.source.url)))
+            add((document, SDO.url, IRI(self.source.url)))
         return document
 
-    def generated_by(self, node: URIRef, documents: Sequence[URIRef]) -> None:
+    def generated_by(self, node: IRI, documents: Sequence[IRI]) -> None:
         add = self.add
-        build = URIRef(f"{node}/build")
-        software = URIRef(f"{self.base}/software/fgf-opendata/{VERSION}")
+        build = IRI(f"{node}/build")
+        software = IRI(f"{self.base}/software/fgf-opendata/{VERSION}")
         add((node, PROV.wasGeneratedBy, build))
         add((build, RDF.type, PROV.Activity))
         for document in documents:
             add((build, PROV.used, document))
         add((build, PROV.wasAssociatedWith, software))
         add((software, RDF.type, PROV.SoftwareAgent))
-        add((software, FOAF.name, Literal(f"fgf-opendata {VERSION}")))
+        add((software, FOAF.name, plain_literal(f"fgf-opendata {VERSION}")))
 
-    def temporal(self, node: URIRef, start: dt.date | None, end: dt.date | None) -> None:
+    def temporal(self, node: IRI, start: dt.date | None, end: dt.date | None) -> None:
         """From the date of issue to the last deadline, when the plan states them."""
         if start is None and end is None:
             return
-        period = URIRef(f"{node}/temporal")
+        period = IRI(f"{node}/temporal")
         self.add((node, DCT.temporal, period))
         self.add((period, RDF.type, DCT.PeriodOfTime))
         if start is not None:
-            self.add((period, DCAT.startDate, Literal(start)))
+            self.add((period, DCAT.startDate, plain_literal(start)))
         if end is not None:
-            self.add((period, DCAT.endDate, Literal(end)))
+            self.add((period, DCAT.endDate, plain_literal(end)))
 
-    def conforms_to(self, path: str) -> URIRef | None:
+    def conforms_to(self, path: str) -> IRI | None:
         """The standard a file conforms to. The project's own schemas are files of the
         package (`schemas/`), so their IRI is their download URL and resolves wherever the
         package does; the schema files conform to the public profiles."""
         name = path.rsplit("/", 1)[-1]
         if path == DESCRIPTOR:
-            return self.standard(URIRef(PACKAGE_PROFILE), "Data Package 2.0")
+            return self.standard(IRI(PACKAGE_PROFILE), "Data Package 2.0")
         if path == PLAN_JSON:
-            return self.standard(URIRef(f"{self.package}{PLAN_SCHEMA}"), "JSON Schema of the plan")
+            return self.standard(IRI(f"{self.package}{PLAN_SCHEMA}"), "JSON Schema of the plan")
         if "/" not in path and name.endswith(".csv"):
             stem = name.removesuffix(".csv")
             return self.standard(
-                URIRef(f"{self.package}{table_schema_path(stem)}"),
+                IRI(f"{self.package}{table_schema_path(stem)}"),
                 f"Table Schema of {name}",
             )
         if path == table_schema_path(name.removesuffix(".tableschema.json")):
-            return self.standard(URIRef(TABLE_SCHEMA_PROFILE), "Table Schema 2.0")
+            return self.standard(IRI(TABLE_SCHEMA_PROFILE), "Table Schema 2.0")
         if path == PLAN_SCHEMA:
-            return self.standard(URIRef(JSON_SCHEMA_DIALECT), "JSON Schema 2020-12")
+            return self.standard(IRI(JSON_SCHEMA_DIALECT), "JSON Schema 2020-12")
         if path == PLAN_SHAPES:
-            return self.standard(URIRef(_SHACL), "SHACL")
+            return self.standard(IRI(_SHACL), "SHACL")
         if path.startswith("linked/plan."):
-            return self.standard(
-                URIRef(f"{self.package}{PLAN_SHAPES}"), "fgf-opendata SHACL shapes"
-            )
+            return self.standard(IRI(f"{self.package}{PLAN_SHAPES}"), "fgf-opendata SHACL shapes")
         return None
 
-    def distribution(self, path: str, stat: FileStat | None, license_: URIRef) -> URIRef:
+    def distribution(self, path: str, stat: FileStat | None, license_: IRI) -> IRI:
         add = self.add
-        node = URIRef(f"{self.dataset}/dist/{slug(path)}")
+        node = IRI(f"{self.dataset}/dist/{slug(path)}")
         media, file_type = (form := file_format(path)).mediatype, form.file_type
         add((node, RDF.type, DCAT.Distribution))
-        literal = self.literal
-        add((node, DCT.title, literal(path)))
-        add((node, DCT.description, literal(_describe(path, file_type), lang=EN)))
-        add((node, DCAT.accessURL, URIRef(self.package)))
-        add((node, DCAT.downloadURL, URIRef(self.package + path)))
+        add((node, DCT.title, plain_literal(path)))
+        add((node, DCT.description, plain_literal(_describe(path, file_type), lang=EN)))
+        add((node, DCAT.accessURL, IRI(self.package)))
+        add((node, DCAT.downloadURL, IRI(self.package + path)))
         add((node, DCAT.mediaType, IANA_MEDIA_TYPE[media]))
         if self.first("media type", media):
             add((IANA_MEDIA_TYPE[media], RDF.type, DCT.MediaType))
             # ckanext-dcat reads an IRI's rdfs:label as its value: `mimetype` is "text/csv".
-            add((IANA_MEDIA_TYPE[media], RDFS.label, Literal(media)))
+            add((IANA_MEDIA_TYPE[media], RDFS.label, plain_literal(media)))
         if file_type is not None:
             add((node, DCT.format, EU_FILE_TYPE[file_type]))
             if self.first("file type", file_type):
@@ -457,13 +469,13 @@ class _Catalogue:
             add((node, DCT.conformsTo, standard))
         if stat is not None:
             size, digest = stat
-            checksum = URIRef(f"{node}/checksum")
-            add((node, DCAT.byteSize, literal(size, datatype=XSD.nonNegativeInteger)))
+            checksum = IRI(f"{node}/checksum")
+            add((node, DCAT.byteSize, plain_literal(size, datatype=XSD.nonNegativeInteger)))
             add((node, SPDX.checksum, checksum))
             add((checksum, RDF.type, SPDX.Checksum))
             add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
             hex_digest = digest.removeprefix("sha256:")
-            add((checksum, SPDX.checksumValue, literal(hex_digest, datatype=XSD.hexBinary)))
+            add((checksum, SPDX.checksumValue, plain_literal(hex_digest, datatype=XSD.hexBinary)))
         self.add((self.dataset, DCAT.distribution, node))
         return node
 
@@ -493,6 +505,21 @@ def _describe(path: str, file_type: str | None) -> str:
     return f"File {path} of the data package."
 
 
+def catalog_turtle(
+    plan: Plan,
+    files: Mapping[str, bytes | None],
+    *,
+    registry: Registry | None = None,
+    base: str = BASE_IRI,
+    source: SourceInfo | None = None,
+) -> bytes:
+    """`catalog_graph` as Turtle (`linked/catalog.ttl`): the bytes `syntax.serialize_turtle`
+    writes of it, made from the triples as they are written, without an rdflib graph."""
+    groups: Groups = {}
+    writer = _plan_catalogue(plan, files, registry, base, source, grouper(groups))
+    return serialize_rows(in_order(groups), ox.RdfFormat.TURTLE, writer.prefixes())
+
+
 def catalog_graph(
     plan: Plan,
     files: Mapping[str, bytes | None],
@@ -501,7 +528,8 @@ def catalog_graph(
     base: str = BASE_IRI,
     source: SourceInfo | None = None,
 ) -> Graph:
-    """The DCAT catalogue of a plan's package.
+    """The DCAT catalogue of a plan's package, as an rdflib graph (`catalog_turtle` writes
+    its Turtle).
 
     `files` maps each published path to its bytes (size and checksum come from them, or from
     a `fileset.FileSet` without reading them: `fileset.stat_of`), or to
@@ -510,11 +538,24 @@ def catalog_graph(
     since it lists this catalogue in turn. `source` (default: `SOURCES[plan.id]`) gives the official URL, keywords and date.
     Raises `ExportError` when two paths would get the same distribution IRI.
     """
+    triples: list[Triple] = []
+    writer = _plan_catalogue(plan, files, registry, base, source, triples.append)
+    return rdflib_graph(triples, writer.prefixes())
+
+
+def _plan_catalogue(
+    plan: Plan,
+    files: Mapping[str, bytes | None],
+    registry: Registry | None,
+    base: str,
+    source: SourceInfo | None,
+    add: Add,
+) -> _Catalogue:
+    """Writes the triples of `catalog_graph` into `add`; the writer that wrote them."""
     registry = registry if registry is not None else default_registry()
     base = check_base(base)
     source = source if source is not None else SOURCES.get(plan.id)
-    writer = _Catalogue(plan, registry, base, source)
-    bind_prefixes(writer.graph, {"dist": f"{writer.dataset}/dist/"})
+    writer = _Catalogue(plan, registry, base, source, add)
     publisher, license_ = writer.shared_nodes()
     writer.catalogue(publisher)
     writer.dataset_node(publisher, dataset_keywords(plan, source), files)
@@ -525,7 +566,7 @@ def catalog_graph(
             raise ExportError(f"files {other!r} and {path!r} would share a distribution IRI")
         stat = None if path == DESCRIPTOR else stat_of(files, path)
         writer.distribution(path, stat, license_)
-    return writer.graph
+    return writer
 
 
 @dataclass(frozen=True)
@@ -584,9 +625,10 @@ def corpus_catalog_graph(
     deadline.
     """
     registry = registry if registry is not None else default_registry()
-    writer = _Catalogue.of_corpus(name, registry, check_base(base))
+    triples: list[Triple] = []
+    writer = _Catalogue.of_corpus(name, registry, check_base(base), triples.append)
     _write_corpus(writer, plans, files, name)
-    return writer.graph
+    return rdflib_graph(triples, writer.prefixes())
 
 
 def corpus_catalog_turtle(
@@ -604,8 +646,7 @@ def corpus_catalog_turtle(
     groups: Groups = {}
     writer = _Catalogue.of_corpus(name, registry, check_base(base), grouper(groups))
     _write_corpus(writer, plans, files, name)
-    prefixes = {prefix: str(space) for prefix, space in writer.graph.namespaces() if prefix}
-    return serialize_rows(in_order(groups), ox.RdfFormat.TURTLE, prefixes)
+    return serialize_rows(in_order(groups), ox.RdfFormat.TURTLE, writer.prefixes())
 
 
 def _write_corpus(
@@ -614,20 +655,19 @@ def _write_corpus(
     files: Mapping[str, tuple[int, str] | None],
     name: str,
 ) -> None:
-    bind_prefixes(writer.graph, {"dist": f"{writer.dataset}/dist/"})
     publisher, license_ = writer.shared_nodes()
     writer.catalogue(publisher)
     add, node = writer.add, writer.dataset
     count = len(plans)
     add((node, RDF.type, DCAT.Dataset))
-    add((node, DCT.identifier, Literal(name)))
-    add((node, DCT.title, Literal(f"重点任务分工方案语料：{count} 个方案", lang=ZH)))
-    add((node, DCT.title, Literal(f"A corpus of {count} key-task division plans", lang=EN)))
+    add((node, DCT.identifier, plain_literal(name)))
+    add((node, DCT.title, plain_literal(f"重点任务分工方案语料：{count} 个方案", lang=ZH)))
+    add((node, DCT.title, plain_literal(f"A corpus of {count} key-task division plans", lang=EN)))
     add(
         (
             node,
             DCT.description,
-            Literal(
+            plain_literal(
                 f"{count} 个重点任务分工方案的结构化数据：部分、重点任务、具体措施、牵头和参与单位、"
                 "完成时限和量化目标；编号以所属方案为前缀。",
                 lang=ZH,
@@ -638,7 +678,7 @@ def _write_corpus(
         (
             node,
             DCT.description,
-            Literal(
+            plain_literal(
                 f"Structured data from {count} key-task division plans as one package: "
                 "sections, key tasks, measures, the agencies that lead or take part, deadlines "
                 "and quantified targets; every id is prefixed by its plan. Derived from state "
@@ -650,10 +690,10 @@ def _write_corpus(
     issued = sorted(p.issued for p in plans if p.issued is not None)
     ends = [p.end for p in plans if p.end is not None]
     if issued:
-        add((node, DCT.issued, Literal(issued[0])))
-        add((node, DCT.modified, Literal(issued[-1])))
+        add((node, DCT.issued, plain_literal(issued[0])))
+        add((node, DCT.modified, plain_literal(issued[-1])))
     folder = writer.package
-    page = URIRef(folder + LANDING_PAGE if LANDING_PAGE in files else folder)
+    page = IRI(folder + LANDING_PAGE if LANDING_PAGE in files else folder)
     add((node, DCAT.landingPage, page))
     add((page, RDF.type, FOAF.Document))
     add((node, DCT.publisher, publisher))
@@ -736,7 +776,7 @@ def dataset_jsonld(
         document["author"] = author
         creators.insert(0, author)
     doc: dict[str, Any] = {
-        "@context": str(SDO._NS),
+        "@context": SDO._NS,
         "@type": "Dataset",
         "@id": dataset_iri(plan.id, base),
         "name": title_zh,

@@ -17,7 +17,7 @@ from ..errors import ExportError
 from ..model import Plan
 from ..parsing.docnumber import split_doc_number
 from ..publication import BASE_IRI
-from .vocab import PREFIXES
+from .names import PREFIXES
 
 __all__ = [
     "agent_iri",

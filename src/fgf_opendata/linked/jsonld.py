@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
-from .vocab import RDF, XSD
+from .names import RDF, XSD
 
 __all__ = ["NodeWriter", "context_document", "jsonld_chunks", "node_objects"]
 

@@ -3,7 +3,7 @@
 
 `build` calls `linked_outputs` once per package. The plan's triples go from the writer
 straight into oxigraph's Turtle serializer and into the JSON-LD, subject by subject in
-N-Triples order, without an rdflib graph, and without all of them grouped at once: the writer
+N-Triples order, without rdflib, and without all of them grouped at once: the writer
 writes the plan by units (the plan, each subdivision, the agents and roles it cites), and
 `syntax.units_in_order` writes each unit only when its subjects come up. On a plan of
 100,000 tasks (6.7 million triples) a few units are in memory at a time. `triple_units`
@@ -25,10 +25,10 @@ from ..memory import cycle_collection_paused
 from ..model import Plan
 from ..publication import BASE_IRI, CATALOG_TURTLE, PLAN_CONTEXT, PLAN_JSONLD, PLAN_TURTLE
 from ..serialize import dumps
-from .catalog import catalog_graph
+from .catalog import catalog_turtle
 from .iris import check_base, plan_prefixes
 from .jsonld import NodeWriter, context_document
-from .syntax import Add, Row, Triple, Unit, plain_literal, serialize_turtle, units_in_order
+from .syntax import Add, Row, Triple, Unit, plain_literal, units_in_order
 from .writer import PlanWriter
 
 __all__ = ["linked_outputs", "triple_units", "write_linked"]
@@ -79,8 +79,7 @@ def write_linked(
         check()
     into.add(PLAN_CONTEXT, dumps(context_document(prefixes)).encode("utf-8"))
     listed = overlay(into, files) if files is not into else into
-    catalog = catalog_graph(plan, listed, registry=registry, base=base)
-    into.add(CATALOG_TURTLE, serialize_turtle(catalog))
+    into.add(CATALOG_TURTLE, catalog_turtle(plan, listed, registry=registry, base=base))
 
 
 def triple_units(

@@ -11,6 +11,12 @@ canonical. Language tags are written lower-case (`zh-hans`), the form RDF 1.1 Co
 gives their value space, so a graph built here and one read back from any of the files are
 equal term for term. Nothing here touches the network: `parse_jsonld` refuses documents that
 name a remote context. `describe_difference` shows what two graphs do not share.
+
+The writer's terms are `names.IRI`s and `PlainLiteral`s, and what writes the package's files
+(`units_in_order`, `serialize_rows`) never imports rdflib. Only the functions that take or make
+an rdflib graph import it, when called: `rdflib_graph` (where the writer's triples enter a
+graph), `serialize_turtle` and `serialize_jsonld` of a graph, the parsers and
+`describe_difference`.
 """
 
 from __future__ import annotations
@@ -23,16 +29,17 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import graph_diff, isomorphic
-from rdflib.term import Node
 
 from ..errors import ExportError
 from .jsonld import jsonld_chunks
-from .vocab import PREFIXES, XSD
+from .names import IRI, PREFIXES, XSD
+
+if TYPE_CHECKING:  # imported where a graph is made or read: the build never loads rdflib
+    from rdflib import Graph
+    from rdflib.term import Node
 
 __all__ = [
     "Add",
@@ -51,6 +58,7 @@ __all__ = [
     "parse_turtle",
     "plain_literal",
     "prefixed_name",
+    "rdflib_graph",
     "serialize_jsonld",
     "serialize_rows",
     "serialize_turtle",
@@ -63,7 +71,8 @@ def bind_prefixes(graph: Graph, extra: Mapping[str, str] = {}) -> None:
         graph.bind(prefix, namespace, override=True, replace=True)
 
 
-Triple = tuple[Node, Node, Node]
+Triple = tuple[Any, Any, Any]
+"""A triple: of the writer's terms (`names.IRI`, `PlainLiteral`), or of an rdflib graph's."""
 
 
 class PlainLiteral(NamedTuple):
@@ -82,7 +91,7 @@ _XSD_DATE = str(XSD.date)
 
 
 def plain_literal(
-    value: object, lang: str | None = None, datatype: URIRef | None = None
+    value: object, lang: str | None = None, datatype: str | None = None
 ) -> PlainLiteral:
     """The lexical form, language and datatype rdflib's `Literal` gives the same arguments,
     for the Python types the writer uses (str, bool, int, date)."""
@@ -101,9 +110,7 @@ def plain_literal(
     raise ExportError(f"no RDF literal for {type(value).__name__} {value!r}")
 
 
-def _ox_literal(
-    value: object, lang: str | None = None, datatype: URIRef | None = None
-) -> ox.Literal:
+def _ox_literal(value: object, lang: str | None = None, datatype: str | None = None) -> ox.Literal:
     """The oxigraph literal of `plain_literal`."""
     return cast(ox.Literal, _converter()(plain_literal(value, lang, datatype)))
 
@@ -136,6 +143,9 @@ def prefixed_name(iri: str, prefixes: Mapping[str, str]) -> str | None:
 
 
 def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as oxigraph's (only an rdflib graph has them: rdflib is loaded)."""
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, URIRef):
         return ox.NamedNode(term)
     if isinstance(term, Literal):
@@ -150,7 +160,7 @@ def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def ox_rows(triples: Iterable[Triple]) -> list[ox.Triple]:
-    """The triples (rdflib terms, or literals from `plain_literal`) as oxigraph triples,
+    """The triples (the writer's terms, or an rdflib graph's) as oxigraph triples,
     in the order given (`in_order` sorts them)."""
     term = _converter()
     try:
@@ -160,9 +170,9 @@ def ox_rows(triples: Iterable[Triple]) -> list[ox.Triple]:
 
 
 def _converter() -> Callable[[Any], Any]:
-    """rdflib terms and `PlainLiteral`s to oxigraph terms; each distinct IRI (datatypes included) is
-    converted once: subjects, predicates and classes recur many times."""
-    iris: dict[Node | str, ox.NamedNode] = {}
+    """The writer's terms and rdflib's to oxigraph terms; each distinct IRI (datatypes included)
+    is converted once: subjects, predicates and classes recur many times."""
+    iris: dict[Any, ox.NamedNode] = {}
 
     def named(iri: Any) -> ox.NamedNode:
         found = iris.get(iri)
@@ -175,7 +185,7 @@ def _converter() -> Callable[[Any], Any]:
         if found is not None:
             return found
         kind = type(node)
-        if kind is URIRef:
+        if kind is IRI:
             return named(node)
         if kind is PlainLiteral:
             if node.language is not None:
@@ -183,12 +193,15 @@ def _converter() -> Callable[[Any], Any]:
             if node.datatype is not None:
                 return ox.Literal(node.lexical, datatype=named(node.datatype))
             return ox.Literal(node.lexical)
-        return _ox_term(node)
+        converted = _ox_term(node)
+        if isinstance(converted, ox.NamedNode):
+            iris[node] = converted
+        return converted
 
     return term
 
 
-Groups = dict[Node, list[Any]]
+Groups = dict[Any, list[Any]]
 """Subject -> its predicates and objects, flat: [p1, o1, p2, o2, ...] (a tuple per triple
 would cost four times the memory of the two references)."""
 
@@ -356,7 +369,7 @@ class _RowMaker:
                         )
                     else:
                         term = ox.Literal(value.lexical)
-                elif isinstance(value, URIRef):
+                elif type(value) is IRI:
                     term = known(value) or iri(value)
                 else:
                     term = _ox_term(value)
@@ -399,7 +412,7 @@ def _shape(predicates: tuple[Any, ...]) -> _Shape:
 
 def _object_form(row: Row) -> str:
     _, value, triple = row
-    return f"<{value}>" if isinstance(value, URIRef) else str(triple.object)
+    return f"<{value}>" if type(value) is IRI else str(triple.object)
 
 
 def serialize_rows(
@@ -431,8 +444,39 @@ def serialize_jsonld(graph: Graph) -> bytes:
     return b"".join(jsonld_chunks(in_order(_by_subject(graph)), prefixes))
 
 
+def rdflib_graph(triples: Iterable[Triple], prefixes: Mapping[str, str] = {}) -> Graph:
+    """An rdflib graph of the triples, the vocabularies' prefixes and `prefixes` bound: where
+    the writer's terms (`names.IRI`, `PlainLiteral`) become rdflib's, each IRI once."""
+    from rdflib import Graph, Literal
+
+    from .vocab import uri
+
+    graph = Graph(bind_namespaces="none")
+    bind_prefixes(graph, prefixes)
+    made: dict[Any, Any] = {}
+
+    def term(node: Any) -> Any:
+        found = made.get(node)
+        if found is not None:
+            return found
+        kind = type(node)
+        if kind is IRI:
+            found = made[node] = uri(node)
+            return found
+        if kind is PlainLiteral:
+            return Literal(node.lexical, lang=node.language, datatype=node.datatype)
+        return node
+
+    add = graph.add
+    for subject, predicate, value in triples:
+        add((term(subject), term(predicate), term(value)))
+    return graph
+
+
 def parse_turtle(data: bytes | str) -> Graph:
     """A graph from Turtle text."""
+    from rdflib import Graph
+
     graph = Graph(bind_namespaces="none")
     bind_prefixes(graph)
     return graph.parse(data=data, format="turtle")
@@ -459,6 +503,8 @@ def parse_jsonld(data: bytes | str) -> Graph:
     remote = next(_remote_contexts(document), None)
     if remote is not None:
         raise ExportError(f"JSON-LD names a remote context ({remote}); it is never fetched")
+    from rdflib import Graph
+
     parsed = Graph(bind_namespaces="none")
     with warnings.catch_warnings():
         # rdflib 7's JSON-LD parser uses its own deprecated ConjunctiveGraph internally.
@@ -480,6 +526,8 @@ def parse_jsonld(data: bytes | str) -> Graph:
 
 def describe_difference(expected: Graph, actual: Graph, limit: int = 20) -> str:
     """'' when the graphs are isomorphic, else the triples only in one or the other."""
+    from rdflib.compare import graph_diff, isomorphic
+
     if isomorphic(expected, actual):
         return ""
     _, only_expected, only_actual = graph_diff(expected, actual)

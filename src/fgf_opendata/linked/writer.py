@@ -22,10 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
 
 from ..agencies import Registry, default_registry
 from ..model import (
@@ -46,36 +45,37 @@ from ..model import (
 from ..publication import BASE_IRI, file_format
 from .agents import CitedAgents
 from .iris import canonical_decimal, check_base, plan_iri, plan_prefixes, segment
-from .syntax import Triple, bind_prefixes, ox_rows, plain_literal, serialize_rows
-from .terms import (
+from .names import (
+    BLOCK_KINDS,
+    COMPARATOR_PROPERTIES,
     DCAT,
     DCT,
+    DOCUMENT_TYPE,
     ELI,
+    EN,
+    EU_LANGUAGE,
     FGF,
     FOAF,
+    IANA_MEDIA_TYPE,
+    IRI,
     OA,
     PROV,
     QUDT,
+    QUDT_UNITS,
     RDF,
     RDFS,
-    SDO,
-    TIME,
-    XSD,
-    uri,
-)
-from .vocab import (
-    BLOCK_KINDS,
-    COMPARATOR_PROPERTIES,
-    DOCUMENT_TYPE,
-    EN,
-    EU_LANGUAGE,
-    IANA_MEDIA_TYPE,
-    QUDT_UNITS,
     RECURRENCES,
     ROLES,
+    SDO,
     SUBDIVISION_TYPES,
+    TIME,
+    XSD,
     ZH,
 )
+from .syntax import Triple, ox_rows, plain_literal, rdflib_graph, serialize_rows
+
+if TYPE_CHECKING:  # `to_graph` makes an rdflib graph; the rest of the writer never loads rdflib
+    from rdflib import Graph
 
 __all__ = ["PlanWriter", "plan_ntriples", "to_graph", "write_triples"]
 
@@ -96,9 +96,10 @@ _SOURCE_MEDIA_TYPE = file_format(".txt").mediatype
 class PlanWriter:
     """Adds the triples of one plan to a graph, one `add` per triple.
 
-    IRIs are rdflib `URIRef`s; literals come from `lit`, with rdflib's signature: rdflib's
-    `Literal` for `to_graph`, or `plain_literal`, which keeps the strings oxigraph needs for
-    the files (an rdflib literal costs some 3 µs to make and as much to convert).
+    IRIs are `names.IRI`s; literals come from `lit`, with rdflib's `Literal` signature:
+    `syntax.plain_literal`, which keeps the strings oxigraph needs for the files (an rdflib
+    literal costs some 3 µs to make and as much to convert), unless told otherwise.
+    `to_graph` turns both into rdflib terms where the triples enter its graph.
     """
 
     def __init__(
@@ -107,7 +108,7 @@ class PlanWriter:
         plan: Plan,
         registry: Registry,
         base: str,
-        lit: Callable[..., Any] = Literal,
+        lit: Callable[..., Any] = plain_literal,
         *,
         whole: bool = True,
     ) -> None:
@@ -115,9 +116,9 @@ class PlanWriter:
         self.whole = whole
         self.lit = lit
         self.plan_iri = plan_iri(plan, base)
-        self.source = uri(f"{self.plan_iri}/zho/txt")
+        self.source = IRI(f"{self.plan_iri}/zho/txt")
         self.cited = CitedAgents(registry, base)
-        self.linked: list[URIRef] = []
+        self.linked: list[IRI] = []
 
     def zh(self, text: str) -> Any:
         return self.lit(text, lang=ZH)
@@ -131,11 +132,11 @@ class PlanWriter:
     def decimal(self, value: Decimal) -> Any:
         return self.lit(canonical_decimal(value), datatype=XSD.decimal)
 
-    def span(self, node: URIRef, span: Span, exact: str) -> None:
+    def span(self, node: IRI, span: Span, exact: str) -> None:
         add = self.add
-        resource = uri(f"{node}/span")
-        position = uri(f"{node}/span/position")
-        quoted = uri(f"{node}/span/quote")
+        resource = IRI(f"{node}/span")
+        position = IRI(f"{node}/span/position")
+        quoted = IRI(f"{node}/span/quote")
         add((node, PROV.wasDerivedFrom, resource))
         add((resource, RDF.type, OA.SpecificResource))
         add((resource, OA.hasSource, self.source))
@@ -148,7 +149,7 @@ class PlanWriter:
         add((quoted, RDF.type, OA.TextQuoteSelector))
         add((quoted, OA.exact, self.lit(exact)))
 
-    def block(self, node: URIRef, block: Block, position: int) -> None:
+    def block(self, node: IRI, block: Block, position: int) -> None:
         add = self.add
         add((node, RDF.type, FGF.Block))
         add((node, FGF.blockKind, BLOCK_KINDS[block.kind]))
@@ -157,10 +158,10 @@ class PlanWriter:
         add((node, FGF.gap, self.lit(block.gap)))
         self.span(node, block.span, block.text)
 
-    def deadlines(self, owner: URIRef, deadlines: tuple[Deadline, ...]) -> None:
+    def deadlines(self, owner: IRI, deadlines: tuple[Deadline, ...]) -> None:
         add = self.add
         for i, deadline in enumerate(deadlines, 1):
-            node = uri(f"{owner}/deadline_{i}")
+            node = IRI(f"{owner}/deadline_{i}")
             add((owner, FGF.hasDeadline, node))
             add((node, RDF.type, TIME.Instant))
             add((node, SDO.position, self.lit(i)))
@@ -176,10 +177,10 @@ class PlanWriter:
                 add((node, FGF.recurrence, RECURRENCES[deadline.recurrence]))
             self.span(node, deadline.span, deadline.expression)
 
-    def targets(self, owner: URIRef, targets: tuple[Target, ...]) -> None:
+    def targets(self, owner: IRI, targets: tuple[Target, ...]) -> None:
         add = self.add
         for i, target in enumerate(targets, 1):
-            node = uri(f"{owner}/target_{i}")
+            node = IRI(f"{owner}/target_{i}")
             add((owner, FGF.hasTarget, node))
             add((node, SDO.position, self.lit(i)))
             add((node, RDFS.label, self.zh(target.text)))
@@ -188,13 +189,13 @@ class PlanWriter:
             add((node, COMPARATOR_PROPERTIES[target.comparator], self.decimal(target.value)))
             self.unit(node, target.unit, target.unit_text)
             if target.baseline is not None:
-                baseline = uri(f"{node}/baseline")
+                baseline = IRI(f"{node}/baseline")
                 add((node, FGF.baseline, baseline))
                 add((baseline, SDO.value, self.decimal(target.baseline)))
                 self.unit(baseline, target.unit, target.unit_text)
             self.span(node, target.span, target.text)
 
-    def unit(self, node: URIRef, code: UnitCode, text: str) -> None:
+    def unit(self, node: IRI, code: UnitCode, text: str) -> None:
         add = self.add
         add((node, RDF.type, SDO.QuantitativeValue))
         add((node, SDO.unitCode, self.lit(code)))
@@ -203,11 +204,11 @@ class PlanWriter:
         if qudt is not None:
             add((node, QUDT.unit, qudt))
 
-    def responsibility(self, owner: URIRef, resp: Responsibility | None) -> None:
+    def responsibility(self, owner: IRI, resp: Responsibility | None) -> None:
         if resp is None:
             return
         add = self.add
-        statement = uri(f"{owner}/responsibility")
+        statement = IRI(f"{owner}/responsibility")
         add((owner, FGF.responsibility, statement))
         add((statement, RDF.type, FGF.ResponsibilityStatement))
         add((statement, DCT.description, self.zh(resp.text)))
@@ -215,13 +216,13 @@ class PlanWriter:
         add((statement, FGF.gap, self.lit(resp.gap)))
         self.span(statement, resp.span, resp.text)
         for i, assignment in enumerate(resp.assignments, 1):
-            self.attribution(owner, uri(f"{owner}/resp_{i}"), assignment, resp)
+            self.attribution(owner, IRI(f"{owner}/resp_{i}"), assignment, resp)
 
-    def standing(self, plan: URIRef, position: int, resp: Responsibility) -> None:
+    def standing(self, plan: IRI, position: int, resp: Responsibility) -> None:
         """A standing assignment: a statement of its own under the plan, which is also the
         subject of its attributions (they hold for every later item)."""
         add = self.add
-        statement = uri(f"{self.plan_iri}/standing_{position}")
+        statement = IRI(f"{self.plan_iri}/standing_{position}")
         add((plan, FGF.standing, statement))
         add((statement, RDF.type, FGF.ResponsibilityStatement))
         add((statement, SDO.position, self.lit(position)))
@@ -230,10 +231,10 @@ class PlanWriter:
         add((statement, FGF.gap, self.lit(resp.gap)))
         self.span(statement, resp.span, resp.text)
         for i, assignment in enumerate(resp.assignments, 1):
-            self.attribution(statement, uri(f"{statement}/resp_{i}"), assignment, resp)
+            self.attribution(statement, IRI(f"{statement}/resp_{i}"), assignment, resp)
 
     def attribution(
-        self, owner: URIRef, node: URIRef, assignment: Assignment, resp: Responsibility
+        self, owner: IRI, node: IRI, assignment: Assignment, resp: Responsibility
     ) -> None:
         add = self.add
         agent = self.agent(node, assignment)
@@ -247,17 +248,17 @@ class PlanWriter:
         add((node, SDO.position, self.lit(assignment.position + 1)))
         self.span(node, assignment.span, _printed(assignment, resp))
 
-    def agent(self, attribution: URIRef, assignment: Assignment) -> URIRef:
+    def agent(self, attribution: IRI, assignment: Assignment) -> IRI:
         if assignment.agency_id is not None:
             return self.cited.agent(assignment.agency_id)
         # A name the registry does not know is still an agent, but only of this line.
-        node = uri(f"{attribution}/agent")
+        node = IRI(f"{attribution}/agent")
         self.add((node, RDF.type, PROV.Agent))
         self.add((node, RDF.type, FOAF.Agent))
         self.add((node, FOAF.name, self.zh(assignment.agency)))
         return node
 
-    def part(self, parent: URIRef, node: URIRef, write: Callable[[], None]) -> None:
+    def part(self, parent: IRI, node: IRI, write: Callable[[], None]) -> None:
         """A subdivision of `parent`: written here (`whole`), or, by parts, only linked from
         its parent: `units` writes it as a unit of its own."""
         if self.whole:
@@ -267,7 +268,7 @@ class PlanWriter:
             self.linked.append(node)
 
     def subdivision(
-        self, node: URIRef, parent: URIRef, kind: str, ident: str, label: str, position: int
+        self, node: IRI, parent: IRI, kind: str, ident: str, label: str, position: int
     ) -> None:
         add = self.add
         add((node, RDF.type, ELI.LegalResourceSubdivision))
@@ -280,10 +281,10 @@ class PlanWriter:
         if label:
             add((node, ELI.number, self.lit(label)))
 
-    def node(self, ident: str) -> URIRef:
-        return uri(f"{self.plan_iri}/{segment(ident)}")
+    def node(self, ident: str) -> IRI:
+        return IRI(f"{self.plan_iri}/{segment(ident)}")
 
-    def section(self, plan: URIRef, node: URIRef, section: Section) -> None:
+    def section(self, plan: IRI, node: IRI, section: Section) -> None:
         self.subdivision(node, plan, "section", section.id, section.label, section.number)
         if section.title:
             self.add((node, DCT.title, self.zh(section.title)))
@@ -294,7 +295,7 @@ class PlanWriter:
             child = self.node(task.id)
             self.part(node, child, partial(self.task, node, child, task))
 
-    def provision(self, node: URIRef, item: Task | Measure | Point | Paragraph, label: str) -> None:
+    def provision(self, node: IRI, item: Task | Measure | Point | Paragraph, label: str) -> None:
         """What every item that can carry an assignment states, in this order: its text,
         layout, span (over `label` + text), responsibility, deadlines and targets."""
         self.add((node, DCT.description, self.zh(item.text)))
@@ -304,34 +305,34 @@ class PlanWriter:
         self.deadlines(node, item.deadlines)
         self.targets(node, item.targets)
 
-    def paragraphs(self, parent: URIRef, paragraphs: tuple[Paragraph, ...]) -> None:
+    def paragraphs(self, parent: IRI, paragraphs: tuple[Paragraph, ...]) -> None:
         for position, paragraph in enumerate(paragraphs, 1):
             node = self.node(paragraph.id)
             self.part(parent, node, partial(self.paragraph, parent, node, paragraph, position))
 
-    def paragraph(self, parent: URIRef, node: URIRef, paragraph: Paragraph, position: int) -> None:
+    def paragraph(self, parent: IRI, node: IRI, paragraph: Paragraph, position: int) -> None:
         self.subdivision(node, parent, "paragraph", paragraph.id, "", position)
         self.provision(node, paragraph, "")
 
-    def point(self, measure: URIRef, node: URIRef, point: Point) -> None:
+    def point(self, measure: IRI, node: IRI, point: Point) -> None:
         self.subdivision(node, measure, "point", point.id, point.label, point.number)
         self.provision(node, point, point.label)
         self.paragraphs(node, point.paragraphs)
 
-    def task(self, section: URIRef, node: URIRef, task: Task) -> None:
+    def task(self, section: IRI, node: IRI, task: Task) -> None:
         add = self.add
         self.subdivision(node, section, "task", task.id, task.label, task.number)
         self.provision(node, task, task.label)
         self.paragraphs(node, task.paragraphs)
         if task.measures_heading is not None:
-            heading = uri(f"{node}/measures_heading")
+            heading = IRI(f"{node}/measures_heading")
             add((node, FGF.measuresHeading, heading))
             self.block(heading, task.measures_heading, 1)
         for measure in task.measures:
             child = self.node(measure.id)
             self.part(node, child, partial(self.measure, node, child, measure))
 
-    def measure(self, task: URIRef, node: URIRef, measure: Measure) -> None:
+    def measure(self, task: IRI, node: IRI, measure: Measure) -> None:
         self.subdivision(node, task, "measure", measure.id, measure.label, measure.number)
         self.add((node, FGF.numbered, self.lit(measure.numbered)))
         self.provision(node, measure, measure.label)
@@ -342,8 +343,8 @@ class PlanWriter:
 
     def plan(self, plan: Plan) -> None:
         add = self.add
-        node = uri(self.plan_iri)
-        expression = uri(f"{self.plan_iri}/zho")
+        node = IRI(self.plan_iri)
+        expression = IRI(f"{self.plan_iri}/zho")
         add((node, RDF.type, ELI.LegalResource))
         add((node, RDF.type, SDO.Legislation))
         add((node, ELI.type_document, DOCUMENT_TYPE))
@@ -379,14 +380,14 @@ class PlanWriter:
         add((self.source, ELI.embodies, expression))
         add((self.source, ELI.format, IANA_MEDIA_TYPE[_SOURCE_MEDIA_TYPE]))
         for i, block in enumerate(plan.front, 1):
-            front = uri(f"{self.plan_iri}/front_{i}")
+            front = IRI(f"{self.plan_iri}/front_{i}")
             add((node, FGF.frontMatter, front))
             self.block(front, block, i)
         for section in plan.sections:
             child = self.node(section.id)
             self.part(node, child, partial(self.section, node, child, section))
         for i, block in enumerate(plan.back, 1):
-            back = uri(f"{self.plan_iri}/back_{i}")
+            back = IRI(f"{self.plan_iri}/back_{i}")
             add((node, FGF.backMatter, back))
             self.block(back, block, i)
         self.deadlines(node, plan.deadlines)
@@ -408,10 +409,10 @@ class PlanWriter:
                 if assignment.agency_id is not None:
                     self.cited.agent(assignment.agency_id)
 
-    def units(self, plan: Plan) -> Iterator[tuple[URIRef, Callable[[], None]]]:
+    def units(self, plan: Plan) -> Iterator[tuple[IRI, Callable[[], None]]]:
         """By parts (`whole` False): the plan and each of its subdivisions, each with what
         writes it (its own triples and the links to its subdivisions), in writing order."""
-        root = uri(self.plan_iri)
+        root = IRI(self.plan_iri)
         yield root, partial(self.plan, plan)
         for section in plan.sections:
             node = self.node(section.id)
@@ -431,8 +432,8 @@ class PlanWriter:
                         yield from self.paragraph_units(point_node, point.paragraphs)
 
     def paragraph_units(
-        self, parent: URIRef, paragraphs: tuple[Paragraph, ...]
-    ) -> Iterator[tuple[URIRef, Callable[[], None]]]:
+        self, parent: IRI, paragraphs: tuple[Paragraph, ...]
+    ) -> Iterator[tuple[IRI, Callable[[], None]]]:
         for position, paragraph in enumerate(paragraphs, 1):
             node = self.node(paragraph.id)
             yield node, partial(self.paragraph, parent, node, paragraph, position)
@@ -456,7 +457,7 @@ def write_triples(
     plan: Plan,
     registry: Registry | None,
     base: str,
-    lit: Callable[..., Any] = Literal,
+    lit: Callable[..., Any] = plain_literal,
     add: Callable[[Triple], object] | None = None,
 ) -> tuple[list[Triple], str]:
     """The plan's triples in writing order, duplicates included; and the plan's IRI. `base`
@@ -470,12 +471,10 @@ def write_triples(
     return triples, writer.plan_iri
 
 
-def _write(
-    plan: Plan, registry: Registry | None, base: str, lit: Callable[..., Any] = Literal
-) -> tuple[list[Triple], str]:
+def _write(plan: Plan, registry: Registry | None, base: str) -> tuple[list[Triple], str]:
     """The plan's triples, duplicates dropped, in writing order; and the plan's IRI. `base`
     has been through `check_base`."""
-    triples, iri = write_triples(plan, registry, base, lit)
+    triples, iri = write_triples(plan, registry, base)
     return list(dict.fromkeys(triples)), iri
 
 
@@ -487,16 +486,12 @@ def to_graph(plan: Plan, registry: Registry | None = None, base: str = BASE_IRI)
     """
     base = check_base(base)
     triples, iri = _write(plan, registry, base)
-    graph = Graph(bind_namespaces="none")
-    bind_prefixes(graph, plan_prefixes(iri, base))
-    for triple in triples:
-        graph.add(triple)
-    return graph
+    return rdflib_graph(triples, plan_prefixes(iri, base))
 
 
 def plan_ntriples(plan: Plan, registry: Registry | None = None, base: str = BASE_IRI) -> bytes:
     """The triples of `to_graph(plan)` as canonical N-Triples in writing order, without
     building a graph: what a corpus build streams, plan by plan."""
-    triples, _ = _write(plan, registry, check_base(base), plain_literal)
+    triples, _ = _write(plan, registry, check_base(base))
     # Line-based: no subject blocks to group, and the writing order is deterministic already.
     return serialize_rows(ox_rows(triples), ox.RdfFormat.N_TRIPLES)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any
 
-from ..linked.vocab import ROLE_LABELS
+from ..linked.names import ROLE_LABELS
 from ..model import Deadline, Plan, Role, Span, Target
 
 __all__ = [

@@ -30,7 +30,7 @@ from typing import Any
 from ..agencies import Registry
 from ..errors import ExportError
 from ..fileset import overlay, stat_of
-from ..linked.vocab import ROLE_LABELS
+from ..linked.names import ROLE_LABELS
 from ..model import Plan
 from ..publication import DESCRIPTOR, GENERATOR, LANDING_PAGE
 from ..tabular.descriptor import source_path
