@@ -2,8 +2,10 @@
 
 The stages, each importing only those listed before it:
 
-- `vocab`: the closed namespaces, the project's own terms and code lists, language tags.
-- `terms`: the same namespaces with their terms resolved once, for the writer and the reader.
+- `names`: the closed namespaces, the project's own terms and code lists, language tags, as
+  plain IRIs (`IRI`), for the writer: the build never imports rdflib.
+- `vocab`: the same namespaces, code lists and constants as rdflib terms, for reading graphs.
+- `terms`: rdflib's own namespaces with their terms resolved once, for the reader.
 - `iris`: the base IRI check and every IRI a plan's graph uses; canonical decimals.
 - `syntax`: the oxigraph bridge: Turtle, JSON-LD and N-Triples out and in, graph differences.
 - `writer`: Plan -> triples (`to_graph`, `plan_ntriples`).
