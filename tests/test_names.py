@@ -102,3 +102,15 @@ def test_the_writers_triples_are_of_iris_and_plain_literals(reference_plan: Plan
         assert type(subject) is IRI
         assert type(predicate) is IRI
         assert type(value) in (IRI, PlainLiteral)
+
+
+def test_the_catalogues_turtle_is_its_graphs(reference_plan: Plan) -> None:
+    # `build` writes catalog.ttl from the writer's terms; readers get the graph of the same
+    # triples, converted where they enter it (`syntax.rdflib_graph`).
+    from fgf_opendata.linked.catalog import catalog_graph, catalog_turtle
+    from fgf_opendata.linked.syntax import serialize_turtle
+
+    files: dict[str, bytes | None] = {"tasks.csv": b"id\n1\n", "site/index.html": None}
+    graph = catalog_graph(reference_plan, files)
+    assert all(type(term) is not IRI for triple in graph for term in triple)
+    assert catalog_turtle(reference_plan, files) == serialize_turtle(graph)

@@ -96,9 +96,11 @@ from .syntax import (
     Triple,
     grouper,
     in_order,
-    plain_literal,
     rdflib_graph,
     serialize_rows,
+)
+from .syntax import (
+    plain_literal as literal,
 )
 
 if TYPE_CHECKING:  # the catalogue's graph is made for its readers; the build never loads rdflib
@@ -134,7 +136,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 def _text(value: str) -> PlainLiteral:
     """A keyword or title tagged zh-Hans when it is Chinese, en otherwise."""
-    return plain_literal(value, lang=ZH if _CJK.search(value) else EN)
+    return literal(value, lang=ZH if _CJK.search(value) else EN)
 
 
 def package_url(plan: Plan, base: str) -> str:
@@ -243,15 +245,15 @@ class _Catalogue:
             return
         add = self.add
         add((node, RDF.type, SKOS.Concept))
-        add((node, SKOS.prefLabel, plain_literal(label, lang=EN)))
+        add((node, SKOS.prefLabel, literal(label, lang=EN)))
         add((node, SKOS.inScheme, scheme))
         add((scheme, RDF.type, SKOS.ConceptScheme))
-        add((scheme, DCT.title, plain_literal(scheme_title, lang=EN)))
+        add((scheme, DCT.title, literal(scheme_title, lang=EN)))
 
     def standard(self, node: IRI, title: str) -> IRI:
         if self.first("standard", node, title):
             self.add((node, RDF.type, DCT.Standard))
-            self.add((node, DCT.title, plain_literal(title, lang=EN)))
+            self.add((node, DCT.title, literal(title, lang=EN)))
         return node
 
     def shared_nodes(self) -> tuple[IRI, IRI]:
@@ -260,16 +262,12 @@ class _Catalogue:
         publisher = IRI(f"{self.base}/publisher")
         add((publisher, RDF.type, FOAF.Agent))
         add((publisher, RDF.type, FOAF.Organization))
-        add((publisher, FOAF.name, plain_literal(PUBLISHER, lang=EN)))
+        add((publisher, FOAF.name, literal(PUBLISHER, lang=EN)))
         add((LICENSE, RDF.type, DCT.LicenseDocument))
         add(
-            (
-                LICENSE,
-                DCT.title,
-                plain_literal("Creative Commons Attribution 4.0 International", lang=EN),
-            )
+            (LICENSE, DCT.title, literal("Creative Commons Attribution 4.0 International", lang=EN))
         )
-        add((LICENSE, DCT.identifier, plain_literal(LICENSE_ENTRY["name"])))
+        add((LICENSE, DCT.identifier, literal(LICENSE_ENTRY["name"])))
         add((LICENSE, DCT.type, _ATTRIBUTION))
         add((LICENSE, RDFS.seeAlso, _CC_BY))
         add((LICENSE, RDFS.seeAlso, EU_LICENSE))
@@ -283,25 +281,19 @@ class _Catalogue:
         catalog = IRI(f"{self.base}/catalog")
         homepage = IRI(self.base)
         add((catalog, RDF.type, DCAT.Catalog))
+        add((catalog, DCT.title, literal("fgf-opendata: 国务院重点任务分工方案开放数据", lang=ZH)))
         add(
             (
                 catalog,
                 DCT.title,
-                plain_literal("fgf-opendata: 国务院重点任务分工方案开放数据", lang=ZH),
-            )
-        )
-        add(
-            (
-                catalog,
-                DCT.title,
-                plain_literal("fgf-opendata: State Council key-task division plans", lang=EN),
+                literal("fgf-opendata: State Council key-task division plans", lang=EN),
             )
         )
         add(
             (
                 catalog,
                 DCT.description,
-                plain_literal(
+                literal(
                     "国务院及国务院办公厅重点任务分工方案的结构化数据：重点任务、具体措施、"
                     "责任分工、完成时限和量化目标。",
                     lang=ZH,
@@ -312,7 +304,7 @@ class _Catalogue:
             (
                 catalog,
                 DCT.description,
-                plain_literal(
+                literal(
                     "Chinese State Council key-task division plans (重点任务分工方案) as "
                     "structured open data: key tasks, measures, who leads and who takes part, "
                     "deadlines and quantified targets, each traced to its place in the text.",
@@ -341,16 +333,16 @@ class _Catalogue:
         title_zh, title_en = _titles(plan)
         description_zh, description_en = _descriptions(plan, self.registry)
         add((node, RDF.type, DCAT.Dataset))
-        add((node, DCT.identifier, plain_literal(plan.id)))
-        add((node, DCT.title, plain_literal(title_zh, lang=ZH)))
-        add((node, DCT.title, plain_literal(title_en, lang=EN)))
-        add((node, DCT.description, plain_literal(description_zh, lang=ZH)))
-        add((node, DCT.description, plain_literal(description_en, lang=EN)))
+        add((node, DCT.identifier, literal(plan.id)))
+        add((node, DCT.title, literal(title_zh, lang=ZH)))
+        add((node, DCT.title, literal(title_en, lang=EN)))
+        add((node, DCT.description, literal(description_zh, lang=ZH)))
+        add((node, DCT.description, literal(description_en, lang=EN)))
         issued, modified = dataset_dates(plan, self.source)
         if issued is not None:
-            add((node, DCT.issued, plain_literal(issued)))
+            add((node, DCT.issued, literal(issued)))
         if modified is not None:
-            add((node, DCT.modified, plain_literal(modified)))
+            add((node, DCT.modified, literal(modified)))
         page = IRI(landing_page(plan, files, self.base))
         add((node, DCAT.landingPage, page))
         add((page, RDF.type, FOAF.Document))
@@ -376,7 +368,7 @@ class _Catalogue:
         add((node, DCAT.contactPoint, contact))
         add((contact, RDF.type, VCARD.Kind))
         add((contact, RDF.type, VCARD.Organization))
-        add((contact, VCARD.fn, plain_literal(PUBLISHER)))
+        add((contact, VCARD.fn, literal(PUBLISHER)))
         # The project's home page: the only contact the project has; no e-mail address is
         # published, and the State Council answers for the plan, not for this data.
         add((contact, VCARD.hasURL, IRI(self.base)))
@@ -387,9 +379,9 @@ class _Catalogue:
         add((node, PROV.wasDerivedFrom, document))
         add((node, DCT.relation, document))
         add((document, RDF.type, ELI.LegalResource))
-        add((document, DCT.title, plain_literal(entry.title, lang=ZH)))
+        add((document, DCT.title, literal(entry.title, lang=ZH)))
         if entry.doc_number:
-            add((document, ELI.id_local, plain_literal(entry.doc_number)))
+            add((document, ELI.id_local, literal(entry.doc_number)))
         if self.source is not None:
             add((document, SDO.url, IRI(self.source.url)))
         return document
@@ -404,7 +396,7 @@ class _Catalogue:
             add((build, PROV.used, document))
         add((build, PROV.wasAssociatedWith, software))
         add((software, RDF.type, PROV.SoftwareAgent))
-        add((software, FOAF.name, plain_literal(f"fgf-opendata {VERSION}")))
+        add((software, FOAF.name, literal(f"fgf-opendata {VERSION}")))
 
     def temporal(self, node: IRI, start: dt.date | None, end: dt.date | None) -> None:
         """From the date of issue to the last deadline, when the plan states them."""
@@ -414,9 +406,9 @@ class _Catalogue:
         self.add((node, DCT.temporal, period))
         self.add((period, RDF.type, DCT.PeriodOfTime))
         if start is not None:
-            self.add((period, DCAT.startDate, plain_literal(start)))
+            self.add((period, DCAT.startDate, literal(start)))
         if end is not None:
-            self.add((period, DCAT.endDate, plain_literal(end)))
+            self.add((period, DCAT.endDate, literal(end)))
 
     def conforms_to(self, path: str) -> IRI | None:
         """The standard a file conforms to. The project's own schemas are files of the
@@ -448,15 +440,15 @@ class _Catalogue:
         node = IRI(f"{self.dataset}/dist/{slug(path)}")
         media, file_type = (form := file_format(path)).mediatype, form.file_type
         add((node, RDF.type, DCAT.Distribution))
-        add((node, DCT.title, plain_literal(path)))
-        add((node, DCT.description, plain_literal(_describe(path, file_type), lang=EN)))
+        add((node, DCT.title, literal(path)))
+        add((node, DCT.description, literal(_describe(path, file_type), lang=EN)))
         add((node, DCAT.accessURL, IRI(self.package)))
         add((node, DCAT.downloadURL, IRI(self.package + path)))
         add((node, DCAT.mediaType, IANA_MEDIA_TYPE[media]))
         if self.first("media type", media):
             add((IANA_MEDIA_TYPE[media], RDF.type, DCT.MediaType))
             # ckanext-dcat reads an IRI's rdfs:label as its value: `mimetype` is "text/csv".
-            add((IANA_MEDIA_TYPE[media], RDFS.label, plain_literal(media)))
+            add((IANA_MEDIA_TYPE[media], RDFS.label, literal(media)))
         if file_type is not None:
             add((node, DCT.format, EU_FILE_TYPE[file_type]))
             if self.first("file type", file_type):
@@ -470,12 +462,12 @@ class _Catalogue:
         if stat is not None:
             size, digest = stat
             checksum = IRI(f"{node}/checksum")
-            add((node, DCAT.byteSize, plain_literal(size, datatype=XSD.nonNegativeInteger)))
+            add((node, DCAT.byteSize, literal(size, datatype=XSD.nonNegativeInteger)))
             add((node, SPDX.checksum, checksum))
             add((checksum, RDF.type, SPDX.Checksum))
             add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
             hex_digest = digest.removeprefix("sha256:")
-            add((checksum, SPDX.checksumValue, plain_literal(hex_digest, datatype=XSD.hexBinary)))
+            add((checksum, SPDX.checksumValue, literal(hex_digest, datatype=XSD.hexBinary)))
         self.add((self.dataset, DCAT.distribution, node))
         return node
 
@@ -660,14 +652,14 @@ def _write_corpus(
     add, node = writer.add, writer.dataset
     count = len(plans)
     add((node, RDF.type, DCAT.Dataset))
-    add((node, DCT.identifier, plain_literal(name)))
-    add((node, DCT.title, plain_literal(f"重点任务分工方案语料：{count} 个方案", lang=ZH)))
-    add((node, DCT.title, plain_literal(f"A corpus of {count} key-task division plans", lang=EN)))
+    add((node, DCT.identifier, literal(name)))
+    add((node, DCT.title, literal(f"重点任务分工方案语料：{count} 个方案", lang=ZH)))
+    add((node, DCT.title, literal(f"A corpus of {count} key-task division plans", lang=EN)))
     add(
         (
             node,
             DCT.description,
-            plain_literal(
+            literal(
                 f"{count} 个重点任务分工方案的结构化数据：部分、重点任务、具体措施、牵头和参与单位、"
                 "完成时限和量化目标；编号以所属方案为前缀。",
                 lang=ZH,
@@ -678,7 +670,7 @@ def _write_corpus(
         (
             node,
             DCT.description,
-            plain_literal(
+            literal(
                 f"Structured data from {count} key-task division plans as one package: "
                 "sections, key tasks, measures, the agencies that lead or take part, deadlines "
                 "and quantified targets; every id is prefixed by its plan. Derived from state "
@@ -690,8 +682,8 @@ def _write_corpus(
     issued = sorted(p.issued for p in plans if p.issued is not None)
     ends = [p.end for p in plans if p.end is not None]
     if issued:
-        add((node, DCT.issued, plain_literal(issued[0])))
-        add((node, DCT.modified, plain_literal(issued[-1])))
+        add((node, DCT.issued, literal(issued[0])))
+        add((node, DCT.modified, literal(issued[-1])))
     folder = writer.package
     page = IRI(folder + LANDING_PAGE if LANDING_PAGE in files else folder)
     add((node, DCAT.landingPage, page))
