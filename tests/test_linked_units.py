@@ -17,13 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyld import jsonld
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from fgf_opendata.agencies import Registry
 from fgf_opendata.errors import ExportError
 from fgf_opendata.linked.iris import plan_prefixes
 from fgf_opendata.linked.jsonld import jsonld_chunks
+from fgf_opendata.linked.names import IRI
 from fgf_opendata.linked.outputs import linked_outputs, triple_units
 from fgf_opendata.linked.syntax import (
     Groups,
@@ -47,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _at_once(plan: Plan, registry: Registry | None) -> tuple[bytes, bytes]:
     """The Turtle and JSON-LD as the package wrote them before: all triples grouped at once."""
     groups: Groups = {}
-    _, iri = write_triples(plan, registry, BASE_IRI, plain_literal, grouper(groups))
+    _, iri = write_triples(plan, registry, BASE_IRI, grouper(groups))
     prefixes = plan_prefixes(iri, BASE_IRI)
     turtle = serialize_rows(in_order(groups), ox.RdfFormat.TURTLE, prefixes)
     triples = ox.parse(turtle, format=ox.RdfFormat.TURTLE)
@@ -111,7 +112,7 @@ _EX = "http://example.org/p"
 def _unit(iri: str, subjects: list[str]) -> Unit:
     def write(add: Any) -> None:
         for subject in subjects:
-            add((URIRef(subject), URIRef(f"{_EX}#p"), plain_literal(subject)))
+            add((IRI(subject), IRI(f"{_EX}#p"), plain_literal(subject)))
 
     return iri, write
 
@@ -167,7 +168,7 @@ def test_only_a_few_units_are_in_memory_at_once(registry: Registry) -> None:
     # < `>`): a unit waits for those whose IRIs extend its own by a digit, so at most a few
     # wait, whatever the size of the plan.
     plan = _scale_plan(2100, registry)
-    units, check, _ = triple_units(plan, registry, BASE_IRI, plain_literal)
+    units, check, _ = triple_units(plan, registry, BASE_IRI)
     owner: dict[str, int] = {}
     left: dict[int, int] = {}
     most = 0
@@ -198,12 +199,12 @@ def test_only_a_few_units_are_in_memory_at_once(registry: Registry) -> None:
 
 
 def test_by_units_is_what_the_writer_writes(reference_plan: Plan, registry: Registry) -> None:
-    units, check, _ = triple_units(reference_plan, registry, BASE_IRI, plain_literal)
+    units, check, _ = triple_units(reference_plan, registry, BASE_IRI)
     written: list[Triple] = []
     for _, write in units:
         write(written.append)
     check()
-    whole, _ = write_triples(reference_plan, registry, BASE_IRI, plain_literal)
+    whole, _ = write_triples(reference_plan, registry, BASE_IRI)
     assert sorted(set(map(str, written))) == sorted(set(map(str, whole)))
     units[1][1](written.append)  # the plan's unit again: its links counted twice
     with pytest.raises(ExportError, match="a bug"):
@@ -211,7 +212,7 @@ def test_by_units_is_what_the_writer_writes(reference_plan: Plan, registry: Regi
 
 
 def test_the_turtle_streams_through_oxigraph(reference_plan: Plan, registry: Registry) -> None:
-    units, _, iri = triple_units(reference_plan, registry, BASE_IRI, plain_literal)
+    units, _, iri = triple_units(reference_plan, registry, BASE_IRI)
     out = io.BytesIO()
     rows = (triple for _, triples in units_in_order(units) for *_, triple in triples)
     ox.serialize(rows, out, format=ox.RdfFormat.TURTLE, prefixes=plan_prefixes(iri, BASE_IRI))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from itertools import chain, starmap
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -28,7 +27,7 @@ from ..serialize import dumps
 from .catalog import catalog_turtle
 from .iris import check_base, plan_prefixes
 from .jsonld import NodeWriter, context_document
-from .syntax import Add, Row, Triple, Unit, plain_literal, units_in_order
+from .syntax import Add, Row, Triple, Unit, units_in_order
 from .writer import PlanWriter
 
 __all__ = ["linked_outputs", "triple_units", "write_linked"]
@@ -64,7 +63,7 @@ def write_linked(
     be `into` itself (with the files made later mapped to None around it)."""
     base = check_base(base)
     with cycle_collection_paused():
-        units, check, iri = triple_units(plan, registry, base, plain_literal)
+        units, check, iri = triple_units(plan, registry, base)
         prefixes = plan_prefixes(iri, base)
         with into.writer(PLAN_JSONLD) as jsonld, into.writer(PLAN_TURTLE) as turtle:
             document = NodeWriter(jsonld, prefixes)
@@ -83,7 +82,7 @@ def write_linked(
 
 
 def triple_units(
-    plan: Plan, registry: Registry | None, base: str, lit: Callable[..., Any] = plain_literal
+    plan: Plan, registry: Registry | None, base: str
 ) -> tuple[list[Unit], Callable[[], None], str]:
     """The plan's triples by units, so that a unit's triples can be grouped by subject apart
     from the rest: the plan and each subdivision is a unit (its own triples, and `eli:has_part`
@@ -93,7 +92,7 @@ def triple_units(
     written, raises `ExportError` if a unit cited or linked what the units do not describe
     (a bug). Also the plan's IRI. `base` has been through `check_base`."""
     registry = registry if registry is not None else default_registry()
-    writer = PlanWriter(_refuse, plan, registry, base, lit, whole=False)
+    writer = PlanWriter(_refuse, plan, registry, base, whole=False)
     writer.cite(plan)
     roles = set(writer.cited.roles)
     described: list[int] = []

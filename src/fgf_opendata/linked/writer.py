@@ -96,10 +96,9 @@ _SOURCE_MEDIA_TYPE = file_format(".txt").mediatype
 class PlanWriter:
     """Adds the triples of one plan to a graph, one `add` per triple.
 
-    IRIs are `names.IRI`s; literals come from `lit`, with rdflib's `Literal` signature:
-    `syntax.plain_literal`, which keeps the strings oxigraph needs for the files (an rdflib
-    literal costs some 3 µs to make and as much to convert), unless told otherwise.
-    `to_graph` turns both into rdflib terms where the triples enter its graph.
+    IRIs are `names.IRI`s; literals are `syntax.plain_literal`s, which keep the strings
+    oxigraph needs for the files (an rdflib literal costs some 3 µs to make and as much to
+    convert). `to_graph` turns both into rdflib terms where the triples enter its graph.
     """
 
     def __init__(
@@ -108,13 +107,12 @@ class PlanWriter:
         plan: Plan,
         registry: Registry,
         base: str,
-        lit: Callable[..., Any] = plain_literal,
         *,
         whole: bool = True,
     ) -> None:
         self.add = add
         self.whole = whole
-        self.lit = lit
+        self.lit = plain_literal
         self.plan_iri = plan_iri(plan, base)
         self.source = IRI(f"{self.plan_iri}/zho/txt")
         self.cited = CitedAgents(registry, base)
@@ -457,7 +455,6 @@ def write_triples(
     plan: Plan,
     registry: Registry | None,
     base: str,
-    lit: Callable[..., Any] = plain_literal,
     add: Callable[[Triple], object] | None = None,
 ) -> tuple[list[Triple], str]:
     """The plan's triples in writing order, duplicates included; and the plan's IRI. `base`
@@ -465,7 +462,7 @@ def write_triples(
     """
     registry = registry if registry is not None else default_registry()
     triples: list[Triple] = []
-    writer = PlanWriter(add or triples.append, plan, registry, base, lit)
+    writer = PlanWriter(add or triples.append, plan, registry, base)
     writer.plan(plan)
     writer.cited.describe(writer.add, writer.lit)
     return triples, writer.plan_iri
