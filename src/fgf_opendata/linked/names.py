@@ -8,8 +8,8 @@ rdflib's). Each namespace is a class that declares its terms (`Vocabulary`): an 
 holds them as attributes made once, so a misspelt term is an error for mypy and at run time,
 never a new IRI. Here the terms are `IRI`s; `vocab` makes the same classes with rdflib's
 `URIRef` for the side that reads graphs. The writing side (`writer`, `agents`, `catalog`,
-`jsonld`, `syntax`, `outputs`) names terms from here and never imports rdflib, which costs a
-cold `fgf build --check` about a tenth of a second (a test keeps it out).
+`jsonld`, `syntax`, `outputs`) names terms from here and never imports rdflib, whose import
+(with html5rdf's) was a sixth of a cold `fgf build --check` (a test keeps both out).
 
 The vocabulary namespace (`FGF`, the role scheme, the code lists) is fixed: it names terms, not
 data. Only the data IRIs (documents, agencies) follow the configurable base of `linked.iris`.
