@@ -446,7 +446,8 @@ def serialize_jsonld(graph: Graph) -> bytes:
 
 def rdflib_graph(triples: Iterable[Triple], prefixes: Mapping[str, str] = {}) -> Graph:
     """An rdflib graph of the triples, the vocabularies' prefixes and `prefixes` bound: where
-    the writer's terms (`names.IRI`, `PlainLiteral`) become rdflib's, each IRI once."""
+    the writer's terms (`names.IRI`, `PlainLiteral`) become rdflib's, each distinct one once
+    (half a plan's literals repeat: positions, flags, cited names)."""
     from rdflib import Graph, Literal
 
     from .vocab import uri
@@ -464,7 +465,8 @@ def rdflib_graph(triples: Iterable[Triple], prefixes: Mapping[str, str] = {}) ->
             found = made[node] = uri(node)
             return found
         if kind is PlainLiteral:
-            return Literal(node.lexical, lang=node.language, datatype=node.datatype)
+            found = made[node] = Literal(node.lexical, lang=node.language, datatype=node.datatype)
+            return found
         return node
 
     add = graph.add
