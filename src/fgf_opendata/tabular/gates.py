@@ -223,7 +223,7 @@ def validate_package(folder: str | Path, *, linked: bool = False) -> PackageRepo
     # The RDF gate shares nothing with the others: it runs in a child, on the other core,
     # while this process runs frictionless. The child takes the JSON files as they are; this
     # process checks that they are JSON (`_json_refusals`) once frictionless is done.
-    pending = start(_linked_findings_of_json, path) if linked else None
+    pending = start(_linked_findings_of_json, path, prepare=_lean_child) if linked else None
     try:
         # The library's own Table Schemas and dialect are constants the test suite checks.
         profiles = profile_findings(path, descriptor, library_parts())
@@ -289,6 +289,14 @@ def _linked_findings_of_json(folder: Path) -> list[Finding]:
     that, and asks `linked_findings` when one is not)."""
     files = _linked_files(folder)
     return _checked_linked(files, ()) if PLAN_TURTLE in files else []
+
+
+def _lean_child() -> None:
+    """The child's pyshacl, imported without what the gate never uses (rdflib's SPARQL engine:
+    `linked.shacl.import_pyshacl_without_sparql`)."""
+    from ..linked.shacl import import_pyshacl_without_sparql
+
+    import_pyshacl_without_sparql()
 
 
 def _checked_linked(files: Mapping[str, bytes], left_out: Collection[str]) -> list[Finding]:
