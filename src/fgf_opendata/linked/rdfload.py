@@ -146,6 +146,11 @@ class OneGraphStore(SimpleMemory):
                     for obj in list(objects):
                         yield (subj, pred, obj), none
 
+    def objects_of(self, subject: Node, predicate: Node) -> Sequence[Node]:
+        """The objects of (`subject`, `predicate`), in the order `triples` gives them: what
+        `Graph.objects` yields, without rdflib's generators on the way (a reader's lookups)."""
+        return tuple(self._spo.get(subject, {}).get(predicate, ()))
+
     def __len__(self, context: Any = None) -> int:
         return self._size
 
