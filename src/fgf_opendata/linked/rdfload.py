@@ -37,34 +37,43 @@ from rdflib.term import Node
 
 from .vocab import XSD
 
-__all__ = ["OneGraphStore", "load", "one_graph", "same_triples", "to_rdflib"]
+__all__ = [
+    "OneGraphStore",
+    "Statement",
+    "load",
+    "load_document",
+    "one_graph",
+    "same_triples",
+    "to_rdflib",
+]
 
 _XSD_STRING = str(XSD.string)
 _FORMATS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD}
 
 
-def load(data: bytes, syntax: str) -> list[ox.Triple] | None:
-    """The triples of `data` in `syntax` ("turtle" or "json-ld"), None when oxigraph refuses
-    it (a syntax error, a relative IRI, a remote JSON-LD context, a quad in a named graph, an
-    RDF 1.2 triple term)."""
+Statement = ox.Triple | ox.Quad
+"""A statement as oxigraph gives it: `load` keeps the quads its parser makes (all in the
+default graph), which hold the triple's subject, predicate and object as a triple would."""
+
+
+def load(data: bytes, syntax: str) -> list[ox.Quad] | None:
+    """The statements of `data` in `syntax` ("turtle" or "json-ld"), as quads in the default
+    graph, None when oxigraph refuses it (a syntax error, a relative IRI, a remote JSON-LD
+    context, a quad in a named graph, an RDF 1.2 triple term)."""
     loaded = load_document(data, syntax)
     return None if loaded is None else loaded[0]
 
 
-def load_document(data: bytes, syntax: str) -> tuple[list[ox.Triple], dict[str, str]] | None:
+def load_document(data: bytes, syntax: str) -> tuple[list[ox.Quad], dict[str, str]] | None:
     """`load`, with the prefixes the document declares (prefix -> namespace IRI)."""
     try:
-        quads = ox.parse(data, format=_FORMATS[syntax])
-        triples = []
-        for quad in quads:
-            if not isinstance(quad.graph_name, ox.DefaultGraph) or isinstance(
-                quad.object, ox.Triple
-            ):
-                return None  # a named graph or a triple term: rdflib's parsers decide
-            triples.append(quad.triple)
+        parser = ox.parse(data, format=_FORMATS[syntax], without_named_graphs=True)
+        quads = list(parser)
     except (SyntaxError, ValueError, UnicodeDecodeError):
-        return None
-    return triples, dict(quads.prefixes)
+        return None  # a named graph is a SyntaxError: rdflib's parsers decide
+    if any(isinstance(quad.object, ox.Triple) for quad in quads):
+        return None  # a triple term: rdflib's parsers decide
+    return quads, dict(parser.prefixes)
 
 
 _Triple = tuple[Node, Node, Node]
@@ -163,7 +172,7 @@ def one_graph() -> Graph:
     return Graph(store=OneGraphStore(), bind_namespaces="none")
 
 
-def to_rdflib(triples: Sequence[ox.Triple], graph: Graph) -> Graph:
+def to_rdflib(triples: Sequence[Statement], graph: Graph) -> Graph:
     """`graph` (an empty rdflib graph, its prefixes bound) with oxigraph's triples added.
     Each distinct IRI and literal is converted once."""
     terms: dict[object, Node] = {}
@@ -199,7 +208,7 @@ def to_rdflib(triples: Sequence[ox.Triple], graph: Graph) -> Graph:
     return graph
 
 
-def same_triples(first: Sequence[ox.Triple], second: Sequence[ox.Triple]) -> bool:
+def same_triples(first: Sequence[Statement], second: Sequence[Statement]) -> bool:
     """True when the two lists hold the same graph (isomorphic); False when they may not."""
     firsts, seconds = set(first), set(second)
     if len(firsts) != len(seconds):
