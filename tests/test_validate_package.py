@@ -473,10 +473,10 @@ def test_the_forked_rdf_gate_finds_what_it_finds_in_process(
         assert "invalid-json" in {f.code for f in in_process}
 
 
-def test_the_child_runs_the_rdf_gate_and_this_process_checks_the_json(built: Path) -> None:
-    # The child is the longer of the two processes: it reads the RDF files and runs pyshacl
-    # (imported without rdflib's SPARQL engine, `import_pyshacl_without_sparql`), this process
-    # checks that plan.json and plan.jsonld are JSON (after frictionless). A fresh interpreter:
+def test_this_process_runs_frictionless_and_the_child_the_rest(built: Path) -> None:
+    # frictionless and the v2 profiles are the longer path: this process runs them; the child
+    # the links, the project's rules, the JSON check and the RDF gate, with pyshacl imported
+    # without rdflib's SPARQL engine (`import_pyshacl_without_sparql`). A fresh interpreter:
     # a thread another test left running here would (rightly) stop the fork.
     import subprocess
     import sys
@@ -492,8 +492,9 @@ def test_the_child_runs_the_rdf_gate_and_this_process_checks_the_json(built: Pat
         "        with log.open('a') as out: out.write(f'{name}{engine} {os.getpid()}\\n')\n"
         "        return func(*args, **kwargs)\n"
         "    return call\n"
-        "gates.load_json = recorded('json', gates.load_json)\n"
-        "gates._checked_linked = recorded('rdf', gates._checked_linked)\n"
+        "for name in ('load_json', '_checked_linked', 'link_findings', 'project_findings',\n"
+        "             'frictionless_findings', 'profile_findings'):\n"
+        "    setattr(gates, name, recorded(name, getattr(gates, name)))\n"
         "print(gates.validate_package(Path(sys.argv[2]), linked=True).valid, os.getpid())\n"
     )
     log = built.parent / "calls.log"
@@ -508,6 +509,16 @@ def test_the_child_runs_the_rdf_gate_and_this_process_checks_the_json(built: Pat
     calls = [line.split() for line in log.read_text().splitlines()]
     log.unlink()
     assert valid == "True"
-    (child,) = [pid for name, pid in calls if name == "rdf"]
+    (child,) = [pid for name, pid in calls if name == "_checked_linked"]
     assert child != parent
-    assert sorted(calls) == [["json", parent], ["json", parent], ["rdf", child]]
+    assert sorted(calls) == sorted(
+        [
+            ["frictionless_findings", parent],
+            ["profile_findings", parent],
+            ["link_findings", child],
+            ["project_findings", child],
+            ["load_json", child],  # plan.jsonld
+            ["load_json", child],  # plan.json
+            ["_checked_linked", child],
+        ]
+    )
