@@ -492,10 +492,11 @@ def test_this_process_runs_frictionless_and_the_child_the_rest(built: Path) -> N
         "        with log.open('a') as out: out.write(f'{name}{engine} {os.getpid()}\\n')\n"
         "        return func(*args, **kwargs)\n"
         "    return call\n"
-        "for name in ('load_json', '_checked_linked', 'link_findings', 'project_findings',\n"
+        "for name in ('load_json', '_checked_linked', 'link_findings', '_other_findings',\n"
         "             'frictionless_findings', 'profile_findings'):\n"
         "    setattr(gates, name, recorded(name, getattr(gates, name)))\n"
-        "print(gates.validate_package(Path(sys.argv[2]), linked=True).valid, os.getpid())\n"
+        "valid = gates.validate_package(Path(sys.argv[2]), linked=True).valid\n"
+        "print(valid, os.getpid(), 'fgf_opendata.parsing' in sys.modules)\n"
     )
     log = built.parent / "calls.log"
     done = subprocess.run(
@@ -505,10 +506,11 @@ def test_this_process_runs_frictionless_and_the_child_the_rest(built: Path) -> N
         timeout=300,
         check=True,
     )
-    valid, parent = done.stdout.split()
+    valid, parent, parser_here = done.stdout.split()
     calls = [line.split() for line in log.read_text().splitlines()]
     log.unlink()
     assert valid == "True"
+    assert parser_here == "False"  # the rules (and the parser's modules) only in the child
     (child,) = [pid for name, pid in calls if name == "_checked_linked"]
     assert child != parent
     assert sorted(calls) == sorted(
@@ -516,7 +518,7 @@ def test_this_process_runs_frictionless_and_the_child_the_rest(built: Path) -> N
             ["frictionless_findings", parent],
             ["profile_findings", parent],
             ["link_findings", child],
-            ["project_findings", child],
+            ["_other_findings", child],  # the links, the rules, the RDF gate
             ["load_json", child],  # plan.jsonld
             ["load_json", child],  # plan.json
             ["_checked_linked", child],

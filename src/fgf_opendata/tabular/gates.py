@@ -33,7 +33,7 @@ import os
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ExportError, FgfError
 from ..files import SITE, site_intruder
@@ -68,7 +68,9 @@ from .reading import (
     unsafe_path,
 )
 from .report import PackageReport, clip
-from .rules import Rules, Table, project_findings, read_tables
+
+if TYPE_CHECKING:
+    from .rules import Table
 
 __all__ = ["Digest", "check_built_package", "linked_findings", "validate_package"]
 
@@ -183,6 +185,8 @@ def check_built_package(files: Mapping[str, bytes], folder: Path | None = None) 
     included; `fgf validate` and CI run it. Raises `ExportError` without a descriptor,
     `ParseError` when it is not JSON (`jsonload.load_json`).
     """
+    from .rules import Rules, read_tables
+
     if DESCRIPTOR not in files:
         raise ExportError(f"the package has no {DESCRIPTOR}")
     descriptor = load_json(files[DESCRIPTOR], DESCRIPTOR)
@@ -246,7 +250,10 @@ def _other_findings(
     folder: Path, descriptor: Mapping[str, Any], linked: bool
 ) -> tuple[list[Finding], list[Finding], list[Finding]]:
     """The gates that need neither frictionless nor jsonschema: the links out of the package,
-    the project's rules, and with `linked` the RDF gate (`linked_findings`)."""
+    the project's rules, and with `linked` the RDF gate (`linked_findings`). The rules are
+    imported here (the parser's modules with them): `fgf validate` needs them in the child."""
+    from .rules import project_findings
+
     return (
         link_findings(folder, descriptor),
         project_findings(folder, descriptor),
