@@ -524,3 +524,26 @@ def test_this_process_runs_frictionless_and_the_child_the_rest(built: Path) -> N
             ["_checked_linked", child],
         ]
     )
+
+
+def test_fgf_validate_leaves_the_cycle_collector_out_of_its_exit(built: Path) -> None:
+    # The process ends with the report: the collector's passes at exit over every object
+    # frictionless and the gates left alive (0.1 s) are skipped by freezing them first.
+    import subprocess
+    import sys
+
+    program = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 0))\n"
+        "from fgf_opendata.cli import main\n"
+        "main(['validate', sys.argv[1]])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, str(built)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "frozen at exit: True"
