@@ -2,8 +2,9 @@
 
 rdflib's Turtle and JSON-LD parsers take about 0.35 s each on the reference plan's files;
 oxigraph's take milliseconds. `load` parses a file with oxigraph (strictly, with no base IRI
-and no document loader, so it fetches nothing) and keeps its triples; `to_rdflib` builds the
-rdflib `Graph` that pyshacl and `rdf.from_graph` read from them. When oxigraph refuses a
+and no document loader, so it fetches nothing) and keeps its statements (the parser's quads,
+all in the default graph); `to_rdflib` builds the rdflib `Graph` that pyshacl and
+`rdf.from_graph` read from them. When oxigraph refuses a
 file, the caller falls back to rdflib's own parser (`rdf.parse_turtle`, `rdf.parse_jsonld`):
 a file that rdflib reads is still read, and one that neither reads fails with rdflib's
 message (or `parse_jsonld`'s refusal of a remote context) as before.
