@@ -103,3 +103,19 @@ def test_the_collector_is_frozen_in_the_child_and_as_it_was_after() -> None:
         "print(gc.get_freeze_count() == mine)\n"
     )
     assert _printed(program) == ["True", "True", "True", "True", "True"]
+
+
+def test_prepare_runs_in_the_child_only_and_its_failure_is_the_childs() -> None:
+    # `prepare` runs in the child before the function; when it fails, the result is computed
+    # here, where `prepare` never runs.
+    program = (
+        "import os\n"
+        "from fgf_opendata.forked import start\n"
+        "parent, ran = os.getpid(), []\n"
+        "def prepare(): ran.append(os.getpid())\n"
+        "def fails(): raise SystemExit(3)\n"
+        "def prepared(): return ran != [] and ran[0] != parent\n"
+        "print(start(prepared, prepare=prepare).result(), ran == [])\n"
+        "print(start(os.getpid, prepare=fails).result() == parent, ran == [])\n"
+    )
+    assert _printed(program) == ["True", "True", "True", "True"]

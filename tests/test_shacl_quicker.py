@@ -12,10 +12,15 @@ The default run checks an even sample of at least 50 broken graphs; `-m slow` ch
 
 from __future__ import annotations
 
+import json
 import random
+import subprocess
+import sys
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
@@ -281,3 +286,97 @@ def test_a_shape_builds_each_constraint_component_once(
     built.clear()
     report(small_graph, _in_memory(shapes), quicker=False)
     assert len(built) > len(set(built))
+
+
+# --- pyshacl imported without rdflib's SPARQL engine (the forked child of `fgf validate`) -------
+
+_LEAN_RESULTS = """
+import json, random, sys
+sys.path.insert(0, sys.argv[1])
+from fgf_opendata.linked.shacl import import_pyshacl_without_sparql
+import_pyshacl_without_sparql()
+import pyshacl, test_shacl_quicker as t
+from fgf_opendata.agencies import default_registry
+from fgf_opendata.linked.rdfload import one_graph
+from fgf_opendata.synth import build_plan, random_spec
+registry = default_registry()
+data = t.to_graph(build_plan(t.random_spec(random.Random(1), registry, size=0.1), registry), registry)
+shapes = t.plan_shapes()
+broken = list(t.breakages(data, shapes))
+found = [t.results(t.report(b.apply(data, one_graph()), shapes)) for b in broken[int(sys.argv[2]):]]
+engine = sorted(m for m in sys.modules if m.startswith("rdflib.plugins.sparql") or m == "pyparsing")
+print(json.dumps({"engine": engine, "found": found}))
+"""
+
+
+def _lean_results(skip: int) -> dict[str, Any]:
+    """`results` of the gate's pyshacl, imported by `import_pyshacl_without_sparql` in a fresh
+    interpreter, on the broken graphs from the `skip`-th on; and the SPARQL modules loaded."""
+    done = subprocess.run(
+        [sys.executable, "-c", _LEAN_RESULTS, str(Path(__file__).parent), str(skip)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    answer: dict[str, Any] = json.loads(done.stdout)
+    return answer
+
+
+def test_pyshacl_without_the_sparql_engine_finds_the_same(
+    small_graph: Graph, shapes: Graph
+) -> None:
+    # The child of `fgf validate` imports pyshacl with stand-ins for the names it takes from
+    # rdflib's SPARQL engine (`import_pyshacl_without_sparql`); on broken graphs the gate's
+    # pyshacl so imported must report what pyshacl as it comes (imported here) reports.
+    _assert_lean_alike(small_graph, shapes, SAMPLE)
+
+
+@pytest.mark.slow
+def test_pyshacl_without_the_sparql_engine_finds_the_same_on_every_broken_graph(
+    small_graph: Graph, shapes: Graph
+) -> None:
+    _assert_lean_alike(small_graph, shapes, len(list(breakages(small_graph, shapes))))
+
+
+def _assert_lean_alike(data: Graph, shapes: Graph, count: int) -> None:
+    """The last `count` broken graphs, by the lean pyshacl and by pyshacl as it comes."""
+    broken = list(breakages(data, shapes))[-count:]
+    lean = _lean_results(len(list(breakages(data, shapes))) - count)
+    assert lean["engine"] == []  # neither the engine nor pyparsing was imported
+    assert len(lean["found"]) == len(broken) == count
+    as_it_comes = _in_memory(shapes)
+    for breakage, found in zip(broken, lean["found"], strict=True):
+        plain = results(report(breakage.apply(data), as_it_comes, quicker=False))
+        assert [tuple(r) for r in found] == plain, breakage.name
+    assert sum(bool(found) for found in lean["found"]) >= 0.6 * count
+
+
+_STAND_INS = """
+import sys
+from fgf_opendata.linked.shacl import SparqlEngineNeeded, import_pyshacl_without_sparql
+import_pyshacl_without_sparql()
+from pyshacl import graph_abstraction, validate
+from rdflib import Graph
+print("rdflib.plugins.sparql" in sys.modules)
+try:
+    graph_abstraction.register_custom_function("urn:x:f", print)
+except SparqlEngineNeeded:
+    print("needed")
+shapes = Graph().parse(data='''
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+<urn:x:shape> a sh:NodeShape ; sh:targetNode <urn:x:a> ;
+    sh:sparql [ sh:select "SELECT $this WHERE { FILTER NOT EXISTS { $this ?p ?o } }" ] .
+''', format="turtle")
+conforms, _, _ = validate(Graph(), shacl_graph=shapes)
+print(conforms, "rdflib.plugins.sparql" in sys.modules)
+"""
+
+
+def test_the_stand_ins_refuse_and_the_engine_still_loads_when_needed() -> None:
+    # A stand-in, used, raises (the forked child then fails and the parent runs the gate with
+    # pyshacl as it comes); a shape with `sh:sparql` loads the real engine as usual.
+    done = subprocess.run(
+        [sys.executable, "-c", _STAND_INS], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == ["False", "needed", "False", "True"]

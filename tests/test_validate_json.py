@@ -38,6 +38,24 @@ def test_nesting_up_to_the_bound_is_accepted() -> None:
     assert load_json(text, "x.json") is not None
 
 
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), MAX_DEPTH + 1),
+        ('{"k": ' * (MAX_DEPTH + 1) + "1" + "}" * (MAX_DEPTH + 1), 6 * MAX_DEPTH + 1),
+        # the first branch within the bound, a later one past it: every branch counts
+        ("[[1], " + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "]", 7 + MAX_DEPTH - 1),
+    ],
+)
+def test_nesting_one_past_the_bound_is_refused_though_python_reads_it(
+    text: str, column: int
+) -> None:
+    # json.loads reads these (they nest far less than Python recurses): the bound is fgf's.
+    json.loads(text)
+    with pytest.raises(ParseError, match=f"column {column}: JSON nested deeper than 64 levels"):
+        load_json(text, "x.json")
+
+
 @pytest.mark.parametrize("sign", ["", "-"])
 def test_an_integer_over_4300_digits_is_a_located_error(sign: str) -> None:
     text = '{"bytes": ' + sign + "9" * 5000 + "}"

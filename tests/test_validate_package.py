@@ -473,10 +473,11 @@ def test_the_forked_rdf_gate_finds_what_it_finds_in_process(
         assert "invalid-json" in {f.code for f in in_process}
 
 
-def test_the_child_runs_the_rdf_gate_and_this_process_checks_the_json(built: Path) -> None:
-    # The child is the longer of the two processes: it reads the RDF files and runs pyshacl,
-    # this process checks that plan.json and plan.jsonld are JSON (after frictionless). A fresh
-    # interpreter: a thread another test left running here would (rightly) stop the fork.
+def test_this_process_runs_frictionless_and_the_child_the_rest(built: Path) -> None:
+    # frictionless and the v2 profiles are the longer path: this process runs them; the child
+    # the links, the project's rules, the JSON check and the RDF gate, with pyshacl imported
+    # without rdflib's SPARQL engine (`import_pyshacl_without_sparql`). A fresh interpreter:
+    # a thread another test left running here would (rightly) stop the fork.
     import subprocess
     import sys
 
@@ -487,12 +488,15 @@ def test_the_child_runs_the_rdf_gate_and_this_process_checks_the_json(built: Pat
         "log = Path(sys.argv[1])\n"
         "def recorded(name, func):\n"
         "    def call(*args, **kwargs):\n"
-        "        with log.open('a') as out: out.write(f'{name} {os.getpid()}\\n')\n"
+        "        engine = 'engine' if 'rdflib.plugins.sparql' in sys.modules else ''\n"
+        "        with log.open('a') as out: out.write(f'{name}{engine} {os.getpid()}\\n')\n"
         "        return func(*args, **kwargs)\n"
         "    return call\n"
-        "gates.load_json = recorded('json', gates.load_json)\n"
-        "gates._checked_linked = recorded('rdf', gates._checked_linked)\n"
-        "print(gates.validate_package(Path(sys.argv[2]), linked=True).valid, os.getpid())\n"
+        "for name in ('load_json', '_checked_linked', 'link_findings', '_other_findings',\n"
+        "             'frictionless_findings', 'profile_findings'):\n"
+        "    setattr(gates, name, recorded(name, getattr(gates, name)))\n"
+        "valid = gates.validate_package(Path(sys.argv[2]), linked=True).valid\n"
+        "print(valid, os.getpid(), 'fgf_opendata.parsing' in sys.modules)\n"
     )
     log = built.parent / "calls.log"
     done = subprocess.run(
@@ -502,10 +506,44 @@ def test_the_child_runs_the_rdf_gate_and_this_process_checks_the_json(built: Pat
         timeout=300,
         check=True,
     )
-    valid, parent = done.stdout.split()
+    valid, parent, parser_here = done.stdout.split()
     calls = [line.split() for line in log.read_text().splitlines()]
     log.unlink()
     assert valid == "True"
-    (child,) = [pid for name, pid in calls if name == "rdf"]
+    assert parser_here == "False"  # the rules (and the parser's modules) only in the child
+    (child,) = [pid for name, pid in calls if name == "_checked_linked"]
     assert child != parent
-    assert sorted(calls) == [["json", parent], ["json", parent], ["rdf", child]]
+    assert sorted(calls) == sorted(
+        [
+            ["frictionless_findings", parent],
+            ["profile_findings", parent],
+            ["link_findings", child],
+            ["_other_findings", child],  # the links, the rules, the RDF gate
+            ["load_json", child],  # plan.jsonld
+            ["load_json", child],  # plan.json
+            ["_checked_linked", child],
+        ]
+    )
+
+
+def test_fgf_validate_leaves_the_cycle_collector_out_of_its_exit(built: Path) -> None:
+    # The process ends with the report: the collector's passes at exit over every object
+    # frictionless and the gates left alive (0.1 s) are skipped by freezing them first.
+    import subprocess
+    import sys
+
+    program = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 0))\n"
+        "from fgf_opendata.cli import main\n"
+        "main(['validate', sys.argv[1]])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, str(built)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "frozen at exit: True"

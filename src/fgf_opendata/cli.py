@@ -477,11 +477,17 @@ def validate_command(path: str, as_json: bool, limit: int) -> None:
     the full gate for a package whoever wrote it (`fgf build` runs lighter gates on its own
     output). `--json` prints the report as data (schemas/validation-report.schema.json).
     """
+    import atexit
+    import gc
+
     from .serialize import dumps
     from .tabular.gates import validate_package
     from .tabular.report import format_report
 
     report = validate_package(Path(path), linked=True)
+    # The process ends with the report: its exit need not run the cycle collector over every
+    # object frictionless and the gates left alive (0.1 s of the command's 0.8 s).
+    atexit.register(gc.freeze)
     if as_json:
         click.echo(dumps(report.as_dict()), nl=False)
     else:

@@ -69,8 +69,15 @@ class Pending(Generic[T]):
         self._thaw()
 
 
-def start(func: Callable[..., T], *args: object) -> Pending[T]:
-    """`func(*args)` begun in a forked child (or, without one, deferred to `result`)."""
+def start(
+    func: Callable[..., T], *args: object, prepare: Callable[[], object] | None = None
+) -> Pending[T]:
+    """`func(*args)` begun in a forked child (or, without one, deferred to `result`).
+
+    `prepare`, when given, runs in the child before `func`, and never in this process: for
+    what only a process that ends with the result may do, such as importing a library without
+    the parts `func` will not use. Should it fail, so does the child, and `result` computes
+    `func(*args)` here."""
 
     def call() -> T:
         return func(*args)
@@ -92,6 +99,8 @@ def start(func: Callable[..., T], *args: object) -> Pending[T]:
         code = 1
         try:
             os.close(read_end)
+            if prepare is not None:
+                prepare()
             payload = pickle.dumps(call(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(payload)

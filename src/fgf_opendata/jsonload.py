@@ -51,6 +51,19 @@ def _bounds_problem(text: str, max_depth: int, max_digits: int) -> tuple[str, in
     return None
 
 
+def _nesting_within(value: Any, max_depth: int) -> bool:
+    """Whether `value` (as `json.loads` makes it: no object nests deeper than Python recurses,
+    no integer is longer than Python converts) nests at most `max_depth` arrays or objects."""
+    level = [value] if type(value) in (dict, list) else []
+    for _ in range(max_depth):
+        inner: list[Any] = []
+        for node in level:
+            children = node.values() if type(node) is dict else node
+            inner.extend(child for child in children if type(child) in (dict, list))
+        level = inner
+    return not level
+
+
 def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not a JSON value")
 
@@ -75,6 +88,14 @@ def load_json(data: str | bytes, name: str, *, max_depth: int = MAX_DEPTH) -> An
     else:
         text = data
     max_digits = sys.get_int_max_str_digits()
+    if max_digits:  # the usual case first, at C speed: JSON within the bounds (a tenth the time)
+        try:
+            value = json.loads(text, parse_constant=_not_json)
+        except (ValueError, RecursionError):  # not JSON, or over a bound: the scan says where
+            pass
+        else:
+            if _nesting_within(value, max_depth):
+                return value
     problem = _bounds_problem(text, max_depth, max_digits)
     if problem is not None:
         message, offset = problem

@@ -2,8 +2,9 @@
 
 rdflib's Turtle and JSON-LD parsers take about 0.35 s each on the reference plan's files;
 oxigraph's take milliseconds. `load` parses a file with oxigraph (strictly, with no base IRI
-and no document loader, so it fetches nothing) and keeps its triples; `to_rdflib` builds the
-rdflib `Graph` that pyshacl and `rdf.from_graph` read from them. When oxigraph refuses a
+and no document loader, so it fetches nothing) and keeps its statements (the parser's quads,
+all in the default graph); `to_rdflib` builds the rdflib `Graph` that pyshacl and
+`rdf.from_graph` read from them. When oxigraph refuses a
 file, the caller falls back to rdflib's own parser (`rdf.parse_turtle`, `rdf.parse_jsonld`):
 a file that rdflib reads is still read, and one that neither reads fails with rdflib's
 message (or `parse_jsonld`'s refusal of a remote context) as before.
@@ -37,34 +38,43 @@ from rdflib.term import Node
 
 from .vocab import XSD
 
-__all__ = ["OneGraphStore", "load", "one_graph", "same_triples", "to_rdflib"]
+__all__ = [
+    "OneGraphStore",
+    "Statement",
+    "load",
+    "load_document",
+    "one_graph",
+    "same_triples",
+    "to_rdflib",
+]
 
 _XSD_STRING = str(XSD.string)
 _FORMATS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD}
 
 
-def load(data: bytes, syntax: str) -> list[ox.Triple] | None:
-    """The triples of `data` in `syntax` ("turtle" or "json-ld"), None when oxigraph refuses
-    it (a syntax error, a relative IRI, a remote JSON-LD context, a quad in a named graph, an
-    RDF 1.2 triple term)."""
+Statement = ox.Triple | ox.Quad
+"""A statement as oxigraph gives it: `load` keeps the quads its parser makes (all in the
+default graph), which hold the triple's subject, predicate and object as a triple would."""
+
+
+def load(data: bytes, syntax: str) -> list[ox.Quad] | None:
+    """The statements of `data` in `syntax` ("turtle" or "json-ld"), as quads in the default
+    graph, None when oxigraph refuses it (a syntax error, a relative IRI, a remote JSON-LD
+    context, a quad in a named graph, an RDF 1.2 triple term)."""
     loaded = load_document(data, syntax)
     return None if loaded is None else loaded[0]
 
 
-def load_document(data: bytes, syntax: str) -> tuple[list[ox.Triple], dict[str, str]] | None:
+def load_document(data: bytes, syntax: str) -> tuple[list[ox.Quad], dict[str, str]] | None:
     """`load`, with the prefixes the document declares (prefix -> namespace IRI)."""
     try:
-        quads = ox.parse(data, format=_FORMATS[syntax])
-        triples = []
-        for quad in quads:
-            if not isinstance(quad.graph_name, ox.DefaultGraph) or isinstance(
-                quad.object, ox.Triple
-            ):
-                return None  # a named graph or a triple term: rdflib's parsers decide
-            triples.append(quad.triple)
+        parser = ox.parse(data, format=_FORMATS[syntax], without_named_graphs=True)
+        quads = list(parser)
     except (SyntaxError, ValueError, UnicodeDecodeError):
-        return None
-    return triples, dict(quads.prefixes)
+        return None  # a named graph is a SyntaxError: rdflib's parsers decide
+    if any(isinstance(quad.object, ox.Triple) for quad in quads):
+        return None  # a triple term: rdflib's parsers decide
+    return quads, dict(parser.prefixes)
 
 
 _Triple = tuple[Node, Node, Node]
@@ -146,6 +156,11 @@ class OneGraphStore(SimpleMemory):
                     for obj in list(objects):
                         yield (subj, pred, obj), none
 
+    def objects_of(self, subject: Node, predicate: Node) -> Sequence[Node]:
+        """The objects of (`subject`, `predicate`), in the order `triples` gives them: what
+        `Graph.objects` yields, without rdflib's generators on the way (a reader's lookups)."""
+        return tuple(self._spo.get(subject, {}).get(predicate, ()))
+
     def __len__(self, context: Any = None) -> int:
         return self._size
 
@@ -158,7 +173,7 @@ def one_graph() -> Graph:
     return Graph(store=OneGraphStore(), bind_namespaces="none")
 
 
-def to_rdflib(triples: Sequence[ox.Triple], graph: Graph) -> Graph:
+def to_rdflib(triples: Sequence[Statement], graph: Graph) -> Graph:
     """`graph` (an empty rdflib graph, its prefixes bound) with oxigraph's triples added.
     Each distinct IRI and literal is converted once."""
     terms: dict[object, Node] = {}
@@ -194,7 +209,7 @@ def to_rdflib(triples: Sequence[ox.Triple], graph: Graph) -> Graph:
     return graph
 
 
-def same_triples(first: Sequence[ox.Triple], second: Sequence[ox.Triple]) -> bool:
+def same_triples(first: Sequence[Statement], second: Sequence[Statement]) -> bool:
     """True when the two lists hold the same graph (isomorphic); False when they may not."""
     firsts, seconds = set(first), set(second)
     if len(firsts) != len(seconds):

@@ -24,10 +24,12 @@ SHACL 1.0 requires, on the same broken graphs).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from importlib import resources
-from typing import Any
+from types import ModuleType
+from typing import Any, NoReturn
 
 from rdflib import Graph
 from rdflib.term import BNode, Node, URIRef
@@ -40,10 +42,12 @@ from .vocab import SH
 
 __all__ = [
     "DCAT_AP_FILES",
+    "SparqlEngineNeeded",
     "check_catalog",
     "check_linked",
     "check_plan_graph",
     "dcat_ap_shapes",
+    "import_pyshacl_without_sparql",
     "plan_shapes",
     "report",
 ]
@@ -186,6 +190,70 @@ def _check_linked(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
     if CATALOG_TURTLE in graphs:
         findings.extend(check_catalog(graphs[CATALOG_TURTLE]))
     return tuple(findings)
+
+
+# --- pyshacl without rdflib's SPARQL engine, for a process that ends with the gate ------------
+
+_SPARQL_NAMES = {
+    "rdflib.plugins.sparql.operators": ("register_custom_function", "unregister_custom_function"),
+    "rdflib.plugins.sparql.sparql": ("Query", "Update", "SPARQLError"),
+}
+"""What pyshacl 0.40 imports from rdflib's SPARQL engine when it is imported: the functions
+that register a SHACL-AF function (`sh:SPARQLFunction`, advanced mode only), the classes its
+pyoxigraph store wrapper tests queries against, and the error a SHACL-AF function raises."""
+
+
+class SparqlEngineNeeded(BaseException):
+    """pyshacl, imported by `import_pyshacl_without_sparql`, reached for one of the names of
+    rdflib's SPARQL engine it was given a stand-in for. A `BaseException`, so that no
+    `except Exception` of pyshacl's turns it into a different report: the process fails."""
+
+
+class _StandIn:
+    """In place of one of `_SPARQL_NAMES`: any use (a call, `isinstance`, an attribute)
+    raises `SparqlEngineNeeded`."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def _needed(self, *args: object, **kwargs: object) -> NoReturn:
+        raise SparqlEngineNeeded(f"pyshacl used {self._name}")
+
+    __call__ = _needed
+    __instancecheck__ = _needed
+    __subclasscheck__ = _needed
+
+    def __getattr__(self, attribute: str) -> NoReturn:
+        self._needed()
+
+
+def import_pyshacl_without_sparql() -> None:
+    """Imports pyshacl without rdflib's SPARQL engine (`rdflib.plugins.sparql`), for a process
+    that ends once the gate is done: the forked child of `tabular.gates.validate_package`.
+
+    pyshacl imports that engine when it is imported, only to bind the names in `_SPARQL_NAMES`;
+    the engine builds its grammar with pyparsing and scans the installed packages' entry points
+    at import: 0.08 s of the 0.11 s that `import pyshacl` takes, on the critical path of
+    `fgf validate`. The gates use none of those names: no SHACL-AF (`advanced=False`), rdflib
+    graphs, no `sh:sparql` in the packaged shapes (which would load the real engine anyway:
+    the stand-ins are in `sys.modules` only while pyshacl is imported). pyshacl keeps the
+    stand-ins for the rest of the process, and any use of one raises `SparqlEngineNeeded`: the
+    child fails and `forked.Pending.result` runs the gate again in the parent, with pyshacl as
+    it comes. Does nothing when pyshacl or the engine is imported already."""
+    if "pyshacl" in sys.modules or "rdflib.plugins.sparql" in sys.modules:
+        return
+    stand_ins: dict[str, ModuleType] = {}
+    for name, names in _SPARQL_NAMES.items():
+        module = stand_ins[name] = ModuleType(name, "a stand-in: see fgf's linked.shacl")
+        for attribute in names:
+            setattr(module, attribute, _StandIn(f"{name}.{attribute}"))
+    sys.modules.update(stand_ins)
+    try:
+        import pyshacl  # noqa: F401 - imported for the rest of the process
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
 
 
 @contextmanager

@@ -33,7 +33,7 @@ import os
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ExportError, FgfError
 from ..files import SITE, site_intruder
@@ -68,7 +68,9 @@ from .reading import (
     unsafe_path,
 )
 from .report import PackageReport, clip
-from .rules import Rules, Table, project_findings, read_tables
+
+if TYPE_CHECKING:
+    from .rules import Table
 
 __all__ = ["Digest", "check_built_package", "linked_findings", "validate_package"]
 
@@ -183,6 +185,8 @@ def check_built_package(files: Mapping[str, bytes], folder: Path | None = None) 
     included; `fgf validate` and CI run it. Raises `ExportError` without a descriptor,
     `ParseError` when it is not JSON (`jsonload.load_json`).
     """
+    from .rules import Rules, read_tables
+
     if DESCRIPTOR not in files:
         raise ExportError(f"the package has no {DESCRIPTOR}")
     descriptor = load_json(files[DESCRIPTOR], DESCRIPTOR)
@@ -220,31 +224,41 @@ def validate_package(folder: str | Path, *, linked: bool = False) -> PackageRepo
     its `datapackage.json` cannot be read, `ParseError` when that is not JSON."""
     path = Path(folder)
     descriptor = read_descriptor(path)
-    # The RDF gate shares nothing with the others: it runs in a child, on the other core,
-    # while this process runs frictionless. The child takes the JSON files as they are; this
-    # process checks that they are JSON (`_json_refusals`) once frictionless is done.
-    pending = start(_linked_findings_of_json, path) if linked else None
+    # frictionless (and the v2 profiles, which use the jsonschema it imports) is the longest
+    # gate that needs no other; with `linked`, the rest runs in a child, on the other core,
+    # meanwhile (`_other_findings`): each reads the package's files for itself.
+    pending = (
+        start(_other_findings, path, descriptor, True, prepare=_lean_child) if linked else None
+    )
     try:
         # The library's own Table Schemas and dialect are constants the test suite checks.
         profiles = profile_findings(path, descriptor, library_parts())
         broken = {f.where for f in profiles if f.code in _PART_PROFILE_ERRORS}
-        findings = [
-            *link_findings(path, descriptor),
-            *frictionless_findings(path, descriptor, skip=broken),
-            *profiles,
-            *project_findings(path, descriptor),
-        ]
-        if pending is not None and _json_refusals(_linked_files(path, _JSON_FILES)):
-            pending.cancel()  # the child read a file that is not JSON as if it were
-            pending = None
-            findings.extend(linked_findings(path))
+        checked = frictionless_findings(path, descriptor, skip=broken)
     except BaseException:
         if pending is not None:
             pending.cancel()
         raise
-    if pending is not None:
-        findings.extend(pending.result())
+    links, project, rdf = (
+        pending.result() if pending is not None else _other_findings(path, descriptor, False)
+    )
+    findings = [*links, *checked, *profiles, *project, *rdf]
     return PackageReport(str(folder), tuple(findings), len(resources_of(descriptor)))
+
+
+def _other_findings(
+    folder: Path, descriptor: Mapping[str, Any], linked: bool
+) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    """The gates that need neither frictionless nor jsonschema: the links out of the package,
+    the project's rules, and with `linked` the RDF gate (`linked_findings`). The rules are
+    imported here (the parser's modules with them): `fgf validate` needs them in the child."""
+    from .rules import project_findings
+
+    return (
+        link_findings(folder, descriptor),
+        project_findings(folder, descriptor),
+        linked_findings(folder) if linked else [],
+    )
 
 
 _PART_PROFILE_ERRORS = ("table-schema-profile-error", "dialect-profile-error")
@@ -265,10 +279,10 @@ def linked_findings(folder: Path) -> list[Finding]:
     return refused + _checked_linked(files, {f.where for f in refused})
 
 
-def _linked_files(folder: Path, names: Collection[str] = _LINKED_FILES) -> dict[str, bytes]:
-    """Those of the files gate 4 reads (`names`) that can be read: path -> bytes."""
+def _linked_files(folder: Path) -> dict[str, bytes]:
+    """Those of the files gate 4 reads that can be read: path -> bytes."""
     read = folder_reader(folder)
-    return {name: data for name in names if (data := read(name)) is not None}
+    return {name: data for name in _LINKED_FILES if (data := read(name)) is not None}
 
 
 def _json_refusals(files: dict[str, bytes]) -> list[Finding]:
@@ -284,11 +298,12 @@ def _json_refusals(files: dict[str, bytes]) -> list[Finding]:
     return refused
 
 
-def _linked_findings_of_json(folder: Path) -> list[Finding]:
-    """`linked_findings` of a package whose JSON files `load_json` reads (the caller checks
-    that, and asks `linked_findings` when one is not)."""
-    files = _linked_files(folder)
-    return _checked_linked(files, ()) if PLAN_TURTLE in files else []
+def _lean_child() -> None:
+    """The child's pyshacl, imported without what the gate never uses (rdflib's SPARQL engine:
+    `linked.shacl.import_pyshacl_without_sparql`)."""
+    from ..linked.shacl import import_pyshacl_without_sparql
+
+    import_pyshacl_without_sparql()
 
 
 def _checked_linked(files: Mapping[str, bytes], left_out: Collection[str]) -> list[Finding]:
