@@ -7,10 +7,13 @@ general path on generated input built from the characters that decide it.
 from __future__ import annotations
 
 import gc
+import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import REFERENCE
@@ -20,14 +23,16 @@ from fgf_opendata.parsing import parse_plan
 from fgf_opendata.parsing.docnumber import DOC_NUMBER, DOC_NUMBER_IN_TEXT
 from fgf_opendata.parsing.header import (
     _ADDRESSEES_END,
-    _LETTER_GAP,
-    _LETTER_SPACED,
-    _PART,
     DATE,
+    _has_han,
     _line_pieces,
     _parts,
+    _spaced,
 )
 from fgf_opendata.parsing.markers import HEADING, HEADING_FIRST, MARKER
+from fgf_opendata.parsing.phrases import attributive_at
+
+_PART, _LETTER_SPACED, _LETTER_GAP = _spaced()
 
 # Letters, the three spaces that may end a part in a run, and whitespace that never does.
 _LINE = st.text(alphabet="a国：各部 \u3000\u00a0\t\r\u2028\x85\x0b\x1c", max_size=16)
@@ -96,6 +101,24 @@ def test_a_heading_starts_only_where_the_body_looks_for_one(text: str) -> None:
         assert text[0] in HEADING_FIRST or text[0].isdecimal()
 
 
+# Both ends of the CJK block and the characters next to them, 的, and others.
+_HAN_EDGES = st.text(alphabet="\u4dff\u4e00\u4e01\u9ffe\u9fff\ua000的年a。 ", max_size=10)
+
+
+@given(_HAN_EDGES)
+def test_has_han_finds_what_the_range_finds(line: str) -> None:
+    assert _has_han(line) == (re.search(r"[\u4e00-\u9fff]", line) is not None)
+
+
+@given(st.text(alphabet="\u4dff\u4e00\u9fff\ua000的", max_size=8), st.integers(0, 8))
+@example("一一一一的", 0)  # four before 的: the longest run that qualifies
+@example("一一一一一的", 0)  # five: too long
+def test_attributive_at_matches_where_the_pattern_does(text: str, pos: int) -> None:
+    pos = min(pos, len(text))
+    expected = re.compile(r"[\u4e00-\u9fff]{1,4}的").match(text, pos) is not None
+    assert attributive_at(text, pos) == expected
+
+
 def test_parse_pauses_the_cycle_collector_and_restores_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -123,3 +146,23 @@ def test_parse_pauses_the_cycle_collector_and_restores_it(
     finally:
         gc.enable()
     assert seen == [False, False, False]
+
+
+def test_patterns_few_documents_need_are_compiled_on_first_use() -> None:
+    """Importing the parser and parsing the reference plan (what `fgf build --check` does)
+    compiles none of the patterns of rarer forms: compiling a CJK range costs about a
+    millisecond, and most of them have one."""
+    program = (
+        "from pathlib import Path\n"
+        "from fgf_opendata.parsing import parse_plan, articles, header, markers, responsibility\n"
+        f"parse_plan(Path({str(REFERENCE)!r}).read_text(encoding='utf-8'))\n"
+        "for accessor in (articles._patterns, header._spaced, markers.damaged_task,\n"
+        "                 responsibility._rules, responsibility._name_shape, responsibility._label):\n"
+        "    print(accessor.__name__, accessor.cache_info().currsize)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True
+    )
+    lines = done.stdout.split("\n")[:-1]
+    assert len(lines) == 6
+    assert [line for line in lines if not line.endswith(" 0")] == []

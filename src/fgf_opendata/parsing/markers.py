@@ -10,6 +10,7 @@ numbering state's business (`numbering`); reading the body is `body`'s.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -21,7 +22,6 @@ __all__ = [
     "BOUNDARY",
     "CLOSE",
     "CN",
-    "DAMAGED_TASK",
     "GAP_AND_MARKER",
     "HEADING",
     "HEADING_FIRST",
@@ -30,6 +30,7 @@ __all__ = [
     "OPEN",
     "SENTENCE_END",
     "Marker",
+    "damaged_task",
     "find_body_start",
     "marker_at",
     "marker_of",
@@ -120,13 +121,14 @@ HEADING_LIKE = re.compile(
 )
 
 
-DAMAGED_TASK = re.compile(rf"(?:[（(]([{CN}]{{1,7}})(?![{CN}）)])|([{CN}]{{1,7}})[）)])")
+@functools.cache
+def damaged_task() -> re.Pattern[str]:
+    """A task marker printed with a parenthesis missing: （二十五 (numeral in group 1) or 二十五）
+    (group 2). Compiled on first use, as only prose that starts with one is tested."""
+    return re.compile(rf"(?:[（(]([{CN}]{{1,7}})(?![{CN}）)])|([{CN}]{{1,7}})[）)])")
 
 
 ANNEX = re.compile(r"附件\s*\d*\s*[:：]?\s*(?:\n|$)")
-
-
-_ARTICLES = re.compile(r"(?:^|\n|[ \u3000]{2})(第一[章节条])")
 
 
 def find_body_start(source: Source, skeleton: int | None = None) -> tuple[int, int]:
@@ -163,7 +165,7 @@ def find_body_start(source: Source, skeleton: int | None = None) -> tuple[int, i
         )
     # The sentence the CLI has always printed, and what else was looked for only when the
     # text has parts numbered in another way (第一章), which is worth saying.
-    articles = _ARTICLES.search(text)
+    articles = re.search(r"(?:^|\n|[ \u3000]{2})(第一[章节条])", text)
     what = (
         f", nor （一） or 1． starting a paragraph: its parts are numbered "
         f"{articles.group(1)}…, read only as a heading on a line of its own (第一章　总则) "
