@@ -26,6 +26,7 @@ from .markers import (
     ANNEX,
     BOUNDARY,
     CLOSE,
+    CN,
     GAP_AND_MARKER,
     HEADING,
     HEADING_FIRST,
@@ -74,6 +75,12 @@ _INLINE_END = re.compile(
 )
 
 
+# What `HEADING` (具体措施：) and a damaged task marker (`check_damaged_heading`: （二十五, 二十五）)
+# start with: prose that starts otherwise needs neither test.
+_HEADING_STARTS = frozenset("具主")
+_DAMAGED_FIRST = frozenset(CN + OPEN)
+
+
 class Body(NamedTuple):
     """What `read_body` found."""
 
@@ -111,9 +118,10 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
         if pos >= size:
             return Body(items, gap_start, size, tuple(standing), reader.lead_by_position)
         gap = found.group(1)
-        marker = marker_of(found, 2)
-        if is_expected(marker, state):
-            assert marker is not None
+        # Group 1 is the last one that matched when no marker follows: most lines (prose,
+        # a responsibility line) need no marker and no numbering check.
+        marker = marker_of(found, 2) if found.lastindex != 1 else None
+        if marker is not None and is_expected(marker, state):
             if marker.level == 2 and state.section == 0 and top == 1:
                 raise source.error(
                     f"task {text[pos : marker.end]} comes before the first section heading: "
@@ -168,7 +176,7 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
             ):
                 pos, reader = attach_responsibility(source, last, pos, close, gap, reader, standing)
                 continue
-        heading = HEADING.match(text, pos)
+        heading = HEADING.match(text, pos) if text[pos] in _HEADING_STARTS else None
         parent = state.parent
         if heading and parent is not None:
             if parent.heading is None and not parent.children:
@@ -197,24 +205,36 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
             state.measure = 1
             continue
         assert last is not None  # the body starts at a heading
-        if "\n" in gap or pos == start or text[pos] in CLOSE:
-            stray = source.unmatched_close(pos, source.line_end(pos))
+        line_end = source.line_end(pos)
+        # A ） that closes nothing is one between `pos` and the line's end: most lines have none.
+        if ("\n" in gap or pos == start or text[pos] in CLOSE) and (
+            text.find("）", pos, line_end) >= 0 or text.find(")", pos, line_end) >= 0
+        ):
+            stray = source.unmatched_close(pos, line_end)
             if stray >= 0 and (stray == pos or reader.looks_like(text[pos:stray])):
                 raise source.error(
                     "unbalanced parentheses: found ） with no matching （ before it on the line",
                     stray,
                     "unbalanced-parenthesis",
                 )
-        check_damaged_heading(source, pos, state)
-        pos = _open_paragraph(source, last, pos, gap, state, reader)
+        if text[pos] in _DAMAGED_FIRST:
+            check_damaged_heading(source, pos, state)
+        pos = _open_paragraph(source, last, pos, line_end, gap, state, reader)
 
 
 def _open_paragraph(
-    source: Source, owner: Item, pos: int, gap: str, state: State, reader: ResponsibilityReader
+    source: Source,
+    owner: Item,
+    pos: int,
+    line_end: int,
+    gap: str,
+    state: State,
+    reader: ResponsibilityReader,
 ) -> int:
-    """Read a run of prose under `owner` from `pos`; return the offset after it."""
+    """Read a run of prose under `owner` from `pos` (on a line ending at `line_end`); return
+    the offset after it."""
     text = source.text
-    end = _inline_end(source, owner, pos, source.line_end(pos), state, reader)
+    end = _inline_end(source, owner, pos, line_end, state, reader)
     body = text[pos:end].rstrip()
     owner.paragraphs.append(Para(body, gap, pos, pos + len(body)))
     return pos + len(body)
