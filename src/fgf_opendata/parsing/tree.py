@@ -77,20 +77,18 @@ def _paragraphs(item: Item, owner_id: str, ctx: Context) -> tuple[Paragraph, ...
             )
         for offset, clause in para.time_clauses:
             deadlines += find_deadlines_in(clause, offset, ctx)
-        out.append(
-            construct_checked(
-                Paragraph,
-                id=paragraph_id(owner_id, number),
-                text=text,
-                responsibility=para.responsibility,
-                deadlines=deadlines,
-                targets=find_targets(text, para.start, source=source)
-                if _has_figure(text) is not None
-                else (),
-                gap=para.gap,
-                span=source.span(para.start, para.end),
-            )
-        )
+        fields: dict[str, object] = {
+            "id": paragraph_id(owner_id, number),
+            "text": text,
+            "responsibility": para.responsibility,
+            "deadlines": deadlines,
+            "targets": find_targets(text, para.start, source=source)
+            if _has_figure(text) is not None
+            else (),
+            "gap": para.gap,
+            "span": source.span(para.start, para.end),
+        }
+        out.append(node_checked(Paragraph, fields))
     return tuple(out)
 
 
