@@ -300,30 +300,6 @@ class ResponsibilityReader:
         self._read_other: dict[str, _Reading] = {}
         self._ids: dict[str, str | None] = {}
 
-    def _tokenise(self, names: str) -> tuple[list[tuple[str, int, int]], bool]:
-        """Cut a list of actor names into (name, start, end) within `names`; report whether 等
-        left the list open.
-
-        A name is either one the registry pattern matched or an unknown chunk, which is never
-        a registry name: a registry name there would have matched, as a separator, 等 or the
-        end follows the chunk.
-        """
-        tokens: list[tuple[str, int, int]] = []
-        open_ended = False
-        pos = 0
-        # Each match takes separators, then one token: 等, a registry name or an unknown one.
-        for separators, more, name, unknown in self._tokens.findall(names):
-            pos += len(separators)
-            if more:
-                open_ended = True
-                pos += len(more)
-            else:
-                name = name or unknown
-                end = pos + len(name)
-                tokens.append((name, pos, end))
-                pos = end
-        return tokens, open_ended
-
     def looks_like(self, content: str) -> bool:
         """Whether a parenthesised text reads as a responsibility line rather than a remark.
 
@@ -505,13 +481,27 @@ class ResponsibilityReader:
 
     def _cite(self, names: str, offset: int, role: Role, out: list[Cited]) -> tuple[bool, bool]:
         """Append an assignment for each actor in `names` (at `offset` in the content); whether
-        one was a registry name, and whether 等 left the list open."""
-        tokens, open_ended = self._tokenise(names)
+        one was a registry name, and whether 等 left the list open.
+
+        The list is cut by the registry's tokens pattern (`_tokens_pattern`): each match takes
+        separators, then one token: 等, a registry name or an unknown chunk, which is never a
+        registry name (one there would have matched, as a separator, 等 or the end follows the
+        chunk). The matches follow each other without a gap, so offsets add up from lengths.
+        """
         known = self._known
         ids_by_name = self._ids_by_name
-        named = False
+        named = open_ended = False
         previous = ""
-        for name, start, end in tokens:
+        pos = offset
+        for separators, more, name, unknown in self._tokens.findall(names):
+            pos += len(separators)
+            if more:
+                open_ended = True
+                pos += len(more)
+                continue
+            name = name or unknown
+            start = pos
+            pos += len(name)
             if name in _BARE_NOUN_SET:
                 agency = _distributed(name, previous, known)
                 # A registry name counts as printed for a bare noun after it, an unknown one as
@@ -522,9 +512,7 @@ class ResponsibilityReader:
             agency_id = ids_by_name.get(agency) or self._id(agency)
             if agency_id is not None:
                 named = True
-            out.append(
-                _new_tuple(Cited, (agency, agency_id, role, len(out), offset + start, offset + end))
-            )
+            out.append(_new_tuple(Cited, (agency, agency_id, role, len(out), start, pos)))
         return named, open_ended
 
     def _id(self, name: str) -> str | None:
