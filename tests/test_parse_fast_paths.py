@@ -13,13 +13,14 @@ import sys
 from typing import Any
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REFERENCE
 from fgf_opendata.errors import ParseError
 from fgf_opendata.parsing import parse as parse_module
 from fgf_opendata.parsing import parse_plan
+from fgf_opendata.parsing.body import _INLINE_END, _SPACES
 from fgf_opendata.parsing.docnumber import DOC_NUMBER, DOC_NUMBER_IN_TEXT
 from fgf_opendata.parsing.header import (
     _ADDRESSEES_END,
@@ -29,7 +30,7 @@ from fgf_opendata.parsing.header import (
     _parts,
     _spaced,
 )
-from fgf_opendata.parsing.markers import HEADING, HEADING_FIRST, MARKER
+from fgf_opendata.parsing.markers import BOUNDARY, HEADING, HEADING_FIRST, MARKER, OPEN
 from fgf_opendata.parsing.phrases import attributive_at
 
 _PART, _LETTER_SPACED, _LETTER_GAP = _spaced()
@@ -117,6 +118,22 @@ def test_attributive_at_matches_where_the_pattern_does(text: str, pos: int) -> N
     pos = min(pos, len(text))
     expected = re.compile(r"[\u4e00-\u9fff]{1,4}的").match(text, pos) is not None
     assert attributive_at(text, pos) == expected
+
+
+# The paragraph-end stops as three alternatives, the form `_INLINE_END` is written to scan faster.
+_INLINE_END_AS_ALTERNATIVES = re.compile(
+    f"[{re.escape(OPEN)}]|[{re.escape(''.join(sorted(BOUNDARY)))}]"
+    f"(?=[{re.escape(''.join(sorted(HEADING_FIRST)))}\\d\\s])|[{_SPACES}](?=[{_SPACES}])"
+)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="（()）。；：” \u3000\u00a0\n一具1٣a国，", max_size=12), st.data())
+def test_inline_end_stops_where_its_alternatives_do(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    expected = [m.span() for m in _INLINE_END_AS_ALTERNATIVES.finditer(text, start, end)]
+    assert [m.span() for m in _INLINE_END.finditer(text, start, end)] == expected
 
 
 def test_parse_pauses_the_cycle_collector_and_restores_it(

@@ -59,19 +59,21 @@ from .source import Source
 __all__ = ["Body", "check_closing", "read_body", "split_back"]
 
 
-# One character class, so that the scan stays a fast one; a space stops it only as the first
-# of a run (an indent whose line break was lost).
+# The stops at which a paragraph may end inside its line: a parenthesis; a sentence end or
+# boundary before what may start a heading (a numeral, 具, 主, a digit, a space); a space
+# before another (an indent whose line break was lost). The pattern starts with the class of
+# all three, so the regex engine jumps from one such character to the next in its fast scan,
+# and only at those does it test which one it is and what follows (the three
+# alternatives written as such, [（(]|[。…](?=…)|[ …](?=…), get no fast scan: each
+# character of the line would start a match). Most sentence ends fail the test there.
 _SPACES = " \u3000\u00a0"
-_INLINE_STOP = re.compile("[" + re.escape("".join(sorted({*OPEN, *BOUNDARY, *_SPACES}))) + "]")
-
-
-# The stops of `_INLINE_STOP` at which a paragraph may end, for the scan after the first: a
-# parenthesis; a sentence end or boundary before what may start a heading (a numeral, 具, 主,
-# a digit, a space); a space before another. The others (most sentence ends) are skipped by
-# the regex engine rather than one by one.
+_OPEN_CLASS = re.escape(OPEN)
+_BOUNDARY_CLASS = re.escape("".join(sorted(BOUNDARY)))
 _INLINE_END = re.compile(
-    f"[{re.escape(OPEN)}]|[{re.escape(''.join(sorted(BOUNDARY)))}]"
-    f"(?=[{re.escape(''.join(sorted(HEADING_FIRST)))}\\d\\s])|[{_SPACES}](?=[{_SPACES}])"
+    f"[{_OPEN_CLASS}{_BOUNDARY_CLASS}{_SPACES}]"
+    f"(?:(?<=[{_OPEN_CLASS}])"
+    f"|(?<=[{_BOUNDARY_CLASS}])(?=[{re.escape(''.join(sorted(HEADING_FIRST)))}\\d\\s])"
+    f"|(?<=[{_SPACES}])(?=[{_SPACES}]))"
 )
 
 
@@ -373,11 +375,9 @@ def _inline_end(
     scan jumps from one such stop to the next.
     """
     text = source.text
-    first = _INLINE_STOP.search(text, content, line_end)
+    first = _INLINE_END.search(text, content, line_end)
     if first is None:
-        return line_end
-    if first.end() == line_end and text[first.start()] not in OPEN:
-        return line_end  # one stop, a sentence end closing the line: most paragraphs
+        return line_end  # no stop: most paragraphs
     heading_level = item.level == 1
     for stop in _INLINE_END.finditer(text, first.start(), line_end):
         pos = stop.start()
