@@ -30,7 +30,15 @@ from fgf_opendata.parsing.header import (
     _parts,
     _spaced,
 )
-from fgf_opendata.parsing.markers import BOUNDARY, HEADING, HEADING_FIRST, MARKER, OPEN
+from fgf_opendata.parsing.markers import (
+    BOUNDARY,
+    HEADING,
+    HEADING_FIRST,
+    HEADING_LIKE_FIRST,
+    MARKER,
+    OPEN,
+    heading_like,
+)
 from fgf_opendata.parsing.phrases import attributive_at
 
 _PART, _LETTER_SPACED, _LETTER_GAP = _spaced()
@@ -100,6 +108,14 @@ def test_a_heading_starts_only_where_the_body_looks_for_one(text: str) -> None:
     # next character is one of these: any marker or 具体措施： must start with one.
     if MARKER.match(text) or HEADING.match(text):
         assert text[0] in HEADING_FIRST or text[0].isdecimal()
+
+
+@given(st.text(alphabet="一十百万零（()）、．.1１٣a国 ", min_size=1, max_size=8))
+def test_a_damaged_heading_starts_only_where_the_closing_check_looks_for_one(text: str) -> None:
+    # `check_closing` tests a closing paragraph against `heading_like` only when it starts
+    # with one of these.
+    if heading_like().match(text):
+        assert text[0] in HEADING_LIKE_FIRST or text[0].isdecimal()
 
 
 # Both ends of the CJK block and the characters next to them, 的, and others.
@@ -174,6 +190,7 @@ def test_patterns_few_documents_need_are_compiled_on_first_use() -> None:
         "from fgf_opendata.parsing import parse_plan, articles, header, markers, responsibility\n"
         f"parse_plan(Path({str(REFERENCE)!r}).read_text(encoding='utf-8'))\n"
         "for accessor in (articles._patterns, header._spaced, markers.damaged_task,\n"
+        "                 markers.heading_like,\n"
         "                 responsibility._rules, responsibility._name_shape, responsibility._label):\n"
         "    print(accessor.__name__, accessor.cache_info().currsize)\n"
     )
@@ -181,5 +198,5 @@ def test_patterns_few_documents_need_are_compiled_on_first_use() -> None:
         [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True
     )
     lines = done.stdout.split("\n")[:-1]
-    assert len(lines) == 6
+    assert len(lines) == 7
     assert [line for line in lines if not line.endswith(" 0")] == []

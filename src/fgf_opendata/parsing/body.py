@@ -30,9 +30,10 @@ from .markers import (
     GAP_AND_MARKER,
     HEADING,
     HEADING_FIRST,
-    HEADING_LIKE,
+    HEADING_LIKE_FIRST,
     OPEN,
     Marker,
+    heading_like,
     marker_at,
     marker_of,
     skip_space,
@@ -452,7 +453,10 @@ def check_closing(
                 start,
                 "misplaced-responsibility",
             )
-        match = HEADING_LIKE.match(text, start)
+        first = text[start]
+        if not (first in HEADING_LIKE_FIRST or first.isdecimal()):
+            continue
+        match = heading_like().match(text, start)
         if match is not None and match.end() > start and starts_paragraph(text, start):
             raise source.error(
                 f"text{after} looks like a numbered heading the parser cannot read: "

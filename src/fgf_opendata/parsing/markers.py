@@ -25,13 +25,14 @@ __all__ = [
     "GAP_AND_MARKER",
     "HEADING",
     "HEADING_FIRST",
-    "HEADING_LIKE",
+    "HEADING_LIKE_FIRST",
     "MARKER",
     "OPEN",
     "SENTENCE_END",
     "Marker",
     "damaged_task",
     "find_body_start",
+    "heading_like",
     "marker_at",
     "marker_of",
     "skip_space",
@@ -115,10 +116,17 @@ BOUNDARY = SENTENCE_END | frozenset("：:）)”」』")
 
 # The start of a paragraph that looks like a numbered heading the body did not take: a marker
 # with a parenthesis missing (二十五）, （二十五), a numeral past the supported ones (（一万）),
-# or any marker form at all (25）, 1．) after the last item.
-HEADING_LIKE = re.compile(
-    rf"[（(]?[{CN}万]+[）)、]|[（(][{CN}万]+(?![{CN}万])|[（(]?\d+(?:[）)．、]|\.(?!\d))"
-)
+# or any marker form at all (25）, 1．) after the last item. Compiled on first use: only a
+# paragraph that starts with one of `HEADING_LIKE_FIRST` or a digit is tested.
+@functools.cache
+def heading_like() -> re.Pattern[str]:
+    return re.compile(
+        rf"[（(]?[{CN}万]+[）)、]|[（(][{CN}万]+(?![{CN}万])|[（(]?\d+(?:[）)．、]|\.(?!\d))"
+    )
+
+
+HEADING_LIKE_FIRST = frozenset(CN + OPEN + "万")
+"""What a match of `heading_like` starts with, but for the digits (`str.isdecimal` tells them)."""
 
 
 @functools.cache
