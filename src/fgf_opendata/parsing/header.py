@@ -76,7 +76,8 @@ def _spaced() -> _Spaced:
 
 def _has_han(line: str) -> bool:
     """Whether `line` holds a CJK unified ideograph (U+4E00 to U+9FFF): what a search for
-    [\u4e00-\u9fff] finds, without the millisecond that compiling the range costs at import."""
+    a character class of that range finds, without the millisecond that compiling the range
+    costs at import (sre builds a map of its 20,992 characters one by one)."""
     return any("\u4e00" <= ch <= "\u9fff" for ch in line)
 
 

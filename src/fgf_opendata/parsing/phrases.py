@@ -100,9 +100,9 @@ def attributive_at(text: str, pos: int) -> bool:
     """Whether a short verb and 的 follow `pos` (2004年年底前投运的电厂): the phrase before it
     qualifies a noun, it says which things are meant and sets no time limit.
 
-    What the pattern [\u4e00-\u9fff]{1,4}的 matches at `pos`: one to four CJK ideographs, the
-    last followed by 的; a loop over four characters costs less than compiling that range (a
-    millisecond at import).
+    What the pattern [一-鿿]{1,4}的 (U+4E00 to U+9FFF) matches at `pos`: one to four CJK
+    ideographs, the last followed by 的; a loop over four characters costs less than compiling
+    that range (a millisecond at import).
     """
     for k in range(pos, min(pos + 4, len(text))):
         if not "\u4e00" <= text[k] <= "\u9fff":
