@@ -37,9 +37,13 @@ from fgf_opendata.parsing.markers import (
     HEADING_LIKE_FIRST,
     MARKER,
     OPEN,
+    find_body_start,
     heading_like,
+    starts_line,
+    starts_paragraph,
 )
 from fgf_opendata.parsing.phrases import attributive_at
+from fgf_opendata.parsing.source import Source
 
 _PART, _LETTER_SPACED, _LETTER_GAP = _spaced()
 
@@ -116,6 +120,36 @@ def test_a_damaged_heading_starts_only_where_the_closing_check_looks_for_one(tex
     # with one of these.
     if heading_like().match(text):
         assert text[0] in HEADING_LIKE_FIRST or text[0].isdecimal()
+
+
+def _body_start_scanning_the_whole_text(text: str) -> tuple[int, int] | None:
+    """`find_body_start` (no skeleton) as it was before its shortcut: every form searched
+    through the whole text; None where it finds no structure."""
+    first: dict[int, int] = {}
+    patterns = (
+        (1, re.compile("一、")),
+        (2, re.compile("[（(]一[）)]")),
+        (3, re.compile(r"1(?:[．、]|\.(?!\d))")),
+    )
+    for level, pattern in patterns:
+        if level == 3 and first:
+            break
+        for match in pattern.finditer(text):
+            if (starts_paragraph if level < 3 else starts_line)(text, match.start()):
+                first[level] = match.start()
+                break
+    if 1 in first:
+        return min(first[1], first.get(2, first[1])), 1
+    return next(((first[level], level) for level in (2, 3) if level in first), None)
+
+
+@given(st.text(alphabet="一、（(）)1．.\n。 a", max_size=14))
+def test_body_start_equals_scanning_the_whole_text(text: str) -> None:
+    try:
+        found: tuple[int, int] | None = find_body_start(Source(text))
+    except ParseError:
+        found = None
+    assert found == _body_start_scanning_the_whole_text(text)
 
 
 # Both ends of the CJK block and the characters next to them, 的, and others.

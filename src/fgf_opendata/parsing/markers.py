@@ -152,7 +152,9 @@ def find_body_start(source: Source, skeleton: int | None = None) -> tuple[int, i
     for level, pattern in _FIRST.items():
         if level == 3 and first:
             break  # 1． starts the body only when nothing above it does
-        for match in pattern.finditer(text):
+        # After a 一、 only a （一） before it counts (the body then starts there), so the scan
+        # stops at the 一、: a （一） cannot run across it, as 一、 is no part of one.
+        for match in pattern.finditer(text, 0, first.get(1, len(text))):
             pos = match.start()
             if (starts_paragraph if level < 3 else starts_line)(text, pos):
                 first[level] = pos
