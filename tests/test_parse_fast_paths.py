@@ -144,6 +144,9 @@ def _body_start_scanning_the_whole_text(text: str) -> tuple[int, int] | None:
 
 
 @given(st.text(alphabet="一、（(）)1．.\n。 a", max_size=14))
+@example("（一）一、")  # a （一） that ends where the 一、 starts
+@example("a\n一、（一）")  # one after it: the body starts at the 一、
+@example("（一）a\n1．")
 def test_body_start_equals_scanning_the_whole_text(text: str) -> None:
     try:
         found: tuple[int, int] | None = find_body_start(Source(text))
