@@ -16,7 +16,12 @@ from hypothesis import strategies as st
 
 from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.model import Agency
-from fgf_opendata.parsing.responsibility import ResponsibilityReader, parse_responsibility
+from fgf_opendata.parsing.responsibility import (
+    BARE_NOUNS,
+    Cited,
+    ResponsibilityReader,
+    parse_responsibility,
+)
 
 REGISTRY: Registry = default_registry()
 _SEPARATORS = frozenset("、，,及和与 \u3000")
@@ -88,11 +93,15 @@ actor_lists = st.lists(pieces | specials | st.text(max_size=3), max_size=12).map
 
 
 def _cut(reader: ResponsibilityReader, names: str) -> tuple[list[str], bool]:
-    """The names the reader cuts `names` into, each checked to be `names[start:end]` at the
-    offsets it gives (the assignment's span, issue 15); whether 等 left the list open."""
-    tokens, open_ended = reader._tokenise(names)
-    assert all(names[start:end] == name for name, start, end in tokens)
-    return [name for name, _, _ in tokens], open_ended
+    """The names the reader cuts `names` into, as printed at the offsets it gives (the
+    assignment's span, issue 15), each checked to be the actor cited but for a bare noun,
+    which is cited as the name it shares a prefix with (相关单位及地区: 相关地区); whether 等
+    left the list open."""
+    cited: list[Cited] = []
+    _, open_ended = reader._cite(names, 0, "responsible", cited)
+    printed = [names[c.start : c.end] for c in cited]
+    assert all(c.agency == p or p in BARE_NOUNS for c, p in zip(cited, printed, strict=True))
+    return printed, open_ended
 
 
 @settings(max_examples=1500, deadline=None)

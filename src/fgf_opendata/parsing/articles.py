@@ -26,6 +26,7 @@ Assignments are not read here: rules and plans of this form carry none in parent
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple, NoReturn
 
@@ -38,12 +39,28 @@ from .source import Source
 __all__ = ["Skeleton", "find_skeleton", "read_skeleton"]
 
 _MARKER = re.compile(rf"第([{HEADING_NUMERALS}]{{1,7}})([章节条])")
-_LISTED = re.compile(rf"第[{HEADING_NUMERALS}]{{1,7}}[章节]")
-_SECTION_ARTICLE = re.compile(rf"([{HEADING_NUMERALS}]{{1,7}})、")
 _SPACES = " \u3000\u00a0\t"
 _TITLE_LIMIT = 40
-_ANNEX = re.compile(r"附件\s*\d*\s*[:：]?\s*$")
 _FORMS = {"articles": "第X条", "numbered": "X、"}
+
+
+class _Patterns(NamedTuple):
+    listed: re.Pattern[str]
+    """A chapter or section listed in a title (a table of contents)."""
+    section_article: re.Pattern[str]
+    """An article numbered 一、 (group 1: the numeral)."""
+    annex: re.Pattern[str]
+
+
+@functools.cache
+def _patterns() -> _Patterns:
+    """The skeleton's patterns but for `_MARKER`, compiled on first use: most documents have
+    no chapters."""
+    return _Patterns(
+        re.compile(rf"第[{HEADING_NUMERALS}]{{1,7}}[章节]"),
+        re.compile(rf"([{HEADING_NUMERALS}]{{1,7}})、"),
+        re.compile(r"附件\s*\d*\s*[:：]?\s*$"),
+    )
 
 
 class Skeleton(NamedTuple):
@@ -84,7 +101,7 @@ def _marker_at(text: str, pos: int, end: int, form: str) -> _Heading | None:
         spaced = label_end > match.end() or label_end == end
         return _Heading(kind, number, label_end, spaced or kind != "条")
     if form == "numbered":
-        found = _SECTION_ARTICLE.match(text, pos, end)
+        found = _patterns().section_article.match(text, pos, end)
         if found is not None and (number := from_chinese(found.group(1))) is not None:
             return _Heading("、", number, found.end(), True)
     return None
@@ -101,7 +118,7 @@ def _heading_at(text: str, pos: int, content_end: int, form: str) -> _Heading | 
     if (
         len(title) > _TITLE_LIMIT
         or any(ch in SENTENCE_END for ch in title)
-        or _LISTED.search(title) is not None
+        or _patterns().listed.search(title) is not None
     ):
         return None
     return heading
@@ -174,7 +191,7 @@ def _article_form(text: str, after: int, source: Source) -> str:
     for start, end in _lines(text, pos, min(len(text), pos + 4000)):
         if _MARKER.match(text, start, end):
             return "articles"
-        found = _SECTION_ARTICLE.match(text, start, end)
+        found = _patterns().section_article.match(text, start, end)
         if found is not None and found.group(1) == "一":
             return "numbered"
     return "articles"
@@ -319,7 +336,7 @@ def read_skeleton(source: Source, start: int, skeleton: Skeleton) -> tuple[Body,
                 break
             if heading.printed and heading.kind != "、" and at_line_start:
                 _raise_out_of_sequence(source, heading, content, expected)
-        if at_line_start and _ANNEX.match(text, content, line_end) and reader.items:
+        if at_line_start and _patterns().annex.match(text, content, line_end) and reader.items:
             annex = content
             break
         owner = reader.last

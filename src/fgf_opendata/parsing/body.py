@@ -26,12 +26,14 @@ from .markers import (
     ANNEX,
     BOUNDARY,
     CLOSE,
+    CN,
     GAP_AND_MARKER,
     HEADING,
     HEADING_FIRST,
-    HEADING_LIKE,
+    HEADING_LIKE_FIRST,
     OPEN,
     Marker,
+    heading_like,
     marker_at,
     marker_of,
     skip_space,
@@ -58,20 +60,28 @@ from .source import Source
 __all__ = ["Body", "check_closing", "read_body", "split_back"]
 
 
-# One character class, so that the scan stays a fast one; a space stops it only as the first
-# of a run (an indent whose line break was lost).
+# The stops at which a paragraph may end inside its line: a parenthesis; a sentence end or
+# boundary before what may start a heading (a numeral, 具, 主, a digit, a space); a space
+# before another (an indent whose line break was lost). The pattern starts with the class of
+# all three, so the regex engine jumps from one such character to the next in its fast scan,
+# and only at those does it test which one it is and what follows (the three
+# alternatives written as such, [（(]|[。…](?=…)|[ …](?=…), get no fast scan: each
+# character of the line would start a match). Most sentence ends fail the test there.
 _SPACES = " \u3000\u00a0"
-_INLINE_STOP = re.compile("[" + re.escape("".join(sorted({*OPEN, *BOUNDARY, *_SPACES}))) + "]")
-
-
-# The stops of `_INLINE_STOP` at which a paragraph may end, for the scan after the first: a
-# parenthesis; a sentence end or boundary before what may start a heading (a numeral, 具, 主,
-# a digit, a space); a space before another. The others (most sentence ends) are skipped by
-# the regex engine rather than one by one.
+_OPEN_CLASS = re.escape(OPEN)
+_BOUNDARY_CLASS = re.escape("".join(sorted(BOUNDARY)))
 _INLINE_END = re.compile(
-    f"[{re.escape(OPEN)}]|[{re.escape(''.join(sorted(BOUNDARY)))}]"
-    f"(?=[{re.escape(''.join(sorted(HEADING_FIRST)))}\\d\\s])|[{_SPACES}](?=[{_SPACES}])"
+    f"[{_OPEN_CLASS}{_BOUNDARY_CLASS}{_SPACES}]"
+    f"(?:(?<=[{_OPEN_CLASS}])"
+    f"|(?<=[{_BOUNDARY_CLASS}])(?=[{re.escape(''.join(sorted(HEADING_FIRST)))}\\d\\s])"
+    f"|(?<=[{_SPACES}])(?=[{_SPACES}]))"
 )
+
+
+# What `HEADING` (具体措施：) and a damaged task marker (`check_damaged_heading`: （二十五, 二十五）)
+# start with: prose that starts otherwise needs neither test.
+_HEADING_STARTS = frozenset("具主")
+_DAMAGED_FIRST = frozenset(CN + OPEN)
 
 
 class Body(NamedTuple):
@@ -111,9 +121,10 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
         if pos >= size:
             return Body(items, gap_start, size, tuple(standing), reader.lead_by_position)
         gap = found.group(1)
-        marker = marker_of(found, 2)
-        if is_expected(marker, state):
-            assert marker is not None
+        # Group 1 is the last one that matched when no marker follows: most lines (prose,
+        # a responsibility line) need no marker and no numbering check.
+        marker = marker_of(found, 2) if found.lastindex != 1 else None
+        if marker is not None and is_expected(marker, state):
             if marker.level == 2 and state.section == 0 and top == 1:
                 raise source.error(
                     f"task {text[pos : marker.end]} comes before the first section heading: "
@@ -168,7 +179,7 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
             ):
                 pos, reader = attach_responsibility(source, last, pos, close, gap, reader, standing)
                 continue
-        heading = HEADING.match(text, pos)
+        heading = HEADING.match(text, pos) if text[pos] in _HEADING_STARTS else None
         parent = state.parent
         if heading and parent is not None:
             if parent.heading is None and not parent.children:
@@ -197,24 +208,36 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
             state.measure = 1
             continue
         assert last is not None  # the body starts at a heading
-        if "\n" in gap or pos == start or text[pos] in CLOSE:
-            stray = source.unmatched_close(pos, source.line_end(pos))
+        line_end = source.line_end(pos)
+        # A ） that closes nothing is one between `pos` and the line's end: most lines have none.
+        if ("\n" in gap or pos == start or text[pos] in CLOSE) and (
+            text.find("）", pos, line_end) >= 0 or text.find(")", pos, line_end) >= 0
+        ):
+            stray = source.unmatched_close(pos, line_end)
             if stray >= 0 and (stray == pos or reader.looks_like(text[pos:stray])):
                 raise source.error(
                     "unbalanced parentheses: found ） with no matching （ before it on the line",
                     stray,
                     "unbalanced-parenthesis",
                 )
-        check_damaged_heading(source, pos, state)
-        pos = _open_paragraph(source, last, pos, gap, state, reader)
+        if text[pos] in _DAMAGED_FIRST:
+            check_damaged_heading(source, pos, state)
+        pos = _open_paragraph(source, last, pos, line_end, gap, state, reader)
 
 
 def _open_paragraph(
-    source: Source, owner: Item, pos: int, gap: str, state: State, reader: ResponsibilityReader
+    source: Source,
+    owner: Item,
+    pos: int,
+    line_end: int,
+    gap: str,
+    state: State,
+    reader: ResponsibilityReader,
 ) -> int:
-    """Read a run of prose under `owner` from `pos`; return the offset after it."""
+    """Read a run of prose under `owner` from `pos` (on a line ending at `line_end`); return
+    the offset after it."""
     text = source.text
-    end = _inline_end(source, owner, pos, source.line_end(pos), state, reader)
+    end = _inline_end(source, owner, pos, line_end, state, reader)
     body = text[pos:end].rstrip()
     owner.paragraphs.append(Para(body, gap, pos, pos + len(body)))
     return pos + len(body)
@@ -353,11 +376,9 @@ def _inline_end(
     scan jumps from one such stop to the next.
     """
     text = source.text
-    first = _INLINE_STOP.search(text, content, line_end)
+    first = _INLINE_END.search(text, content, line_end)
     if first is None:
-        return line_end
-    if first.end() == line_end and text[first.start()] not in OPEN:
-        return line_end  # one stop, a sentence end closing the line: most paragraphs
+        return line_end  # no stop: most paragraphs
     heading_level = item.level == 1
     for stop in _INLINE_END.finditer(text, first.start(), line_end):
         pos = stop.start()
@@ -432,7 +453,10 @@ def check_closing(
                 start,
                 "misplaced-responsibility",
             )
-        match = HEADING_LIKE.match(text, start)
+        first = text[start]
+        if not (first in HEADING_LIKE_FIRST or first.isdecimal()):
+            continue
+        match = heading_like().match(text, start)
         if match is not None and match.end() > start and starts_paragraph(text, start):
             raise source.error(
                 f"text{after} looks like a numbered heading the parser cannot read: "

@@ -10,7 +10,9 @@ at runs of spaces, and after the colon that closes an addressees line (各…：
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from typing import NamedTuple
 
 from ..model import Block, BlockKind
 from .docnumber import DOC_NUMBER, DOC_NUMBER_IN_TEXT, split_doc_number
@@ -47,16 +49,36 @@ _ADDRESSEES_END = re.compile(r"各[^。：:\n]{1,60}[：:]")
 
 
 NOTE = re.compile(r"[（(](?:此件|本文)[^）)]{1,20}[）)]")
-# A part of a line: up to a run of two or more spaces (an indent whose line break was lost)
-# or the end; the shortest such part first, so that a letter-spaced name is cut letter by
-# letter and joined again by `_LETTER_GAP`.
-_PART = re.compile(r"\S(?:.*?\S)??(?=[ \u3000\u00a0]{2,}|\s*$)")
 _SPACE_RUN = re.compile(r"[ \u3000\u00a0]{2}")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 # 目录, the heading of a table of contents: what follows it is not the plan's title.
 _CONTENTS = re.compile(r"目[ \u3000\u00a0]*录")
-_LETTER_SPACED = re.compile(r"\S(?:[ \u3000\u00a0]{1,3}\S)*")
-_LETTER_GAP = re.compile(r"[ \u3000\u00a0]{1,3}")
+
+
+class _Spaced(NamedTuple):
+    part: re.Pattern[str]
+    """A part of a line: up to a run of two or more spaces (an indent whose line break was
+    lost) or the end; the shortest such part first, so that a letter-spaced name is cut
+    letter by letter and joined again (`letter_gap`)."""
+    letter_spaced: re.Pattern[str]
+    letter_gap: re.Pattern[str]
+
+
+@functools.cache
+def _spaced() -> _Spaced:
+    """The patterns of lines with runs of spaces in them, compiled on first use: most
+    headers have none."""
+    return _Spaced(
+        re.compile(r"\S(?:.*?\S)??(?=[ \u3000\u00a0]{2,}|\s*$)"),
+        re.compile(r"\S(?:[ \u3000\u00a0]{1,3}\S)*"),
+        re.compile(r"[ \u3000\u00a0]{1,3}"),
+    )
+
+
+def _has_han(line: str) -> bool:
+    """Whether `line` holds a CJK unified ideograph (U+4E00 to U+9FFF): what a search for
+    a character class of that range finds, without the millisecond that compiling the range
+    costs at import (sre builds a map of its 20,992 characters one by one)."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in line)
 
 
 def is_date_line(line: str) -> bool:
@@ -135,8 +157,8 @@ def _line_pieces(line: str) -> list[tuple[int, int]]:
             if (
                 out
                 and b - a == 1
-                and _LETTER_GAP.fullmatch(line, out[-1][1], a)
-                and _LETTER_SPACED.fullmatch(line, *out[-1])
+                and _spaced().letter_gap.fullmatch(line, out[-1][1], a)
+                and _spaced().letter_spaced.fullmatch(line, *out[-1])
             ):
                 # 国\xa0 务\xa0 院: a name printed letter-spaced stays one part.
                 out[-1] = (out[-1][0], b)
@@ -146,11 +168,11 @@ def _line_pieces(line: str) -> list[tuple[int, int]]:
 
 
 def _parts(line: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(start, end) of each match of `_PART` in line[start:end].
+    """(start, end) of each match of `_Spaced.part` in line[start:end].
 
     Without a run of two spaces, a part ends only where nothing but whitespace follows: the
     one part is the segment with its whitespace trimmed (`\\S` is what `str.strip` keeps), found
-    without `_PART`'s step per character.
+    without that pattern's step per character.
     """
     if _SPACE_RUN.search(line, start, end) is None:
         segment = line[start:end]
@@ -159,7 +181,7 @@ def _parts(line: str, start: int, end: int) -> list[tuple[int, int]]:
             return []
         a = start + len(segment) - len(segment.lstrip())
         return [(a, a + len(kept))]
-    return [(part.start(), part.end()) for part in _PART.finditer(line, start, end)]
+    return [(part.start(), part.end()) for part in _spaced().part.finditer(line, start, end)]
 
 
 def front_blocks(source: Source, start: int, end: int) -> tuple[Block, ...]:
@@ -250,14 +272,14 @@ def issuer_before(lines: list[str], date: int, floor: int) -> int | None:
             return None
         if is_issuer(lines[k]):
             return k
-        if _CJK.search(lines[k]):
+        if _has_han(lines[k]):
             return None
     return None
 
 
 def is_issuer(line: str) -> bool:
     """Whether a part reads as a signature's issuer: short, a name (CJK), no sentence."""
-    return len(line) <= 30 and "。" not in line and "，" not in line and bool(_CJK.search(line))
+    return len(line) <= 30 and "。" not in line and "，" not in line and _has_han(line)
 
 
 def back_blocks(source: Source, start: int, annex: int) -> tuple[tuple[Block, ...], str]:

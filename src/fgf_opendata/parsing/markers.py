@@ -10,6 +10,7 @@ numbering state's business (`numbering`); reading the body is `body`'s.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -21,16 +22,17 @@ __all__ = [
     "BOUNDARY",
     "CLOSE",
     "CN",
-    "DAMAGED_TASK",
     "GAP_AND_MARKER",
     "HEADING",
     "HEADING_FIRST",
-    "HEADING_LIKE",
+    "HEADING_LIKE_FIRST",
     "MARKER",
     "OPEN",
     "SENTENCE_END",
     "Marker",
+    "damaged_task",
     "find_body_start",
+    "heading_like",
     "marker_at",
     "marker_of",
     "skip_space",
@@ -114,19 +116,27 @@ BOUNDARY = SENTENCE_END | frozenset("：:）)”」』")
 
 # The start of a paragraph that looks like a numbered heading the body did not take: a marker
 # with a parenthesis missing (二十五）, （二十五), a numeral past the supported ones (（一万）),
-# or any marker form at all (25）, 1．) after the last item.
-HEADING_LIKE = re.compile(
-    rf"[（(]?[{CN}万]+[）)、]|[（(][{CN}万]+(?![{CN}万])|[（(]?\d+(?:[）)．、]|\.(?!\d))"
-)
+# or any marker form at all (25）, 1．) after the last item. Compiled on first use: only a
+# paragraph that starts with one of `HEADING_LIKE_FIRST` or a digit is tested.
+@functools.cache
+def heading_like() -> re.Pattern[str]:
+    return re.compile(
+        rf"[（(]?[{CN}万]+[）)、]|[（(][{CN}万]+(?![{CN}万])|[（(]?\d+(?:[）)．、]|\.(?!\d))"
+    )
 
 
-DAMAGED_TASK = re.compile(rf"(?:[（(]([{CN}]{{1,7}})(?![{CN}）)])|([{CN}]{{1,7}})[）)])")
+HEADING_LIKE_FIRST = frozenset(CN + OPEN + "万")
+"""What a match of `heading_like` starts with, but for the digits (`str.isdecimal` tells them)."""
+
+
+@functools.cache
+def damaged_task() -> re.Pattern[str]:
+    """A task marker printed with a parenthesis missing: （二十五 (numeral in group 1) or 二十五）
+    (group 2). Compiled on first use, as only prose that starts with one is tested."""
+    return re.compile(rf"(?:[（(]([{CN}]{{1,7}})(?![{CN}）)])|([{CN}]{{1,7}})[）)])")
 
 
 ANNEX = re.compile(r"附件\s*\d*\s*[:：]?\s*(?:\n|$)")
-
-
-_ARTICLES = re.compile(r"(?:^|\n|[ \u3000]{2})(第一[章节条])")
 
 
 def find_body_start(source: Source, skeleton: int | None = None) -> tuple[int, int]:
@@ -142,7 +152,9 @@ def find_body_start(source: Source, skeleton: int | None = None) -> tuple[int, i
     for level, pattern in _FIRST.items():
         if level == 3 and first:
             break  # 1． starts the body only when nothing above it does
-        for match in pattern.finditer(text):
+        # After a 一、 only a （一） before it counts (the body then starts there), so the scan
+        # stops at the 一、: a （一） cannot run across it, as 一、 is no part of one.
+        for match in pattern.finditer(text, 0, first.get(1, len(text))):
             pos = match.start()
             if (starts_paragraph if level < 3 else starts_line)(text, pos):
                 first[level] = pos
@@ -163,7 +175,7 @@ def find_body_start(source: Source, skeleton: int | None = None) -> tuple[int, i
         )
     # The sentence the CLI has always printed, and what else was looked for only when the
     # text has parts numbered in another way (第一章), which is worth saying.
-    articles = _ARTICLES.search(text)
+    articles = re.search(r"(?:^|\n|[ \u3000]{2})(第一[章节条])", text)
     what = (
         f", nor （一） or 1． starting a paragraph: its parts are numbered "
         f"{articles.group(1)}…, read only as a heading on a line of its own (第一章　总则) "

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from ..model import Assignment, Span
 
-__all__ = ["assignments_checked", "construct_checked", "span_checked"]
+__all__ = ["assignments_checked", "construct_checked", "node_checked", "span_checked"]
 
 _Model = TypeVar("_Model", bound=BaseModel)
 _new = object.__new__  # BaseModel defines no __new__; looking up cls.__new__ costs a third
@@ -54,6 +54,18 @@ def construct_checked(cls: type[_Model], /, **fields: object) -> _Model:
     `cls(**fields)`. Unlike `model_construct`, which is slower than validation, it sets the
     instance's four slots and nothing else.
     """
+    node = _new(cls)
+    _set_dict(node, fields)
+    fields_set = _ALL_FIELDS.get(cls)
+    _set_fields_set(node, fields_set if fields_set is not None else _all_fields(cls))
+    _set_extra(node, None)
+    _set_private(node, None)
+    return node
+
+
+def node_checked(cls: type[_Model], fields: dict[str, object], /) -> _Model:
+    """`construct_checked(cls, **fields)` for a dict the caller built and hands over (the node
+    keeps it as its `__dict__`): no copy of the fields into keyword arguments."""
     node = _new(cls)
     _set_dict(node, fields)
     fields_set = _ALL_FIELDS.get(cls)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from ..model import Block, Responsibility
-from .markers import CN, DAMAGED_TASK, OPEN, Marker, starts_paragraph
+from .markers import CN, OPEN, Marker, damaged_task, starts_paragraph
 from .numerals import LIMIT, from_chinese, to_chinese
 from .source import Source
 
@@ -189,7 +189,7 @@ def check_damaged_heading(source: Source, pos: int, state: State) -> None:
     text = source.text
     if text[pos] not in CN and text[pos] not in OPEN:
         return
-    match = DAMAGED_TASK.match(text, pos)
+    match = damaged_task().match(text, pos)
     if match is None or not starts_paragraph(text, pos):
         return
     value = from_chinese(match.group(1) or match.group(2))

@@ -69,7 +69,9 @@ from .tree import Context, build_sections, find_deadlines_in
 __all__ = ["parse_plan"]
 
 
-_LEAD_BY_POSITION = re.compile(r"(列|排|居)(在)?(第一位|首位)(者|的)?[^，。；]{0,6}(为|是)牵头")
+# 列第一位者为牵头单位 in the front matter. Every match holds 牵头: the pattern is compiled
+# only for the few documents whose front matter does (re's own cache keeps it).
+_LEAD_BY_POSITION = r"(列|排|居)(在)?(第一位|首位)(者|的)?[^，。；]{0,6}(为|是)牵头"
 
 
 def parse_plan(text: str, *, registry: Registry | None = None, plan_id: str | None = None) -> Plan:
@@ -95,7 +97,10 @@ def _parse_plan(text: str, registry: Registry | None, plan_id: str | None) -> Pl
     header = Header(front)
     doc_year = doc_number_year(header.block("doc-number"), source)
     issued = date_of(header.block("date"), source)
-    lead_by_position = bool(_LEAD_BY_POSITION.search(text, 0, body_start))
+    lead_by_position = (
+        text.find("牵头", 0, body_start) >= 0
+        and re.compile(_LEAD_BY_POSITION).search(text, 0, body_start) is not None
+    )
     # The back matter may carry the signature (an 意见 issued directly), so read the body with
     # a provisional year first only when the front has none.
     issue_year = issued.year if issued else doc_year

@@ -90,8 +90,15 @@ _ROLE_REVERSED = re.compile(
 _TIME_CLAUSE = re.compile(
     r"(\d{4}年|年底|年内|月底|日前|每年|持续推进|长期坚持|持续实施|持续开展|逐步推进|按期完成)"
 )
-# 负责部门：…, 适用范围：… ; a label is a short run of Han characters before a colon.
-_LABEL = re.compile(r"([\u4e00-\u9fff]{2,8})[：:]\s*")
+
+
+@functools.cache
+def _label() -> re.Pattern[str]:
+    """负责部门：…, 适用范围：… ; a label is a short run of Han characters before a colon.
+    Compiled on first use (most lines hold no colon)."""
+    return re.compile(r"([\u4e00-\u9fff]{2,8})[：:]\s*")
+
+
 _LABEL_ROLES: dict[str, Role] = {
     **dict.fromkeys(
         ("负责部门", "负责单位", "负责机构", "责任部门", "责任单位", "主管部门", "实施部门",
@@ -106,15 +113,32 @@ _LABEL_ROLES: dict[str, Role] = {
 _TIME_LABELS = frozenset({"完成时限", "完成时间", "时间要求", "时限要求", "时间进度"})
 # The document-level rules (clauses of their own).
 _RULE_STARTS = frozenset("列排居下后以不")
-_LEAD_RULE = re.compile(
-    r"(?:列|排|居)在?(?:第一位|首位)(?:者|的)?[^，。；]{0,6}(?:为|是)牵头(?:单位|部门)?"
-)
-_CARRIES_OVER = re.compile(r"(?:以下|下文|下|后)(?:均|皆)?同")
-_STANDING = re.compile(
-    r"以下(?:各项|任务|措施|工作)*(?:均|都|皆|一律)?(?:需要|需|须|要|应|由)?"
-    r"(.+?)(负责落实|负责|落实|牵头)"
-)
-_NOT_LISTED = re.compile(r"不再(?:一一|单独|另行)?列出|不另列出")
+# Few documents state them, so their patterns are compiled on first use (`_rules`), not at
+# import: a CI step that parses one plan pays for none of them.
+
+
+class _Rules(NamedTuple):
+    lead: re.Pattern[str]
+    carries_over: re.Pattern[str]
+    standing: re.Pattern[str]
+    not_listed: re.Pattern[str]
+
+
+@functools.cache
+def _rules() -> _Rules:
+    return _Rules(
+        re.compile(
+            r"(?:列|排|居)在?(?:第一位|首位)(?:者|的)?[^，。；]{0,6}(?:为|是)牵头(?:单位|部门)?"
+        ),
+        re.compile(r"(?:以下|下文|下|后)(?:均|皆)?同"),
+        re.compile(
+            r"以下(?:各项|任务|措施|工作)*(?:均|都|皆|一律)?(?:需要|需|须|要|应|由)?"
+            r"(.+?)(负责落实|负责|落实|牵头)"
+        ),
+        re.compile(r"不再(?:一一|单独|另行)?列出|不另列出"),
+    )
+
+
 _SEPARATORS = frozenset("、，,及和与 \u3000")
 _SEPARATOR_CLASS = "".join(re.escape(ch) for ch in sorted(_SEPARATORS))
 # A bare noun after a name that ends in one shares its prefix: 相关单位及地区 -> 相关地区,
@@ -124,10 +148,18 @@ BARE_NOUNS = ("地区", "部门", "单位", "地方")
 """Nouns that, cited bare after a name ending in one, share its prefix (an assignment's span
 is then the noun as printed)."""
 _BARE_NOUN_SET = frozenset(BARE_NOUNS)
-# What an actor name the registry does not know must look like for `looks_like`: Han only,
-# ending in a character organisations end in, with none of the words of a sentence inside.
-_NAME_SHAPE = re.compile(r"[\u4e00-\u9fff]{1,29}[部委局署办会院行社府门位室组司厅团心所站队军区方]")
-_NOT_A_NAME = re.compile(r"由|的|内|在|对|将|按|以下|简称|含|包括|其中|试行|是|为|除|时")
+
+
+@functools.cache
+def _name_shape() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What an actor name the registry does not know must look like for `looks_like` (Han
+    only, ending in a character organisations end in), and the words of a sentence it must not
+    hold. Compiled on first use: a Han range costs about a millisecond to compile, and most
+    lines cite registry names only."""
+    return (
+        re.compile(r"[\u4e00-\u9fff]{1,29}[部委局署办会院行社府门位室组司厅团心所站队军区方]"),
+        re.compile(r"由|的|内|在|对|将|按|以下|简称|含|包括|其中|试行|是|为|除|时"),
+    )
 
 
 class Cited(NamedTuple):
@@ -196,7 +228,8 @@ def _distributed(name: str, previous: str, known: frozenset[str]) -> str:
 
 def _name_shaped(name: str) -> bool:
     """Whether an unknown actor reads as the name of a body (试点城市政府), not as prose."""
-    return _NAME_SHAPE.fullmatch(name) is not None and _NOT_A_NAME.search(name) is None
+    shape, not_a_name = _name_shape()
+    return shape.fullmatch(name) is not None and not_a_name.search(name) is None
 
 
 def names_a_role(content: str) -> bool:
@@ -205,7 +238,7 @@ def names_a_role(content: str) -> bool:
         clause = piece.strip()
         if _ROLE_REVERSED.match(clause[::-1]) is not None:
             return True
-        label = _LABEL.match(clause)
+        label = _label().match(clause)
         if label is not None and label.group(1) in _LABEL_ROLES:
             return True
     return False
@@ -266,30 +299,6 @@ class ResponsibilityReader:
         self._read: dict[str, _Reading] = {}
         self._read_other: dict[str, _Reading] = {}
         self._ids: dict[str, str | None] = {}
-
-    def _tokenise(self, names: str) -> tuple[list[tuple[str, int, int]], bool]:
-        """Cut a list of actor names into (name, start, end) within `names`; report whether 等
-        left the list open.
-
-        A name is either one the registry pattern matched or an unknown chunk, which is never
-        a registry name: a registry name there would have matched, as a separator, 等 or the
-        end follows the chunk.
-        """
-        tokens: list[tuple[str, int, int]] = []
-        open_ended = False
-        pos = 0
-        # Each match takes separators, then one token: 等, a registry name or an unknown one.
-        for separators, more, name, unknown in self._tokens.findall(names):
-            pos += len(separators)
-            if more:
-                open_ended = True
-                pos += len(more)
-            else:
-                name = name or unknown
-                end = pos + len(name)
-                tokens.append((name, pos, end))
-                pos = end
-        return tokens, open_ended
 
     def looks_like(self, content: str) -> bool:
         """Whether a parenthesised text reads as a responsibility line rather than a remark.
@@ -359,7 +368,7 @@ class ResponsibilityReader:
                     if not rule:
                         verb: Role | None = None
                         if "：" in clause or ":" in clause:
-                            label = _LABEL.match(clause)
+                            label = _label().match(clause)
                             if label is not None:
                                 name = label.group(1)
                                 in_other_field = name not in _LABEL_ROLES
@@ -455,29 +464,44 @@ class ResponsibilityReader:
     ) -> str:
         """Which document rule a clause (at `offset` in the content) states ('' for none); a
         standing rule's actors are added to `standing_names`, with their offset."""
-        if _LEAD_RULE.fullmatch(clause):
+        rules = _rules()
+        if rules.lead.fullmatch(clause):
             return "lead"
-        if last_rule == "lead" and _CARRIES_OVER.fullmatch(clause):
+        if last_rule == "lead" and rules.carries_over.fullmatch(clause):
             return "declares"
         if clause.startswith("以下"):
-            match = _STANDING.fullmatch(clause)
+            match = rules.standing.fullmatch(clause)
             if match is not None:
                 role: Role = "lead" if match.group(2) == "牵头" else "responsible"
                 standing_names.append((offset + match.start(1), match.group(1), role))
                 return "standing"
-        if last_rule == "standing" and _NOT_LISTED.fullmatch(clause):
+        if last_rule == "standing" and rules.not_listed.fullmatch(clause):
             return "not-listed"
         return ""
 
     def _cite(self, names: str, offset: int, role: Role, out: list[Cited]) -> tuple[bool, bool]:
         """Append an assignment for each actor in `names` (at `offset` in the content); whether
-        one was a registry name, and whether 等 left the list open."""
-        tokens, open_ended = self._tokenise(names)
+        one was a registry name, and whether 等 left the list open.
+
+        The list is cut by the registry's tokens pattern (`_tokens_pattern`): each match takes
+        separators, then one token: 等, a registry name or an unknown chunk, which is never a
+        registry name (one there would have matched, as a separator, 等 or the end follows the
+        chunk). The matches follow each other without a gap, so offsets add up from lengths.
+        """
         known = self._known
         ids_by_name = self._ids_by_name
-        named = False
+        named = open_ended = False
         previous = ""
-        for name, start, end in tokens:
+        pos = offset
+        for separators, more, name, unknown in self._tokens.findall(names):
+            pos += len(separators)
+            if more:
+                open_ended = True
+                pos += len(more)
+                continue
+            name = name or unknown
+            start = pos
+            pos += len(name)
             if name in _BARE_NOUN_SET:
                 agency = _distributed(name, previous, known)
                 # A registry name counts as printed for a bare noun after it, an unknown one as
@@ -488,9 +512,7 @@ class ResponsibilityReader:
             agency_id = ids_by_name.get(agency) or self._id(agency)
             if agency_id is not None:
                 named = True
-            out.append(
-                _new_tuple(Cited, (agency, agency_id, role, len(out), offset + start, offset + end))
-            )
+            out.append(_new_tuple(Cited, (agency, agency_id, role, len(out), start, pos)))
         return named, open_ended
 
     def _id(self, name: str) -> str | None:

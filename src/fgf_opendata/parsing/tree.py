@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TypeVar
 
 from ..agencies import Registry
 from ..model import (
@@ -22,14 +21,12 @@ from ..model import (
     Task,
 )
 from .ids import measure_id, paragraph_id, point_id, section_id, task_id
-from .nodes import construct_checked
+from .nodes import construct_checked, node_checked
 from .numbering import Item, describe
 from .phrases import DEADLINE_CUE, FIGURE, find_deadlines, find_targets
 from .source import Source
 
 __all__ = ["Context", "build_sections", "find_deadlines_in"]
-
-_Numbered = TypeVar("_Numbered", Task, Measure, Point)
 
 
 @dataclass(frozen=True)
@@ -80,56 +77,56 @@ def _paragraphs(item: Item, owner_id: str, ctx: Context) -> tuple[Paragraph, ...
             )
         for offset, clause in para.time_clauses:
             deadlines += find_deadlines_in(clause, offset, ctx)
-        out.append(
-            construct_checked(
-                Paragraph,
-                id=paragraph_id(owner_id, number),
-                text=text,
-                responsibility=para.responsibility,
-                deadlines=deadlines,
-                targets=find_targets(text, para.start, source=source)
-                if _has_figure(text) is not None
-                else (),
-                gap=para.gap,
-                span=source.span(para.start, para.end),
-            )
-        )
+        fields: dict[str, object] = {
+            "id": paragraph_id(owner_id, number),
+            "text": text,
+            "responsibility": para.responsibility,
+            "deadlines": deadlines,
+            "targets": find_targets(text, para.start, source=source)
+            if _has_figure(text) is not None
+            else (),
+            "gap": para.gap,
+            "span": source.span(para.start, para.end),
+        }
+        out.append(node_checked(Paragraph, fields))
     return tuple(out)
 
 
-def _numbered(
-    cls: type[_Numbered], item: Item, node_id: str, number: int, ctx: Context, **more: object
-) -> _Numbered:
-    """A task, measure or point: the fields they share, in the model's order, with `more` (a
-    measure's `numbered`, then its points or a task's measures) where each model has them."""
-    deadlines, targets = _subject_phrases(item, ctx)
-    fields: dict[str, object] = {"id": node_id, "number": number}
-    if "numbered" in more:
-        fields["numbered"] = more.pop("numbered")
-    fields.update(
-        label=item.label,
-        text=item.text,
-        responsibility=item.responsibility,
-        deadlines=deadlines,
-        targets=targets,
-        paragraphs=_paragraphs(item, node_id, ctx) if item.paragraphs else (),
-    )
-    fields.update(more)
-    fields["gap"] = item.gap
-    fields["span"] = ctx.source.span(item.start, item.end)
-    return construct_checked(cls, **fields)
+def _numbered(fields: dict[str, object], item: Item, node_id: str, ctx: Context) -> None:
+    """Add to `fields` (id, number and, for a measure, numbered) what a task, measure and
+    point share, from label to paragraphs, in the models' order."""
+    text = item.text
+    deadlines: tuple[Deadline, ...] = ()
+    targets: tuple[Target, ...] = ()
+    # Most items hold no deadline cue, no time clause and no figure: no call for them.
+    if _has_cue(text) is not None or item.time_clauses or _has_figure(text) is not None:
+        deadlines, targets = _subject_phrases(item, ctx)
+    fields["label"] = item.label
+    fields["text"] = text
+    fields["responsibility"] = item.responsibility
+    fields["deadlines"] = deadlines
+    fields["targets"] = targets
+    fields["paragraphs"] = _paragraphs(item, node_id, ctx) if item.paragraphs else ()
 
 
 def _measure(item: Item, task: str, ctx: Context) -> Measure:
     node_id = measure_id(task, item.number)
     points = tuple([_point(child, node_id, ctx) for child in item.children])
-    return _numbered(
-        Measure, item, node_id, item.number, ctx, numbered=item.numbered, points=points
-    )
+    fields: dict[str, object] = {"id": node_id, "number": item.number, "numbered": item.numbered}
+    _numbered(fields, item, node_id, ctx)
+    fields["points"] = points
+    fields["gap"] = item.gap
+    fields["span"] = ctx.source.span(item.start, item.end)
+    return node_checked(Measure, fields)
 
 
 def _point(item: Item, measure: str, ctx: Context) -> Point:
-    return _numbered(Point, item, point_id(measure, item.number), item.number, ctx)
+    node_id = point_id(measure, item.number)
+    fields: dict[str, object] = {"id": node_id, "number": item.number}
+    _numbered(fields, item, node_id, ctx)
+    fields["gap"] = item.gap
+    fields["span"] = ctx.source.span(item.start, item.end)
+    return node_checked(Point, fields)
 
 
 def _task(item: Item, number: int, ctx: Context) -> Task:
@@ -145,9 +142,13 @@ def _task(item: Item, number: int, ctx: Context) -> Task:
             "measure-outside-task",
         )
     measures = tuple([_measure(child, node_id, ctx) for child in item.children])
-    return _numbered(
-        Task, item, node_id, number, ctx, measures_heading=item.heading, measures=measures
-    )
+    fields: dict[str, object] = {"id": node_id, "number": number}
+    _numbered(fields, item, node_id, ctx)
+    fields["measures_heading"] = item.heading
+    fields["measures"] = measures
+    fields["gap"] = item.gap
+    fields["span"] = ctx.source.span(item.start, item.end)
+    return node_checked(Task, fields)
 
 
 def build_sections(items: list[Item], ctx: Context, top: int) -> tuple[Section, ...]:
