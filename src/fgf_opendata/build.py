@@ -95,8 +95,9 @@ CPU and of wall time, more than producing the plan's Turtle and JSON-LD."""
 def default_linked() -> LinkedOutputs:
     """The RDF outputs to add to the package: `linked.outputs.linked_outputs`.
 
-    Imported here, on first use: rdflib and oxigraph take most of a second to import, which
-    `fgf parse`, `fgf check` and `import fgf_opendata.build` never need (a test keeps it so)."""
+    Imported here, on first use: the writer and oxigraph, which `fgf parse`, `fgf check` and
+    `import fgf_opendata.build` never need (a test keeps it so). The writer names its terms
+    from `linked.names` and imports no rdflib at all (another test keeps that)."""
     from .linked.outputs import linked_outputs
 
     return linked_outputs
