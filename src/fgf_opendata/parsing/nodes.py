@@ -54,13 +54,7 @@ def construct_checked(cls: type[_Model], /, **fields: object) -> _Model:
     `cls(**fields)`. Unlike `model_construct`, which is slower than validation, it sets the
     instance's four slots and nothing else.
     """
-    node = _new(cls)
-    _set_dict(node, fields)
-    fields_set = _ALL_FIELDS.get(cls)
-    _set_fields_set(node, fields_set if fields_set is not None else _all_fields(cls))
-    _set_extra(node, None)
-    _set_private(node, None)
-    return node
+    return node_checked(cls, fields)
 
 
 def node_checked(cls: type[_Model], fields: dict[str, object], /) -> _Model:
