@@ -98,7 +98,7 @@ def _cut(reader: ResponsibilityReader, names: str) -> tuple[list[str], bool]:
     which is cited as the name it shares a prefix with (相关单位及地区: 相关地区); whether 等
     left the list open."""
     cited: list[Cited] = []
-    _, open_ended = reader._cite(names, 0, "responsible", cited)
+    _, open_ended = reader._grammar._cite(names, 0, "responsible", cited)
     printed = [names[c.start : c.end] for c in cited]
     assert all(c.agency == p or p in BARE_NOUNS for c, p in zip(cited, printed, strict=True))
     return printed, open_ended

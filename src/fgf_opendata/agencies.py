@@ -134,6 +134,15 @@ class Registry:
         by_name = {name: agencies[by_key[_key(name)]] for name in names}
         object.__setattr__(self, "_by_name", MappingProxyType(by_name))
 
+    def __hash__(self) -> int:
+        return self._hash
+
+    @functools.cached_property
+    def _hash(self) -> int:
+        # The dataclass's own hash would hash every agency on each call; parser memos key on
+        # the registry once per document (equal registries, equal hashes, shared memos).
+        return hash(self.agencies)
+
     def __len__(self) -> int:
         return len(self.agencies)
 

@@ -277,28 +277,30 @@ def placed(cited: tuple[Cited, ...], offset: int, line: int) -> tuple[Assignment
     return assignments_checked(cited, offset, line)
 
 
+_IDS = 4096
+"""How many spellings the registry does not hold as printed `_Grammar` remembers the id of."""
+
+
 class ResponsibilityReader:
     """Reads the responsibility lines of one document against one registry.
 
-    Make one per document (`parse_plan` does): it holds the registry's tokenising pattern and
-    remembers each line's content it has read, as plans repeat lines such as
-    （国务院办公厅牵头，国务院相关部门及各地区按职责分工负责）. What a line says does not depend on
-    where it stands (offsets are relative to the content), so the memory is safe to reuse and
-    is no bigger than the document.
+    Make one per document (`parse_plan` does): it remembers each line's content it has read, as
+    plans repeat lines such as （国务院办公厅牵头，国务院相关部门及各地区按职责分工负责）. What a
+    line says does not depend on where it stands (offsets are relative to the content), so the
+    memory is safe to reuse and is no bigger than the document. It dies with the document: a
+    memory shared across documents (a bounded LRU) measured slower on a corpus, as lines it
+    keeps outlive their document and each full pass of the cycle collector walks them.
+    The registry's grammar (its tokens pattern, names, ids) is shared (`_grammar`).
     """
 
     def __init__(self, registry: Registry, *, lead_by_position: bool = False) -> None:
         self.registry = registry
         self.lead_by_position = lead_by_position
-        self._tokens = _tokens_pattern(registry.name_pattern())
-        self._known = registry.name_set()
-        self._ids_by_name = registry.ids_by_name()
-        self._collectives = registry.collective_ids()
+        self._grammar = _grammar(registry)
         # Content -> its reading with the reader's lead_by_position; _read_other for lines
         # read with the other setting.
         self._read: dict[str, _Reading] = {}
         self._read_other: dict[str, _Reading] = {}
-        self._ids: dict[str, str | None] = {}
 
     def looks_like(self, content: str) -> bool:
         """Whether a parenthesised text reads as a responsibility line rather than a remark.
@@ -317,8 +319,8 @@ class ResponsibilityReader:
         """
         reading = self._read.get(content)
         if reading is None:
-            reading = self._read[content] = self._parse(content, self.lead_by_position)
-        return self._looks(reading.parsed, reading.has_role)
+            reading = self._read[content] = self._grammar.read(content, self.lead_by_position)
+        return self._grammar.looks(reading.parsed, reading.has_role)
 
     def parse(self, content: str, *, lead_by_position: bool | None = None) -> ParsedResponsibility:
         """The assignments of one responsibility line's content (inside the parentheses).
@@ -334,8 +336,85 @@ class ResponsibilityReader:
             lead = lead_by_position
         reading = memory.get(content)
         if reading is None:
-            reading = memory[content] = self._parse(content, lead)
+            reading = memory[content] = self._grammar.read(content, lead)
         return reading.parsed
+
+
+class _Grammar:
+    """How lines read against one registry: its tokens pattern, the names a list is cut into
+    without it, and the ids of the names it cites. One per registry (`_grammar`)."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self._tokens = _tokens_pattern(registry.name_pattern())
+        self._known = registry.name_set()
+        self._ids_by_name = registry.ids_by_name()
+        self._collectives = registry.collective_ids()
+        self._ids: dict[str, str | None] = {}
+        self._listed = _listed_names(self._known)
+
+    def read(self, content: str, lead_by_position: bool) -> _Reading:
+        """What the content says, and whether a clause has a role verb or label.
+
+        A line of one sentence whose clauses are names and a verb (no label, no document
+        rule), the common shape, is read here in one pass from its last clause back (a clause
+        with no verb takes the verb of the next one that has one) and one forward; any other
+        goes through `_parse`, which this pass agrees with on the lines it reads.
+        """
+        if "。" in content or "：" in content or ":" in content:
+            return self._parse(content, lead_by_position)
+        pieces = _CLAUSE_SPLIT.split(content)
+        role: Role = "shared" if lead_by_position else "responsible"
+        clauses: list[tuple[str, str, Role] | None] = [None] * len(pieces)
+        has_role = False
+        role_verb = _ROLE_REVERSED.match
+        for i in range(len(pieces) - 1, -1, -1):
+            clause = pieces[i].strip()
+            if clause:
+                if clause[0] in _RULE_STARTS:
+                    return self._parse(content, lead_by_position)
+                found = role_verb(clause[::-1])
+                if found is None:
+                    names = clause
+                else:
+                    names = clause[: len(clause) - found.end()]
+                    role = _ROLE_BY_REVERSED[found.group()]
+                    has_role = True
+                clauses[i] = (clause, names, role)
+        assignments: list[Cited] = []
+        time_clauses: list[tuple[int, str]] = []
+        open_ended = False
+        pos = 0
+        for piece, read in zip(pieces, clauses, strict=True):
+            if read is not None:
+                clause, names, role = read
+                offset = pos if clause is piece else pos + piece.index(clause)
+                first = len(assignments)
+                at = offset
+                if names.startswith("由"):
+                    names, at = names[1:], offset + 1
+                joint = names.find("会同")
+                if joint > 0:
+                    named, open_list = self._cite(names[:joint], at, role, assignments)
+                    named2, open2 = self._cite(
+                        names[joint + 2 :], at + joint + 2, "joint", assignments
+                    )
+                    named, open_list = named or named2, open_list or open2
+                else:
+                    named, open_list = self._cite(names, at, role, assignments)
+                if not named and _TIME_CLAUSE.search(clause):
+                    del assignments[first:]
+                    time_clauses.append((offset, clause))
+                elif open_list:
+                    open_ended = True
+            pos += len(piece) + 1
+        if lead_by_position and assignments and assignments[0].role != "lead":
+            assignments[0] = assignments[0]._replace(role="lead")
+        parsed = _new_tuple(
+            ParsedResponsibility,
+            (tuple(assignments), open_ended, tuple(time_clauses), False, ()),
+        )
+        return _Reading(parsed, has_role)
 
     def _parse(self, content: str, lead_by_position: bool) -> _Reading:
         """What the content says (sentences, labels, document rules, 由, 会同), and whether a
@@ -442,7 +521,7 @@ class ResponsibilityReader:
         )
         return _Reading(parsed, has_role)
 
-    def _looks(self, parsed: ParsedResponsibility, has_role: bool) -> bool:
+    def looks(self, parsed: ParsedResponsibility, has_role: bool) -> bool:
         """Whether the actors read make the content a responsibility line (see `looks_like`)."""
         assignments = parsed.assignments
         if not assignments:
@@ -488,6 +567,30 @@ class ResponsibilityReader:
         registry name (one there would have matched, as a separator, 等 or the end follows the
         chunk). The matches follow each other without a gap, so offsets add up from lengths.
         """
+        # The common list, 、-separated registry names with perhaps 等 and a name at the end
+        # (财政部、商务部等各地区), needs no pattern when each name is one the pattern would cut
+        # there as well (`_listed_names`).
+        parts = names.split("、")
+        listed = self._listed
+        more = "等" in parts[-1]
+        tail = ""
+        if more:
+            parts[-1], _, tail = parts[-1].partition("等")
+        for part in parts:
+            if part not in listed:
+                break
+        else:
+            if not tail or (tail in listed and not tail.startswith(("部门", "单位"))):
+                ids = self._ids_by_name
+                pos = offset
+                for part in parts:
+                    end = pos + len(part)
+                    out.append(_new_tuple(Cited, (part, ids[part], role, len(out), pos, end)))
+                    pos = end + 1  # the 、 (or 等) after it
+                if tail:
+                    end = pos + len(tail)
+                    out.append(_new_tuple(Cited, (tail, ids[tail], role, len(out), pos, end)))
+                return True, more
         known = self._known
         ids_by_name = self._ids_by_name
         named = open_ended = False
@@ -520,6 +623,35 @@ class ResponsibilityReader:
         try:
             return self._ids[name]
         except KeyError:
+            if len(self._ids) >= _IDS:
+                self._ids.clear()
             agency = self.registry.lookup(name)
             agency_id = self._ids[name] = agency.id if agency else None
             return agency_id
+
+
+def _listed_names(known: frozenset[str]) -> frozenset[str]:
+    """The registry names `_Grammar._cite` may take from a list cut at 、 and 等 without the
+    tokens pattern: the pattern cuts each of them there too, as the longest registry name
+    followed by 、, 等 or the end. Not a bare noun (地区: it may share the prefix of the name
+    before it), not a name that starts with a separator (the pattern takes those as
+    separators), not the first part of a name holding 、 (国务院、中央军委…办公室 is one name);
+    none at all when a name holds 等, which then need not end a name."""
+    if any("等" in name for name in known):
+        return frozenset()
+    joined = {name.split("、")[0] for name in known if "、" in name}
+    return frozenset(
+        name
+        for name in known
+        if name not in _BARE_NOUN_SET
+        and name not in joined
+        and name[0] not in _SEPARATORS
+        and not name.startswith("以及")
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _grammar(registry: Registry) -> _Grammar:
+    """The grammar of a registry, shared by the documents read against it (equal registries
+    share one)."""
+    return _Grammar(registry)
