@@ -17,7 +17,7 @@ import re
 from ..model import Responsibility
 from .header import NOTE
 from .markers import CLOSE, HEADING, OPEN, SENTENCE_END, marker_at, skip_space
-from .nodes import construct_checked
+from .nodes import construct_checked, node_checked
 from .numbering import (
     KIND,
     Item,
@@ -167,9 +167,8 @@ def attach_responsibility(
             pos,
             "unbalanced-parenthesis",
         )
-    content = text[pos + 1 : close]
-    parsed = reader.parse(content)
-    if not parsed.assignments:
+    cited, open_ended, time_clauses, declares, standing_cited = reader.parse(text[pos + 1 : close])
+    if not cited:
         found = text[pos : close + 1]
         raise source.error(
             f"responsibility line names no agency: expected who is in charge, as in "
@@ -178,27 +177,31 @@ def attach_responsibility(
             "responsibility-without-agency",
         )
     span = source.span(pos, close + 1)
-    item.responsibility = construct_checked(
+    line = text[pos : close + 1]
+    # A dict handed to node_checked, as `construct_checked` would build from its keywords.
+    item.responsibility = node_checked(
         Responsibility,
-        text=text[pos : close + 1],
-        open_ended=parsed.open_ended,
-        assignments=placed(parsed.assignments, pos + 1, span.line),
-        gap=gap,
-        span=span,
+        {
+            "text": line,
+            "open_ended": open_ended,
+            "assignments": placed(cited, pos + 1, span.line),
+            "gap": gap,
+            "span": span,
+        },
     )
-    if parsed.time_clauses:
-        item.time_clauses = tuple((pos + 1 + off, clause) for off, clause in parsed.time_clauses)
-    if parsed.standing:
+    if time_clauses:
+        item.time_clauses = tuple((pos + 1 + off, clause) for off, clause in time_clauses)
+    if standing_cited:
         standing.append(
             construct_checked(
                 Responsibility,
-                text=text[pos : close + 1],
+                text=line,
                 open_ended=False,
-                assignments=placed(parsed.standing, pos + 1, span.line),
+                assignments=placed(standing_cited, pos + 1, span.line),
                 gap="",
                 span=span,
             )
         )
-    if parsed.declares_lead_by_position and not reader.lead_by_position:
+    if declares and not reader.lead_by_position:
         reader = ResponsibilityReader(reader.registry, lead_by_position=True)
     return close + 1, reader

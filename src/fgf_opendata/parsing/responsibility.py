@@ -368,10 +368,11 @@ class _Grammar:
         clauses: list[tuple[str, str, Role] | None] = [None] * len(pieces)
         has_role = False
         role_verb = _ROLE_REVERSED.match
+        rule_starts = _RULE_STARTS
         for i in range(len(pieces) - 1, -1, -1):
             clause = pieces[i].strip()
             if clause:
-                if clause[0] in _RULE_STARTS:
+                if clause[0] in rule_starts:
                     return self._parse(content, lead_by_position)
                 found = role_verb(clause[::-1])
                 if found is None:
@@ -384,24 +385,30 @@ class _Grammar:
         assignments: list[Cited] = []
         time_clauses: list[tuple[int, str]] = []
         open_ended = False
+        cite = self._cite
+        # 由 and 会同 are rare: a line without them needs no look for them in each clause.
+        plain = "由" not in content and "会同" not in content
         pos = 0
         for piece, read in zip(pieces, clauses, strict=True):
             if read is not None:
                 clause, names, role = read
                 offset = pos if clause is piece else pos + piece.index(clause)
                 first = len(assignments)
-                at = offset
-                if names.startswith("由"):
-                    names, at = names[1:], offset + 1
-                joint = names.find("会同")
-                if joint > 0:
-                    named, open_list = self._cite(names[:joint], at, role, assignments)
-                    named2, open2 = self._cite(
-                        names[joint + 2 :], at + joint + 2, "joint", assignments
-                    )
-                    named, open_list = named or named2, open_list or open2
+                if plain:
+                    named, open_list = cite(names, offset, role, assignments)
                 else:
-                    named, open_list = self._cite(names, at, role, assignments)
+                    at = offset
+                    if names.startswith("由"):
+                        names, at = names[1:], offset + 1
+                    joint = names.find("会同")
+                    if joint > 0:
+                        named, open_list = cite(names[:joint], at, role, assignments)
+                        named2, open2 = cite(
+                            names[joint + 2 :], at + joint + 2, "joint", assignments
+                        )
+                        named, open_list = named or named2, open_list or open2
+                    else:
+                        named, open_list = cite(names, at, role, assignments)
                 if not named and _TIME_CLAUSE.search(clause):
                     del assignments[first:]
                     time_clauses.append((offset, clause))
@@ -414,7 +421,7 @@ class _Grammar:
             ParsedResponsibility,
             (tuple(assignments), open_ended, tuple(time_clauses), False, ()),
         )
-        return _Reading(parsed, has_role)
+        return _new_tuple(_Reading, (parsed, has_role))
 
     def _parse(self, content: str, lead_by_position: bool) -> _Reading:
         """What the content says (sentences, labels, document rules, 由, 会同), and whether a
