@@ -21,7 +21,7 @@ from functools import cached_property
 
 from ..errors import ParseError
 from ..model import Span
-from .nodes import span_checked
+from .nodes import span_at
 
 __all__ = ["LINE_BREAK", "Source", "line_starts", "scan_view"]
 
@@ -76,7 +76,7 @@ class Source:
 
     def span(self, start: int, end: int) -> Span:
         """The span of text[start:end]."""
-        return span_checked(bisect_right(self.line_starts, start), start, end)
+        return span_at(self.line_starts, start, end)
 
     def error(self, message: str, offset: int, code: str) -> ParseError:
         """A `ParseError` located at `offset`."""

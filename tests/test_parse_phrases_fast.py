@@ -1,0 +1,117 @@
+"""The deadline and target finders' shortcuts answer what their general path answers.
+
+`deadline_phrases` leaves out the phrases that qualify a noun once, when it reads a text, and
+carries the sentence ends it skips to the next phrase; `target_phrases` answers () for a text
+with no figure without its pattern. Each is held here to the finder as it read before: every
+match of the pattern, the noun test and the year resolution in one loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from fgf_opendata.errors import ParseError
+from fgf_opendata.parsing import phrases
+from fgf_opendata.parsing.phrases import (
+    _DEADLINE,
+    _FORM_GROUPS,
+    _SENTENCE_END,
+    _TARGET,
+    attributive_at,
+    date_problem,
+    find_deadlines,
+    find_targets,
+)
+from fgf_opendata.parsing.source import Source
+
+# What decides a deadline: its cues, digits, sentence ends, and 的 after a short verb.
+_DEADLINE_TEXT = st.text(alphabet="2021年12月底前之内日每。；，投运的电厂0", max_size=40)
+_TARGET_TEXT = st.text(alphabet="由至不少于1２.5%个项天工作日以上内压减为时间，", max_size=30)
+
+
+def _deadlines_in_one_loop(
+    text: str, issue_year: int | None, issued: dt.date | None
+) -> list[tuple[int, int, str, dt.date, str, str | None]] | tuple[str, int]:
+    """find_deadlines as it was: every match, the noun test and the year in one loop; the
+    error's (code, offset) when it raises."""
+    found: list[tuple[int, int, str, dt.date, str, str | None]] = []
+    sentence_year: int | None = None
+    last_end = 0
+    for match in _DEADLINE.finditer(text):
+        if _SENTENCE_END.search(text, last_end, match.start()) is not None:
+            sentence_year = None
+        last_end = match.end()
+        if attributive_at(text, match.end()):
+            continue
+        form = match.lastgroup or ""
+        year, month, day_ = (int(match.group(g)) if g else 0 for g in _FORM_GROUPS[form])
+        form = "year_end" if form == "within_year" else form
+        dated = form in {"day", "month", "year_end"}
+        if issue_year is None and not dated and not (form == "bare_month" and sentence_year):
+            return ("no-issue-year", match.start())
+        now = issue_year or 0
+        recurrence, day, precision = None, None, "month"
+        if form == "day":
+            day, precision = day_, "day"
+        elif form == "yearly":
+            year, recurrence = now, "yearly"
+        elif form == "year_end":
+            month, day, precision = 12, 31, "year"
+        elif form == "bare_month":
+            year = sentence_year if sentence_year is not None else now
+        elif form != "month":
+            year, month, day, precision = now, 12, 31, "year"
+        problem = date_problem(year, month, day)
+        if problem is None:
+            date = dt.date(year, month, day or phrases._days_in(year, month))
+            if recurrence and issued is not None and date < issued:
+                date = dt.date(year + 1, month, phrases._days_in(year + 1, month))
+                problem = date_problem(date.year, month)
+        if problem is not None:
+            return ("impossible-deadline", match.start())
+        if not recurrence:
+            sentence_year = date.year
+        found.append((match.start(), match.end(), match.group(), date, precision, recurrence))
+    return found
+
+
+@settings(max_examples=400)
+@given(_DEADLINE_TEXT, st.sampled_from([None, 2021]), st.sampled_from([None, dt.date(2021, 6, 1)]))
+@example("2021年底前投运的电厂。3月底前", 2021, None)
+@example("2021年底前投运的电厂，3月底前", None, None)
+@example("2020年年底前的。2021年底前投运的，3月底前", None, None)
+@example("每年3月底前", 2021, dt.date(2021, 6, 1))
+def test_deadlines_equal_the_one_loop_finder(
+    text: str, issue_year: int | None, issued: dt.date | None
+) -> None:
+    expected = _deadlines_in_one_loop(text, issue_year, issued)
+    source = Source("xx" + text)
+    if isinstance(expected, tuple):
+        with pytest.raises(ParseError) as raised:
+            find_deadlines(text, 2, issue_year=issue_year, source=source, issued=issued)
+        assert (raised.value.code, raised.value.offset) == (expected[0], expected[1] + 2)
+        return
+    got = find_deadlines(text, 2, issue_year=issue_year, source=source, issued=issued)
+    assert isinstance(expected, list)
+    assert [
+        (d.span.start - 2, d.span.end - 2, d.expression, d.date, d.precision, d.recurrence)
+        for d in got
+    ] == expected
+    assert all(d.span.line == 1 for d in got)
+
+
+@settings(max_examples=300)
+@given(_TARGET_TEXT)
+@example("由45天压减为20天")
+def test_targets_equal_the_pattern_on_every_text(text: str) -> None:
+    source = Source(text)
+    got = [(t.span.start, t.span.end, t.text) for t in find_targets(text, 0, source=source)]
+    candidates = [(m.start(), m.end(), m.group()) for m in _TARGET.finditer(text)]
+    # Each target is a match of the pattern (bare counts without a bound are left out).
+    assert set(got) <= set(candidates)
+    if not any(ch.isdecimal() for ch in text):
+        assert got == []
