@@ -1,21 +1,25 @@
-"""The deadline and target finders' shortcuts answer what their general path answers.
+"""The tree's and the renderer's shortcuts answer what their general path answers.
 
 `deadline_phrases` leaves out the phrases that qualify a noun once, when it reads a text, and
 carries the sentence ends it skips to the next phrase; `target_phrases` answers () for a text
 with no figure without its pattern. Each is held here to the finder as it read before: every
-match of the pattern, the noun test and the year resolution in one loop.
+match of the pattern, the noun test and the year resolution in one loop. `render_plan`,
+written out for the check every parse makes, is held to the pieces `layout_plan` reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from conftest import REFERENCE
+from fgf_opendata.agencies import default_registry
 from fgf_opendata.errors import ParseError
-from fgf_opendata.parsing import phrases
+from fgf_opendata.parsing import parse_plan, phrases
 from fgf_opendata.parsing.phrases import (
     _DEADLINE,
     _FORM_GROUPS,
@@ -26,7 +30,34 @@ from fgf_opendata.parsing.phrases import (
     find_deadlines,
     find_targets,
 )
+from fgf_opendata.parsing.render import _pieces, render_plan
 from fgf_opendata.parsing.source import Source
+from strategies import synthetic_text
+
+GENRE = Path(__file__).parent / "cases" / "genre"
+# Every printed node under every owner: prose under a section, task, measure and point, each
+# with its responsibility line, and a measures heading.
+_EVERY_NODE = """\
+关于某事的分工方案
+国办发〔2021〕5号
+
+一、总体要求
+总体要求的段落，2022年底前完成。
+（一）任务一，提高到90%以上。
+（国务院办公厅牵头）
+任务一的段落。
+具体措施：
+1．措施一。
+（财政部负责）
+措施一的段落。
+（商务部负责）
+（1）要点一，3月底前完成。
+（教育部负责）
+要点一的段落。
+（科技部负责）
+（2）要点二。
+2．措施二。
+"""
 
 # What decides a deadline: its cues, digits, sentence ends, and 的 after a short verb.
 _DEADLINE_TEXT = st.text(alphabet="2021年12月底前之内日每。；，投运的电厂0", max_size=40)
@@ -115,3 +146,15 @@ def test_targets_equal_the_pattern_on_every_text(text: str) -> None:
     assert set(got) <= set(candidates)
     if not any(ch.isdecimal() for ch in text):
         assert got == []
+
+
+def test_render_plan_joins_the_pieces_layout_plan_reads() -> None:
+    registry = default_registry()
+    texts = [REFERENCE.read_text(encoding="utf-8")]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(GENRE.glob("*.txt"))]
+    texts += [synthetic_text(seed, size=0.3) for seed in range(3)]
+    texts += [_EVERY_NODE, _EVERY_NODE.replace("\n", "\r\n") + "\n\n"]
+    for text in texts:
+        plan = parse_plan(text, registry=registry)
+        assert render_plan(plan) == "".join(gap + printed for gap, printed, _ in _pieces(plan))
+        assert render_plan(plan) == text
