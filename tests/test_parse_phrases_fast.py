@@ -1,8 +1,9 @@
 """The tree's and the renderer's shortcuts answer what their general path answers.
 
 `deadline_phrases` leaves out the phrases that qualify a noun once, when it reads a text, and
-carries the sentence ends it skips to the next phrase; `target_phrases` answers () for a text
-with no figure without its pattern. Each is held here to the finder as it read before: every
+carries the sentence ends it skips to the next phrase; it and `target_phrases` start each
+search of their pattern near the next cue (a figure with a unit) rather than at every
+character. Each is held here to the finder as it read before: every
 match of the pattern, the noun test and the year resolution in one loop. `render_plan`,
 written out for the check every parse makes, is held to the pieces `layout_plan` reads.
 """
@@ -10,6 +11,7 @@ written out for the check every parse makes, is held to the pieces `layout_plan`
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,7 @@ from fgf_opendata.parsing.phrases import (
     date_problem,
     find_deadlines,
     find_targets,
+    target_phrases,
 )
 from fgf_opendata.parsing.render import _pieces, render_plan
 from fgf_opendata.parsing.source import Source
@@ -60,8 +63,8 @@ _EVERY_NODE = """\
 """
 
 # What decides a deadline: its cues, digits, sentence ends, and 的 after a short verb.
-_DEADLINE_TEXT = st.text(alphabet="2021年12月底前之内日每。；，投运的电厂0", max_size=40)
-_TARGET_TEXT = st.text(alphabet="由至不少于1２.5%个项天工作日以上内压减为时间，", max_size=30)
+_DEADLINE_TEXT = st.text(alphabet="于2021年12月底前之内日每一。；，投运的电厂0", max_size=60)
+_TARGET_TEXT = st.text(alphabet="由至不少于有第1２.5%个项天工作日以上内压减为时间，", max_size=60)
 
 
 def _deadlines_in_one_loop(
@@ -116,6 +119,8 @@ def _deadlines_in_one_loop(
 @example("2021年底前投运的电厂，3月底前", None, None)
 @example("2020年年底前的。2021年底前投运的，3月底前", None, None)
 @example("每年3月底前", 2021, dt.date(2021, 6, 1))
+@example("于2021年12月31日之前，一年内，2021年年内", 2021, None)
+@example("说明说明说明说明说明说明于2021年12月31日之前", 2021, None)
 def test_deadlines_equal_the_one_loop_finder(
     text: str, issue_year: int | None, issued: dt.date | None
 ) -> None:
@@ -135,17 +140,37 @@ def test_deadlines_equal_the_one_loop_finder(
     assert all(d.span.line == 1 for d in got)
 
 
-@settings(max_examples=300)
+def _targets_in_one_loop(text: str) -> list[tuple[object, ...]]:
+    """target_phrases as it was: every match of the pattern from the start of the text."""
+    found: list[tuple[object, ...]] = []
+    for match in _TARGET.finditer(text):
+        groups = match.groupdict()
+        if groups["to"]:
+            value, unit_text, baseline = groups["to"], groups["to_unit"], groups["base"]
+            comparator = "="
+        else:
+            value, unit_text, baseline = groups["value"], groups["unit"], None
+            bound = groups["suffix"] or groups["prefix"]
+            if unit_text in {"个", "家", "件"} and not bound:
+                continue
+            comparator = "<=" if bound in phrases._LE else ">=" if bound in phrases._GE else "="
+        quantity = phrases._quantity(text[max(0, match.start() - 200) : match.start()])
+        base = None if baseline is None else Decimal(baseline)
+        printed = (match.start(), match.end(), match.group())
+        found.append((*printed, quantity, Decimal(value), unit_text, comparator, base))
+    return found
+
+
+@settings(max_examples=400)
 @given(_TARGET_TEXT)
 @example("由45天压减为20天")
-def test_targets_equal_the_pattern_on_every_text(text: str) -> None:
+@example("第5项，不少于12.5%，至少有3家，" + "1" * 13 + "天，" + "2" * 12 + "天")
+@example("说明说明说明说明说明说明说明说明不少于123456789012个工作日")
+def test_targets_equal_the_pattern_from_the_start(text: str) -> None:
+    assert list(target_phrases(text)) == _targets_in_one_loop(text)
     source = Source(text)
     got = [(t.span.start, t.span.end, t.text) for t in find_targets(text, 0, source=source)]
-    candidates = [(m.start(), m.end(), m.group()) for m in _TARGET.finditer(text)]
-    # Each target is a match of the pattern (bare counts without a bound are left out).
-    assert set(got) <= set(candidates)
-    if not any(ch.isdecimal() for ch in text):
-        assert got == []
+    assert got == [found[:3] for found in _targets_in_one_loop(text)]
 
 
 def test_render_plan_joins_the_pieces_layout_plan_reads() -> None:

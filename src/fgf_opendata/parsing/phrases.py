@@ -20,7 +20,6 @@ from .source import Source
 
 __all__ = [
     "DEADLINE_CUE",
-    "FIGURE",
     "FIRST_YEAR",
     "LAST_YEAR",
     "DeadlinePhrase",
@@ -55,6 +54,9 @@ _DEADLINE = re.compile(
 )
 DEADLINE_CUE = re.compile("月底|年底|年内|日前|日之前")
 """Every deadline form holds one of these: a text without one holds no deadline."""
+_CUE_REACH = 11
+"""How far before a cue the phrase that holds it may start: 于2021年12月31日之前 has its cue
+(日之前) eleven characters in; every other form, fewer."""
 # The groups holding each form's year, month and day ("" for none), in that order.
 _FORM_GROUPS = {
     "day": ("dy", "dm", "dd"),
@@ -69,8 +71,6 @@ _FORM_GROUPS = {
 _SENTENCE_END = re.compile(r"[。；;！？]")
 _DATED_FORMS = frozenset({"day", "month", "year_end", "within_year"})
 """The forms that print their own year."""
-FIGURE = re.compile(r"\d")
-"""Every target holds a figure: a text without a digit holds no target."""
 
 
 FIRST_YEAR, LAST_YEAR = 1949, 2200
@@ -240,15 +240,23 @@ def deadline_phrases(text: str) -> tuple[DeadlinePhrase, ...]:
     is remembered (bounded) and each occurrence only resolves dates and places spans. Most
     texts hold no cue (`DEADLINE_CUE`) and cost one search; remembered, not even that.
     """
-    # Every form holds one of these: most sentences hold none and need no other regex.
-    if DEADLINE_CUE.search(text) is None:
+    # Every form holds a cue: most sentences hold none and need no other regex.
+    cue = DEADLINE_CUE.search(text)
+    if cue is None:
         return ()
     phrases = []
     last_end = 0
     # A sentence end before a phrase that is left out (not a deadline) still ends the
     # sentence for the next phrase: the year an M月底前 borrows comes from the same sentence.
     broken = False
-    for match in _DEADLINE.finditer(text):
+    # What _DEADLINE.finditer(text) yields, with the pattern's slow scan (a lookahead at every
+    # character) started near the next cue: no phrase starts more than _CUE_REACH before the
+    # first cue after the previous phrase, as each phrase holds a cue.
+    while cue is not None:
+        match = _DEADLINE.search(text, max(last_end, cue.start() - _CUE_REACH))
+        if match is None:
+            break
+        cue = DEADLINE_CUE.search(text, match.end())
         new_sentence = broken or _SENTENCE_END.search(text, last_end, match.start()) is not None
         last_end = match.end()
         if attributive_at(text, last_end):
@@ -303,6 +311,11 @@ _TARGET = re.compile(
     """,
     re.VERBOSE,
 )
+_FIGURE_UNIT = re.compile(rf"\d(?:\.\d{{1,6}})?(?:{_UNIT})")
+"""A figure's last digit before its decimals and a unit: what every target holds."""
+_FIGURE_REACH = 14
+"""How far before its _FIGURE_UNIT a target may start: a three-character prefix (不少于) and
+eleven more digits of a twelve-digit figure."""
 _LE = {"及以下", "以下", "以内", "内", "不超过", "不高于", "不多于"}
 _GE = {"及以上", "以上", "至少", "至少有", "不少于", "不低于"}
 _QUANTITY_NOUN = re.compile(r"(时间|时限|容量|比例|比重|周期|天数|期限|数量|费用|时长|率)$")
@@ -377,13 +390,23 @@ def target_phrases(text: str) -> tuple[TargetPhrase, ...]:
     """Each quantified commitment of `text`.
 
     All of it follows from the text alone; plans repeat their sentences, so it is remembered
-    (bounded) and each occurrence only places spans. Every target holds a figure: a text
-    without one (`FIGURE`) costs one search; remembered, not even that.
+    (bounded) and each occurrence only places spans. Every target holds a figure and a unit: a
+    text without one costs one search; remembered, not even that.
     """
-    if FIGURE.search(text) is None:
+    figure = _FIGURE_UNIT.search(text)
+    if figure is None:
         return ()
     found = []
-    for match in _TARGET.finditer(text):
+    end = 0
+    # What _TARGET.finditer(text) yields, with the pattern's slow scan (a lookahead at every
+    # character) started near the next figure with a unit: every target holds one, and starts
+    # at most _FIGURE_REACH before it.
+    while figure is not None:
+        match = _TARGET.search(text, max(end, figure.start() - _FIGURE_REACH))
+        if match is None:
+            break
+        end = match.end()
+        figure = _FIGURE_UNIT.search(text, end)
         groups = match.groupdict()
         baseline: Decimal | None = None
         if groups["to"]:

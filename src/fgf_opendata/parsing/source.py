@@ -28,6 +28,7 @@ __all__ = ["LINE_BREAK", "Source", "line_starts", "scan_view"]
 LINE_BREAK = re.compile(r"\r\n?|\n")
 """A line break: \n, \r\n or a lone \r."""
 _LONE_CR = re.compile(r"\r(?!\n)")
+_NEWLINE = re.compile("\n")
 
 _PAREN_OR_NEWLINE = re.compile(r"[（(）)\n]")
 
@@ -56,13 +57,9 @@ class Source:
     def __post_init__(self) -> None:
         text = scan_view(self.original)
         object.__setattr__(self, "text", text)
-        starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos >= 0:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
-        object.__setattr__(self, "line_starts", tuple(starts))
+        # The view's lines all end in \n: one C loop finds them (a find per line costs more).
+        starts = (0, *[match.end() for match in _NEWLINE.finditer(text)])
+        object.__setattr__(self, "line_starts", starts)
 
     def line_of(self, offset: int) -> int:
         """1-based line number of `offset`."""
