@@ -27,10 +27,13 @@ from fgf_opendata.parsing.phrases import (
     _FORM_GROUPS,
     _SENTENCE_END,
     _TARGET,
+    NO_PHRASES,
     attributive_at,
     date_problem,
+    deadline_phrases,
     find_deadlines,
     find_targets,
+    phrases_of,
     target_phrases,
 )
 from fgf_opendata.parsing.render import _pieces, render_plan
@@ -113,6 +116,13 @@ def _deadlines_in_one_loop(
     return found
 
 
+def _assert_phrases_of(text: str) -> None:
+    """The tree's one look-up answers both finders, and NO_PHRASES itself for neither."""
+    found = phrases_of(text)
+    assert found == (deadline_phrases(text), target_phrases(text))
+    assert (found is NO_PHRASES) == (not found.deadlines and not found.targets)
+
+
 @settings(max_examples=400)
 @given(_DEADLINE_TEXT, st.sampled_from([None, 2021]), st.sampled_from([None, dt.date(2021, 6, 1)]))
 @example("2021年底前投运的电厂。3月底前", 2021, None)
@@ -124,6 +134,7 @@ def _deadlines_in_one_loop(
 def test_deadlines_equal_the_one_loop_finder(
     text: str, issue_year: int | None, issued: dt.date | None
 ) -> None:
+    _assert_phrases_of(text)
     expected = _deadlines_in_one_loop(text, issue_year, issued)
     source = Source("xx" + text)
     if isinstance(expected, tuple):
@@ -168,6 +179,7 @@ def _targets_in_one_loop(text: str) -> list[tuple[object, ...]]:
 @example("说明说明说明说明说明说明说明说明不少于123456789012个工作日")
 def test_targets_equal_the_pattern_from_the_start(text: str) -> None:
     assert list(target_phrases(text)) == _targets_in_one_loop(text)
+    _assert_phrases_of(text)
     source = Source(text)
     got = [(t.span.start, t.span.end, t.text) for t in find_targets(text, 0, source=source)]
     assert got == [found[:3] for found in _targets_in_one_loop(text)]

@@ -22,7 +22,9 @@ __all__ = [
     "DEADLINE_CUE",
     "FIRST_YEAR",
     "LAST_YEAR",
+    "NO_PHRASES",
     "DeadlinePhrase",
+    "Phrases",
     "TargetPhrase",
     "attributive_at",
     "date_problem",
@@ -30,6 +32,7 @@ __all__ = [
     "deadlines_at",
     "find_deadlines",
     "find_targets",
+    "phrases_of",
     "target_phrases",
     "targets_at",
 ]
@@ -240,6 +243,10 @@ def deadline_phrases(text: str) -> tuple[DeadlinePhrase, ...]:
     is remembered (bounded) and each occurrence only resolves dates and places spans. Most
     texts hold no cue (`DEADLINE_CUE`) and cost one search; remembered, not even that.
     """
+    return _read_deadline_phrases(text)
+
+
+def _read_deadline_phrases(text: str) -> tuple[DeadlinePhrase, ...]:
     # Every form holds a cue: most sentences hold none and need no other regex.
     cue = DEADLINE_CUE.search(text)
     if cue is None:
@@ -393,6 +400,30 @@ def target_phrases(text: str) -> tuple[TargetPhrase, ...]:
     (bounded) and each occurrence only places spans. Every target holds a figure and a unit: a
     text without one costs one search; remembered, not even that.
     """
+    return _read_target_phrases(text)
+
+
+class Phrases(NamedTuple):
+    """The deadline phrases and the targets of one text."""
+
+    deadlines: tuple[DeadlinePhrase, ...]
+    targets: tuple[TargetPhrase, ...]
+
+
+NO_PHRASES = Phrases((), ())
+"""What `phrases_of` answers, this very object, for a text that holds neither."""
+
+
+@functools.lru_cache(maxsize=4096)
+def phrases_of(text: str) -> Phrases:
+    """`deadline_phrases(text)` and `target_phrases(text)` in one look-up, for the parser that
+    asks both of every item; `NO_PHRASES` itself when the text holds neither (most do)."""
+    deadlines = _read_deadline_phrases(text)
+    targets = _read_target_phrases(text)
+    return Phrases(deadlines, targets) if deadlines or targets else NO_PHRASES
+
+
+def _read_target_phrases(text: str) -> tuple[TargetPhrase, ...]:
     figure = _FIGURE_UNIT.search(text)
     if figure is None:
         return ()

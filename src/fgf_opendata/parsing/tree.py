@@ -23,13 +23,7 @@ from ..model import (
 from .ids import measure_id, paragraph_id, point_id, section_id, task_id
 from .nodes import construct_checked, node_spanned
 from .numbering import Item, describe
-from .phrases import (
-    deadline_phrases,
-    deadlines_at,
-    find_deadlines,
-    target_phrases,
-    targets_at,
-)
+from .phrases import NO_PHRASES, Phrases, deadlines_at, find_deadlines, phrases_of, targets_at
 from .source import Source
 
 __all__ = ["Context", "build_sections", "find_deadlines_in"]
@@ -50,27 +44,26 @@ def find_deadlines_in(text: str, offset: int, ctx: Context) -> tuple[Deadline, .
     )
 
 
-_NO_PHRASES: tuple[tuple[Deadline, ...], tuple[Target, ...]] = ((), ())
-
-
 def _phrases(
-    text: str, offset: int, time_clauses: tuple[tuple[int, str], ...], ctx: Context
+    found: Phrases, offset: int, time_clauses: tuple[tuple[int, str], ...], ctx: Context
 ) -> tuple[tuple[Deadline, ...], tuple[Target, ...]]:
-    """The deadlines and targets of a text at `offset`, and the deadlines of the time clauses
-    of its responsibility line. The phrases of a text are remembered (`deadline_phrases`,
-    `target_phrases`): most texts hold none, and cost two look-ups."""
-    phrases = deadline_phrases(text)
-    found = target_phrases(text)
-    if not phrases and not found and not time_clauses:
-        return _NO_PHRASES
+    """The deadlines and targets of the phrases `found` in a text at `offset`, and the
+    deadlines of the time clauses of its responsibility line.
+
+    Its callers skip it for the commonest text, with no phrase (`NO_PHRASES`) and no clause.
+    """
     deadlines: tuple[Deadline, ...] = ()
-    if phrases:
+    if found.deadlines:
         deadlines = deadlines_at(
-            phrases, offset, issue_year=ctx.issue_year, source=ctx.source, issued=ctx.issued
+            found.deadlines,
+            offset,
+            issue_year=ctx.issue_year,
+            source=ctx.source,
+            issued=ctx.issued,
         )
     for clause_offset, clause in time_clauses:
         deadlines += find_deadlines_in(clause, clause_offset, ctx)
-    return deadlines, targets_at(found, offset, ctx.source) if found else ()
+    return deadlines, targets_at(found.targets, offset, ctx.source) if found.targets else ()
 
 
 def _paragraphs(item: Item, owner_id: str, ctx: Context) -> tuple[Paragraph, ...]:
@@ -78,7 +71,11 @@ def _paragraphs(item: Item, owner_id: str, ctx: Context) -> tuple[Paragraph, ...
     line_starts = ctx.source.line_starts
     for number, para in enumerate(item.paragraphs, 1):
         text = para.text
-        deadlines, targets = _phrases(text, para.start, para.time_clauses, ctx)
+        found = phrases_of(text)
+        deadlines: tuple[Deadline, ...] = ()
+        targets: tuple[Target, ...] = ()
+        if found is not NO_PHRASES or para.time_clauses:
+            deadlines, targets = _phrases(found, para.start, para.time_clauses, ctx)
         fields: dict[str, object] = {
             "id": paragraph_id(owner_id, number),
             "text": text,
@@ -100,7 +97,11 @@ def _measure(item: Item, task: str, ctx: Context) -> Measure:
     children = item.children
     points = tuple([_point(child, node_id, ctx) for child in children]) if children else ()
     text = item.text
-    deadlines, targets = _phrases(text, item.end - len(text), item.time_clauses, ctx)
+    found = phrases_of(text)
+    deadlines: tuple[Deadline, ...] = ()
+    targets: tuple[Target, ...] = ()
+    if found is not NO_PHRASES or item.time_clauses:
+        deadlines, targets = _phrases(found, item.end - len(text), item.time_clauses, ctx)
     fields: dict[str, object] = {
         "id": node_id,
         "number": item.number,
@@ -120,7 +121,11 @@ def _measure(item: Item, task: str, ctx: Context) -> Measure:
 def _point(item: Item, measure: str, ctx: Context) -> Point:
     node_id = point_id(measure, item.number)
     text = item.text
-    deadlines, targets = _phrases(text, item.end - len(text), item.time_clauses, ctx)
+    found = phrases_of(text)
+    deadlines: tuple[Deadline, ...] = ()
+    targets: tuple[Target, ...] = ()
+    if found is not NO_PHRASES or item.time_clauses:
+        deadlines, targets = _phrases(found, item.end - len(text), item.time_clauses, ctx)
     fields: dict[str, object] = {
         "id": node_id,
         "number": item.number,
@@ -151,7 +156,11 @@ def _task(item: Item, number: int, ctx: Context) -> Task:
             )
     measures = tuple([_measure(child, node_id, ctx) for child in children]) if children else ()
     text = item.text
-    deadlines, targets = _phrases(text, item.end - len(text), item.time_clauses, ctx)
+    found = phrases_of(text)
+    deadlines: tuple[Deadline, ...] = ()
+    targets: tuple[Target, ...] = ()
+    if found is not NO_PHRASES or item.time_clauses:
+        deadlines, targets = _phrases(found, item.end - len(text), item.time_clauses, ctx)
     fields: dict[str, object] = {
         "id": node_id,
         "number": number,
