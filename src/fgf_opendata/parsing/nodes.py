@@ -113,19 +113,14 @@ def node_spanned(
     `span` must be the model's last field, as the fields' order is the order in which the node
     prints and serialises (tests/test_parse_checked.py holds every parsed node to it).
     """
+    # span_at's body, inlined: a call costs as much as the span.
     span = _new(Span)
     _set_dict(span, {"line": bisect_right(line_starts, start), "start": start, "end": end})
     _set_fields_set(span, _SPAN_FIELDS)
     _set_extra(span, None)
     _set_private(span, None)
     fields["span"] = span
-    node = _new(cls)
-    _set_dict(node, fields)
-    fields_set = _ALL_FIELDS.get(cls)
-    _set_fields_set(node, fields_set if fields_set is not None else _all_fields(cls))
-    _set_extra(node, None)
-    _set_private(node, None)
-    return node
+    return node_checked(cls, fields)
 
 
 def assignments_checked(

@@ -92,33 +92,28 @@ def render_plan(plan: Plan) -> str:
         if section.paragraphs:
             _render_prose(section.paragraphs, out)
         for task in section.tasks:
-            out += task.gap, task.label, task.text
-            resp = task.responsibility
-            if resp is not None:
-                out += resp.gap, resp.text
-            if task.paragraphs:
-                _render_prose(task.paragraphs, out)
+            _render_subject(task, out)
             heading = task.measures_heading
             if heading is not None:
                 out += heading.gap, heading.text
             for measure in task.measures:
-                out += measure.gap, measure.label, measure.text
-                resp = measure.responsibility
-                if resp is not None:
-                    out += resp.gap, resp.text
-                if measure.paragraphs:
-                    _render_prose(measure.paragraphs, out)
+                _render_subject(measure, out)
                 for point in measure.points:
-                    out += point.gap, point.label, point.text
-                    resp = point.responsibility
-                    if resp is not None:
-                        out += resp.gap, resp.text
-                    if point.paragraphs:
-                        _render_prose(point.paragraphs, out)
+                    _render_subject(point, out)
     for block in plan.back:
         out += block.gap, block.text
     out.append(plan.tail)
     return "".join(out)
+
+
+def _render_subject(node: Task | Measure | Point, out: list[str]) -> None:
+    """Append a task's, measure's or point's own line, its responsibility and its prose."""
+    out += node.gap, node.label, node.text
+    resp = node.responsibility
+    if resp is not None:
+        out += resp.gap, resp.text
+    if node.paragraphs:
+        _render_prose(node.paragraphs, out)
 
 
 def _render_prose(paragraphs: tuple[Paragraph, ...], out: list[str]) -> None:

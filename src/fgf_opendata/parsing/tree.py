@@ -88,55 +88,40 @@ def _paragraphs(item: Item, owner_id: str, ctx: Context) -> tuple[Paragraph, ...
     return tuple(out)
 
 
-# A task, measure and point share their fields from label to paragraphs, in the models' order;
-# each builds its own dict in one go, as a node costs little more than its fields.
+def _numbered(fields: dict[str, object], item: Item, node_id: str, ctx: Context) -> None:
+    """Add to `fields` (id, number and, for a measure, numbered) what a task, measure and
+    point share, from label to paragraphs, in the models' order."""
+    text = item.text
+    found = phrases_of(text)
+    deadlines: tuple[Deadline, ...] = ()
+    targets: tuple[Target, ...] = ()
+    # Most items hold no phrase and no time clause: no call for them.
+    if found is not NO_PHRASES or item.time_clauses:
+        deadlines, targets = _phrases(found, item.end - len(text), item.time_clauses, ctx)
+    fields["label"] = item.label
+    fields["text"] = text
+    fields["responsibility"] = item.responsibility
+    fields["deadlines"] = deadlines
+    fields["targets"] = targets
+    fields["paragraphs"] = _paragraphs(item, node_id, ctx) if item.paragraphs else ()
 
 
 def _measure(item: Item, task: str, ctx: Context) -> Measure:
     node_id = measure_id(task, item.number)
     children = item.children
     points = tuple([_point(child, node_id, ctx) for child in children]) if children else ()
-    text = item.text
-    found = phrases_of(text)
-    deadlines: tuple[Deadline, ...] = ()
-    targets: tuple[Target, ...] = ()
-    if found is not NO_PHRASES or item.time_clauses:
-        deadlines, targets = _phrases(found, item.end - len(text), item.time_clauses, ctx)
-    fields: dict[str, object] = {
-        "id": node_id,
-        "number": item.number,
-        "numbered": item.numbered,
-        "label": item.label,
-        "text": text,
-        "responsibility": item.responsibility,
-        "deadlines": deadlines,
-        "targets": targets,
-        "paragraphs": _paragraphs(item, node_id, ctx) if item.paragraphs else (),
-        "points": points,
-        "gap": item.gap,
-    }
+    fields: dict[str, object] = {"id": node_id, "number": item.number, "numbered": item.numbered}
+    _numbered(fields, item, node_id, ctx)
+    fields["points"] = points
+    fields["gap"] = item.gap
     return node_spanned(Measure, fields, ctx.source.line_starts, item.start, item.end)
 
 
 def _point(item: Item, measure: str, ctx: Context) -> Point:
     node_id = point_id(measure, item.number)
-    text = item.text
-    found = phrases_of(text)
-    deadlines: tuple[Deadline, ...] = ()
-    targets: tuple[Target, ...] = ()
-    if found is not NO_PHRASES or item.time_clauses:
-        deadlines, targets = _phrases(found, item.end - len(text), item.time_clauses, ctx)
-    fields: dict[str, object] = {
-        "id": node_id,
-        "number": item.number,
-        "label": item.label,
-        "text": text,
-        "responsibility": item.responsibility,
-        "deadlines": deadlines,
-        "targets": targets,
-        "paragraphs": _paragraphs(item, node_id, ctx) if item.paragraphs else (),
-        "gap": item.gap,
-    }
+    fields: dict[str, object] = {"id": node_id, "number": item.number}
+    _numbered(fields, item, node_id, ctx)
+    fields["gap"] = item.gap
     return node_spanned(Point, fields, ctx.source.line_starts, item.start, item.end)
 
 
@@ -155,25 +140,11 @@ def _task(item: Item, number: int, ctx: Context) -> Task:
                 "measure-outside-task",
             )
     measures = tuple([_measure(child, node_id, ctx) for child in children]) if children else ()
-    text = item.text
-    found = phrases_of(text)
-    deadlines: tuple[Deadline, ...] = ()
-    targets: tuple[Target, ...] = ()
-    if found is not NO_PHRASES or item.time_clauses:
-        deadlines, targets = _phrases(found, item.end - len(text), item.time_clauses, ctx)
-    fields: dict[str, object] = {
-        "id": node_id,
-        "number": number,
-        "label": item.label,
-        "text": text,
-        "responsibility": item.responsibility,
-        "deadlines": deadlines,
-        "targets": targets,
-        "paragraphs": _paragraphs(item, node_id, ctx) if item.paragraphs else (),
-        "measures_heading": item.heading,
-        "measures": measures,
-        "gap": item.gap,
-    }
+    fields: dict[str, object] = {"id": node_id, "number": number}
+    _numbered(fields, item, node_id, ctx)
+    fields["measures_heading"] = item.heading
+    fields["measures"] = measures
+    fields["gap"] = item.gap
     return node_spanned(Task, fields, ctx.source.line_starts, item.start, item.end)
 
 
