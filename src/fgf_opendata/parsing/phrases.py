@@ -15,18 +15,26 @@ from typing import NamedTuple
 
 from ..errors import ParseError
 from ..model import Comparator, Deadline, Precision, Target, UnitCode
-from .nodes import construct_checked
+from .nodes import node_spanned
 from .source import Source
 
 __all__ = [
     "DEADLINE_CUE",
-    "FIGURE",
     "FIRST_YEAR",
     "LAST_YEAR",
+    "NO_PHRASES",
+    "DeadlinePhrase",
+    "Phrases",
+    "TargetPhrase",
     "attributive_at",
     "date_problem",
+    "deadline_phrases",
+    "deadlines_at",
     "find_deadlines",
     "find_targets",
+    "phrases_of",
+    "target_phrases",
+    "targets_at",
 ]
 
 # Every form starts with 于, 每, 年 or a digit: the lookahead turns every other position away
@@ -49,6 +57,9 @@ _DEADLINE = re.compile(
 )
 DEADLINE_CUE = re.compile("月底|年底|年内|日前|日之前")
 """Every deadline form holds one of these: a text without one holds no deadline."""
+_CUE_REACH = 11
+"""How far before a cue the phrase that holds it may start: 于2021年12月31日之前 has its cue
+(日之前) eleven characters in; every other form, fewer."""
 # The groups holding each form's year, month and day ("" for none), in that order.
 _FORM_GROUPS = {
     "day": ("dy", "dm", "dd"),
@@ -63,8 +74,6 @@ _FORM_GROUPS = {
 _SENTENCE_END = re.compile(r"[。；;！？]")
 _DATED_FORMS = frozenset({"day", "month", "year_end", "within_year"})
 """The forms that print their own year."""
-FIGURE = re.compile(r"\d")
-"""Every target holds a figure: a text without a digit holds no target."""
 
 
 FIRST_YEAR, LAST_YEAR = 1949, 2200
@@ -128,16 +137,28 @@ def find_deadlines(
     implausible date raises `ParseError` at the phrase, and so does a phrase that needs
     `issue_year` when it is None (a document with no doc number and no date of issue).
     """
-    # Every form holds one of these: most sentences hold none and need no regex at all.
-    if DEADLINE_CUE.search(text) is None:
+    phrases = deadline_phrases(text)
+    if not phrases:
         return ()
+    return deadlines_at(phrases, offset, issue_year=issue_year, source=source, issued=issued)
+
+
+def deadlines_at(
+    phrases: tuple[DeadlinePhrase, ...],
+    offset: int,
+    *,
+    issue_year: int | None,
+    source: Source,
+    issued: dt.date | None = None,
+) -> tuple[Deadline, ...]:
+    """The deadlines of the `phrases` of a text (`deadline_phrases`) that stands at `offset`
+    in `source`: each phrase's year resolved as `find_deadlines` says."""
     found: list[Deadline] = []
     sentence_year: int | None = None
-    for start, end, expression, form, number, new_sentence in _deadline_phrases(text):
+    line_starts = source.line_starts
+    for start, end, expression, form, number, new_sentence in phrases:
         if new_sentence:
             sentence_year = None
-        if attributive_at(text, end):
-            continue  # 2004年年底前投运的电厂: which plants, not a time limit
         recurrence = None
         day: int | None = None
         precision: Precision = "month"
@@ -184,19 +205,23 @@ def find_deadlines(
         if not recurrence:
             sentence_year = date.year
         found.append(
-            construct_checked(
+            node_spanned(
                 Deadline,
-                expression=expression,
-                date=date,
-                precision=precision,
-                recurrence=recurrence,
-                span=source.span(offset + start, offset + end),
+                {
+                    "expression": expression,
+                    "date": date,
+                    "precision": precision,
+                    "recurrence": recurrence,
+                },
+                line_starts,
+                offset + start,
+                offset + end,
             )
         )
     return tuple(found)
 
 
-class _DeadlinePhrase(NamedTuple):
+class DeadlinePhrase(NamedTuple):
     """A deadline phrase as the text alone says it, before any year is resolved."""
 
     start: int
@@ -206,29 +231,53 @@ class _DeadlinePhrase(NamedTuple):
     numbers: tuple[int, int, int]
     """(year, month, day) as printed, 0 where the form has none."""
     new_sentence: bool
-    """Whether a sentence ends between the previous phrase and this one."""
+    """Whether a sentence ends between the previous deadline phrase and this one (or a phrase
+    that qualifies a noun, between them)."""
 
 
 @functools.lru_cache(maxsize=4096)
-def _deadline_phrases(text: str) -> tuple[_DeadlinePhrase, ...]:
-    """Each deadline phrase of `text`.
+def deadline_phrases(text: str) -> tuple[DeadlinePhrase, ...]:
+    """Each deadline phrase of `text`, but those that qualify a noun (`attributive_at`).
 
     What the text alone says, before any year is resolved: plans repeat their sentences, so it
-    is remembered (bounded) and each occurrence only resolves dates and places spans.
+    is remembered (bounded) and each occurrence only resolves dates and places spans. Most
+    texts hold no cue (`DEADLINE_CUE`) and cost one search; remembered, not even that.
     """
+    return _read_deadline_phrases(text)
+
+
+def _read_deadline_phrases(text: str) -> tuple[DeadlinePhrase, ...]:
+    # Every form holds a cue: most sentences hold none and need no other regex.
+    cue = DEADLINE_CUE.search(text)
+    if cue is None:
+        return ()
     phrases = []
     last_end = 0
-    for match in _DEADLINE.finditer(text):
-        new_sentence = _SENTENCE_END.search(text, last_end, match.start()) is not None
+    # A sentence end before a phrase that is left out (not a deadline) still ends the
+    # sentence for the next phrase: the year an M月底前 borrows comes from the same sentence.
+    broken = False
+    # What _DEADLINE.finditer(text) yields, with the pattern's slow scan (a lookahead at every
+    # character) started near the next cue: no phrase starts more than _CUE_REACH before the
+    # first cue after the previous phrase, as each phrase holds a cue.
+    while cue is not None:
+        match = _DEADLINE.search(text, max(last_end, cue.start() - _CUE_REACH))
+        if match is None:
+            break
+        cue = DEADLINE_CUE.search(text, match.end())
+        new_sentence = broken or _SENTENCE_END.search(text, last_end, match.start()) is not None
         last_end = match.end()
+        if attributive_at(text, last_end):
+            broken = new_sentence  # 2004年年底前投运的电厂: which plants, not a time limit
+            continue
+        broken = False
         # Each form is one named group around its parts, so it is the last group to close.
         form = match.lastgroup or ""
         year, month, day = (int(match.group(g)) if g else 0 for g in _FORM_GROUPS[form])
         if form == "within_year":
             form = "year_end"
         phrases.append(
-            _DeadlinePhrase(
-                match.start(), match.end(), match.group(), form, (year, month, day), new_sentence
+            DeadlinePhrase(
+                match.start(), last_end, match.group(), form, (year, month, day), new_sentence
             )
         )
     return tuple(phrases)
@@ -269,6 +318,11 @@ _TARGET = re.compile(
     """,
     re.VERBOSE,
 )
+_FIGURE_UNIT = re.compile(rf"\d(?:\.\d{{1,6}})?(?:{_UNIT})")
+"""A figure's last digit before its decimals and a unit: what every target holds."""
+_FIGURE_REACH = 14
+"""How far before its _FIGURE_UNIT a target may start: a three-character prefix (不少于) and
+eleven more digits of a twelve-digit figure."""
 _LE = {"及以下", "以下", "以内", "内", "不超过", "不高于", "不多于"}
 _GE = {"及以上", "以上", "至少", "至少有", "不少于", "不低于"}
 _QUANTITY_NOUN = re.compile(r"(时间|时限|容量|比例|比重|周期|天数|期限|数量|费用|时长|率)$")
@@ -295,28 +349,37 @@ def _quantity(before: str) -> str | None:
 
 def find_targets(text: str, offset: int, *, source: Source) -> tuple[Target, ...]:
     """Every quantified commitment in `text`, which stands at `offset` in `source`."""
-    if FIGURE.search(text) is None:
-        return ()
-    found = _targets(text)
-    if not found:
-        return ()  # figures, but none a commitment: most sentences that hold a digit
+    found = target_phrases(text)
+    return targets_at(found, offset, source) if found else ()
+
+
+def targets_at(found: tuple[TargetPhrase, ...], offset: int, source: Source) -> tuple[Target, ...]:
+    """The targets of the phrases `found` in a text (`target_phrases`) that stands at
+    `offset` in `source`."""
+    line_starts = source.line_starts
     return tuple(
-        construct_checked(
-            Target,
-            text=phrase,
-            quantity=quantity,
-            value=value,
-            unit=_UNITS[unit_text],
-            unit_text=unit_text,
-            comparator=comparator,
-            baseline=baseline,
-            span=source.span(offset + start, offset + end),
-        )
-        for start, end, phrase, quantity, value, unit_text, comparator, baseline in found
+        [
+            node_spanned(
+                Target,
+                {
+                    "text": phrase,
+                    "quantity": quantity,
+                    "value": value,
+                    "unit": _UNITS[unit_text],
+                    "unit_text": unit_text,
+                    "comparator": comparator,
+                    "baseline": baseline,
+                },
+                line_starts,
+                offset + start,
+                offset + end,
+            )
+            for start, end, phrase, quantity, value, unit_text, comparator, baseline in found
+        ]
     )
 
 
-class _TargetPhrase(NamedTuple):
+class TargetPhrase(NamedTuple):
     """A quantified commitment as the text alone says it."""
 
     start: int
@@ -330,14 +393,51 @@ class _TargetPhrase(NamedTuple):
 
 
 @functools.lru_cache(maxsize=4096)
-def _targets(text: str) -> tuple[_TargetPhrase, ...]:
+def target_phrases(text: str) -> tuple[TargetPhrase, ...]:
     """Each quantified commitment of `text`.
 
     All of it follows from the text alone; plans repeat their sentences, so it is remembered
-    (bounded) and each occurrence only places spans.
+    (bounded) and each occurrence only places spans. Every target holds a figure and a unit: a
+    text without one costs one search; remembered, not even that.
     """
+    return _read_target_phrases(text)
+
+
+class Phrases(NamedTuple):
+    """The deadline phrases and the targets of one text."""
+
+    deadlines: tuple[DeadlinePhrase, ...]
+    targets: tuple[TargetPhrase, ...]
+
+
+NO_PHRASES = Phrases((), ())
+"""What `phrases_of` answers, this very object, for a text that holds neither."""
+
+
+@functools.lru_cache(maxsize=4096)
+def phrases_of(text: str) -> Phrases:
+    """`deadline_phrases(text)` and `target_phrases(text)` in one look-up, for the parser that
+    asks both of every item; `NO_PHRASES` itself when the text holds neither (most do)."""
+    deadlines = _read_deadline_phrases(text)
+    targets = _read_target_phrases(text)
+    return Phrases(deadlines, targets) if deadlines or targets else NO_PHRASES
+
+
+def _read_target_phrases(text: str) -> tuple[TargetPhrase, ...]:
+    figure = _FIGURE_UNIT.search(text)
+    if figure is None:
+        return ()
     found = []
-    for match in _TARGET.finditer(text):
+    end = 0
+    # What _TARGET.finditer(text) yields, with the pattern's slow scan (a lookahead at every
+    # character) started near the next figure with a unit: every target holds one, and starts
+    # at most _FIGURE_REACH before it.
+    while figure is not None:
+        match = _TARGET.search(text, max(end, figure.start() - _FIGURE_REACH))
+        if match is None:
+            break
+        end = match.end()
+        figure = _FIGURE_UNIT.search(text, end)
         groups = match.groupdict()
         baseline: Decimal | None = None
         if groups["to"]:
@@ -352,7 +452,7 @@ def _targets(text: str) -> tuple[_TargetPhrase, ...]:
             comparator = "<=" if bound in _LE else ">=" if bound in _GE else "="
         quantity = _quantity(text[max(0, match.start() - _QUANTITY_WINDOW) : match.start()])
         found.append(
-            _TargetPhrase(
+            TargetPhrase(
                 match.start(), match.end(), match.group(), quantity, value, unit_text, comparator,
                 baseline,
             )

@@ -79,8 +79,49 @@ def _pieces(plan: Plan) -> Iterator[tuple[str, str, object]]:
 
 
 def render_plan(plan: Plan) -> str:
-    """The text of a plan, exactly as it was parsed."""
-    return "".join(gap + text for gap, text, _ in _pieces(plan))
+    """The text of a plan, exactly as it was parsed.
+
+    What `_pieces` yields, joined; written out here as the parser renders every plan it makes
+    to check it (tests/test_parse_phrases_fast.py holds the two to each other).
+    """
+    out: list[str] = []
+    for block in plan.front:
+        out += block.gap, block.text
+    for section in plan.sections:
+        out += section.gap, section.label, section.title
+        if section.paragraphs:
+            _render_prose(section.paragraphs, out)
+        for task in section.tasks:
+            _render_subject(task, out)
+            heading = task.measures_heading
+            if heading is not None:
+                out += heading.gap, heading.text
+            for measure in task.measures:
+                _render_subject(measure, out)
+                for point in measure.points:
+                    _render_subject(point, out)
+    for block in plan.back:
+        out += block.gap, block.text
+    out.append(plan.tail)
+    return "".join(out)
+
+
+def _render_subject(node: Task | Measure | Point, out: list[str]) -> None:
+    """Append a task's, measure's or point's own line, its responsibility and its prose."""
+    out += node.gap, node.label, node.text
+    resp = node.responsibility
+    if resp is not None:
+        out += resp.gap, resp.text
+    if node.paragraphs:
+        _render_prose(node.paragraphs, out)
+
+
+def _render_prose(paragraphs: tuple[Paragraph, ...], out: list[str]) -> None:
+    for para in paragraphs:
+        out += para.gap, para.text
+        resp = para.responsibility
+        if resp is not None:
+            out += resp.gap, resp.text
 
 
 def layout_plan(plan: Plan) -> Plan:

@@ -21,9 +21,9 @@ from ..model import (
     Task,
 )
 from .ids import measure_id, paragraph_id, point_id, section_id, task_id
-from .nodes import construct_checked, node_checked
+from .nodes import construct_checked, node_spanned
 from .numbering import Item, describe
-from .phrases import DEADLINE_CUE, FIGURE, find_deadlines, find_targets
+from .phrases import NO_PHRASES, Phrases, deadlines_at, find_deadlines, phrases_of, targets_at
 from .source import Source
 
 __all__ = ["Context", "build_sections", "find_deadlines_in"]
@@ -44,51 +44,47 @@ def find_deadlines_in(text: str, offset: int, ctx: Context) -> tuple[Deadline, .
     )
 
 
-# Most texts hold no deadline cue and no figure: tested here, they cost no call to a finder.
-_has_cue = DEADLINE_CUE.search
-_has_figure = FIGURE.search
+def _phrases(
+    found: Phrases, offset: int, time_clauses: tuple[tuple[int, str], ...], ctx: Context
+) -> tuple[tuple[Deadline, ...], tuple[Target, ...]]:
+    """The deadlines and targets of the phrases `found` in a text at `offset`, and the
+    deadlines of the time clauses of its responsibility line.
 
-
-def _subject_phrases(item: Item, ctx: Context) -> tuple[tuple[Deadline, ...], tuple[Target, ...]]:
-    text = item.text
-    content = item.end - len(text)
-    source = ctx.source
+    Its callers skip it for the commonest text, with no phrase (`NO_PHRASES`) and no clause.
+    """
     deadlines: tuple[Deadline, ...] = ()
-    if _has_cue(text) is not None:
-        deadlines = find_deadlines(
-            text, content, issue_year=ctx.issue_year, source=source, issued=ctx.issued
+    if found.deadlines:
+        deadlines = deadlines_at(
+            found.deadlines,
+            offset,
+            issue_year=ctx.issue_year,
+            source=ctx.source,
+            issued=ctx.issued,
         )
-    for offset, clause in item.time_clauses:
-        deadlines += find_deadlines_in(clause, offset, ctx)
-    if _has_figure(text) is None:
-        return deadlines, ()
-    return deadlines, find_targets(text, content, source=source)
+    for clause_offset, clause in time_clauses:
+        deadlines += find_deadlines_in(clause, clause_offset, ctx)
+    return deadlines, targets_at(found.targets, offset, ctx.source) if found.targets else ()
 
 
 def _paragraphs(item: Item, owner_id: str, ctx: Context) -> tuple[Paragraph, ...]:
     out = []
-    source = ctx.source
+    line_starts = ctx.source.line_starts
     for number, para in enumerate(item.paragraphs, 1):
         text = para.text
+        found = phrases_of(text)
         deadlines: tuple[Deadline, ...] = ()
-        if _has_cue(text) is not None:
-            deadlines = find_deadlines(
-                text, para.start, issue_year=ctx.issue_year, source=source, issued=ctx.issued
-            )
-        for offset, clause in para.time_clauses:
-            deadlines += find_deadlines_in(clause, offset, ctx)
+        targets: tuple[Target, ...] = ()
+        if found is not NO_PHRASES or para.time_clauses:
+            deadlines, targets = _phrases(found, para.start, para.time_clauses, ctx)
         fields: dict[str, object] = {
             "id": paragraph_id(owner_id, number),
             "text": text,
             "responsibility": para.responsibility,
             "deadlines": deadlines,
-            "targets": find_targets(text, para.start, source=source)
-            if _has_figure(text) is not None
-            else (),
+            "targets": targets,
             "gap": para.gap,
-            "span": source.span(para.start, para.end),
         }
-        out.append(node_checked(Paragraph, fields))
+        out.append(node_spanned(Paragraph, fields, line_starts, para.start, para.end))
     return tuple(out)
 
 
@@ -96,11 +92,12 @@ def _numbered(fields: dict[str, object], item: Item, node_id: str, ctx: Context)
     """Add to `fields` (id, number and, for a measure, numbered) what a task, measure and
     point share, from label to paragraphs, in the models' order."""
     text = item.text
+    found = phrases_of(text)
     deadlines: tuple[Deadline, ...] = ()
     targets: tuple[Target, ...] = ()
-    # Most items hold no deadline cue, no time clause and no figure: no call for them.
-    if _has_cue(text) is not None or item.time_clauses or _has_figure(text) is not None:
-        deadlines, targets = _subject_phrases(item, ctx)
+    # Most items hold no phrase and no time clause: no call for them.
+    if found is not NO_PHRASES or item.time_clauses:
+        deadlines, targets = _phrases(found, item.end - len(text), item.time_clauses, ctx)
     fields["label"] = item.label
     fields["text"] = text
     fields["responsibility"] = item.responsibility
@@ -111,13 +108,13 @@ def _numbered(fields: dict[str, object], item: Item, node_id: str, ctx: Context)
 
 def _measure(item: Item, task: str, ctx: Context) -> Measure:
     node_id = measure_id(task, item.number)
-    points = tuple([_point(child, node_id, ctx) for child in item.children])
+    children = item.children
+    points = tuple([_point(child, node_id, ctx) for child in children]) if children else ()
     fields: dict[str, object] = {"id": node_id, "number": item.number, "numbered": item.numbered}
     _numbered(fields, item, node_id, ctx)
     fields["points"] = points
     fields["gap"] = item.gap
-    fields["span"] = ctx.source.span(item.start, item.end)
-    return node_checked(Measure, fields)
+    return node_spanned(Measure, fields, ctx.source.line_starts, item.start, item.end)
 
 
 def _point(item: Item, measure: str, ctx: Context) -> Point:
@@ -125,30 +122,30 @@ def _point(item: Item, measure: str, ctx: Context) -> Point:
     fields: dict[str, object] = {"id": node_id, "number": item.number}
     _numbered(fields, item, node_id, ctx)
     fields["gap"] = item.gap
-    fields["span"] = ctx.source.span(item.start, item.end)
-    return node_checked(Point, fields)
+    return node_spanned(Point, fields, ctx.source.line_starts, item.start, item.end)
 
 
 def _task(item: Item, number: int, ctx: Context) -> Task:
     node_id = task_id(number)
-    levels = {child.level for child in item.children}
-    if len(levels) > 1:
-        # Points （1） right under the task, and measures 1． too: the points belong nowhere.
-        stray = next(c for c in item.children if c.level == max(levels))
-        raise ctx.source.error(
-            f"{describe(stray)} is not inside a measure: expected a measure between "
-            f"{describe(item)} and it, or the task's points numbered one way",
-            stray.start,
-            "measure-outside-task",
-        )
-    measures = tuple([_measure(child, node_id, ctx) for child in item.children])
+    children = item.children
+    if children:
+        levels = {child.level for child in children}
+        if len(levels) > 1:
+            # Points （1） right under the task, and measures 1． too: the points belong nowhere.
+            stray = next(c for c in children if c.level == max(levels))
+            raise ctx.source.error(
+                f"{describe(stray)} is not inside a measure: expected a measure between "
+                f"{describe(item)} and it, or the task's points numbered one way",
+                stray.start,
+                "measure-outside-task",
+            )
+    measures = tuple([_measure(child, node_id, ctx) for child in children]) if children else ()
     fields: dict[str, object] = {"id": node_id, "number": number}
     _numbered(fields, item, node_id, ctx)
     fields["measures_heading"] = item.heading
     fields["measures"] = measures
     fields["gap"] = item.gap
-    fields["span"] = ctx.source.span(item.start, item.end)
-    return node_checked(Task, fields)
+    return node_spanned(Task, fields, ctx.source.line_starts, item.start, item.end)
 
 
 def build_sections(items: list[Item], ctx: Context, top: int) -> tuple[Section, ...]:
@@ -165,6 +162,7 @@ def build_sections(items: list[Item], ctx: Context, top: int) -> tuple[Section, 
         )  # fmt: skip
     sections: list[Section] = []
     counter = 0
+    line_starts = ctx.source.line_starts
     for item in items:
         # read_body refuses a task before the first section, so every item is a section.
         if item.responsibility is not None:
@@ -196,17 +194,14 @@ def build_sections(items: list[Item], ctx: Context, top: int) -> tuple[Section, 
             counter += 1
             tasks.append(_task(child, counter, ctx))
         node_id = section_id(item.number)
-        sections.append(
-            construct_checked(
-                Section,
-                id=node_id,
-                number=item.number,
-                label=item.label,
-                title=item.text,
-                paragraphs=_paragraphs(item, node_id, ctx),
-                tasks=tuple(tasks),
-                gap=item.gap,
-                span=ctx.source.span(item.start, item.end),
-            )
-        )
+        fields: dict[str, object] = {
+            "id": node_id,
+            "number": item.number,
+            "label": item.label,
+            "title": item.text,
+            "paragraphs": _paragraphs(item, node_id, ctx) if item.paragraphs else (),
+            "tasks": tuple(tasks),
+            "gap": item.gap,
+        }
+        sections.append(node_spanned(Section, fields, line_starts, item.start, item.end))
     return tuple(sections)
