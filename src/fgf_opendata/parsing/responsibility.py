@@ -358,42 +358,39 @@ class _Grammar:
         """What the content says, and whether a clause has a role verb or label.
 
         A line of one sentence whose clauses are names and a verb (no label, no document
-        rule), the common shape, is read here in one pass from its last clause back (a clause
-        with no verb takes the verb of the next one that has one) and one forward; any other
-        goes through `_parse`, which this pass agrees with on the lines it reads.
+        rule), the common shape, is read here in one pass (a clause with no verb takes the verb
+        of the next one that has one: its actors are given it when it comes); any other goes
+        through `_parse`, which this pass agrees with on the lines it reads.
         """
         if "。" in content or "：" in content or ":" in content:
             return self._parse(content, lead_by_position)
-        pieces = _CLAUSE_SPLIT.split(content)
-        role: Role = "shared" if lead_by_position else "responsible"
-        clauses: list[tuple[str, str, Role] | None] = [None] * len(pieces)
-        has_role = False
+        default: Role = "shared" if lead_by_position else "responsible"
+        assignments: list[Cited] = []
+        time_clauses: list[tuple[int, str]] = []
+        open_ended = has_role = False
         role_verb = _ROLE_REVERSED.match
         rule_starts = _RULE_STARTS
-        for i in range(len(pieces) - 1, -1, -1):
-            clause = pieces[i].strip()
+        cite = self._cite
+        # 由 and 会同 are rare: a line without them needs no look for them in each clause.
+        plain = "由" not in content and "会同" not in content
+        waiting = -1  # the first assignment of the clauses that wait for a verb (-1: none)
+        pos = 0
+        for piece in _CLAUSE_SPLIT.split(content):
+            clause = piece.strip()
             if clause:
                 if clause[0] in rule_starts:
                     return self._parse(content, lead_by_position)
+                offset = pos if clause is piece else pos + piece.index(clause)
                 found = role_verb(clause[::-1])
                 if found is None:
                     names = clause
+                    role = default
+                    if waiting < 0:
+                        waiting = len(assignments)
                 else:
                     names = clause[: len(clause) - found.end()]
                     role = _ROLE_BY_REVERSED[found.group()]
                     has_role = True
-                clauses[i] = (clause, names, role)
-        assignments: list[Cited] = []
-        time_clauses: list[tuple[int, str]] = []
-        open_ended = False
-        cite = self._cite
-        # 由 and 会同 are rare: a line without them needs no look for them in each clause.
-        plain = "由" not in content and "会同" not in content
-        pos = 0
-        for piece, read in zip(pieces, clauses, strict=True):
-            if read is not None:
-                clause, names, role = read
-                offset = pos if clause is piece else pos + piece.index(clause)
                 first = len(assignments)
                 if plain:
                     named, open_list = cite(names, offset, role, assignments)
@@ -415,6 +412,12 @@ class _Grammar:
                     time_clauses.append((offset, clause))
                 elif open_list:
                     open_ended = True
+                if found is not None and waiting >= 0:
+                    # The clauses before with no verb take this one's.
+                    for i in range(waiting, first):
+                        if assignments[i].role != "joint":
+                            assignments[i] = assignments[i]._replace(role=role)
+                    waiting = -1
             pos += len(piece) + 1
         if lead_by_position and assignments and assignments[0].role != "lead":
             assignments[0] = assignments[0]._replace(role="lead")
