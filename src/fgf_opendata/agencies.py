@@ -24,6 +24,7 @@ import functools
 import io
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import InitVar, dataclass, field
 from importlib import resources
@@ -140,8 +141,9 @@ class Registry:
     @functools.cached_property
     def _hash(self) -> int:
         # The dataclass's own hash would hash every agency on each call; parser memos key on
-        # the registry once per document (equal registries, equal hashes, shared memos).
-        return hash(self.agencies)
+        # the registry once per document. Equal registries have the same ids, so the same
+        # checksum of them (the same in every process, unlike hashes of strings).
+        return zlib.crc32("\n".join(a.id for a in self.agencies).encode())
 
     def __len__(self) -> int:
         return len(self.agencies)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from ..agencies import Registry
@@ -351,48 +352,45 @@ class _Grammar:
         self._ids_by_name = registry.ids_by_name()
         self._collectives = registry.collective_ids()
         self._ids: dict[str, str | None] = {}
-        self._listed = _listed_names(self._known)
+        self._listed = _listed_names(self._ids_by_name)
 
     def read(self, content: str, lead_by_position: bool) -> _Reading:
         """What the content says, and whether a clause has a role verb or label.
 
         A line of one sentence whose clauses are names and a verb (no label, no document
-        rule), the common shape, is read here in one pass from its last clause back (a clause
-        with no verb takes the verb of the next one that has one) and one forward; any other
-        goes through `_parse`, which this pass agrees with on the lines it reads.
+        rule), the common shape, is read here in one pass (a clause with no verb takes the verb
+        of the next one that has one: its actors are given it when it comes); any other goes
+        through `_parse`, which this pass agrees with on the lines it reads.
         """
         if "。" in content or "：" in content or ":" in content:
             return self._parse(content, lead_by_position)
-        pieces = _CLAUSE_SPLIT.split(content)
-        role: Role = "shared" if lead_by_position else "responsible"
-        clauses: list[tuple[str, str, Role] | None] = [None] * len(pieces)
-        has_role = False
+        default: Role = "shared" if lead_by_position else "responsible"
+        assignments: list[Cited] = []
+        time_clauses: list[tuple[int, str]] = []
+        open_ended = has_role = False
         role_verb = _ROLE_REVERSED.match
         rule_starts = _RULE_STARTS
-        for i in range(len(pieces) - 1, -1, -1):
-            clause = pieces[i].strip()
+        cite = self._cite
+        # 由 and 会同 are rare: a line without them needs no look for them in each clause.
+        plain = "由" not in content and "会同" not in content
+        waiting = -1  # the first assignment of the clauses that wait for a verb (-1: none)
+        pos = 0
+        for piece in _CLAUSE_SPLIT.split(content):
+            clause = piece.strip()
             if clause:
                 if clause[0] in rule_starts:
                     return self._parse(content, lead_by_position)
+                offset = pos if clause is piece else pos + piece.index(clause)
                 found = role_verb(clause[::-1])
                 if found is None:
                     names = clause
+                    role = default
+                    if waiting < 0:
+                        waiting = len(assignments)
                 else:
                     names = clause[: len(clause) - found.end()]
                     role = _ROLE_BY_REVERSED[found.group()]
                     has_role = True
-                clauses[i] = (clause, names, role)
-        assignments: list[Cited] = []
-        time_clauses: list[tuple[int, str]] = []
-        open_ended = False
-        cite = self._cite
-        # 由 and 会同 are rare: a line without them needs no look for them in each clause.
-        plain = "由" not in content and "会同" not in content
-        pos = 0
-        for piece, read in zip(pieces, clauses, strict=True):
-            if read is not None:
-                clause, names, role = read
-                offset = pos if clause is piece else pos + piece.index(clause)
                 first = len(assignments)
                 if plain:
                     named, open_list = cite(names, offset, role, assignments)
@@ -414,6 +412,12 @@ class _Grammar:
                     time_clauses.append((offset, clause))
                 elif open_list:
                     open_ended = True
+                if found is not None and waiting >= 0:
+                    # The clauses before with no verb take this one's.
+                    for i in range(waiting, first):
+                        if assignments[i].role != "joint":
+                            assignments[i] = assignments[i]._replace(role=role)
+                    waiting = -1
             pos += len(piece) + 1
         if lead_by_position and assignments and assignments[0].role != "lead":
             assignments[0] = assignments[0]._replace(role="lead")
@@ -583,21 +587,25 @@ class _Grammar:
         tail = ""
         if more:
             parts[-1], _, tail = parts[-1].partition("等")
+        first = len(out)
+        pos = offset
         for part in parts:
-            if part not in listed:
+            agency_id = listed.get(part)
+            if agency_id is None:
                 break
+            end = pos + len(part)
+            out.append(_new_tuple(Cited, (part, agency_id, role, len(out), pos, end)))
+            pos = end + 1  # the 、 (or 等) after it
         else:
-            if not tail or (tail in listed and not tail.startswith(("部门", "单位"))):
-                ids = self._ids_by_name
-                pos = offset
-                for part in parts:
-                    end = pos + len(part)
-                    out.append(_new_tuple(Cited, (part, ids[part], role, len(out), pos, end)))
-                    pos = end + 1  # the 、 (or 等) after it
-                if tail:
-                    end = pos + len(tail)
-                    out.append(_new_tuple(Cited, (tail, ids[tail], role, len(out), pos, end)))
+            if not tail:
                 return True, more
+            agency_id = listed.get(tail)
+            if agency_id is not None and not tail.startswith(("部门", "单位")):
+                out.append(
+                    _new_tuple(Cited, (tail, agency_id, role, len(out), pos, pos + len(tail)))
+                )
+                return True, more
+        del out[first:]
         known = self._known
         ids_by_name = self._ids_by_name
         named = open_ended = False
@@ -637,24 +645,24 @@ class _Grammar:
             return agency_id
 
 
-def _listed_names(known: frozenset[str]) -> frozenset[str]:
-    """The registry names `_Grammar._cite` may take from a list cut at 、 and 等 without the
-    tokens pattern: the pattern cuts each of them there too, as the longest registry name
-    followed by 、, 等 or the end. Not a bare noun (地区: it may share the prefix of the name
-    before it), not a name that starts with a separator (the pattern takes those as
-    separators), not the first part of a name holding 、 (国务院、中央军委…办公室 is one name);
-    none at all when a name holds 等, which then need not end a name."""
-    if any("等" in name for name in known):
-        return frozenset()
-    joined = {name.split("、")[0] for name in known if "、" in name}
-    return frozenset(
-        name
-        for name in known
+def _listed_names(ids_by_name: Mapping[str, str]) -> dict[str, str]:
+    """The registry names, with their ids, that `_Grammar._cite` may take from a list cut at 、
+    and 等 without the tokens pattern: the pattern cuts each of them there too, as the longest
+    registry name followed by 、, 等 or the end. Not a bare noun (地区: it may share the prefix
+    of the name before it), not a name that starts with a separator (the pattern takes those
+    as separators), not the first part of a name holding 、 (国务院、中央军委…办公室 is one
+    name); none at all when a name holds 等, which then need not end a name."""
+    if any("等" in name for name in ids_by_name):
+        return {}
+    joined = {name.split("、")[0] for name in ids_by_name if "、" in name}
+    return {
+        name: agency_id
+        for name, agency_id in ids_by_name.items()
         if name not in _BARE_NOUN_SET
         and name not in joined
         and name[0] not in _SEPARATORS
         and not name.startswith("以及")
-    )
+    }
 
 
 @functools.lru_cache(maxsize=4)
