@@ -49,6 +49,7 @@ from .numbering import (
     check_damaged_heading,
     clip,
     describe,
+    expects,
     is_expected,
     last_item,
     next_labels,
@@ -123,63 +124,70 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
         gap = found.group(1)
         # Group 1 is the last one that matched when no marker follows: most lines (prose,
         # a responsibility line) need no marker and no numbering check.
-        marker = marker_of(found, 2) if found.lastindex != 1 else None
-        if marker is not None and is_expected(marker, state):
-            if marker.level == 2 and state.section == 0 and top == 1:
-                raise source.error(
-                    f"task {text[pos : marker.end]} comes before the first section heading: "
-                    "expected a section heading 一、 before it",
-                    pos,
-                    "task-outside-section",
-                )
-            pos = _open_item(source, marker, pos, gap, state, items, reader)
-            continue
-        # A point （n） out of sequence is an error only inside a list of points: elsewhere a
-        # line may well open with a parenthesised figure.
-        if (
-            marker is not None
-            and state.top <= marker.level
-            and (marker.level < 4 or (state.point > 0 and state.last is not None))
-            and starts_line(text, pos)
-        ):
-            if marker.level == state.top and marker.number == 1 and len(items) >= 2:
-                return Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
-            raise_out_of_sequence(source, marker, pos, state)
-        if text[pos] == "附" and ANNEX.match(text, pos) and starts_line(text, pos):
+        if found.lastindex != 1:
+            marker = marker_of(found, 2)
+            if marker is not None and expects(marker.level, marker.number, state):
+                if marker.level == 2 and state.section == 0 and top == 1:
+                    raise source.error(
+                        f"task {text[pos : marker.end]} comes before the first section "
+                        "heading: expected a section heading 一、 before it",
+                        pos,
+                        "task-outside-section",
+                    )
+                pos = _open_item(source, marker, pos, gap, state, items, reader)
+                continue
+            # A point （n） out of sequence is an error only inside a list of points:
+            # elsewhere a line may well open with a parenthesised figure.
+            if (
+                marker is not None
+                and state.top <= marker.level
+                and (marker.level < 4 or (state.point > 0 and state.last is not None))
+                and starts_line(text, pos)
+            ):
+                if marker.level == state.top and marker.number == 1 and len(items) >= 2:
+                    return Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
+                raise_out_of_sequence(source, marker, pos, state)
+        first = text[pos]
+        if first == "附" and ANNEX.match(text, pos) and starts_line(text, pos):
             return Body(items, gap_start, pos, tuple(standing), reader.lead_by_position)
         last = state.last
-        if text[pos] in OPEN and last is not None and last.paragraphs and last.heading is None:
-            para = last.paragraphs[-1]
-            close = source.matching_close(pos)
-            if close >= 0 and reader.looks_like(text[pos + 1 : close]):
-                if para.responsibility is not None:
-                    raise source.error(
-                        f"a second responsibility line for the paragraph on line "
-                        f"{source.line_of(para.start)} under {describe(last)}, which already "
-                        f"has {para.responsibility.text}: expected prose or "
-                        f"{next_labels(state)}",
-                        pos,
-                        "duplicate-responsibility",
+        if first in OPEN and last is not None:
+            if last.paragraphs and last.heading is None:
+                para = last.paragraphs[-1]
+                close = source.matching_close(pos)
+                if close >= 0 and reader.looks_like(text[pos + 1 : close]):
+                    if para.responsibility is not None:
+                        raise source.error(
+                            f"a second responsibility line for the paragraph on line "
+                            f"{source.line_of(para.start)} under {describe(last)}, which "
+                            f"already has {para.responsibility.text}: expected prose or "
+                            f"{next_labels(state)}",
+                            pos,
+                            "duplicate-responsibility",
+                        )
+                    pos, reader = attach_responsibility(
+                        source, para, pos, close, gap, reader, standing
                     )
-                pos, reader = attach_responsibility(source, para, pos, close, gap, reader, standing)
-                continue
-        elif text[pos] in OPEN and last is not None:
-            close = source.matching_close(pos)
-            if (
-                last.responsibility is not None
-                or last.heading is not None
-                or (last.level == 1 and state.task > 0)
-            ):
-                check_responsibility_place(source, last, pos, close, state, reader)
-            if (
-                last.responsibility is None
-                and last.heading is None
-                and not (last.level == 1 and state.restarting is not None)
-                and meant_as_responsibility(source, pos, close, reader)
-            ):
-                pos, reader = attach_responsibility(source, last, pos, close, gap, reader, standing)
-                continue
-        heading = HEADING.match(text, pos) if text[pos] in _HEADING_STARTS else None
+                    continue
+            else:
+                close = source.matching_close(pos)
+                if (
+                    last.responsibility is not None
+                    or last.heading is not None
+                    or (last.level == 1 and state.task > 0)
+                ):
+                    check_responsibility_place(source, last, pos, close, state, reader)
+                if (
+                    last.responsibility is None
+                    and last.heading is None
+                    and not (last.level == 1 and state.restarting is not None)
+                    and meant_as_responsibility(source, pos, close, reader)
+                ):
+                    pos, reader = attach_responsibility(
+                        source, last, pos, close, gap, reader, standing
+                    )
+                    continue
+        heading = HEADING.match(text, pos) if first in _HEADING_STARTS else None
         parent = state.parent
         if heading and parent is not None:
             if parent.heading is None and not parent.children:
@@ -210,7 +218,7 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
         assert last is not None  # the body starts at a heading
         line_end = source.line_end(pos)
         # A ） that closes nothing is one between `pos` and the line's end: most lines have none.
-        if ("\n" in gap or pos == start or text[pos] in CLOSE) and (
+        if ("\n" in gap or pos == start or first in CLOSE) and (
             text.find("）", pos, line_end) >= 0 or text.find(")", pos, line_end) >= 0
         ):
             stray = source.unmatched_close(pos, line_end)
@@ -220,7 +228,7 @@ def read_body(source: Source, start: int, reader: ResponsibilityReader, top: int
                     stray,
                     "unbalanced-parenthesis",
                 )
-        if text[pos] in _DAMAGED_FIRST:
+        if first in _DAMAGED_FIRST:
             check_damaged_heading(source, pos, state)
         pos = _open_paragraph(source, last, pos, line_end, gap, state, reader)
 
@@ -237,7 +245,8 @@ def _open_paragraph(
     """Read a run of prose under `owner` from `pos` (on a line ending at `line_end`); return
     the offset after it."""
     text = source.text
-    end = _inline_end(source, owner, pos, line_end, state, reader)
+    stop = _INLINE_END.search(text, pos, line_end)
+    end = line_end if stop is None else _inline_end(source, owner, pos, stop, state, reader)
     body = text[pos:end].rstrip()
     owner.paragraphs.append(Para(body, gap, pos, pos + len(body)))
     return pos + len(body)
@@ -348,8 +357,11 @@ def _close_item(
 ) -> int:
     """Find where the item's paragraph ends and record its text; return the offset after it."""
     text = source.text
-    line_end = source.line_end(content)
-    end = _inline_end(source, item, content, line_end, state, reader)
+    line_end = text.find("\n", content)  # the scan view ends every line but the last in \n
+    if line_end < 0:
+        line_end = len(text)
+    stop = _INLINE_END.search(text, content, line_end)
+    end = line_end if stop is None else _inline_end(source, item, content, stop, state, reader)
     body = text[content:end].rstrip()
     if not body and item.numbered:
         raise source.error(
@@ -366,19 +378,19 @@ def _inline_end(
     source: Source,
     item: Item,
     content: int,
-    line_end: int,
+    first: re.Match[str],
     state: State,
     reader: ResponsibilityReader,
 ) -> int:
     """Where a paragraph ends inside its line: at an inline responsibility or next heading.
 
     Only a parenthesis, or the character after a sentence end, can end a paragraph early; the
-    scan jumps from one such stop to the next.
+    scan jumps from one such stop to the next. `first` is the first stop, a match of
+    `_INLINE_END` searched from `content` to the line's end (the caller's: most paragraphs have
+    none, and end at the line's end).
     """
     text = source.text
-    first = _INLINE_END.search(text, content, line_end)
-    if first is None:
-        return line_end  # no stop: most paragraphs
+    line_end = first.endpos
     heading_level = item.level == 1
     for stop in _INLINE_END.finditer(text, first.start(), line_end):
         pos = stop.start()

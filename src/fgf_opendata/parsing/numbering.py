@@ -27,6 +27,7 @@ __all__ = [
     "clip",
     "describe",
     "expected_numbers",
+    "expects",
     "heading_label",
     "is_expected",
     "last_item",
@@ -123,8 +124,36 @@ def heading_label(level: int, number: int, state: State | None = None) -> str:
     return f"{number}{dot}"
 
 
+def expects(level: int, number: int, state: State) -> bool:
+    """Whether a heading of `level` numbered `number` may come next: `number in
+    expected_numbers(level, state)`, asked of every marker the body meets, without the tuple."""
+    top = state.top
+    if level < top:
+        return False
+    if level == 4:
+        return state.holder is not None and number == state.point + 1
+    if level == 1:
+        return number == state.section + 1
+    if level == 2:
+        if top == 2:
+            return number == state.task + 1
+        if state.section == 0 and state.task == 0:
+            return number == 1
+        if state.restarting is True:
+            return number == state.task_in_section + 1
+        if state.restarting is False:
+            return number == state.task + 1
+        return number == state.task + 1 or number == state.task_in_section + 1
+    if top == 3:
+        return number == state.measure + 1
+    parent = state.parent
+    if parent is None or (parent.children and not parent.children[-1].numbered):
+        return False
+    return number == state.measure + 1
+
+
 def is_expected(marker: Marker | None, state: State) -> bool:
-    return marker is not None and marker.number in expected_numbers(marker.level, state)
+    return marker is not None and expects(marker.level, marker.number, state)
 
 
 def describe(item: Item) -> str:
