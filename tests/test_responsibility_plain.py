@@ -19,29 +19,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fgf_opendata.agencies import Registry, default_registry
-from fgf_opendata.model import Agency
 from fgf_opendata.parsing.responsibility import ResponsibilityReader, parse_responsibility
-from test_responsibility_tokens import _cut, _scan
+from test_responsibility_tokens import _cut, _scan, agency
 
 REGISTRY: Registry = default_registry()
 _NAMES = sorted(REGISTRY.name_set())
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _agency(agency_id: str, name: str, *aliases: str) -> Agency:
-    return Agency(
-        id=agency_id, name_zh=name, full_name_zh=name, name_en=agency_id, aliases=aliases,
-        kind="organisation", category="other",
-    )  # fmt: skip
-
-
 # Names the quick cut must leave to the pattern: one that holds 、 (甲、乙: its parts are
 # names too), one that starts with a separator (和丙), a bare noun (地区), 以及….
 _ODD = Registry(
     (
-        _agency("a", "甲"), _agency("b", "乙"), _agency("ab", "甲、乙"), _agency("c", "和丙"),
-        _agency("d", "丁"), _agency("e", "戊"), _agency("r", "地区"), _agency("rr", "相关地区"),
-        _agency("x", "以及局"), _agency("y", "相关单位"),
+        agency("a", "甲"), agency("b", "乙"), agency("ab", "甲、乙"), agency("c", "和丙"),
+        agency("d", "丁"), agency("e", "戊"), agency("r", "地区"), agency("rr", "相关地区"),
+        agency("x", "以及局"), agency("y", "相关单位"),
     )
 )  # fmt: skip
 
@@ -67,7 +59,7 @@ def test_a_list_is_cut_as_the_scan_cuts_it_around_names_the_quick_cut_leaves_alo
 
 def test_a_registry_with_a_name_holding_deng_is_always_cut_by_the_pattern() -> None:
     # 丁等戊 is one name: after 丁, 等 does not close the list.
-    registry = Registry((_agency("d", "丁"), _agency("e", "戊"), _agency("de", "丁等戊")))
+    registry = Registry((agency("d", "丁"), agency("e", "戊"), agency("de", "丁等戊")))
     reader = ResponsibilityReader(registry)
     for text in ("丁等戊", "戊、丁等戊", "丁等戊等", "戊等丁"):
         assert _cut(reader, text) == _scan(text, registry), text
@@ -129,8 +121,8 @@ def test_equal_registries_share_a_grammar_and_others_do_not() -> None:
     assert hash(copy) == hash(REGISTRY)
     assert ResponsibilityReader(copy)._grammar is ResponsibilityReader(REGISTRY)._grammar
     # The same name under another id: the readings follow each registry.
-    one = Registry((_agency("one", "财政部"), _agency("two", "商务部")))
-    other = Registry((_agency("uno", "财政部"), _agency("two", "商务部")))
+    one = Registry((agency("one", "财政部"), agency("two", "商务部")))
+    other = Registry((agency("uno", "财政部"), agency("two", "商务部")))
     assert one.name_pattern() == other.name_pattern()
     line = "财政部牵头，商务部负责"
     first = ResponsibilityReader(one).parse(line)

@@ -119,13 +119,15 @@ def test_name_pattern_takes_the_longest_name() -> None:
     assert pattern.match("牵头") is None
 
 
-def test_names_with_regex_characters_and_shared_prefixes() -> None:
-    def agency(agency_id: str, name: str, *aliases: str) -> Agency:
-        return Agency(
-            id=agency_id, name_zh=name, full_name_zh=name, name_en=agency_id, aliases=aliases,
-            kind="organisation", category="other",
-        )  # fmt: skip
+def agency(agency_id: str, name: str, *aliases: str) -> Agency:
+    """An agency of a made-up registry, named `name` (and `aliases`)."""
+    return Agency(
+        id=agency_id, name_zh=name, full_name_zh=name, name_en=agency_id, aliases=aliases,
+        kind="organisation", category="other",
+    )  # fmt: skip
 
+
+def test_names_with_regex_characters_and_shared_prefixes() -> None:
     registry = Registry(
         (agency("a", "甲(乙)部", "甲.部"), agency("b", "甲"), agency("c", "甲(乙)部办公室"))
     )
