@@ -29,7 +29,6 @@ __all__ = [
     "node_checked",
     "node_spanned",
     "span_at",
-    "span_checked",
 ]
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -77,20 +76,10 @@ def node_checked(cls: type[_Model], fields: dict[str, object], /) -> _Model:
     return node
 
 
-def span_checked(line: int, start: int, end: int) -> Span:
-    """`construct_checked(Span, line=line, start=start, end=end)`, the node the parser builds
-    most (one per node), without the keyword arguments and the generic body."""
-    node = _new(Span)
-    _set_dict(node, {"line": line, "start": start, "end": end})
-    _set_fields_set(node, _SPAN_FIELDS)
-    _set_extra(node, None)
-    _set_private(node, None)
-    return node
-
-
 def span_at(line_starts: Sequence[int], start: int, end: int) -> Span:
     """The span of text[start:end] in a text whose lines start at `line_starts`
-    (`Source.span`): `span_checked` with its line found by bisection, in one call."""
+    (`Source.span`): `construct_checked(Span, ...)` with its line found by bisection, the
+    node the parser builds most (one per node), without keyword arguments or a generic body."""
     node = _new(Span)
     _set_dict(node, {"line": bisect_right(line_starts, start), "start": start, "end": end})
     _set_fields_set(node, _SPAN_FIELDS)
@@ -127,7 +116,7 @@ def assignments_checked(
     cited: Iterable[tuple[str, str | None, str, int, int, int]], offset: int, line: int
 ) -> tuple[Assignment, ...]:
     """The assignments of (agency, agency_id, role, position, start, end) rows, each with its
-    span shifted by `offset` on line `line`: `assignment_checked` and `span_checked` inlined,
+    span shifted by `offset` on line `line`: a node and its span built inline,
     as a plan has hundreds of them and a call costs as much as a node."""
     out: list[Assignment] = []
     append = out.append
