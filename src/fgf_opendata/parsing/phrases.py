@@ -137,7 +137,7 @@ def find_deadlines(
     implausible date raises `ParseError` at the phrase, and so does a phrase that needs
     `issue_year` when it is None (a document with no doc number and no date of issue).
     """
-    phrases = deadline_phrases(text)
+    phrases = phrases_of(text).deadlines
     if not phrases:
         return ()
     return deadlines_at(phrases, offset, issue_year=issue_year, source=source, issued=issued)
@@ -235,18 +235,12 @@ class DeadlinePhrase(NamedTuple):
     that qualifies a noun, between them)."""
 
 
-@functools.lru_cache(maxsize=4096)
 def deadline_phrases(text: str) -> tuple[DeadlinePhrase, ...]:
     """Each deadline phrase of `text`, but those that qualify a noun (`attributive_at`).
 
-    What the text alone says, before any year is resolved: plans repeat their sentences, so it
-    is remembered (bounded) and each occurrence only resolves dates and places spans. Most
-    texts hold no cue (`DEADLINE_CUE`) and cost one search; remembered, not even that.
+    What the text alone says, before any year is resolved (remembered by `phrases_of`). Most
+    texts hold no cue (`DEADLINE_CUE`) and cost one search.
     """
-    return _read_deadline_phrases(text)
-
-
-def _read_deadline_phrases(text: str) -> tuple[DeadlinePhrase, ...]:
     # Every form holds a cue: most sentences hold none and need no other regex.
     cue = DEADLINE_CUE.search(text)
     if cue is None:
@@ -349,7 +343,7 @@ def _quantity(before: str) -> str | None:
 
 def find_targets(text: str, offset: int, *, source: Source) -> tuple[Target, ...]:
     """Every quantified commitment in `text`, which stands at `offset` in `source`."""
-    found = target_phrases(text)
+    found = phrases_of(text).targets
     return targets_at(found, offset, source) if found else ()
 
 
@@ -392,17 +386,6 @@ class TargetPhrase(NamedTuple):
     baseline: Decimal | None
 
 
-@functools.lru_cache(maxsize=4096)
-def target_phrases(text: str) -> tuple[TargetPhrase, ...]:
-    """Each quantified commitment of `text`.
-
-    All of it follows from the text alone; plans repeat their sentences, so it is remembered
-    (bounded) and each occurrence only places spans. Every target holds a figure and a unit: a
-    text without one costs one search; remembered, not even that.
-    """
-    return _read_target_phrases(text)
-
-
 class Phrases(NamedTuple):
     """The deadline phrases and the targets of one text."""
 
@@ -416,14 +399,17 @@ NO_PHRASES = Phrases((), ())
 
 @functools.lru_cache(maxsize=4096)
 def phrases_of(text: str) -> Phrases:
-    """`deadline_phrases(text)` and `target_phrases(text)` in one look-up, for the parser that
-    asks both of every item; `NO_PHRASES` itself when the text holds neither (most do)."""
-    deadlines = _read_deadline_phrases(text)
-    targets = _read_target_phrases(text)
+    """`deadline_phrases(text)` and `target_phrases(text)`, remembered: all of it follows from
+    the text alone and plans repeat their sentences, so each occurrence only resolves dates and
+    places spans. `NO_PHRASES` itself when the text holds neither (most do)."""
+    deadlines = deadline_phrases(text)
+    targets = target_phrases(text)
     return Phrases(deadlines, targets) if deadlines or targets else NO_PHRASES
 
 
-def _read_target_phrases(text: str) -> tuple[TargetPhrase, ...]:
+def target_phrases(text: str) -> tuple[TargetPhrase, ...]:
+    """Each quantified commitment of `text` (remembered by `phrases_of`). Every target holds a
+    figure and a unit: a text without one costs one search."""
     figure = _FIGURE_UNIT.search(text)
     if figure is None:
         return ()
