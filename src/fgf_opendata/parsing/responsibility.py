@@ -395,18 +395,7 @@ class _Grammar:
                 if plain:
                     named, open_list = cite(names, offset, role, assignments)
                 else:
-                    at = offset
-                    if names.startswith("由"):
-                        names, at = names[1:], offset + 1
-                    joint = names.find("会同")
-                    if joint > 0:
-                        named, open_list = cite(names[:joint], at, role, assignments)
-                        named2, open2 = cite(
-                            names[joint + 2 :], at + joint + 2, "joint", assignments
-                        )
-                        named, open_list = named or named2, open_list or open2
-                    else:
-                        named, open_list = cite(names, at, role, assignments)
+                    named, open_list = self._cite_clause(names, offset, role, assignments)
                 if not named and _TIME_CLAUSE.search(clause):
                     del assignments[first:]
                     time_clauses.append((offset, clause))
@@ -498,18 +487,7 @@ class _Grammar:
                 roles[i] = role
             for i, (offset, clause, names, _) in enumerate(sentence):
                 first = len(assignments)
-                at = offset
-                if names.startswith("由"):
-                    names, at = names[1:], offset + 1
-                joint = names.find("会同")
-                if joint > 0:
-                    named, open_list = self._cite(names[:joint], at, roles[i], assignments)
-                    named2, open2 = self._cite(
-                        names[joint + 2 :], at + joint + 2, "joint", assignments
-                    )
-                    named, open_list = named or named2, open_list or open2
-                else:
-                    named, open_list = self._cite(names, at, roles[i], assignments)
+                named, open_list = self._cite_clause(names, offset, roles[i], assignments)
                 # A clause that names no known actor and states a time is taken back.
                 if not named and _TIME_CLAUSE.search(clause):
                     del assignments[first:]
@@ -568,6 +546,21 @@ class _Grammar:
         if last_rule == "standing" and rules.not_listed.fullmatch(clause):
             return "not-listed"
         return ""
+
+    def _cite_clause(
+        self, names: str, offset: int, role: Role, out: list[Cited]
+    ) -> tuple[bool, bool]:
+        """`_cite` for the names part of a clause, which may open with 由 (由A负责: A) and
+        join a second list with 会同 (A会同B负责: B's role is joint)."""
+        at = offset
+        if names.startswith("由"):
+            names, at = names[1:], offset + 1
+        joint = names.find("会同")
+        if joint <= 0:
+            return self._cite(names, at, role, out)
+        named, open_list = self._cite(names[:joint], at, role, out)
+        named2, open2 = self._cite(names[joint + 2 :], at + joint + 2, "joint", out)
+        return named or named2, open_list or open2
 
     def _cite(self, names: str, offset: int, role: Role, out: list[Cited]) -> tuple[bool, bool]:
         """Append an assignment for each actor in `names` (at `offset` in the content); whether
