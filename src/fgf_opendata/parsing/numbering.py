@@ -87,29 +87,17 @@ class State:
 
 
 def expected_numbers(level: int, state: State) -> tuple[int, ...]:
-    """The printed numbers a heading of `level` may carry next."""
-    top = state.top
-    if level < top:
-        return ()
-    if level == 4:
-        return (state.point + 1,) if state.holder is not None else ()
-    if level == 1:
-        return (state.section + 1,)
-    if level == 2:
-        if top == 2:
-            return (state.task + 1,)
-        if state.section == 0 and state.task == 0:
-            return (1,)
-        if state.restarting is True:
-            return (state.task_in_section + 1,)
-        if state.restarting is False:
-            return (state.task + 1,)
-        return tuple(sorted({state.task + 1, state.task_in_section + 1}))
-    if top == 3:
-        return (state.measure + 1,)
-    if state.parent is None or (state.parent.children and not state.parent.children[-1].numbered):
-        return ()
-    return (state.measure + 1,)
+    """The printed numbers a heading of `level` may carry next, in order: those of the
+    numbers next in some count that `expects` accepts (every number it accepts is one)."""
+    candidates = {
+        1,
+        state.section + 1,
+        state.task + 1,
+        state.task_in_section + 1,
+        state.measure + 1,
+        state.point + 1,
+    }
+    return tuple(sorted(n for n in candidates if expects(level, n, state)))
 
 
 def heading_label(level: int, number: int, state: State | None = None) -> str:
@@ -125,8 +113,8 @@ def heading_label(level: int, number: int, state: State | None = None) -> str:
 
 
 def expects(level: int, number: int, state: State) -> bool:
-    """Whether a heading of `level` numbered `number` may come next: `number in
-    expected_numbers(level, state)`, asked of every marker the body meets, without the tuple."""
+    """Whether a heading of `level` numbered `number` may come next: the numbering rule, asked
+    of every marker the body meets (`expected_numbers` lists what it accepts, for messages)."""
     top = state.top
     if level < top:
         return False
@@ -222,7 +210,7 @@ def check_damaged_heading(source: Source, pos: int, state: State) -> None:
     if match is None or not starts_paragraph(text, pos):
         return
     value = from_chinese(match.group(1) or match.group(2))
-    if value is not None and value in expected_numbers(2, state):
+    if value is not None and expects(2, value, state):
         raise source.error(
             f"task {heading_label(2, value)} is printed with a parenthesis missing: expected "
             f"{heading_label(2, value)}, found {clip(text, pos)!r}",
