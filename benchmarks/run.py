@@ -410,7 +410,7 @@ def bench_parse(runs: int, corpus: list[Path], what: str = "plans") -> list[Resu
         before={"cold": clear},
     )
     baseline = medians["split"]
-    return [
+    results = [
         Result(
             "3 parse throughput",
             f"parse {len(texts)} {what} ({size_mb:.1f} MB), {state} caches",
@@ -424,6 +424,49 @@ def bench_parse(runs: int, corpus: list[Path], what: str = "plans") -> list[Resu
         )
         for state in ("warm", "cold")
     ]
+    return [*results, _parse_bound(runs, texts[:_BOUND_SAMPLE], what)]
+
+
+_BOUND_SAMPLE = 200
+"""Plans of a corpus whose nodes `_parse_bound` builds from literals (writing and compiling
+one function per plan takes longer than parsing it)."""
+
+
+def _parse_bound(runs: int, texts: list[str], what: str) -> Result:
+    """The parse throughput the model allows: `texts` parsed, against their plans built node by
+    node from literals and rendered (`benchmarks/floor.py`), the fixed part of every parse.
+    Not a goal: it says how much of the parse figure is left to the reading."""
+    import importlib.util
+
+    from fgf_opendata.agencies import default_registry
+    from fgf_opendata.parsing import parse_plan
+
+    registry = default_registry()
+    plans = [parse_plan(text, registry=registry) for text in texts]
+    size_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+
+    def parse_all() -> None:
+        for text in texts:
+            parse_plan(text, registry=registry)
+
+    parse = _interleaved_medians(runs, {"parse": parse_all}, clock=time.process_time)["parse"]
+    spec = importlib.util.spec_from_file_location("floor", ROOT / "benchmarks" / "floor.py")
+    assert spec is not None
+    assert spec.loader is not None
+    floor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(floor)
+    fixed = sum(floor.floor(plans, runs).values())
+    return Result(
+        "3 parse throughput",
+        f"bound: {len(texts)} {what} built from literals + render check",
+        size_mb / fixed,
+        "MB/s",
+        "parse the same, warm (MB/s)",
+        size_mb / parse,
+        fixed / parse,
+        "none (ratio: fixed share of the parse)",
+        True,
+    )
 
 
 def _build_corpus(paths: list[Path], out: Path, *extra: str) -> tuple[float, float]:

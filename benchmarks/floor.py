@@ -1,0 +1,95 @@
+"""The fixed cost of a parse: building a parsed plan's nodes when every value is already known,
+and the round-trip check every parse makes. It bounds how fast the parser can be with the model
+as it is, whatever the reading costs.
+
+`straight_line(plan)` writes a Python function that builds `plan` again, one statement per
+node, from literals: a bare instance and its four slots set, as the parser's fast path builds
+a node (`fgf_opendata.parsing.nodes`), and nothing else. No text is read, no value computed,
+no branch taken. `floor(plans, texts)` times those functions, with the cycle collector paused
+and restored around each as `parse_plan` does (the collection that follows scans the new
+nodes), and `render_plan` on each plan (`parse_plan` renders every plan it returns to check
+that it prints the text again). `benchmarks/run.py` prints the bound beside the parse figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from fgf_opendata.memory import cycle_collection_paused
+from fgf_opendata.model import Plan
+from fgf_opendata.parsing import render_plan
+
+__all__ = ["floor", "straight_line"]
+
+# The four slots of a pydantic model, set through their descriptors (as parsing.nodes does).
+_SLOTS = {
+    "new": object.__new__,
+    "set_dict": BaseModel.__dict__["__dict__"].__set__,
+    "set_given": BaseModel.__dict__["__pydantic_fields_set__"].__set__,
+    "set_extra": BaseModel.__dict__["__pydantic_extra__"].__set__,
+    "set_private": BaseModel.__dict__["__pydantic_private__"].__set__,
+}
+_LITERALS = (str, int, bool, type(None), dt.date, Decimal)
+
+
+def straight_line(plan: Plan) -> Callable[[], Plan]:
+    """A function that returns a plan equal to `plan`, built node by node from literals."""
+    statements: list[str] = []
+    namespace: dict[str, object] = {**_SLOTS, "datetime": dt, "Decimal": Decimal}
+
+    def expression(value: object) -> str:
+        if isinstance(value, tuple):
+            return "(" + "".join(f"{expression(item)}," for item in value) + ")"
+        if isinstance(value, BaseModel):
+            cls = type(value)
+            if cls.__name__ not in namespace:
+                namespace[cls.__name__] = cls
+                namespace[f"{cls.__name__}_given"] = set(cls.model_fields)
+            fields = ", ".join(f"{k!r}: {expression(v)}" for k, v in value.__dict__.items())
+            name = f"n{len(statements)}"
+            statements.append(
+                f"    {name} = new({cls.__name__}); set_dict({name}, {{{fields}}}); "
+                f"set_given({name}, {cls.__name__}_given); set_extra({name}, None); "
+                f"set_private({name}, None)"
+            )
+            return name
+        if isinstance(value, _LITERALS):
+            return repr(value)
+        raise TypeError(f"no literal for {type(value).__name__}")
+
+    result = expression(plan)
+    source = "def build():\n" + "\n".join(statements) + f"\n    return {result}\n"
+    # The source holds only the reprs of the plan's own values and the names defined above.
+    exec(compile(source, f"<straight line: {plan.id}>", "exec"), namespace)  # noqa: S102
+    return namespace["build"]  # type: ignore[return-value]
+
+
+def floor(plans: Sequence[Plan], runs: int = 5) -> dict[str, float]:
+    """Median CPU seconds, over all of `plans`, of building them from literals (`build`, the
+    collector paused and restored around each as in `parse_plan`) and of rendering them
+    (`render`). `plans` must be the parser's output for their texts."""
+    builders = [straight_line(plan) for plan in plans]
+
+    def build_all() -> None:
+        for build in builders:
+            with cycle_collection_paused():
+                plan = build()
+            del plan
+
+    def render_all() -> None:
+        for plan in plans:
+            render_plan(plan)
+
+    times: dict[str, list[float]] = {"build": [], "render": []}
+    for _ in range(runs + 1):  # the first round warms up
+        for name, func in (("build", build_all), ("render", render_all)):
+            start = time.process_time()
+            func()
+            times[name].append(time.process_time() - start)
+    return {name: statistics.median(values[1:]) for name, values in times.items()}

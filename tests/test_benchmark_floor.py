@@ -1,0 +1,75 @@
+"""The bound that benchmarks/floor.py prints beside the parse figures (issue 14, goal 3) times
+the plans the parser returned, built again from literals: each built plan must equal the parsed
+one, node for node, or the bound would time some other work."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from dataclasses import replace
+from types import ModuleType
+
+import pytest
+from pydantic import BaseModel
+
+from conftest import ROOT
+from fgf_opendata.agencies import Registry
+from fgf_opendata.model import Plan
+from fgf_opendata.parsing import parse_plan, render_plan
+from fgf_opendata.synth import build_plan, random_spec
+
+
+def _load_floor() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("floor", ROOT / "benchmarks" / "floor.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+floor = _load_floor()
+
+
+def _nodes(value: object) -> list[BaseModel]:
+    if isinstance(value, tuple):
+        return [node for item in value for node in _nodes(item)]
+    if isinstance(value, BaseModel):
+        return [value, *(node for v in value.__dict__.values() for node in _nodes(v))]
+    return []
+
+
+def _synthetic(registry: Registry, seed: int) -> Plan:
+    spec = replace(random_spec(random.Random(seed), registry), number=seed + 1)
+    return parse_plan(render_plan(build_plan(spec, registry)), registry=registry)
+
+
+@pytest.mark.parametrize("seed", [None, 0, 1])
+def test_a_plan_built_from_literals_is_the_parsed_plan_node_for_node(
+    seed: int | None, reference_plan: Plan, registry: Registry
+) -> None:
+    parsed = reference_plan if seed is None else _synthetic(registry, seed)
+    built = floor.straight_line(parsed)()
+    assert built == parsed
+    assert built is not parsed
+    pairs = list(zip(_nodes(built), _nodes(parsed), strict=True))
+    assert len(pairs) > 500
+    for new, old in pairs:
+        assert new is not old
+        assert type(new) is type(old)
+        assert new.__dict__.keys() == old.__dict__.keys()  # printed and dumped in one order
+        assert new.model_fields_set == old.model_fields_set
+
+
+def test_a_value_with_no_literal_is_refused() -> None:
+    class Odd(BaseModel):
+        value: object
+
+    with pytest.raises(TypeError, match="no literal for list"):
+        floor.straight_line(Odd(value=[1]))  # type: ignore[arg-type]
+
+
+def test_the_bound_times_building_and_rendering(reference_plan: Plan) -> None:
+    cost = floor.floor([reference_plan], runs=1)
+    assert set(cost) == {"build", "render"}
+    assert all(seconds > 0 for seconds in cost.values())
