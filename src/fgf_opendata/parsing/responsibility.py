@@ -604,11 +604,11 @@ class _Grammar:
         named = open_ended = False
         previous = ""
         pos = offset
-        for separators, more, name, unknown in self._tokens.findall(names):
+        for separators, etc, name, unknown in self._tokens.findall(names):
             pos += len(separators)
-            if more:
+            if etc:
                 open_ended = True
-                pos += len(more)
+                pos += len(etc)
                 continue
             name = name or unknown
             start = pos
