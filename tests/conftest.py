@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -10,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -137,3 +140,18 @@ def readable_plans(paths: list[Path]) -> list[Path]:
             continue
         readable.append(path)
     return readable
+
+
+@functools.cache
+def benchmark_module(name: str) -> ModuleType:
+    """`benchmarks/NAME.py`, loaded once (the folder is not a package). It is registered in
+    `sys.modules` as `benchmarks_NAME`, where its dataclasses look their module up."""
+    spec = importlib.util.spec_from_file_location(
+        f"benchmarks_{name}", ROOT / "benchmarks" / f"{name}.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -4,31 +4,19 @@ one, node for node, or the bound would time some other work."""
 
 from __future__ import annotations
 
-import importlib.util
 import random
 from dataclasses import replace
-from types import ModuleType
 
 import pytest
 from pydantic import BaseModel
 
-from conftest import ROOT
+from conftest import benchmark_module
 from fgf_opendata.agencies import Registry
 from fgf_opendata.model import Plan
 from fgf_opendata.parsing import parse_plan, render_plan
 from fgf_opendata.synth import build_plan, random_spec
 
-
-def _load_floor() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("floor", ROOT / "benchmarks" / "floor.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-floor = _load_floor()
+floor = benchmark_module("floor")
 
 
 def _nodes(value: object) -> list[BaseModel]:

@@ -6,7 +6,6 @@ generated plans and on any plan the model admits; and the units are few in memor
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 from pathlib import Path
@@ -20,6 +19,7 @@ from pyld import jsonld
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from conftest import benchmark_module
 from fgf_opendata.agencies import Registry
 from fgf_opendata.errors import ExportError
 from fgf_opendata.linked.iris import plan_prefixes
@@ -155,12 +155,7 @@ def test_a_subject_out_of_its_unit_is_a_bug_not_a_wrong_order() -> None:
 
 def _scale_plan(tasks: int, registry: Registry) -> Plan:
     """A plan of `benchmarks/scale.py`: 999 tasks to a section, numbered from 1 in each."""
-    spec = importlib.util.spec_from_file_location("scale", ROOT / "benchmarks" / "scale.py")
-    assert spec is not None
-    assert spec.loader is not None
-    scale = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(scale)
-    return parse_plan(scale.tasks_source(tasks), registry=registry)
+    return parse_plan(benchmark_module("scale").tasks_source(tasks), registry=registry)
 
 
 def test_only_a_few_units_are_in_memory_at_once(registry: Registry) -> None:

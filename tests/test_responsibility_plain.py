@@ -10,21 +10,16 @@ figure starts without it.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import benchmark_module
 from fgf_opendata.agencies import Registry, default_registry
 from fgf_opendata.parsing.responsibility import ResponsibilityReader, parse_responsibility
 from test_responsibility_tokens import _cut, _scan, agency
 
 REGISTRY: Registry = default_registry()
 _NAMES = sorted(REGISTRY.name_set())
-ROOT = Path(__file__).resolve().parent.parent
 
 
 # Names the quick cut must leave to the pattern: one that holds 、 (甲、乙: its parts are
@@ -132,15 +127,8 @@ def test_equal_registries_share_a_grammar_and_others_do_not() -> None:
     assert parse_responsibility(line, one) == first
 
 
-def test_the_benchmarks_cold_figure_starts_without_the_shared_grammar(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, module)  # its dataclasses look themselves up
-    spec.loader.exec_module(module)
+def test_the_benchmarks_cold_figure_starts_without_the_shared_grammar() -> None:
+    module = benchmark_module("run")
     before = ResponsibilityReader(REGISTRY)._grammar
     assert ResponsibilityReader(REGISTRY)._grammar is before
     for cache_clear in module._parser_caches():

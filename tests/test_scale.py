@@ -5,16 +5,14 @@ benchmarks/scale.py, which also runs them by hand."""
 from __future__ import annotations
 
 import gc
-import importlib.util
 import json
 import subprocess
 import sys
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-from conftest import ROOT
+from conftest import benchmark_module
 from fgf_opendata.diff import diff_plans
 from fgf_opendata.diff import matching as diff_module
 from fgf_opendata.diff.matching import _Node, _windows
@@ -24,17 +22,7 @@ from fgf_opendata.parsing import parse_plan
 from fgf_opendata.serialize import plan_to_json
 from fgf_opendata.tabular.descriptor import plan_json_bytes
 
-
-def _load_scale() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("scale", ROOT / "benchmarks" / "scale.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-scale = _load_scale()
+scale = benchmark_module("scale")
 
 
 class _CountingMatcher(diff_module.SequenceMatcher):  # type: ignore[misc]
