@@ -5,17 +5,16 @@ as it is, whatever the reading costs.
 `straight_line(plan)` writes a Python function that builds `plan` again, one statement per
 node, from literals: a bare instance and its four slots set, as the parser's fast path builds
 a node (`fgf_opendata.parsing.nodes`), and nothing else. No text is read, no value computed,
-no branch taken. `floor(plans, texts)` times those functions, with the cycle collector paused
-and restored around each as `parse_plan` does (the collection that follows scans the new
-nodes), and `render_plan` on each plan (`parse_plan` renders every plan it returns to check
-that it prints the text again). `benchmarks/run.py` prints the bound beside the parse figures.
+no branch taken. `fixed_work(plans)` runs those functions, with the cycle collector paused and
+restored around each as `parse_plan` does (the collection that follows scans the new nodes),
+and `render_plan` on each plan (`parse_plan` renders every plan it returns to check that it
+prints the text again). `benchmarks/run.py` times them round-robin with the parse of the same
+texts and prints the bound beside the parse figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-import time
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
@@ -25,7 +24,7 @@ from fgf_opendata.memory import cycle_collection_paused
 from fgf_opendata.model import Plan
 from fgf_opendata.parsing import render_plan
 
-__all__ = ["floor", "straight_line"]
+__all__ = ["fixed_work", "straight_line"]
 
 # The four slots of a pydantic model, set through their descriptors (as parsing.nodes does).
 _SLOTS = {
@@ -70,26 +69,20 @@ def straight_line(plan: Plan) -> Callable[[], Plan]:
     return namespace["build"]  # type: ignore[return-value]
 
 
-def floor(plans: Sequence[Plan], runs: int = 5) -> dict[str, float]:
-    """Median CPU seconds, over all of `plans`, of building them from literals (`build`, the
-    collector paused and restored around each as in `parse_plan`) and of rendering them
-    (`render`). `plans` must be the parser's output for their texts."""
+def fixed_work(plans: Sequence[Plan]) -> dict[str, Callable[[], None]]:
+    """The fixed part of parsing `plans` (the parser's output for their texts), as work to
+    time: `build` builds them from literals, the collector paused and restored around each as
+    in `parse_plan`; `render` renders them."""
     builders = [straight_line(plan) for plan in plans]
 
-    def build_all() -> None:
-        for build in builders:
+    def build() -> None:
+        for builder in builders:
             with cycle_collection_paused():
-                plan = build()
+                plan = builder()
             del plan
 
-    def render_all() -> None:
+    def render() -> None:
         for plan in plans:
             render_plan(plan)
 
-    times: dict[str, list[float]] = {"build": [], "render": []}
-    for _ in range(runs + 1):  # the first round warms up
-        for name, func in (("build", build_all), ("render", render_all)):
-            start = time.process_time()
-            func()
-            times[name].append(time.process_time() - start)
-    return {name: statistics.median(values[1:]) for name, values in times.items()}
+    return {"build": build, "render": render}

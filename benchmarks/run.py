@@ -449,13 +449,16 @@ def _parse_bound(runs: int, texts: list[str], what: str) -> Result:
         for text in texts:
             parse_plan(text, registry=registry)
 
-    parse = _interleaved_medians(runs, {"parse": parse_all}, clock=time.process_time)["parse"]
     spec = importlib.util.spec_from_file_location("floor", ROOT / "benchmarks" / "floor.py")
     assert spec is not None
     assert spec.loader is not None
     floor = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(floor)
-    fixed = sum(floor.floor(plans, runs).values())
+    medians = _interleaved_medians(
+        runs, {"parse": parse_all, **floor.fixed_work(plans)}, clock=time.process_time
+    )
+    parse = medians["parse"]
+    fixed = medians["build"] + medians["render"]
     return Result(
         "3 parse throughput",
         f"bound: {len(texts)} {what} built from literals + render check",
