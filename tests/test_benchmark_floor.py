@@ -1,6 +1,6 @@
-"""The bound that benchmarks/floor.py prints beside the parse figures (issue 14, goal 3) times
-the plans the parser returned, built again from literals: each built plan must equal the parsed
-one, node for node, or the bound would time some other work."""
+"""The parse bound that benchmarks/run.py prints beside the parse figures (issue 14, goal 3)
+times the plans the parser returned, built again from literals by benchmarks/floor.py: each
+built plan must equal the parsed one, node for node, or the bound would time some other work."""
 
 from __future__ import annotations
 
