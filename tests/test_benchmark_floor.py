@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import gc
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
@@ -58,11 +60,39 @@ def test_a_value_with_no_literal_is_refused() -> None:
         floor.straight_line(Odd(value=[1]))  # type: ignore[arg-type]
 
 
-def test_the_fixed_work_builds_and_renders_with_the_collector_restored(
-    reference_plan: Plan,
+def test_each_build_makes_its_strings_as_the_parser_slices_them(reference_plan: Plan) -> None:
+    build = floor.straight_line(reference_plan)
+    first, second = build(), build()
+    assert first.title == second.title
+    assert first.title is not second.title  # a literal would be one constant, made once
+    task, again = first.sections[0].tasks[0], second.sections[0].tasks[0]
+    assert task.text is not again.text
+    assert task.responsibility is not None
+    assert again.responsibility is not None
+    role, same_role = (
+        task.responsibility.assignments[0].role,
+        again.responsibility.assignments[0].role,
+    )
+    assert role is same_role  # a code the parser picks, not text
+
+
+def test_the_fixed_work_builds_each_plan_with_the_collector_paused(
+    reference_plan: Plan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    work = floor.fixed_work([reference_plan])
+    paused: list[bool] = []
+    real = floor.cycle_collection_paused
+
+    @contextmanager
+    def spy() -> Iterator[None]:
+        with real():
+            paused.append(not gc.isenabled())
+            yield
+
+    monkeypatch.setattr(floor, "cycle_collection_paused", spy)
+    work = floor.fixed_work([reference_plan, reference_plan])
     assert set(work) == {"build", "render"}
-    for run in work.values():
-        run()
-        assert gc.isenabled()
+    work["build"]()
+    assert paused == [True, True]
+    assert gc.isenabled()
+    work["render"]()
+    assert paused == [True, True]
