@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import functools
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -235,29 +236,47 @@ class DeadlinePhrase(NamedTuple):
     that qualifies a noun, between them)."""
 
 
+def _near_cues(
+    pattern: re.Pattern[str], cue: re.Pattern[str], reach: int, text: str
+) -> Sequence[re.Match[str]]:
+    """What `pattern.finditer(text)` yields, for a pattern whose every match holds a match of
+    `cue` and starts at most `reach` characters before it.
+
+    The deadline and target patterns start with a lookahead, which makes their scan slow at
+    every character; here each scan starts near the next cue after the previous match, and a
+    text with no cue costs one search of `cue`. Neither pattern matches the empty string.
+    """
+    found = cue.search(text)
+    if found is None:
+        return ()
+    matches: list[re.Match[str]] = []
+    end = 0
+    while found is not None:
+        match = pattern.search(text, max(end, found.start() - reach))
+        if match is None:
+            break
+        matches.append(match)
+        end = match.end()
+        found = cue.search(text, end)
+    return matches
+
+
 def deadline_phrases(text: str) -> tuple[DeadlinePhrase, ...]:
     """Each deadline phrase of `text`, but those that qualify a noun (`attributive_at`).
 
     What the text alone says, before any year is resolved (remembered by `phrases_of`). Most
     texts hold no cue (`DEADLINE_CUE`) and cost one search.
     """
-    # Every form holds a cue: most sentences hold none and need no other regex.
-    cue = DEADLINE_CUE.search(text)
-    if cue is None:
+    # Every form holds a cue: most sentences hold none and cost one search.
+    matches = _near_cues(_DEADLINE, DEADLINE_CUE, _CUE_REACH, text)
+    if not matches:
         return ()
     phrases = []
     last_end = 0
     # A sentence end before a phrase that is left out (not a deadline) still ends the
     # sentence for the next phrase: the year an M月底前 borrows comes from the same sentence.
     broken = False
-    # What _DEADLINE.finditer(text) yields, with the pattern's slow scan (a lookahead at every
-    # character) started near the next cue: no phrase starts more than _CUE_REACH before the
-    # first cue after the previous phrase, as each phrase holds a cue.
-    while cue is not None:
-        match = _DEADLINE.search(text, max(last_end, cue.start() - _CUE_REACH))
-        if match is None:
-            break
-        cue = DEADLINE_CUE.search(text, match.end())
+    for match in matches:
         new_sentence = broken or _SENTENCE_END.search(text, last_end, match.start()) is not None
         last_end = match.end()
         if attributive_at(text, last_end):
@@ -410,20 +429,11 @@ def phrases_of(text: str) -> Phrases:
 def target_phrases(text: str) -> tuple[TargetPhrase, ...]:
     """Each quantified commitment of `text` (remembered by `phrases_of`). Every target holds a
     figure and a unit: a text without one costs one search."""
-    figure = _FIGURE_UNIT.search(text)
-    if figure is None:
+    matches = _near_cues(_TARGET, _FIGURE_UNIT, _FIGURE_REACH, text)
+    if not matches:
         return ()
     found = []
-    end = 0
-    # What _TARGET.finditer(text) yields, with the pattern's slow scan (a lookahead at every
-    # character) started near the next figure with a unit: every target holds one, and starts
-    # at most _FIGURE_REACH before it.
-    while figure is not None:
-        match = _TARGET.search(text, max(end, figure.start() - _FIGURE_REACH))
-        if match is None:
-            break
-        end = match.end()
-        figure = _FIGURE_UNIT.search(text, end)
+    for match in matches:
         groups = match.groupdict()
         baseline: Decimal | None = None
         if groups["to"]:
