@@ -357,9 +357,7 @@ def _close_item(
 ) -> int:
     """Find where the item's paragraph ends and record its text; return the offset after it."""
     text = source.text
-    line_end = text.find("\n", content)  # the scan view ends every line but the last in \n
-    if line_end < 0:
-        line_end = len(text)
+    line_end = source.line_end(content)
     stop = _INLINE_END.search(text, content, line_end)
     end = line_end if stop is None else _inline_end(source, item, content, stop, state, reader)
     body = text[content:end].rstrip()

@@ -67,9 +67,9 @@ class Source:
 
     def line_end(self, offset: int) -> int:
         """Offset of the line break that ends `offset`'s line (the text's length on the last)."""
-        starts = self.line_starts
-        line = bisect_right(starts, offset)
-        return starts[line] - 1 if line < len(starts) else len(self.text)
+        # The view ends every line but the last in \n (one step in C, quicker than bisecting).
+        end = self.text.find("\n", offset)
+        return len(self.text) if end < 0 else end
 
     def span(self, start: int, end: int) -> Span:
         """The span of text[start:end]."""
